@@ -1,0 +1,129 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Targets are listed bottom-up: a target depends only on targets above it.
+// See docs/architecture.md for the arrows and the job of each target.
+let package = Package(
+    name: "scim-callout",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "scim-callout", targets: ["scim-callout"]),
+        .library(name: "NKeys", targets: ["NKeys"]),
+        .library(name: "NATSJWT", targets: ["NATSJWT"]),
+        .library(name: "NATSClient", targets: ["NATSClient"]),
+        .library(name: "SCIM", targets: ["SCIM"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // libsodium: ed25519, curve25519 boxes (xkeys), argon2id.
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        .target(name: "NKeys", dependencies: ["CSodium"]),
+        .target(name: "NATSJWT", dependencies: ["NKeys"]),
+        .target(
+            name: "NATSClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(name: "SCIM"),
+        .target(
+            name: "IdentityStore",
+            dependencies: [
+                "SCIM", "CSodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SCIMServer",
+            dependencies: [
+                "SCIM", "IdentityStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(
+            name: "AuthCallout",
+            dependencies: [
+                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "scim-callout",
+            dependencies: [
+                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "AuthCallout",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "scim-callout-bench",
+            dependencies: [
+                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "AuthCallout",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/Sources/scim-callout-bench"
+        ),
+
+        // Test support: starting real servers and tools, never mocks of them.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "NKeysTests", dependencies: ["NKeys", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NATSJWTTests", dependencies: ["NATSJWT", "NKeys", "TestSupport"]),
+        .testTarget(
+            name: "NATSClientTests",
+            dependencies: [
+                "NATSClient", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
+        .testTarget(name: "IdentityStoreTests", dependencies: ["IdentityStore", "SCIM"]),
+        .testTarget(
+            name: "SCIMServerTests",
+            dependencies: [
+                "SCIMServer", "IdentityStore", "SCIM", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "AuthCalloutTests", dependencies: ["AuthCallout", "NKeys", "NATSJWT", "IdentityStore", "SCIM"]),
+        .testTarget(name: "ScimCalloutTests", dependencies: ["scim-callout", "TestSupport"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "AuthCallout", "TestSupport",
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+// Placeholder so the package builds while AuthCallout is written; deleted by the first real file.
+enum _AuthCalloutPlaceholder {}

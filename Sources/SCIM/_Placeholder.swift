@@ -1,0 +1,2 @@
+// Placeholder so the package builds while SCIM is written; deleted by the first real file.
+enum _SCIMPlaceholder {}

@@ -1,0 +1,2 @@
+// Placeholder so the package builds while these tests are written; deleted by the first real test file.
+enum _AuthCalloutTestsPlaceholder {}
