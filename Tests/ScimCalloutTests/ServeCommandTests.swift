@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("scim-callout serve: health, readiness, metrics, clean shutdown")
+struct ServeCommandTests {
+    @Test func servesHealthAndParsableMetricsAndStopsWithZero() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("serve")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServeFixture.prepare(directory)
+        let port = freeLoopbackPort()
+        let serve = try ManagedProcess(
+            executable: CLI.binary, arguments: ["serve", "--data-dir", directory.path],
+            environment: ["SCIM_CALLOUT_HTTP_LISTEN": "127.0.0.1:\(port)", "SCIM_CALLOUT_LOG_FORMAT": "json"],
+            logURL: directory.appendingPathComponent("serve.log"))
+        let base = "http://127.0.0.1:\(port)"
+        let health = try await poll("serve /healthz", timeout: .seconds(30)) {
+            try? await HTTPProbe.get("\(base)/healthz")
+        }
+        #expect(health.status == 200, "\(serve.output)")
+
+        let metrics = try await HTTPProbe.get("\(base)/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.contentType?.hasPrefix("text/plain; version=0.0.4") == true)
+        let parsed = try PrometheusText(metrics.body)
+        #expect(parsed.values("scim_callout_info", ["version": "0.1.0"]) == [1])
+        #expect(parsed.types["scim_callout_uptime_seconds"] == "gauge")
+
+        let stopped = try await serve.stop(signal: SIGTERM)
+        #expect(stopped == 0, "\(serve.output)")
+        // json log format: every line the service wrote is a JSON object.
+        for line in serve.output.split(separator: "\n") {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "\(line)")
+        }
+    }
+}
+
+/// Files `serve` needs in its data directory.
+enum ServeFixture {
+    static func prepare(_ directory: URL) async throws {
+        for name in ["issuer.nk", "policy.yaml"] {
+            try Data("x".utf8).write(to: directory.appendingPathComponent(name))
+        }
+    }
+}
