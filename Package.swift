@@ -66,7 +66,8 @@ let package = Package(
         .target(
             name: "AuthCallout",
             dependencies: [
-                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore",
+                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "CSodium",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -119,7 +120,13 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "AuthCalloutTests", dependencies: ["AuthCallout", "NKeys", "NATSJWT", "IdentityStore", "SCIM"]),
+        .testTarget(
+            name: "AuthCalloutTests",
+            dependencies: [
+                "AuthCallout", "NKeys", "NATSJWT", "IdentityStore", "SCIM",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "ScimCalloutTests", dependencies: ["scim-callout", "TestSupport"]),
         .testTarget(
             name: "IntegrationTests",
