@@ -17,6 +17,6 @@ struct SCIMCalloutCommand: AsyncParsableCommand {
             Exit codes: \(ExitStatus.summary)
             """,
         version: BuildInfo.version,
-        subcommands: [ServeCommand.self, ConfigCommand.self, VersionCommand.self]
+        subcommands: [ServeCommand.self, InitCommand.self, KeysCommand.self, ConfigCommand.self, VersionCommand.self]
     )
 }

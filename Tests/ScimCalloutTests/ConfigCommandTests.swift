@@ -55,12 +55,10 @@ struct ConfigCommandTests {
     @Test func configCheckAppliesEnvironmentOverrides() async throws {
         let directory = try TestEnvironment.temporaryDirectory("cfg")
         defer { try? FileManager.default.removeItem(at: directory) }
-        for name in ["issuer.nk", "policy.yaml"] {
-            try Data("x".utf8).write(to: directory.appendingPathComponent(name))
-        }
+        try await ServeFixture.prepare(directory)
         let ok = try await CLI.run(["config", "check", "--data-dir", directory.path])
         #expect(ok.status == 0, "\(ok.stderr)")
-        #expect(ok.stdout == "configuration ok\n")
+        #expect(ok.stdout.hasPrefix("configuration ok\nissuer: A"))
         let bad = try await CLI.run(["config", "check", "--data-dir", directory.path],
                                     environment: ["SCIM_CALLOUT_LOG_LEVEL": "chatty"])
         #expect(bad.status == 78)
@@ -74,6 +72,31 @@ struct ConfigCommandTests {
         #expect(result.status == 78)
         #expect(result.stderr.contains("keys.issuer_seed_file"))
         #expect(result.stderr.contains("scim-callout init"))
+    }
+
+    @Test func configCheckRejectsASeedOfTheWrongType() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("cfg")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServeFixture.prepare(directory)
+        let result = try await CLI.run(["config", "check", "--data-dir", directory.path],
+                                       environment: ["SCIM_CALLOUT_KEYS_ISSUER_SEED_FILE": "service.nk"])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("keys.issuer_seed_file"))
+        #expect(result.stderr.contains("holds a user seed; expected account"))
+        let seed = try String(contentsOf: directory.appendingPathComponent("service.nk"), encoding: .utf8)
+        #expect(!result.stderr.contains(seed.trimmingCharacters(in: .whitespacesAndNewlines)), "never print a seed")
+    }
+
+    @Test func configCheckReportsPolicyErrorsWithTheirLine() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("cfg")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServeFixture.prepare(directory)
+        try Data("version: 1\naccount: APP\nbindings:\n  - group: g\n    publsh: [x]\n".utf8)
+            .write(to: directory.appendingPathComponent("policy.yaml"))
+        let result = try await CLI.run(["config", "check", "--data-dir", directory.path])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("policy.file"))
+        #expect(result.stderr.contains("5:"), "\(result.stderr)")
     }
 
     @Test func aMissingConfigFileIsAConfigurationError() async throws {

@@ -82,7 +82,7 @@ struct ConfigurationLoaderTests {
             "nats.token": "t", "nats.nkey_seed_file": "s.nk", "nats.credentials_file": "c.creds",
             "nats.queue_group": "q", "nats.tls.enabled": "true", "nats.tls.ca_file": "ca.pem",
             "nats.tls.cert_file": "c.pem", "nats.tls.key_file": "k.pem", "nats.system.user": "sys",
-            "nats.system.password": "sp", "nats.system.credentials_file": "sys.creds",
+            "nats.system.password": "sp", "nats.system.nkey_seed_file": "sys.nk", "nats.system.credentials_file": "sys.creds",
             "keys.issuer_seed_file": "i.nk", "keys.xkey_seed_file": "x.nk", "callout.mode": "operator",
             "callout.account": "A" + String(repeating: "B", count: 55), "http.listen": "1.2.3.4:5",
             "http.tls.cert_file": "h.pem", "http.tls.key_file": "hk.pem", "store.path": "o.sqlite",

@@ -38,8 +38,7 @@ struct ServeCommandTests {
 /// Files `serve` needs in its data directory.
 enum ServeFixture {
     static func prepare(_ directory: URL) async throws {
-        for name in ["issuer.nk", "policy.yaml"] {
-            try Data("x".utf8).write(to: directory.appendingPathComponent(name))
-        }
+        let result = try await CLI.run(["init", "--data-dir", directory.path, "--keep-existing"])
+        guard result.status == 0 else { throw TestSupportError.processFailed(command: "init", status: result.status, output: result.stderr) }
     }
 }

@@ -11,7 +11,7 @@ struct ConfigCommand: AsyncParsableCommand {
     /// `scim-callout config check`
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Validate the configuration and that the files it names exist (exit 78 if not).")
+            abstract: "Validate the configuration, the keys and the policy it names (exit 78 if not).")
 
         @OptionGroup var options: ConfigOptions
 
@@ -19,7 +19,11 @@ struct ConfigCommand: AsyncParsableCommand {
             try await reportingErrors {
                 let configuration = try options.load()
                 try ServiceRuntime.checkFiles(configuration)
+                let keys = try ServiceKeys.load(configuration)
+                _ = try ServiceRuntime.loadPolicy(configuration)
                 print("configuration ok")
+                print("issuer: \(keys.issuer.publicKey)")
+                if let xkey = keys.xkey { print("xkey: \(xkey.publicKey)") }
             }
         }
     }

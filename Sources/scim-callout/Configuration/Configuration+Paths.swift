@@ -20,6 +20,7 @@ extension Configuration {
         fix(&nats.tls.certFile)
         fix(&nats.tls.keyFile)
         fix(&nats.system.credentialsFile)
+        fix(&nats.system.nkeySeedFile)
         fix(&keys.issuerSeedFile)
         fix(&keys.xkeySeedFile)
         fix(&http.tls.certFile)

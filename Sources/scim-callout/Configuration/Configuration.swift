@@ -47,8 +47,9 @@ struct Configuration: Sendable, Equatable {
     struct SystemAccount: Sendable, Equatable {
         var user: String?
         var password: Secret?
+        var nkeySeedFile: String?
         var credentialsFile: String?
-        var isConfigured: Bool { user != nil || credentialsFile != nil }
+        var isConfigured: Bool { user != nil || nkeySeedFile != nil || credentialsFile != nil }
     }
 
     /// The keys the service signs and decrypts with.

@@ -61,6 +61,10 @@ extension ConfigurationKey {
               summary: "Its password; prefer nats.system.password_file.", isSecret: true) {
             $0.nats.system.password = try optionalString($1, $2).map(Secret.init)
         },
+        .init(path: "nats.system.nkey_seed_file", type: "path", defaultValue: "unset",
+              summary: "System-account user's nkey seed (0600), instead of user/password.", isSecret: false) {
+            $0.nats.system.nkeySeedFile = try optionalString($1, $2)
+        },
         .init(path: "nats.system.credentials_file", type: "path", defaultValue: "unset",
               summary: "System-account .creds file (operator mode).", isSecret: false) {
             $0.nats.system.credentialsFile = try optionalString($1, $2)

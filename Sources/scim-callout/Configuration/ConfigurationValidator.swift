@@ -51,9 +51,14 @@ enum ConfigurationValidator {
             throw ConfigurationError(code: .conflict, key: "nats.system.password",
                                      message: "nats.system.user is set but has no password: set nats.system.password_file")
         }
-        if system.user != nil && system.credentialsFile != nil {
-            throw ConfigurationError(code: .conflict, key: "nats.system.credentials_file",
-                                     message: "set nats.system.user or nats.system.credentials_file, not both")
+        let methods = [
+            system.user != nil ? "nats.system.user" : nil,
+            system.nkeySeedFile != nil ? "nats.system.nkey_seed_file" : nil,
+            system.credentialsFile != nil ? "nats.system.credentials_file" : nil,
+        ].compactMap { $0 }
+        if methods.count > 1 {
+            throw ConfigurationError(code: .conflict, key: methods[1],
+                                     message: "choose one way for the system account: \(methods.joined(separator: ", ")) are all set")
         }
     }
 

@@ -1,3 +1,4 @@
+import AuthCallout
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -25,6 +26,7 @@ struct ServiceRuntime: Sendable {
             ("nats.nkey_seed_file", configuration.nats.nkeySeedFile),
             ("nats.credentials_file", configuration.nats.credentialsFile),
             ("nats.system.credentials_file", configuration.nats.system.credentialsFile),
+            ("nats.system.nkey_seed_file", configuration.nats.system.nkeySeedFile),
             ("nats.tls.ca_file", configuration.nats.tls.caFile),
             ("nats.tls.cert_file", configuration.nats.tls.certFile),
             ("nats.tls.key_file", configuration.nats.tls.keyFile),
@@ -38,6 +40,15 @@ struct ServiceRuntime: Sendable {
                 let hint = key.hasPrefix("keys.") || key == "policy.file" ? " (run `scim-callout init` to create it)" : ""
                 throw ConfigurationError(code: .missingFile, key: key, message: "\(path) does not exist or is not readable\(hint)")
             }
+        }
+    }
+
+    /// Parses the policy file; its errors carry line numbers.
+    static func loadPolicy(_ configuration: Configuration) throws(ConfigurationError) -> Policy {
+        do {
+            return try PolicyParser.load(contentsOf: URL(fileURLWithPath: configuration.policy.file))
+        } catch {
+            throw ConfigurationError(code: .invalidValue, key: "policy.file", message: "\(error)")
         }
     }
 
