@@ -33,7 +33,7 @@ let package = Package(
             providers: [.apt(["libsodium-dev"])]
         ),
         .target(name: "NKeys", dependencies: ["CSodium"]),
-        .target(name: "NATSJWT", dependencies: ["NKeys"]),
+        .target(name: "NATSJWT", dependencies: ["NKeys", "CSodium"]),
         .target(
             name: "NATSClient",
             dependencies: [

@@ -58,7 +58,7 @@ struct PolicyEvaluationTests {
         #expect(grant.account == "APP")
         #expect(grant.publish == SubjectPermission(allow: ["app.alice.>", "app.shared.>"], deny: ["app.shared.admin.>"]))
         #expect(grant.subscribe == SubjectPermission(allow: ["app.>", "_INBOX.>"], deny: []))
-        #expect(grant.responses == ResponsePermission(maxMessages: 1, expires: .seconds(5)))
+        #expect(grant.responses == ResponseGrant(maxMessages: 1, expires: .seconds(5)))
         #expect(grant.lifetime == .seconds(1800))
         #expect(grant.connectionTypes == nil)
         #expect(grant.timeWindows == nil)

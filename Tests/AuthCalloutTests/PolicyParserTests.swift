@@ -49,7 +49,7 @@ struct PolicyParserTests {
         #expect(devs.publish.allow.map(\.source) == ["app.{{userName}}.>", "app.shared.>"])
         #expect(devs.publish.deny.map(\.source) == ["app.shared.admin.>"])
         #expect(devs.subscribe.allow.map(\.source) == ["app.>", "_INBOX.>"])
-        #expect(devs.responses == ResponsePermission(maxMessages: 1, expires: .seconds(5)))
+        #expect(devs.responses == ResponseGrant(maxMessages: 1, expires: .seconds(5)))
         #expect(devs.connectionTypes == [.standard, .websocket])
         #expect(devs.timeWindows?.map(\.description) == ["08:00:00-18:00:00"])
         #expect(devs.sourceNetworks?.map(\.description) == ["10.0.0.0/8", "0:0:0:0:0:0:0:1/128"])

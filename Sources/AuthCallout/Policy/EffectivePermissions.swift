@@ -16,7 +16,7 @@ public struct EffectivePermissions: Sendable, Equatable {
     /// empty allow list as "everything", so nothing granted must be spelled out as nothing.
     public var publish: SubjectPermission
     public var subscribe: SubjectPermission
-    public var responses: ResponsePermission?
+    public var responses: ResponseGrant?
     /// nil when every applicable binding allows every connection type.
     public var connectionTypes: [ConnectionType]?
     /// Connect windows for the JWT `times` (nil when some applicable binding has no window).

@@ -111,7 +111,7 @@ extension Policy {
 
         var publish = OrderedUnion(), publishDeny = OrderedUnion()
         var subscribe = OrderedUnion(), subscribeDeny = OrderedUnion()
-        var responses: ResponsePermission?
+        var responses: ResponseGrant?
         var types = Set<ConnectionType>()
         var anyTypeUnrestricted = false
         var windows: [TimeWindow] = []
@@ -145,7 +145,7 @@ extension Policy {
             if let r = binding.responses {
                 if let current = responses {
                     let expires = (current.expires == .zero || r.expires == .zero) ? Duration.zero : max(current.expires, r.expires)
-                    responses = ResponsePermission(maxMessages: max(current.maxMessages, r.maxMessages), expires: expires)
+                    responses = ResponseGrant(maxMessages: max(current.maxMessages, r.maxMessages), expires: expires)
                 } else {
                     responses = r
                 }

@@ -73,7 +73,7 @@ public struct GroupBinding: Sendable, Equatable {
     public var publish: SubjectRules
     public var subscribe: SubjectRules
     /// Permission to publish replies to received requests (`resp`).
-    public var responses: ResponsePermission?
+    public var responses: ResponseGrant?
     /// Connection types this binding applies to; nil means all.
     public var connectionTypes: Set<ConnectionType>?
     /// When this binding applies (policy time zone); nil means always.
@@ -91,7 +91,7 @@ public struct GroupBinding: Sendable, Equatable {
         account: String? = nil,
         publish: SubjectRules = SubjectRules(),
         subscribe: SubjectRules = SubjectRules(),
-        responses: ResponsePermission? = nil,
+        responses: ResponseGrant? = nil,
         connectionTypes: Set<ConnectionType>? = nil,
         timeWindows: [TimeWindow]? = nil,
         sourceNetworks: [CIDRRange]? = nil,
@@ -124,7 +124,7 @@ public struct SubjectRules: Sendable, Equatable {
 }
 
 /// The `resp` permission: how many replies, for how long, a user may publish per request.
-public struct ResponsePermission: Sendable, Equatable {
+public struct ResponseGrant: Sendable, Equatable {
     public var maxMessages: Int
     public var expires: Duration
 

@@ -149,7 +149,7 @@ public enum PolicyParser {
             }
             var name = fallbackName
             if let node = fields["name"], let text = nonEmptyScalar(node.value, "name") { name = text }
-            var account: String?, responses: ResponsePermission?, types: Set<ConnectionType>?
+            var account: String?, responses: ResponseGrant?, types: Set<ConnectionType>?
             var windows: [TimeWindow]?, networks: [CIDRRange]?, lifetime: Duration?
             var publish = SubjectRules(), subscribe = SubjectRules()
             if let node = fields["account"] { account = accountName(node.value, "account") }
@@ -268,7 +268,7 @@ public enum PolicyParser {
             return result
         }
 
-        mutating func responsePermission(_ node: Node) -> ResponsePermission? {
+        mutating func responsePermission(_ node: Node) -> ResponseGrant? {
             guard case let .mapping(mapping) = node else { report(node, "responses must be a mapping with 'max' and 'ttl'"); return nil }
             let fields = keyedFields(mapping, allowed: ["max", "ttl"], what: "responses")
             var maxMessages = 1
@@ -283,7 +283,7 @@ public enum PolicyParser {
                     report(ttl.value, "responses.ttl must be a duration up to 24h (e.g. 5s; 0 = no limit)")
                 }
             }
-            return ResponsePermission(maxMessages: maxMessages, expires: expires)
+            return ResponseGrant(maxMessages: maxMessages, expires: expires)
         }
 
         mutating func connectionTypes(_ node: Node) -> Set<ConnectionType>? {
