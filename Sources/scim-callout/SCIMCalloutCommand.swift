@@ -17,6 +17,9 @@ struct SCIMCalloutCommand: AsyncParsableCommand {
             Exit codes: \(ExitStatus.summary)
             """,
         version: BuildInfo.version,
-        subcommands: [ServeCommand.self, InitCommand.self, KeysCommand.self, ConfigCommand.self, VersionCommand.self]
+        subcommands: [
+            ServeCommand.self, InitCommand.self, KeysCommand.self, PolicyCommand.self, ConfigCommand.self,
+            VersionCommand.self,
+        ]
     )
 }

@@ -28,16 +28,16 @@ struct ServiceMetrics: Sendable {
         }
     }
 
-    /// Sets `nats_connection_state{state}`: 1 for the current state, 0 for the others.
-    func recordNATSState(_ current: String, states: [String]) {
+    /// Sets `nats_connection_state{connection,state}`: 1 for the current state, 0 for the others.
+    func recordNATSState(_ current: String, states: [String], role: String) {
         for state in states {
-            Gauge(label: "nats_connection_state", dimensions: [("state", state)], factory: factory)
+            Gauge(label: "nats_connection_state", dimensions: [("connection", role), ("state", state)], factory: factory)
                 .record(state == current ? 1 : 0)
         }
     }
 
     /// Counts one reconnect to nats-server.
-    func recordReconnect() {
-        Counter(label: "nats_reconnects_total", factory: factory).increment()
+    func recordReconnect(role: String) {
+        Counter(label: "nats_reconnects_total", dimensions: [("connection", role)], factory: factory).increment()
     }
 }

@@ -5,6 +5,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import Metrics
+import NATSClient
 import NIOSSL
 import Prometheus
 import ServiceLifecycle
@@ -53,17 +54,40 @@ struct ServiceRuntime: Sendable {
     }
 
     func run() async throws {
+        let keys = try ServiceKeys.load(configuration)
         let metrics = ServiceMetrics(factory: PrometheusMetricsFactory(registry: registry))
-        let http = try makeHTTPApplication(
-            readiness: [],
-            beforeScrape: { metrics.refreshUptime() }
-        )
+        logger.info("scim-callout starting", metadata: [
+            "version": "\(BuildInfo.version)", "issuer": "\(keys.issuer.publicKey)",
+            "xkey": "\(keys.xkey?.publicKey ?? "none")",
+        ])
+
+        // NATS: connect first, so a wrong URL or credential fails the start with a clear message.
+        let natsLogger = logger.with(component: "nats")
+        let nats: NATSConnection
+        do {
+            nats = try await NATSConnection.connect(try NATSClientSettings.service(configuration, keys: keys),
+                                                    logger: natsLogger)
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw CLIError(.unavailable, "cannot connect to nats-server at \(configuration.nats.urls.joined(separator: ", ")): \(error)")
+        }
+        let natsMonitor = NATSEventMonitor(connection: nats, role: "service", metrics: metrics, logger: natsLogger)
+
+        let readiness = [
+            ReadinessCheck(name: "nats connected") { nats.isConnected },
+        ]
+        let http = try makeHTTPApplication(readiness: readiness, beforeScrape: { metrics.refreshUptime() })
+        // Start order = dependency order; ServiceGroup stops them in reverse (HTTP first, NATS last).
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: http)],
+            services: [
+                .init(service: nats),
+                .init(service: natsMonitor, successTerminationBehavior: .ignore),
+                .init(service: http),
+            ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
-        logger.info("scim-callout starting", metadata: ["version": "\(BuildInfo.version)"])
         try await group.run()
         logger.info("scim-callout stopped")
     }
