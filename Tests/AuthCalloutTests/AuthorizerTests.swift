@@ -24,6 +24,7 @@ final class TestIdentities: IdentityReading, @unchecked Sendable {
     }
     func issueToken(_ token: String, for userName: String) { lock.withLock { tokens[token] = userName } }
 
+    func identity(id: String) async throws -> CalloutIdentity? { lock.withLock { users.values.first { $0.id == id } } }
     func identity(userName: String) async throws -> CalloutIdentity? { lock.withLock { users[userName] } }
     func identity(nkey: String) async throws -> CalloutIdentity? {
         lock.withLock { users.values.first { $0.nkeys.contains(nkey) } }
@@ -142,6 +143,7 @@ struct AuthorizerTests {
     @Test func storeFailureIsADenial() async {
         struct Broken: IdentityReading {
             struct Failure: Error {}
+            func identity(id: String) async throws -> CalloutIdentity? { throw Failure() }
             func identity(userName: String) async throws -> CalloutIdentity? { throw Failure() }
             func identity(nkey: String) async throws -> CalloutIdentity? { throw Failure() }
             func identity(accessToken: String) async throws -> CalloutIdentity? { throw Failure() }

@@ -12,6 +12,9 @@ public enum AuthorizationDecision: Sendable, Equatable {
         /// The user JWT lifetime: the policy's, capped by the user's own limit.
         public var lifetime: Duration
         public var authMethod: DecisionRecord.AuthMethod
+        /// The identity state decided on (live revocation compares it with the current state).
+        public var fingerprint: IdentityFingerprint
+        public var groupIDs: Set<String>
     }
 
     public struct Denial: Error, Sendable, Equatable {

@@ -38,7 +38,8 @@ public struct Authorizer: Sendable {
             var lifetime = permissions.lifetime
             if let seconds = identity.jwtLifetimeSeconds, seconds > 0 { lifetime = min(lifetime, .seconds(seconds)) }
             return .allow(.init(userName: identity.userName, userID: identity.id, permissions: permissions,
-                                lifetime: lifetime, authMethod: method))
+                                lifetime: lifetime, authMethod: method, fingerprint: IdentityFingerprint(identity),
+                                groupIDs: Set(identity.groups.compactMap(\.id))))
         }
     }
 

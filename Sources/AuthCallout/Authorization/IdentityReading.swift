@@ -37,6 +37,8 @@ public struct CalloutIdentity: Sendable, Equatable {
 
 /// Read access to the identity store, as the callout needs it. `IdentityDatabase` conforms.
 public protocol IdentityReading: Sendable {
+    /// The user with this SCIM id, or nil (deleted).
+    func identity(id: String) async throws -> CalloutIdentity?
     /// The user with this `userName`, or nil.
     func identity(userName: String) async throws -> CalloutIdentity?
     /// The user who registered this public nkey, or nil.

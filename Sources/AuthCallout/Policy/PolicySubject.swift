@@ -6,9 +6,12 @@ public struct PolicySubject: Sendable, Equatable {
     public struct Group: Sendable, Equatable {
         public var displayName: String
         public var externalId: String?
-        public init(displayName: String, externalId: String? = nil) {
+        /// The SCIM id (used to notice membership changes; not matched by the policy).
+        public var id: String?
+        public init(displayName: String, externalId: String? = nil, id: String? = nil) {
             self.displayName = displayName
             self.externalId = externalId
+            self.id = id
         }
     }
 
