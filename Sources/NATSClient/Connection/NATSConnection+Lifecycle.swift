@@ -124,14 +124,15 @@ extension NATSConnection {
             operations += state.reconnectBuffer
             state.reconnectBuffer.removeAll()
             state.reconnectBufferBytes = 0
+            // Under the lock, so no new publish can overtake the subscriptions and buffered messages.
+            if !operations.isEmpty {
+                channel.enqueueWrite(.operations(operations))
+            }
             return (operations, isReconnect)
         }
         guard let adopted else {
             channel.close(promise: nil)
             return false
-        }
-        if !adopted.operations.isEmpty {
-            channel.writeAndFlush(NATSOutbound.operations(adopted.operations), promise: nil)
         }
         logger.debug(adopted.isReconnect ? "NATS reconnected" : "NATS connected", metadata: [
             "nats.server": "\(address)", "nats.server_id": "\(info.serverID)",

@@ -259,23 +259,27 @@ public final class NATSConnection: Sendable {
         _ payload: ByteBuffer, to subject: String, headers: NATSHeaders? = nil, timeout: Duration = .seconds(5)
     ) async throws -> NATSMessage {
         let promise = eventLoopGroup.any().makePromise(of: NATSMessage.self)
-        let (token, inboxSubscription) = try state.withLockedValue { state -> (String, (UInt64, (any Channel)?)?) in
+        let token = try state.withLockedValue { state -> String in
             switch state.status {
             case .closed: throw NATSClientError(.connectionClosed, "the connection is closed")
             case .draining: throw NATSClientError(.draining, "the connection is draining")
             case .connecting, .connected, .reconnecting: break
             }
-            var newInbox: (UInt64, (any Channel)?)?
             if state.inboxSID == nil {
                 let sid = state.nextSID
                 state.nextSID += 1
                 state.inboxSID = sid
-                newInbox = (sid, state.status == .connected ? state.channel : nil)
+                // Written under the lock so a concurrent request cannot publish before the inbox
+                // exists. While reconnecting, the resubscription sends it.
+                if state.status == .connected, let channel = state.channel {
+                    let subscribe = ClientOperation.subscribe(subject: "\(inboxBase).*", queue: nil, sid: sid)
+                    channel.enqueueWrite(.operation(subscribe))
+                }
             }
             let token = String(state.nextRequestToken)
             state.nextRequestToken += 1
             state.requests[token] = promise
-            return (token, newInbox)
+            return token
         }
         let timeoutTask = Task { [weak self, clock] in
             do { try await clock.sleep(for: timeout) } catch { return }
@@ -284,9 +288,6 @@ public final class NATSConnection: Sendable {
         }
         defer { timeoutTask.cancel() }
         do {
-            if let (sid, channel) = inboxSubscription, let channel {
-                try await channel.writeAndFlush(NATSOutbound.operation(.subscribe(subject: "\(inboxBase).*", queue: nil, sid: sid))).get()
-            }
             try await publish(payload, to: subject, replyTo: "\(inboxBase).\(token)", headers: headers)
         } catch {
             completeRequest(token: token, with: .failure(error))
@@ -386,5 +387,14 @@ extension NATSHeaders {
         if let statusDescription { length += 1 + statusDescription.utf8.count }
         for field in fields { length += field.name.utf8.count + 2 + field.value.utf8.count + 2 }
         return length
+    }
+}
+
+extension Channel {
+    /// Queues a write on the event loop without running it inline, so it is safe under our lock
+    /// (an inline write that fails could close the channel and re-enter the connection's lock)
+    /// and keeps its place before writes issued after the lock is released.
+    func enqueueWrite(_ outbound: NATSOutbound) {
+        eventLoop.execute { self.writeAndFlush(outbound, promise: nil) }
     }
 }
