@@ -80,7 +80,8 @@ struct PatchApplier {
                 guard case .object(let members) = value else {
                     throw .invalidValue("the value for \(schema.id) must be an object")
                 }
-                for key in members.keys.sorted() {
+                // scim2-models sends the extension's own `schemas` inside the value.
+                for key in members.keys.sorted() where !key.caseInsensitiveEquals("schemas") {
                     guard let member = members[key] else { continue }
                     guard let definition = schema.attribute(named: key) else {
                         throw .invalidValue("unknown attribute '\(key.prefix(100))' in \(schema.id)")

@@ -27,10 +27,8 @@ public struct PatchEngine: Sendable {
     {
         guard case .object = resource else { throw .invalidValue("cannot patch a non-object resource") }
         var document = resource
-        var pending: [PatchOperation] = []
-        for operation in request.operations {
-            pending.append(operation)
-        }
+        // Group membership goes through the same deltas the store applies to its join table,
+        // so in-memory and SQL semantics cannot drift apart.
         if let membersDefinition = type.schema.attribute(named: "members"), membersDefinition.multiValued {
             let split = try splitMembership(request, type: type)
             if let remainder = split.remainder {
@@ -48,7 +46,7 @@ public struct PatchEngine: Sendable {
             }
             return document
         }
-        try applyOperations(pending, to: &document, type: type)
+        try applyOperations(request.operations, to: &document, type: type)
         return document
     }
 

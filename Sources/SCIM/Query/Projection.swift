@@ -14,6 +14,8 @@ public enum Projection {
     ) -> JSONValue {
         guard case .object(let members) = resource else { return resource }
         let included = attributes.compactMap { resolve($0, type: type) }
+        // Naming only unknown attributes still restricts the response to id, schemas and meta.
+        let restrict = !attributes.isEmpty
         let excluded = attributes.isEmpty ? excludedAttributes.compactMap { resolve($0, type: type) } : []
         var result: [String: JSONValue] = [:]
         for (key, value) in members {
@@ -29,7 +31,7 @@ public enum Projection {
                     let wholeSelected = included.contains { $0.schema == extensionSchema && $0.attribute == nil }
                     if let projected = project(
                         extensionValue, definition: definition, schema: extensionSchema,
-                        included: wholeSelected ? [] : included, restrictToIncluded: !included.isEmpty && !wholeSelected,
+                        included: wholeSelected ? [] : included, restrictToIncluded: restrict && !wholeSelected,
                         excluded: excluded
                     ) {
                         kept[extensionKey] = projected
@@ -44,7 +46,7 @@ public enum Projection {
             else { continue }
             if let projected = project(
                 value, definition: definition, schema: resolved.schema, included: included,
-                restrictToIncluded: !included.isEmpty, excluded: excluded
+                restrictToIncluded: restrict, excluded: excluded
             ) {
                 result[key] = projected
             }

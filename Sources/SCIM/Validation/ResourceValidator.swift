@@ -80,7 +80,8 @@ public struct ResourceValidator: Sendable {
                 guard case .object(let extensionMembers) = value else {
                     throw .invalidValue("'\(key)' must be an object of extension attributes")
                 }
-                for (extensionKey, extensionValue) in extensionMembers {
+                for (extensionKey, extensionValue) in extensionMembers
+                where !extensionKey.caseInsensitiveEquals("schemas") {
                     guard let definition = extensionSchema.attribute(named: extensionKey) else {
                         throw .invalidValue("unknown attribute '\(extensionKey.prefix(100))' in \(extensionSchema.id)")
                     }

@@ -96,6 +96,10 @@ enum ValueCoercion {
             }
             return value
         case .complex:
+            // Entra sets `manager` to a bare id; a bare value means `{"value": …}`.
+            if value.objectValue == nil, value.arrayValue == nil, definition.subAttribute(named: "value") != nil {
+                return try coerceSingle(.object(["value": value]), as: definition, name: name)
+            }
             guard case .object(let members) = value else { throw typeError(name, definition, value) }
             var result: [String: JSONValue] = [:]
             for (key, member) in members {
