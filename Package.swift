@@ -138,6 +138,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "AuthCallout", "TestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
