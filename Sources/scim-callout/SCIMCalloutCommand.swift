@@ -18,7 +18,7 @@ struct SCIMCalloutCommand: AsyncParsableCommand {
             """,
         version: BuildInfo.version,
         subcommands: [
-            ServeCommand.self, InitCommand.self, KeysCommand.self, PolicyCommand.self, ConfigCommand.self,
+            ServeCommand.self, InitCommand.self, KeysCommand.self, TokensCommand.self, PolicyCommand.self, ConfigCommand.self,
             VersionCommand.self,
         ]
     )

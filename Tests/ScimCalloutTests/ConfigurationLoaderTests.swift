@@ -27,7 +27,7 @@ struct ConfigurationLoaderTests {
         #expect(configuration.keys.issuerSeedFile == "/srv/scim-callout/issuer.nk")
         #expect(configuration.keys.xkeySeedFile == nil)
         #expect(configuration.http.listen == ListenAddress(host: "127.0.0.1", port: 8080))
-        #expect(configuration.jwt.lifetime == .seconds(600))
+        #expect(configuration.jwt.lifetime == .seconds(3_600))
         #expect(configuration.log.format == .text)
     }
 
@@ -84,7 +84,7 @@ struct ConfigurationLoaderTests {
             "nats.tls.cert_file": "c.pem", "nats.tls.key_file": "k.pem", "nats.system.user": "sys",
             "nats.system.password": "sp", "nats.system.nkey_seed_file": "sys.nk", "nats.system.credentials_file": "sys.creds",
             "keys.issuer_seed_file": "i.nk", "keys.xkey_seed_file": "x.nk", "callout.mode": "operator",
-            "callout.account": "A" + String(repeating: "B", count: 55), "http.listen": "1.2.3.4:5",
+            "callout.auth_account": "A" + String(repeating: "B", count: 55), "http.listen": "1.2.3.4:5",
             "http.tls.cert_file": "h.pem", "http.tls.key_file": "hk.pem", "store.path": "o.sqlite",
             "store.durability": "normal", "policy.file": "p.yaml", "jwt.lifetime": "1m",
             "decisions.retention": "1d", "log.level": "error", "log.format": "json",
@@ -151,7 +151,8 @@ struct ConfigurationLoaderTests {
         ("nats:\n  password: x\n", "nats.user", .conflict, "nats.user is not"),
         ("nats:\n  token: t\n  credentials_file: a.creds\n", "nats.credentials_file", .conflict, "choose one"),
         ("nats:\n  password: x\n  password_file: f\n", "nats.password", .conflict, "not both"),
-        ("callout:\n  mode: operator\n", "callout.account", .conflict, "public key"),
+        ("callout:\n  auth_account: Axyz\n", "callout.auth_account", .invalidValue, "account public key"),
+        ("jwt:\n  lifetime: 2d\n", "jwt.lifetime", .invalidValue, "between 5s and 24h"),
         ("nats: nats://x:4222\n", "nats", .invalidValue, "is a section"),
         ("nats:\n  queue_group:\n    x: 1\n", "nats.queue_group", .unknownKey, "unknown key"),
         ("store:\n  durability: sometimes\n", "store.durability", .invalidValue, "full, normal"),

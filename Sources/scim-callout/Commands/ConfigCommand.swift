@@ -42,7 +42,8 @@ struct ConfigCommand: AsyncParsableCommand {
                 print("|---|---|---|---|---|")
                 for key in ConfigurationKey.all {
                     let env = key.isSecret ? "`\(key.environmentVariable)`, `…_FILE`" : "`\(key.environmentVariable)`"
-                    print("| `\(key.path)` | \(env) | \(key.type) | \(key.defaultValue) | \(key.summary.replacingOccurrences(of: "|", with: "\\|")) |")
+                    func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+                    print("| `\(key.path)` | \(env) | \(cell(key.type)) | \(cell(key.defaultValue)) | \(cell(key.summary)) |")
                 }
             } else {
                 for key in ConfigurationKey.all {

@@ -79,7 +79,8 @@ struct InitTemplates {
           auth_callout {
             issuer: \(issuer)
             account: AUTH
-            auth_users: [ \(serviceUser) ]
+            # The service and system users bypass the callout (they must work when it is down).
+            auth_users: [ \(serviceUser), \(systemUser) ]
             xkey: \(xkey)
           }
         }

@@ -64,8 +64,9 @@ struct Configuration: Sendable, Equatable {
     struct Callout: Sendable, Equatable {
         enum Mode: String, Sendable, CaseIterable { case config, `operator` }
         var mode: Mode = .config
-        /// The account allowed users land in (config mode: its name; operator mode: its public key).
-        var account: String = "APP"
+        /// Operator mode: the public key of the account the service connects to (the one with the
+        /// auth callout settings); the issuer is one of its signing keys. Nil: the issuer's own key.
+        var authAccount: String?
     }
 
     /// The HTTP listener for SCIM, health and metrics.
@@ -94,10 +95,11 @@ struct Configuration: Sendable, Equatable {
         var file: String = "policy.yaml"
     }
 
-    /// Lifetime of issued user JWTs: nats-server disconnects a client when it runs out, so this
-    /// bounds how long a deprovisioned user's live session can last without a KICK.
+    /// The longest lifetime of issued user JWTs (the policy may grant less): nats-server
+    /// disconnects a client when it runs out, so this bounds how long a deprovisioned user's live
+    /// session can last without a KICK.
     struct JWT: Sendable, Equatable {
-        var lifetime: Duration = .seconds(600)
+        var lifetime: Duration = .seconds(3_600)
     }
 
     /// The decision log.

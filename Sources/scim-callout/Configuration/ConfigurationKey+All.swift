@@ -89,10 +89,10 @@ extension ConfigurationKey {
               summary: "nats-server's auth mode: config file accounts, or operator (JWT) accounts.", isSecret: false) {
             $0.callout.mode = try choice($1, $2, as: Configuration.Callout.Mode.self)
         },
-        .init(path: "callout.account", type: "string", defaultValue: "APP",
-              summary: "Account allowed users land in unless the policy says otherwise (operator mode: its A… key).",
+        .init(path: "callout.auth_account", type: "account public key", defaultValue: "the issuer's public key",
+              summary: "Operator mode: the account (A…) holding the auth callout settings; the issuer is its signing key.",
               isSecret: false) {
-            $0.callout.account = try nonEmptyString($1, $2)
+            $0.callout.authAccount = try optionalString($1, $2)
         },
     ]
 
@@ -125,8 +125,9 @@ extension ConfigurationKey {
               summary: "Group → NATS permissions policy (see docs/policy.md).", isSecret: false) {
             $0.policy.file = try nonEmptyString($1, $2)
         },
-        .init(path: "jwt.lifetime", type: "duration", defaultValue: "10m",
-              summary: "Lifetime of issued user JWTs; bounds how long a revoked user's session lives.", isSecret: false) {
+        .init(path: "jwt.lifetime", type: "duration", defaultValue: "1h",
+              summary: "Upper bound on issued user JWT lifetimes (the policy may grant less); bounds how long a revoked user's session lives without a KICK.",
+              isSecret: false) {
             $0.jwt.lifetime = try duration($1, $2)
         },
         .init(path: "decisions.retention", type: "duration", defaultValue: "30d",

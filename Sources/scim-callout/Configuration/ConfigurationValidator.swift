@@ -10,12 +10,14 @@ enum ConfigurationValidator {
         }
         try pair(configuration.nats.tls.certFile, "nats.tls.cert_file", configuration.nats.tls.keyFile, "nats.tls.key_file")
         try pair(configuration.http.tls.certFile, "http.tls.cert_file", configuration.http.tls.keyFile, "http.tls.key_file")
-        if configuration.callout.mode == .operator {
-            let account = configuration.callout.account
+        if let account = configuration.callout.authAccount {
             guard account.count == 56, account.hasPrefix("A") else {
-                throw ConfigurationError(code: .conflict, key: "callout.account",
-                                         message: "in operator mode this is the target account's public key (A…, 56 characters)")
+                throw ConfigurationError(code: .invalidValue, key: "callout.auth_account",
+                                         message: "expected an account public key (A…, 56 characters)")
             }
+        }
+        if configuration.jwt.lifetime < .seconds(5) || configuration.jwt.lifetime > .seconds(86_400) {
+            throw ConfigurationError(code: .invalidValue, key: "jwt.lifetime", message: "must be between 5s and 24h")
         }
         if configuration.http.listen.port == 0 {
             throw ConfigurationError(code: .invalidValue, key: "http.listen", message: "port 0 is not allowed; pick a port")
