@@ -112,7 +112,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
-        .testTarget(name: "IdentityStoreTests", dependencies: ["IdentityStore", "SCIM"]),
+        .testTarget(
+            name: "IdentityStoreTests",
+            dependencies: ["IdentityStore", "SCIM", "TestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "SCIMServerTests",
             dependencies: [
