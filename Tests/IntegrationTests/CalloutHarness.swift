@@ -62,13 +62,15 @@ final class RunningCallout: @unchecked Sendable {
     let sink: RecordingSink
     let registry: SessionRegistry
     private var tasks: [Task<Void, Never>] = []
+    /// Other connections to close on stop (the revoker's system connection).
+    var extraConnections: [NATSConnection] = []
 
     static let logger = Logger(label: "callout-test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     static func start(
         url: String, serviceUser: KeyPair, keys: CalloutKeys, authorizer: Authorizer,
         requireEncryption: Bool = false, queueGroup: String = "scim-callout",
-        revoker: ((NATSConnection?, SessionRegistry, DecisionLog) async throws -> SessionRevoker?)? = nil
+        revoker: ((RunningCallout, SessionRegistry, DecisionLog) async throws -> SessionRevoker?)? = nil
     ) async throws -> RunningCallout {
         let configuration = NATSConfiguration(
             servers: [url], name: "scim-callout-test",
@@ -87,7 +89,7 @@ final class RunningCallout: @unchecked Sendable {
         let running = RunningCallout(connection: connection, service: service, decisionLog: decisionLog, sink: sink, registry: registry)
         running.tasks.append(Task { try? await service.run() })
         running.tasks.append(Task { await decisionLog.run() })
-        if let revoker, let revoker = try await revoker(connection, registry, decisionLog) {
+        if let revoker, let revoker = try await revoker(running, registry, decisionLog) {
             running.tasks.append(Task { try? await revoker.run() })
         }
         try await pollUntil("callout subscribed") { service.isSubscribed }
@@ -112,6 +114,7 @@ final class RunningCallout: @unchecked Sendable {
         for task in tasks { task.cancel() }
         decisionLog.finish()
         await connection.close()
+        for extra in extraConnections { await extra.close() }
     }
 }
 
