@@ -33,7 +33,7 @@ let package = Package(
             providers: [.apt(["libsodium-dev"])]
         ),
         .target(name: "NKeys", dependencies: ["CSodium"]),
-        .target(name: "NATSJWT", dependencies: ["NKeys"]),
+        .target(name: "NATSJWT", dependencies: ["NKeys", "CSodium"]),
         .target(
             name: "NATSClient",
             dependencies: [
@@ -41,6 +41,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -105,6 +106,7 @@ let package = Package(
                 "NATSClient", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
@@ -122,6 +124,9 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "AuthCallout", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],
