@@ -133,7 +133,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "ScimCalloutTests", dependencies: ["scim-callout", "TestSupport"]),
+        .testTarget(
+            name: "ScimCalloutTests",
+            dependencies: [
+                "scim-callout", "TestSupport", "IdentityStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

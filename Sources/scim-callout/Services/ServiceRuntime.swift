@@ -77,7 +77,7 @@ struct ServiceRuntime: Sendable {
         } catch {
             throw CLIError(.failure, "cannot open the store at \(configuration.store.path) (store.path): \(error)")
         }
-        let identities = StoreIdentities(database: database)
+        let identities = database
 
         // NATS: connect before serving, so a wrong URL or credential fails the start clearly.
         let natsLogger = logger.with(component: "nats")

@@ -1,0 +1,71 @@
+import Foundation
+import IdentityStore
+import Logging
+import Testing
+import TestSupport
+
+/// `serve` as a whole against a real nats-server started from `init`'s configuration: users are
+/// written to the store file (as SCIM would), then nats-py connects through the callout.
+@Suite("scim-callout serve answers the auth callout")
+struct ServeCalloutTests {
+    @Test func allowsAGroupMemberDeniesOthersAndCountsDecisions() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("serve-callout")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServeFixture.prepare(directory)
+
+        // Given alice (in nats-demo) and bob (in no group) in the store.
+        let database = try IdentityDatabase.open(path: directory.appendingPathComponent("scim-callout.sqlite").path,
+                                                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let hash = try PasswordHasher.testing.hashSync("alice-pw")
+        let alice = try await database.createUser(.init(userName: "alice", resource: "{}"), passwordHash: hash)
+        _ = try await database.createUser(.init(userName: "bob", resource: "{}"),
+                                          passwordHash: try PasswordHasher.testing.hashSync("bob-pw"))
+        _ = try await database.createGroup(.init(displayName: "nats-demo", resource: "{}"), members: [.init(value: alice.id)])
+
+        let nats = try await ServeFixture.natsServer(directory)
+        defer { Task { try? await nats.stop() } }
+        let port = freeLoopbackPort()
+        let serve = try ManagedProcess(
+            executable: CLI.binary, arguments: ["serve", "--data-dir", directory.path],
+            environment: ["SCIM_CALLOUT_HTTP_LISTEN": "127.0.0.1:\(port)", "SCIM_CALLOUT_NATS_URLS": nats.url],
+            logURL: directory.appendingPathComponent("serve.log"))
+        try await pollUntil("serve ready", timeout: .seconds(30)) {
+            (try? await HTTPProbe.get("http://127.0.0.1:\(port)/readyz"))?.status == 200
+        }
+
+        // When they connect (the server seals requests with the xkey init configured).
+        let result = try await runPython("""
+            import asyncio, sys, nats
+            async def attempt(user, password):
+                errors = []
+                async def on_error(e): errors.append(str(e))
+                try:
+                    nc = await nats.connect(sys.argv[1], user=user, password=password, connect_timeout=5,
+                                            allow_reconnect=False, max_reconnect_attempts=0, error_cb=on_error)
+                except Exception as e:
+                    return "denied" if any("Authorization Violation" in x for x in errors + [str(e)]) else "error " + str(e)
+                sub = await nc.subscribe("demo.x")
+                await nc.publish("demo.x", b"hi")
+                msg = await sub.next_msg(timeout=5)
+                await nc.close()
+                return "allowed " + msg.data.decode()
+            async def main():
+                print(await attempt("alice", "alice-pw"))
+                print(await attempt("bob", "bob-pw"))
+                print(await attempt("alice", "wrong"))
+            asyncio.run(main())
+            """, arguments: [nats.url], timeout: .seconds(60))
+        // Then alice is allowed on demo.>, bob (no group) and a wrong password are denied.
+        #expect(result.stdout == "allowed hi\ndenied\ndenied\n", "\(result.stderr)\n\(serve.output)")
+
+        let metrics = try PrometheusText(try await HTTPProbe.get("http://127.0.0.1:\(port)/metrics").body)
+        #expect(metrics.values("scim_callout_decisions_total", ["result": "allow"]).reduce(0, +) == 1)
+        #expect(metrics.values("scim_callout_decisions_total", ["result": "deny"]).reduce(0, +) == 2)
+        #expect(metrics.values("store_rows", ["table": "users"]) == [2])
+        #expect(metrics.values("nats_connection_state", ["connection": "system", "state": "connected"]) == [1])
+
+        #expect(try await serve.stop(signal: SIGTERM) == 0, "\(serve.output)")
+        #expect(!serve.output.contains("alice-pw"), "no password in the log")
+        #expect(serve.output.contains("scim-callout stopped"))
+    }
+}
