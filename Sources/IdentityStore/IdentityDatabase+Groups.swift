@@ -92,15 +92,7 @@ extension IdentityDatabase {
                         // Members' AuthSubject.groups carry the name: tell the callout.
                         try Self.touchAllMemberUsers(db, groupId: id, seq: seq, at: now)
                     }
-                    switch update.members {
-                    case .keep:
-                        break
-                    case .replace(let members):
-                        try Self.replaceMembers(db, groupId: id, members: members, seq: seq, at: now)
-                    case .delta(let add, let remove):
-                        try Self.removeMembers(db, groupId: id, memberIds: remove, seq: seq, at: now)
-                        try Self.addMembers(db, groupId: id, members: add, seq: seq, at: now)
-                    }
+                    try Self.apply(update.members, db, groupId: id, seq: seq, at: now)
                     return StoredGroup(record, members: nil)
                 }
             } catch {
@@ -192,6 +184,22 @@ extension IdentityDatabase {
                 DELETE FROM group_members WHERE group_id = ? AND member_id = ? RETURNING member_type
                 """, arguments: [groupId, memberId])
             if type == "User" { try touchUser(db, userId: memberId, seq: seq, at: at) }
+        }
+    }
+
+    static func apply(_ update: MembershipUpdate, _ db: Database, groupId: String, seq: Int64, at: Double) throws {
+        switch update {
+        case .keep:
+            break
+        case .replace(let members):
+            try replaceMembers(db, groupId: groupId, members: members, seq: seq, at: at)
+        case .delta(let add, let remove):
+            try removeMembers(db, groupId: groupId, memberIds: remove, seq: seq, at: at)
+            try addMembers(db, groupId: groupId, members: add, seq: seq, at: at)
+        case .removeAll:
+            try replaceMembers(db, groupId: groupId, members: [], seq: seq, at: at)
+        case .sequence(let updates):
+            for update in updates { try apply(update, db, groupId: groupId, seq: seq, at: at) }
         }
     }
 

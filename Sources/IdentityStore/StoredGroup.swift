@@ -34,6 +34,10 @@ public enum MembershipUpdate: Sendable, Equatable {
     case replace([MemberInput])
     /// Add and remove individual members (PATCH deltas: never loads the whole group).
     case delta(add: [MemberInput], remove: [String])
+    /// Remove every member.
+    case removeAll
+    /// Several updates, applied in order (a PATCH with several member operations).
+    indirect case sequence([MembershipUpdate])
 }
 
 /// A replacement for a group computed from its current state (PUT or PATCH).
