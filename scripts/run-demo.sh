@@ -84,8 +84,12 @@ step "connect as $DEMO_USER (member of $DEMO_GROUP): expected ALLOWED"
 step "connect as mallory with a made-up password: expected DENIED"
 "$PY" scripts/demo/demo.py connect "$NATS_URL" mallory not-the-password denied
 
-step "the last decisions (scim-callout decisions)"
-"$BIN" decisions --config "$DATA/config.yaml" --limit 5
+step "the store, as scim-callout sees it (scim-callout users / groups)"
+"$BIN" users --config "$DATA/config.yaml"
+"$BIN" groups --config "$DATA/config.yaml"
+
+step "the last decisions (decision log lines in $DATA/scim-callout.log)"
+grep ' decision$\| decision ' "$DATA/scim-callout.log" | tail -n 4 || true
 
 cat <<EOT
 
@@ -93,8 +97,7 @@ Connect yourself:
   allowed:  $PY scripts/demo/demo.py connect $NATS_URL $DEMO_USER '<password in $DATA/demo-password>' allowed
             (or any NATS client: user '$DEMO_USER', the password in $DATA/demo-password, subjects demo.>)
   denied:   $PY scripts/demo/demo.py connect $NATS_URL mallory wrong denied
-Decisions:  $BIN decisions --config $DATA/config.yaml --follow
-            (also in $DATA/scim-callout.log; nats-server's view in $DATA/nats-server.log)
+Decisions:  grep decision $DATA/scim-callout.log   (nats-server's view: $DATA/nats-server.log)
 SCIM:       curl -H "Authorization: Bearer \$(cat $DATA/demo-scim-token)" $BASE/scim/v2/Users
 Metrics:    $BASE/metrics     Health: $BASE/healthz  $BASE/readyz
 EOT

@@ -26,6 +26,7 @@ extension Configuration {
         fix(&http.tls.certFile)
         fix(&http.tls.keyFile)
         fix(&store.path)
+        fix(&scim.schemasDirectory)
         fix(&policy.file)
     }
 }

@@ -11,6 +11,7 @@ struct Configuration: Sendable, Equatable {
     var keys = Keys()
     var callout = Callout()
     var http = HTTP()
+    var scim = SCIM()
     var store = Store()
     var policy = Policy()
     var jwt = JWT()
@@ -80,6 +81,16 @@ struct Configuration: Sendable, Equatable {
         var certFile: String?
         var keyFile: String?
         var isEnabled: Bool { certFile != nil }
+    }
+
+    /// The SCIM endpoint under `/scim/v2`.
+    struct SCIM: Sendable, Equatable {
+        /// The folder with `schemas/` and `resource-types/` (nil: found next to the binary or in
+        /// the working directory).
+        var schemasDirectory: String?
+        /// The externally visible base URL for `meta.location` (nil: from the request's Host).
+        var publicBaseURL: String?
+        var maxResults = 1_000
     }
 
     /// The embedded SQLite store.

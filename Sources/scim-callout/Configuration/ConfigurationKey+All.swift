@@ -112,6 +112,21 @@ extension ConfigurationKey {
     ]
 
     private static let rest: [ConfigurationKey] = [
+        .init(path: "scim.schemas_dir", type: "path", defaultValue: "found automatically",
+              summary: "Folder with the SCIM schema and resource type documents (the repository's Schemas/); "
+                  + "by default <binary>/../share/scim-callout/Schemas, <binary>/Schemas or ./Schemas.",
+              isSecret: false) {
+            $0.scim.schemasDirectory = try optionalString($1, $2)
+        },
+        .init(path: "scim.base_url", type: "URL", defaultValue: "from the Host header",
+              summary: "External base URL of the SCIM endpoint (https://…/scim/v2) for meta.location behind a proxy.",
+              isSecret: false) {
+            $0.scim.publicBaseURL = try optionalString($1, $2)
+        },
+        .init(path: "scim.max_results", type: "integer", defaultValue: "1000",
+              summary: "Largest page a SCIM list or search returns.", isSecret: false) {
+            $0.scim.maxResults = try positiveInteger($1, $2)
+        },
         .init(path: "store.path", type: "path", defaultValue: "scim-callout.sqlite",
               summary: "The SQLite database file (WAL mode; back up with `sqlite3 … .backup`).", isSecret: false) {
             $0.store.path = try nonEmptyString($1, $2)

@@ -9,6 +9,8 @@ import Metrics
 import NATSClient
 import NIOSSL
 import Prometheus
+import SCIM
+import SCIMServer
 import ServiceLifecycle
 
 /// Composes the running service: store → NATS → callout → HTTP, in a `ServiceGroup` that shuts
@@ -63,6 +65,7 @@ struct ServiceRuntime: Sendable {
             throw ConfigurationError(code: .invalidValue, key: "policy.file", message: "\(error)")
         }
         let calloutKeys = try Self.calloutKeys(configuration, keys: keys, policy: policyStore.current)
+        let schemas = try SchemaLocator.load(configuration.scim)
         let factory = PrometheusMetricsFactory(registry: registry)
         let metrics = ServiceMetrics(factory: factory)
         logger.info("scim-callout starting", metadata: [
@@ -132,7 +135,7 @@ struct ServiceRuntime: Sendable {
             ReadinessCheck(name: "nats connected") { nats.isConnected },
             ReadinessCheck(name: "callout subscribed") { callout.isSubscribed },
         ]
-        let http = try makeHTTPApplication(readiness: readiness, database: database, metrics: metrics) {
+        let http = try makeHTTPApplication(readiness: readiness, database: database, schemas: schemas, factory: factory) {
             metrics.refreshUptime()
             if let counts = try? await StoreCounts.read(database) { metrics.recordRowCounts(counts) }
         }
@@ -183,11 +186,17 @@ struct ServiceRuntime: Sendable {
     private func makeHTTPApplication(
         readiness: [ReadinessCheck],
         database: IdentityDatabase,
-        metrics: ServiceMetrics,
+        schemas: SchemaRegistry,
+        factory: PrometheusMetricsFactory,
         beforeScrape: @escaping @Sendable () async -> Void
     ) throws -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: SCIMRequestContext.self)
         HealthRoutes.add(to: router, readiness: readiness, registry: registry, beforeScrape: beforeScrape)
+        SCIMRoutes.add(
+            to: router, store: database, registry: schemas,
+            configuration: SCIMServerConfiguration(publicBaseURL: configuration.scim.publicBaseURL,
+                                                   maxResults: configuration.scim.maxResults),
+            metricsFactory: factory)
         let listen = configuration.http.listen
         let logger = self.logger
         let scheme = configuration.http.tls.isEnabled ? "https" : "http"
