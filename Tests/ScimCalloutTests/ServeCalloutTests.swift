@@ -62,6 +62,7 @@ struct ServeCalloutTests {
         #expect(metrics.values("scim_callout_decisions_total", ["result": "allow"]).reduce(0, +) == 1)
         #expect(metrics.values("scim_callout_decisions_total", ["result": "deny"]).reduce(0, +) == 2)
         #expect(metrics.values("store_rows", ["table": "users"]) == [2])
+        #expect(metrics.values("store_rows", ["table": "groups"]) == [1])
         #expect(metrics.values("nats_connection_state", ["connection": "system", "state": "connected"]) == [1])
 
         // The read-only views work while serve runs (WAL lets both open the file).

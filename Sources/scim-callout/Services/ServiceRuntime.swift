@@ -76,7 +76,7 @@ struct ServiceRuntime: Sendable {
         // Store first: everything else reads it.
         let database: IdentityDatabase
         do {
-            database = try IdentityDatabase.open(path: configuration.store.path, logger: logger.with(component: "store"))
+            database = try StoreOpener.open(configuration.store, logger: logger.with(component: "store"))
         } catch {
             throw CLIError(.failure, "cannot open the store at \(configuration.store.path) (store.path): \(error)")
         }
