@@ -7,20 +7,36 @@ import NIOSSL
 extension NATSConnection {
     // MARK: - Connecting
 
+    /// Tries each server once; with `reconnect.retryOnFailedConnect`, keeps going in rounds with
+    /// the reconnect backoff until a server accepts us or every server used up its attempts.
     func connectInitially() async throws {
-        let order = state.withLockedValue { $0.pool.roundOrder(after: nil) }
+        let backoff = ReconnectBackoff(configuration.reconnect)
+        let retries = configuration.reconnect.isEnabled && configuration.reconnect.retryOnFailedConnect
         var lastError: any Error = NATSClientError(.noServersAvailable, "no servers to try")
-        for address in order {
-            do {
-                let (channel, info, id) = try await establish(address)
-                if adopt(channel: channel, info: info, id: id, address: address) { return }
-                lastError = NATSClientError(.connectionClosed, "the connection was closed while connecting")
-                break
-            } catch {
-                logger.debug("NATS connect failed", metadata: ["nats.server": "\(address)", "nats.error": "\(error)"])
-                state.withLockedValue { $0.pool.recordFailure(address) }
-                lastError = error
+        var round = 0
+        rounds: while true {
+            let order = state.withLockedValue { $0.pool.roundOrder(after: nil) }
+            if order.isEmpty { break }
+            for address in order {
+                do {
+                    let (channel, info, id) = try await establish(address)
+                    if adopt(channel: channel, info: info, id: id, address: address) { return }
+                    lastError = NATSClientError(.connectionClosed, "the connection was closed while connecting")
+                    break rounds
+                } catch {
+                    logger.debug("NATS connect failed", metadata: ["nats.server": "\(address)", "nats.error": "\(error)"])
+                    state.withLockedValue { $0.pool.recordFailure(address) }
+                    lastError = error
+                }
             }
+            guard retries else { break }
+            do {
+                try await clock.sleep(for: backoff.delay(afterRound: round, randomFraction: Double.random(in: 0...1)))
+            } catch {
+                lastError = error
+                break
+            }
+            round += 1
         }
         await shutDown(reason: lastError as? NATSClientError
             ?? NATSClientError(.connectionFailed, "could not connect to any server"))
