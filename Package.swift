@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "SCIM", "IdentityStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -110,7 +111,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
-        .testTarget(name: "IdentityStoreTests", dependencies: ["IdentityStore", "SCIM"]),
+        .testTarget(
+            name: "IdentityStoreTests",
+            dependencies: ["IdentityStore", "SCIM", "TestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "SCIMServerTests",
             dependencies: [
