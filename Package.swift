@@ -68,7 +68,9 @@ let package = Package(
         .target(
             name: "AuthCallout",
             dependencies: [
-                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore",
+                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "CSodium",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -122,12 +124,19 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "AuthCalloutTests", dependencies: ["AuthCallout", "NKeys", "NATSJWT", "IdentityStore", "SCIM"]),
+        .testTarget(
+            name: "AuthCalloutTests",
+            dependencies: [
+                "AuthCallout", "NKeys", "NATSJWT", "IdentityStore", "SCIM",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "ScimCalloutTests", dependencies: ["scim-callout", "TestSupport"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "AuthCallout", "TestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
