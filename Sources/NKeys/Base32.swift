@@ -1,0 +1,51 @@
+/// RFC 4648 base32 (standard alphabet) without padding, as NKeys and JWT `jti`s use it.
+package enum Base32 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
+    private static let decodeTable: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, char) in alphabet.enumerated() { table[Int(char)] = UInt8(index) }
+        return table
+    }()
+
+    /// Encodes `bytes` without `=` padding.
+    package static func encode(_ bytes: some Collection<UInt8>) -> String {
+        var output = [UInt8]()
+        output.reserveCapacity((bytes.count * 8 + 4) / 5)
+        var buffer: UInt32 = 0
+        var bits = 0
+        for byte in bytes {
+            buffer = (buffer << 8) | UInt32(byte)
+            bits += 8
+            while bits >= 5 {
+                bits -= 5
+                output.append(alphabet[Int((buffer >> UInt32(bits)) & 31)])
+            }
+        }
+        if bits > 0 {
+            output.append(alphabet[Int((buffer << UInt32(5 - bits)) & 31)])
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Decodes unpadded base32; nil for characters outside the alphabet, impossible lengths
+    /// or non-zero trailing bits (so every byte string has exactly one accepted encoding).
+    package static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        var output = [UInt8]()
+        output.reserveCapacity(text.utf8.count * 5 / 8)
+        var buffer: UInt32 = 0
+        var bits = 0
+        for char in text.utf8 {
+            let value = decodeTable[Int(char)]
+            guard value != 0xFF else { return nil }
+            buffer = (buffer << 5) | UInt32(value)
+            bits += 5
+            if bits >= 8 {
+                bits -= 8
+                output.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+            }
+        }
+        // Leftover bits must be fewer than 5 (else a whole character was superfluous) and zero.
+        guard bits < 5, buffer & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
+        return output
+    }
+}
