@@ -176,3 +176,46 @@ extension IdentityDatabase {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+extension IdentityDatabase {
+    /// Creates many users in transactions of `batchSize` (initial imports, benchmarks).
+    ///
+    /// Each user still gets its change row; a batch fails as a whole (e.g. on a duplicate
+    /// `userName`), earlier batches stay committed.
+    /// - Returns: the ids of the created users, in input order.
+    @discardableResult
+    public func importUsers(_ inputs: [UserInput], batchSize: Int = 10_000) async throws -> [String] {
+        var ids: [String] = []
+        ids.reserveCapacity(inputs.count)
+        var start = inputs.startIndex
+        while start < inputs.endIndex {
+            let end = min(start + max(1, batchSize), inputs.endIndex)
+            let batch = Array(inputs[start..<end])
+            for input in batch { try Self.validate(input) }
+            let now = timestamp
+            do {
+                let batchIds = try await writer.write { db in
+                    try batch.map { input in
+                        let id = UUID().uuidString.lowercased()
+                        let seq = try Self.recordChange(db, at: now, type: .user, id: id, operation: .create)
+                        try UserRecord(
+                            id: id, userName: input.userName, userNameKey: IdentityKey.fold(input.userName),
+                            externalId: input.externalId, displayName: input.displayName,
+                            displayNameKey: input.displayName.map(IdentityKey.fold), active: input.active,
+                            passwordHash: nil, tags: Self.jsonArray(input.tags),
+                            jwtLifetimeSeconds: input.jwtLifetimeSeconds, resource: input.resource,
+                            version: seq, created: now, lastModified: now
+                        ).insert(db)
+                        try Self.writeSecondaryRows(db, userId: id, input: input)
+                        return id
+                    }
+                }
+                ids.append(contentsOf: batchIds)
+            } catch {
+                throw Self.mapConstraint(error)
+            }
+            start = end
+        }
+        return ids
+    }
+}

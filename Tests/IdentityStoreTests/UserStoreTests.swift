@@ -94,3 +94,18 @@ import Testing
         }
     }
 }
+
+@Suite struct ImportTests {
+    @Test func importUsersInBatchesAndRejectDuplicateBatches() async throws {
+        let store = try makeStore()
+        let ids = try await store.importUsers((0..<25).map { userInput("user\($0)", emails: ["u\($0)@x.test"]) },
+                                              batchSize: 10)
+        #expect(ids.count == 25)
+        #expect(try await store.userCount() == 25)
+        #expect(try await store.authSubject(userName: "USER7")?.id == ids[7])
+        await #expect(throws: IdentityStoreError.self) {
+            try await store.importUsers([userInput("fresh"), userInput("User3")])
+        }
+        #expect(try await store.user(userName: "fresh") == nil)  // the failing batch wrote nothing
+    }
+}
