@@ -18,7 +18,8 @@ import ServiceLifecycle
 /// It is also a swift-service-lifecycle `Service`: `run()` returns after a graceful shutdown
 /// has drained the connection.
 public final class NATSConnection: Sendable {
-    /// Connection events for logs and metrics. Bounded: when nobody reads, the oldest are dropped.
+    /// Connection events for logs and metrics; iterate from one task. Bounded: when nobody reads,
+    /// the oldest are dropped. The stream ends when the connection closes.
     public let events: AsyncStream<NATSConnectionEvent>
 
     let configuration: NATSConfiguration
@@ -117,6 +118,16 @@ public final class NATSConnection: Sendable {
         )
         try await connection.connectInitially()
         return connection
+    }
+
+    deinit {
+        // Dropped without close(): don't leave a pinging socket behind on the event loop.
+        let (channel, task) = state.withLockedValue { ($0.channel, $0.reconnectTask) }
+        task?.cancel()
+        channel?.close(promise: nil)
+        eventContinuation.finish()
+        // A no-op after close(); otherwise NIO would report an unfulfilled promise.
+        closedPromise.succeed()
     }
 
     /// The `INFO` of the server we are connected to (nil while reconnecting).
@@ -259,23 +270,27 @@ public final class NATSConnection: Sendable {
         _ payload: ByteBuffer, to subject: String, headers: NATSHeaders? = nil, timeout: Duration = .seconds(5)
     ) async throws -> NATSMessage {
         let promise = eventLoopGroup.any().makePromise(of: NATSMessage.self)
-        let (token, inboxSubscription) = try state.withLockedValue { state -> (String, (UInt64, (any Channel)?)?) in
+        let token = try state.withLockedValue { state -> String in
             switch state.status {
             case .closed: throw NATSClientError(.connectionClosed, "the connection is closed")
             case .draining: throw NATSClientError(.draining, "the connection is draining")
             case .connecting, .connected, .reconnecting: break
             }
-            var newInbox: (UInt64, (any Channel)?)?
             if state.inboxSID == nil {
                 let sid = state.nextSID
                 state.nextSID += 1
                 state.inboxSID = sid
-                newInbox = (sid, state.status == .connected ? state.channel : nil)
+                // Written under the lock so a concurrent request cannot publish before the inbox
+                // exists. While reconnecting, the resubscription sends it.
+                if state.status == .connected, let channel = state.channel {
+                    let subscribe = ClientOperation.subscribe(subject: "\(inboxBase).*", queue: nil, sid: sid)
+                    channel.enqueueWrite(.operation(subscribe))
+                }
             }
             let token = String(state.nextRequestToken)
             state.nextRequestToken += 1
             state.requests[token] = promise
-            return (token, newInbox)
+            return token
         }
         let timeoutTask = Task { [weak self, clock] in
             do { try await clock.sleep(for: timeout) } catch { return }
@@ -284,9 +299,6 @@ public final class NATSConnection: Sendable {
         }
         defer { timeoutTask.cancel() }
         do {
-            if let (sid, channel) = inboxSubscription, let channel {
-                try await channel.writeAndFlush(NATSOutbound.operation(.subscribe(subject: "\(inboxBase).*", queue: nil, sid: sid))).get()
-            }
             try await publish(payload, to: subject, replyTo: "\(inboxBase).\(token)", headers: headers)
         } catch {
             completeRequest(token: token, with: .failure(error))
@@ -386,5 +398,14 @@ extension NATSHeaders {
         if let statusDescription { length += 1 + statusDescription.utf8.count }
         for field in fields { length += field.name.utf8.count + 2 + field.value.utf8.count + 2 }
         return length
+    }
+}
+
+extension Channel {
+    /// Queues a write on the event loop without running it inline, so it is safe under our lock
+    /// (an inline write that fails could close the channel and re-enter the connection's lock)
+    /// and keeps its place before writes issued after the lock is released.
+    func enqueueWrite(_ outbound: NATSOutbound) {
+        eventLoop.execute { self.writeAndFlush(outbound, promise: nil) }
     }
 }

@@ -124,14 +124,15 @@ extension NATSConnection {
             operations += state.reconnectBuffer
             state.reconnectBuffer.removeAll()
             state.reconnectBufferBytes = 0
+            // Under the lock, so no new publish can overtake the subscriptions and buffered messages.
+            if !operations.isEmpty {
+                channel.enqueueWrite(.operations(operations))
+            }
             return (operations, isReconnect)
         }
         guard let adopted else {
             channel.close(promise: nil)
             return false
-        }
-        if !adopted.operations.isEmpty {
-            channel.writeAndFlush(NATSOutbound.operations(adopted.operations), promise: nil)
         }
         logger.debug(adopted.isReconnect ? "NATS reconnected" : "NATS connected", metadata: [
             "nats.server": "\(address)", "nats.server_id": "\(info.serverID)",
@@ -192,172 +193,5 @@ extension NATSConnection {
             options.signature = try signature(signNonce)
         }
         return options
-    }
-
-    // MARK: - Events from the channel
-
-    func deliver(_ frame: MessageFrame) {
-        enum Outcome {
-            case reply(String)
-            case yield(AsyncStream<NATSMessage>.Continuation, finish: Bool)
-            case slow(subject: String, dropped: Int)
-            case drop
-        }
-        let outcome = state.withLockedValue { state -> Outcome in
-            if frame.sid == state.inboxSID {
-                let prefix = inboxBase + "."
-                guard frame.subject.hasPrefix(prefix) else { return .drop }
-                return .reply(String(frame.subject.dropFirst(prefix.count)))
-            }
-            guard var record = state.subscriptions[frame.sid] else { return .drop }
-            guard record.pending.tryAdd(bytes: frame.payload.readableBytes, limits: configuration.pendingLimits) else {
-                let becameSlow = !record.isSlow
-                record.isSlow = true
-                state.subscriptions[frame.sid] = record
-                return becameSlow ? .slow(subject: record.subject, dropped: record.pending.dropped) : .drop
-            }
-            record.isSlow = false
-            record.delivered += 1
-            if let max = record.maxMessages, record.delivered >= max {
-                state.subscriptions[frame.sid] = nil
-                return .yield(record.continuation, finish: true)
-            }
-            state.subscriptions[frame.sid] = record
-            return .yield(record.continuation, finish: false)
-        }
-        switch outcome {
-        case .reply(let token):
-            if frame.headers?.statusCode == 503 {
-                completeRequest(token: token, with: .failure(
-                    NATSClientError(.noResponders, "no responders on the request subject")))
-            } else {
-                completeRequest(token: token, with: .success(NATSMessage(frame)))
-            }
-        case .yield(let continuation, let finish):
-            continuation.yield(NATSMessage(frame))
-            if finish { continuation.finish() }
-        case .slow(let subject, let dropped):
-            logger.info("NATS slow consumer: dropping messages", metadata: [
-                "nats.subject": "\(subject)", "nats.sid": "\(frame.sid)",
-            ])
-            emit(.slowConsumer(subject: subject, sid: frame.sid, dropped: dropped))
-        case .drop:
-            break
-        }
-    }
-
-    func infoUpdated(_ info: ServerInfo, channelID: UInt64) {
-        let server = state.withLockedValue { state -> ServerAddress? in
-            guard state.channelID == channelID else { return nil }
-            state.serverInfo = info
-            state.pool.addDiscovered(info.connectURLs ?? [])
-            return state.server
-        }
-        if info.lameDuckMode == true, let server {
-            logger.info("NATS server entered lame-duck mode", metadata: ["nats.server": "\(server)"])
-            emit(.lameDuckMode(server: "\(server)"))
-        }
-    }
-
-    func channelClosed(id: UInt64, error: NATSClientError?) {
-        enum Next { case ignore, reconnect, finishDrain, giveUp }
-        let next = state.withLockedValue { state -> Next in
-            guard state.channelID == id, state.channel != nil else { return .ignore }
-            state.channel = nil
-            switch state.status {
-            case .connecting, .reconnecting, .closed:
-                return .ignore
-            case .draining:
-                return .finishDrain
-            case .connected:
-                guard configuration.reconnect.isEnabled else { return .giveUp }
-                state.status = .reconnecting
-                return .reconnect
-            }
-        }
-        let reason = error ?? NATSClientError(.connectionClosed, "the server closed the connection")
-        switch next {
-        case .ignore, .finishDrain:
-            return
-        case .giveUp:
-            emit(.disconnected(reason: reason.description))
-            Task { await self.shutDown(reason: reason) }
-        case .reconnect:
-            logger.info("NATS disconnected, reconnecting", metadata: ["nats.reason": "\(reason)"])
-            emit(.disconnected(reason: reason.description))
-            let task = Task { await self.reconnectLoop() }
-            let cancelled = state.withLockedValue { state -> Bool in
-                guard state.status == .reconnecting else { return true }
-                state.reconnectTask = task
-                return false
-            }
-            if cancelled { task.cancel() }
-        }
-    }
-
-    // MARK: - Reconnecting
-
-    func reconnectLoop() async {
-        let backoff = ReconnectBackoff(configuration.reconnect)
-        var round = 0
-        while !Task.isCancelled {
-            let (order, current) = state.withLockedValue { ($0.pool.roundOrder(after: $0.server), $0.server) }
-            _ = current
-            if order.isEmpty {
-                await shutDown(reason: NATSClientError(.noServersAvailable, "gave up reconnecting: every server failed too often"))
-                return
-            }
-            for address in order {
-                if Task.isCancelled { return }
-                do {
-                    let (channel, info, id) = try await establish(address)
-                    _ = adopt(channel: channel, info: info, id: id, address: address)
-                    return
-                } catch {
-                    logger.debug("NATS reconnect attempt failed", metadata: [
-                        "nats.server": "\(address)", "nats.error": "\(error)",
-                    ])
-                    state.withLockedValue { $0.pool.recordFailure(address) }
-                }
-            }
-            let delay = backoff.delay(afterRound: round, randomFraction: Double.random(in: 0...1))
-            round += 1
-            do { try await clock.sleep(for: delay) } catch { return }
-        }
-    }
-
-    // MARK: - Closing
-
-    /// Closes for good; `reason` is nil for a requested close.
-    func shutDown(reason: NATSClientError?) async {
-        let taken = state.withLockedValue { state -> (
-            channel: (any Channel)?, records: [SubscriptionRecord], requests: [EventLoopPromise<NATSMessage>],
-            task: Task<Void, Never>?
-        )? in
-            guard state.status != .closed else { return nil }
-            state.status = .closed
-            state.closeReason = reason
-            defer {
-                state.channel = nil
-                state.subscriptions.removeAll()
-                state.requests.removeAll()
-                state.reconnectTask = nil
-                state.reconnectBuffer.removeAll()
-                state.reconnectBufferBytes = 0
-            }
-            return (state.channel, Array(state.subscriptions.values), Array(state.requests.values), state.reconnectTask)
-        }
-        guard let taken else { return }
-        taken.task?.cancel()
-        if let channel = taken.channel {
-            try? await channel.close()
-        }
-        for record in taken.records { record.continuation.finish() }
-        let error = reason ?? NATSClientError(.connectionClosed, "the connection was closed")
-        for request in taken.requests { request.fail(error) }
-        logger.debug("NATS connection closed", metadata: reason.map { ["nats.reason": "\($0)"] } ?? [:])
-        emit(.closed(reason: reason?.description))
-        eventContinuation.finish()
-        closedPromise.succeed()
     }
 }
