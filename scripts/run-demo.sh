@@ -88,8 +88,10 @@ step "the store, as scim-callout sees it (scim-callout users / groups)"
 "$BIN" users --config "$DATA/config.yaml"
 "$BIN" groups --config "$DATA/config.yaml"
 
-step "the last decisions (decision log lines in $DATA/scim-callout.log)"
-grep ' decision$\| decision ' "$DATA/scim-callout.log" | tail -n 4 || true
+step "the last decisions (scim-callout decisions)"
+# The decision log writes in batches off the decision path: wait until both connects are stored.
+wait_for "the decision log" 10 sh -c "[ \$('$BIN' decisions --config '$DATA/config.yaml' --since 10m --json | grep -c '\"result\"') -ge 2 ]"
+"$BIN" decisions --config "$DATA/config.yaml" --limit 4
 
 cat <<EOT
 
@@ -97,7 +99,8 @@ Connect yourself:
   allowed:  $PY scripts/demo/demo.py connect $NATS_URL $DEMO_USER '<password in $DATA/demo-password>' allowed
             (or any NATS client: user '$DEMO_USER', the password in $DATA/demo-password, subjects demo.>)
   denied:   $PY scripts/demo/demo.py connect $NATS_URL mallory wrong denied
-Decisions:  grep decision $DATA/scim-callout.log   (nats-server's view: $DATA/nats-server.log)
+Decisions:  $BIN decisions --config $DATA/config.yaml --follow
+            (each is also a log line in $DATA/scim-callout.log; nats-server's view: $DATA/nats-server.log)
 SCIM:       curl -H "Authorization: Bearer \$(cat $DATA/demo-scim-token)" $BASE/scim/v2/Users
 Metrics:    $BASE/metrics     Health: $BASE/healthz  $BASE/readyz
 EOT

@@ -86,6 +86,22 @@ struct ServeCalloutTests {
         let allowed = try await CLI.run(["policy", "check", "--user", "alice", "--data-dir", directory.path])
         #expect(allowed.status == 0, "\(allowed.stderr)")
 
+        // The decision log is queryable from the CLI (records are written in batches: poll).
+        let denied = try await poll("two denials in the decision log", timeout: .seconds(10)) { () -> String? in
+            let result = try? await CLI.run(["decisions", "--data-dir", directory.path, "--result", "deny", "--json"])
+            return result?.stdout.split(separator: "\n").count == 2 ? result?.stdout : nil
+        }
+        #expect(denied.contains("\"reason\":\"no_binding\""))
+        #expect(denied.contains("\"reason\":\"wrong_secret\""))
+        let table = try await CLI.run(["decisions", "--data-dir", directory.path, "--user", "alice"])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.hasPrefix("TIME"))
+        #expect(table.stdout.contains("allow   allowed"))
+        #expect(!table.stdout.contains("alice-pw"))
+        let bad = try await CLI.run(["decisions", "--data-dir", directory.path, "--reason", "because"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("wrong_secret"), "lists the valid reasons")
+
         #expect(try await serve.stop(signal: SIGTERM) == 0, "\(serve.output)")
         #expect(!serve.output.contains("alice-pw"), "no password in the log")
         #expect(serve.output.contains("scim-callout stopped"))

@@ -28,5 +28,6 @@ extension Configuration {
         fix(&store.path)
         fix(&scim.schemasDirectory)
         fix(&policy.file)
+        fix(&decisions.path)
     }
 }

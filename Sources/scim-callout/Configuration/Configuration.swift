@@ -31,6 +31,9 @@ struct Configuration: Sendable, Equatable {
         /// A `.creds` file (operator mode).
         var credentialsFile: String?
         var queueGroup: String = "scim-callout"
+        /// Keep trying at start when no server is reachable yet (containers starting together),
+        /// instead of exiting with 69.
+        var connectRetry = false
         var tls = TLS()
         /// System-account credentials, used to disconnect revoked users' live sessions (KICK).
         var system = SystemAccount()
@@ -115,7 +118,10 @@ struct Configuration: Sendable, Equatable {
 
     /// The decision log.
     struct Decisions: Sendable, Equatable {
+        /// Its own SQLite file, so decision writes never contend with SCIM writes.
+        var path: String = "decisions.sqlite"
         var retention: Duration = .seconds(30 * 86_400)
+        var maxRows: Int = 1_000_000
     }
 
     /// Log output.

@@ -91,9 +91,9 @@ struct ServiceRuntime: Sendable {
                               successTerminationBehavior: .ignore))
 
         // The callout: decisions are logged (and counted) by the decision log, which outlives it.
-        let decisionLog = DecisionLog(logger: logger.with(component: "decisions"), metricsFactory: factory)
-        // Without a sink the writer has nothing to do and returns at once: not a failure.
-        services.append(.init(service: DecisionLogService(log: decisionLog), successTerminationBehavior: .ignore))
+        let decisionStore = try Self.openDecisions(configuration.decisions)
+        let decisionLog = DecisionLog(logger: logger.with(component: "decisions"), sink: decisionStore, metricsFactory: factory)
+        services.append(.init(service: DecisionLogService(log: decisionLog)))
         services.append(.init(service: PolicyWatcher(policy: policyStore, interval: .seconds(5))))
         let authorizer = Authorizer(identities: identities, policy: policyStore)
         let cap = configuration.jwt.lifetime
@@ -138,6 +138,7 @@ struct ServiceRuntime: Sendable {
         let http = try makeHTTPApplication(readiness: readiness, database: database, schemas: schemas, factory: factory) {
             metrics.refreshUptime()
             if let counts = try? await StoreCounts.read(database) { metrics.recordRowCounts(counts) }
+            if let decisions = try? await decisionStore.count() { metrics.recordRowCounts(["decisions": decisions]) }
         }
         services.append(.init(service: http))
 
@@ -147,6 +148,16 @@ struct ServiceRuntime: Sendable {
                                                       logger: logger))
         try await group.run()
         logger.info("scim-callout stopped")
+    }
+
+    /// Opens the decision log's table with the configured retention.
+    static func openDecisions(_ settings: Configuration.Decisions) throws -> DecisionStore {
+        do {
+            return try DecisionStore.open(path: settings.path,
+                                          retention: .init(maxRows: settings.maxRows, maxAge: settings.retention))
+        } catch {
+            throw CLIError(.failure, "cannot open the decision log at \(settings.path) (decisions.path): \(error)")
+        }
     }
 
     private static func connect(_ settings: NATSConfiguration, _ configuration: Configuration,
