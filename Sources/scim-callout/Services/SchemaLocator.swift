@@ -10,6 +10,15 @@ enum SchemaLocator {
             let bin = executable.deletingLastPathComponent()
             result.append(bin.deletingLastPathComponent().appendingPathComponent("share/scim-callout/Schemas"))
             result.append(bin.appendingPathComponent("Schemas"))
+            // A development build (.build/<triple>/debug/scim-callout): the repository's Schemas.
+            var ancestor = bin
+            for _ in 0..<4 {
+                ancestor = ancestor.deletingLastPathComponent()
+                if FileManager.default.fileExists(atPath: ancestor.appendingPathComponent("Package.swift").path) {
+                    result.append(ancestor.appendingPathComponent("Schemas"))
+                    break
+                }
+            }
         }
         result.append(URL(fileURLWithPath: currentDirectory).appendingPathComponent("Schemas"))
         return result
