@@ -118,14 +118,16 @@ extension NATSConnection {
 
     /// Makes a handshaken channel the current one and resends subscriptions and buffered publishes.
     /// Returns false when the connection was closed meanwhile.
-    func adopt(channel: any Channel, info: ServerInfo, id: UInt64, address: ServerAddress) -> Bool {
-        let adopted = state.withLockedValue { state -> (operations: [ClientOperation], isReconnect: Bool)? in
+    func adopt(channel: any Channel, info handshakeInfo: ServerInfo, id: UInt64, address: ServerAddress) -> Bool {
+        let adopted = state.withLockedValue { state -> (info: ServerInfo, isReconnect: Bool)? in
             guard state.status == .connecting || state.status == .reconnecting else { return nil }
             let isReconnect = state.status == .reconnecting
             state.status = .connected
             state.channel = channel
             state.channelID = id
             state.server = address
+            let info = state.earlyInfo.flatMap { $0.channelID == id ? $0.info : nil } ?? handshakeInfo
+            state.earlyInfo = nil
             state.serverInfo = info
             state.pool.recordSuccess(address)
             state.pool.addDiscovered(info.connectURLs ?? [])
@@ -144,17 +146,17 @@ extension NATSConnection {
             if !operations.isEmpty {
                 channel.enqueueWrite(.operations(operations))
             }
-            return (operations, isReconnect)
+            return (info, isReconnect)
         }
         guard let adopted else {
             channel.close(promise: nil)
             return false
         }
         logger.debug(adopted.isReconnect ? "NATS reconnected" : "NATS connected", metadata: [
-            "nats.server": "\(address)", "nats.server_id": "\(info.serverID)",
+            "nats.server": "\(address)", "nats.server_id": "\(adopted.info.serverID)",
         ])
         emit(adopted.isReconnect ? .reconnected(server: "\(address)") : .connected(server: "\(address)"))
-        if info.lameDuckMode == true { emit(.lameDuckMode(server: "\(address)")) }
+        if adopted.info.lameDuckMode == true { emit(.lameDuckMode(server: "\(address)")) }
         // The channel may have closed before it became current; its close callback was ignored then.
         if !channel.isActive {
             channelClosed(id: id, error: NATSClientError(.connectionClosed, "the server closed the connection"))

@@ -59,6 +59,8 @@ public final class NATSConnection: Sendable {
         var nextChannelID: UInt64 = 1
         var server: ServerAddress?
         var serverInfo: ServerInfo?
+        /// A newer INFO received on a channel that is not adopted yet.
+        var earlyInfo: (channelID: UInt64, info: ServerInfo)?
         var pool: ServerPool
         var nextSID: UInt64 = 1
         var subscriptions: [UInt64: SubscriptionRecord] = [:]
