@@ -65,28 +65,33 @@ extension NATSConnection {
         var logger = self.logger
         logger[metadataKey: "nats.server"] = "\(address)"
         let handlerLogger = logger
-        let bootstrap = ClientBootstrap(group: eventLoop)
-            .connectTimeout(TimeAmount(configuration.connectTimeout))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if tlsMode == .handshakeFirst, let tls {
-                        let ssl = try NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname)
-                        try channel.pipeline.syncOperations.addHandler(ssl)
-                    }
-                    let handler = NATSChannelHandler(
-                        tlsMode: tlsMode, tls: tls,
-                        pingInterval: TimeAmount(configuration.pingInterval),
-                        maxPingsOutstanding: configuration.maxPingsOutstanding,
-                        connectTimeout: TimeAmount(configuration.connectTimeout),
-                        callbacks: callbacks, connectPromise: connected, logger: handlerLogger
-                    )
-                    try channel.pipeline.syncOperations.addHandler(handler)
+        let initialize: @Sendable (any Channel) -> EventLoopFuture<Void> = { channel in
+            channel.eventLoop.makeCompletedFuture {
+                if tlsMode == .handshakeFirst, let tls {
+                    let ssl = try NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname)
+                    try channel.pipeline.syncOperations.addHandler(ssl)
                 }
+                let handler = NATSChannelHandler(
+                    tlsMode: tlsMode, tls: tls,
+                    pingInterval: TimeAmount(configuration.pingInterval),
+                    maxPingsOutstanding: configuration.maxPingsOutstanding,
+                    connectTimeout: TimeAmount(configuration.connectTimeout),
+                    callbacks: callbacks, connectPromise: connected, logger: handlerLogger
+                )
+                try channel.pipeline.syncOperations.addHandler(handler)
             }
+        }
         let channel: any Channel
         do {
-            channel = try await bootstrap.connect(host: address.host, port: address.port).get()
+            if let channelFactory {
+                channel = try await channelFactory(address, eventLoop, initialize)
+            } else {
+                channel = try await ClientBootstrap(group: eventLoop)
+                    .connectTimeout(TimeAmount(configuration.connectTimeout))
+                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .channelInitializer(initialize)
+                    .connect(host: address.host, port: address.port).get()
+            }
         } catch {
             connected.fail(error)
             throw NATSClientError(.connectionFailed, "cannot reach \(address): \(error)")
