@@ -1,0 +1,364 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+extension NATSConnection {
+    // MARK: - Connecting
+
+    func connectInitially() async throws {
+        let order = state.withLockedValue { $0.pool.roundOrder(after: nil) }
+        var lastError: any Error = NATSClientError(.noServersAvailable, "no servers to try")
+        for address in order {
+            do {
+                let (channel, info, id) = try await establish(address)
+                if adopt(channel: channel, info: info, id: id, address: address) { return }
+                lastError = NATSClientError(.connectionClosed, "the connection was closed while connecting")
+                break
+            } catch {
+                logger.debug("NATS connect failed", metadata: ["nats.server": "\(address)", "nats.error": "\(error)"])
+                state.withLockedValue { $0.pool.recordFailure(address) }
+                lastError = error
+            }
+        }
+        await shutDown(reason: lastError as? NATSClientError
+            ?? NATSClientError(.connectionFailed, "could not connect to any server"))
+        throw lastError
+    }
+
+    /// Opens a channel to `address` and completes the NATS handshake on it.
+    func establish(_ address: ServerAddress) async throws -> (any Channel, ServerInfo, UInt64) {
+        let id = state.withLockedValue { state in
+            defer { state.nextChannelID += 1 }
+            return state.nextChannelID
+        }
+        let eventLoop = eventLoopGroup.next()
+        let connected = eventLoop.makePromise(of: ServerInfo.self)
+        let tlsMode: ConnectionStateMachine.TLSMode = switch configuration.tls {
+        case .disable: address.wantsTLS ? .required : .disabled
+        case .require: .required
+        case .handshakeFirst: .handshakeFirst
+        }
+        let isIPAddress = address.host.contains(":") || address.host.allSatisfy { $0.isNumber || $0 == "." }
+        let tls = tlsContext.map {
+            NATSChannelHandler.TLSSettings(context: $0, serverHostname: isIPAddress ? nil : address.host)
+        }
+        let callbacks = makeCallbacks(channelID: id, address: address)
+        let configuration = self.configuration
+        var logger = self.logger
+        logger[metadataKey: "nats.server"] = "\(address)"
+        let handlerLogger = logger
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(TimeAmount(configuration.connectTimeout))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if tlsMode == .handshakeFirst, let tls {
+                        let ssl = try NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname)
+                        try channel.pipeline.syncOperations.addHandler(ssl)
+                    }
+                    let handler = NATSChannelHandler(
+                        tlsMode: tlsMode, tls: tls,
+                        pingInterval: TimeAmount(configuration.pingInterval),
+                        maxPingsOutstanding: configuration.maxPingsOutstanding,
+                        connectTimeout: TimeAmount(configuration.connectTimeout),
+                        callbacks: callbacks, connectPromise: connected, logger: handlerLogger
+                    )
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: address.host, port: address.port).get()
+        } catch {
+            connected.fail(error)
+            throw NATSClientError(.connectionFailed, "cannot reach \(address): \(error)")
+        }
+        do {
+            let info = try await connected.futureResult.get()
+            return (channel, info, id)
+        } catch {
+            channel.close(promise: nil)
+            throw error
+        }
+    }
+
+    private func makeCallbacks(channelID: UInt64, address: ServerAddress) -> NATSChannelCallbacks {
+        NATSChannelCallbacks(
+            makeConnectOptions: { [weak self] info in
+                guard let self else { throw NATSClientError(.connectionClosed, "connection released") }
+                return try self.makeConnectOptions(info: info, address: address)
+            },
+            deliver: { [weak self] frame in self?.deliver(frame) },
+            infoUpdated: { [weak self] info in self?.infoUpdated(info, channelID: channelID) },
+            serverError: { [weak self] error in
+                self?.logger.info("NATS server error", metadata: ["nats.error": "\(error.message)"])
+                self?.emit(.serverError(message: error.message))
+            },
+            closed: { [weak self] error in self?.channelClosed(id: channelID, error: error) }
+        )
+    }
+
+    /// Makes a handshaken channel the current one and resends subscriptions and buffered publishes.
+    /// Returns false when the connection was closed meanwhile.
+    func adopt(channel: any Channel, info: ServerInfo, id: UInt64, address: ServerAddress) -> Bool {
+        let adopted = state.withLockedValue { state -> (operations: [ClientOperation], isReconnect: Bool)? in
+            guard state.status == .connecting || state.status == .reconnecting else { return nil }
+            let isReconnect = state.status == .reconnecting
+            state.status = .connected
+            state.channel = channel
+            state.channelID = id
+            state.server = address
+            state.serverInfo = info
+            state.pool.recordSuccess(address)
+            state.pool.addDiscovered(info.connectURLs ?? [])
+            var operations: [ClientOperation] = []
+            for (sid, record) in state.subscriptions.sorted(by: { $0.key < $1.key }) {
+                operations.append(.subscribe(subject: record.subject, queue: record.queue, sid: sid))
+                if let max = record.maxMessages { operations.append(.unsubscribe(sid: sid, max: max - record.delivered)) }
+            }
+            if let sid = state.inboxSID {
+                operations.append(.subscribe(subject: "\(inboxBase).*", queue: nil, sid: sid))
+            }
+            operations += state.reconnectBuffer
+            state.reconnectBuffer.removeAll()
+            state.reconnectBufferBytes = 0
+            // Under the lock, so no new publish can overtake the subscriptions and buffered messages.
+            if !operations.isEmpty {
+                channel.enqueueWrite(.operations(operations))
+            }
+            return (operations, isReconnect)
+        }
+        guard let adopted else {
+            channel.close(promise: nil)
+            return false
+        }
+        logger.debug(adopted.isReconnect ? "NATS reconnected" : "NATS connected", metadata: [
+            "nats.server": "\(address)", "nats.server_id": "\(info.serverID)",
+        ])
+        emit(adopted.isReconnect ? .reconnected(server: "\(address)") : .connected(server: "\(address)"))
+        if info.lameDuckMode == true { emit(.lameDuckMode(server: "\(address)")) }
+        // The channel may have closed before it became current; its close callback was ignored then.
+        if !channel.isActive {
+            channelClosed(id: id, error: NATSClientError(.connectionClosed, "the server closed the connection"))
+        }
+        return true
+    }
+
+    func makeConnectOptions(info: ServerInfo, address: ServerAddress) throws -> ConnectOptions {
+        var options = ConnectOptions()
+        options.name = configuration.name
+        options.echo = configuration.echo
+        options.headers = info.headers == true
+        options.noResponders = info.headers == true
+        options.tlsRequired = tlsContext != nil && (address.wantsTLS || {
+            if case .disable = configuration.tls { return false } else { return true }
+        }())
+        func signature(_ sign: NATSConfiguration.NonceSigner) throws -> String {
+            guard let nonce = info.nonce else {
+                throw NATSClientError(.invalidCredentials, "the server sent no nonce to sign")
+            }
+            let signature: [UInt8]
+            do {
+                signature = try sign(Array(nonce.utf8))
+            } catch {
+                throw NATSClientError(.invalidCredentials, "signing the server nonce failed")
+            }
+            return Data(signature).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+        }
+        switch configuration.authentication {
+        case .none:
+            if let user = address.user {
+                if let password = address.password {
+                    options.user = user
+                    options.password = password
+                } else {
+                    options.authToken = user
+                }
+            }
+        case .userPassword(let user, let password):
+            options.user = user
+            options.password = password
+        case .token(let token):
+            options.authToken = token
+        case .nkey(let publicKey, let signNonce):
+            options.nkey = publicKey
+            options.signature = try signature(signNonce)
+        case .credentials(let jwt, let signNonce):
+            options.jwt = jwt
+            options.signature = try signature(signNonce)
+        }
+        return options
+    }
+
+    // MARK: - Events from the channel
+
+    func deliver(_ frame: MessageFrame) {
+        enum Outcome {
+            case reply(String)
+            case yield(AsyncStream<NATSMessage>.Continuation, finish: Bool)
+            case slow(subject: String, dropped: Int)
+            case drop
+        }
+        let outcome = state.withLockedValue { state -> Outcome in
+            if frame.sid == state.inboxSID {
+                let prefix = inboxBase + "."
+                guard frame.subject.hasPrefix(prefix) else { return .drop }
+                return .reply(String(frame.subject.dropFirst(prefix.count)))
+            }
+            guard var record = state.subscriptions[frame.sid] else { return .drop }
+            guard record.pending.tryAdd(bytes: frame.payload.readableBytes, limits: configuration.pendingLimits) else {
+                let becameSlow = !record.isSlow
+                record.isSlow = true
+                state.subscriptions[frame.sid] = record
+                return becameSlow ? .slow(subject: record.subject, dropped: record.pending.dropped) : .drop
+            }
+            record.isSlow = false
+            record.delivered += 1
+            if let max = record.maxMessages, record.delivered >= max {
+                state.subscriptions[frame.sid] = nil
+                return .yield(record.continuation, finish: true)
+            }
+            state.subscriptions[frame.sid] = record
+            return .yield(record.continuation, finish: false)
+        }
+        switch outcome {
+        case .reply(let token):
+            if frame.headers?.statusCode == 503 {
+                completeRequest(token: token, with: .failure(
+                    NATSClientError(.noResponders, "no responders on the request subject")))
+            } else {
+                completeRequest(token: token, with: .success(NATSMessage(frame)))
+            }
+        case .yield(let continuation, let finish):
+            continuation.yield(NATSMessage(frame))
+            if finish { continuation.finish() }
+        case .slow(let subject, let dropped):
+            logger.info("NATS slow consumer: dropping messages", metadata: [
+                "nats.subject": "\(subject)", "nats.sid": "\(frame.sid)",
+            ])
+            emit(.slowConsumer(subject: subject, sid: frame.sid, dropped: dropped))
+        case .drop:
+            break
+        }
+    }
+
+    func infoUpdated(_ info: ServerInfo, channelID: UInt64) {
+        let server = state.withLockedValue { state -> ServerAddress? in
+            guard state.channelID == channelID else { return nil }
+            state.serverInfo = info
+            state.pool.addDiscovered(info.connectURLs ?? [])
+            return state.server
+        }
+        if info.lameDuckMode == true, let server {
+            logger.info("NATS server entered lame-duck mode", metadata: ["nats.server": "\(server)"])
+            emit(.lameDuckMode(server: "\(server)"))
+        }
+    }
+
+    func channelClosed(id: UInt64, error: NATSClientError?) {
+        enum Next { case ignore, reconnect, finishDrain, giveUp }
+        let next = state.withLockedValue { state -> Next in
+            guard state.channelID == id, state.channel != nil else { return .ignore }
+            state.channel = nil
+            switch state.status {
+            case .connecting, .reconnecting, .closed:
+                return .ignore
+            case .draining:
+                return .finishDrain
+            case .connected:
+                guard configuration.reconnect.isEnabled else { return .giveUp }
+                state.status = .reconnecting
+                return .reconnect
+            }
+        }
+        let reason = error ?? NATSClientError(.connectionClosed, "the server closed the connection")
+        switch next {
+        case .ignore, .finishDrain:
+            return
+        case .giveUp:
+            emit(.disconnected(reason: reason.description))
+            Task { await self.shutDown(reason: reason) }
+        case .reconnect:
+            logger.info("NATS disconnected, reconnecting", metadata: ["nats.reason": "\(reason)"])
+            emit(.disconnected(reason: reason.description))
+            let task = Task { await self.reconnectLoop() }
+            let cancelled = state.withLockedValue { state -> Bool in
+                guard state.status == .reconnecting else { return true }
+                state.reconnectTask = task
+                return false
+            }
+            if cancelled { task.cancel() }
+        }
+    }
+
+    // MARK: - Reconnecting
+
+    func reconnectLoop() async {
+        let backoff = ReconnectBackoff(configuration.reconnect)
+        var round = 0
+        while !Task.isCancelled {
+            let (order, current) = state.withLockedValue { ($0.pool.roundOrder(after: $0.server), $0.server) }
+            _ = current
+            if order.isEmpty {
+                await shutDown(reason: NATSClientError(.noServersAvailable, "gave up reconnecting: every server failed too often"))
+                return
+            }
+            for address in order {
+                if Task.isCancelled { return }
+                do {
+                    let (channel, info, id) = try await establish(address)
+                    _ = adopt(channel: channel, info: info, id: id, address: address)
+                    return
+                } catch {
+                    logger.debug("NATS reconnect attempt failed", metadata: [
+                        "nats.server": "\(address)", "nats.error": "\(error)",
+                    ])
+                    state.withLockedValue { $0.pool.recordFailure(address) }
+                }
+            }
+            let delay = backoff.delay(afterRound: round, randomFraction: Double.random(in: 0...1))
+            round += 1
+            do { try await clock.sleep(for: delay) } catch { return }
+        }
+    }
+
+    // MARK: - Closing
+
+    /// Closes for good; `reason` is nil for a requested close.
+    func shutDown(reason: NATSClientError?) async {
+        let taken = state.withLockedValue { state -> (
+            channel: (any Channel)?, records: [SubscriptionRecord], requests: [EventLoopPromise<NATSMessage>],
+            task: Task<Void, Never>?
+        )? in
+            guard state.status != .closed else { return nil }
+            state.status = .closed
+            state.closeReason = reason
+            defer {
+                state.channel = nil
+                state.subscriptions.removeAll()
+                state.requests.removeAll()
+                state.reconnectTask = nil
+                state.reconnectBuffer.removeAll()
+                state.reconnectBufferBytes = 0
+            }
+            return (state.channel, Array(state.subscriptions.values), Array(state.requests.values), state.reconnectTask)
+        }
+        guard let taken else { return }
+        taken.task?.cancel()
+        if let channel = taken.channel {
+            try? await channel.close()
+        }
+        for record in taken.records { record.continuation.finish() }
+        let error = reason ?? NATSClientError(.connectionClosed, "the connection was closed")
+        for request in taken.requests { request.fail(error) }
+        logger.debug("NATS connection closed", metadata: reason.map { ["nats.reason": "\($0)"] } ?? [:])
+        emit(.closed(reason: reason?.description))
+        eventContinuation.finish()
+        closedPromise.succeed()
+    }
+}

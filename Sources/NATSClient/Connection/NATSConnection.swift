@@ -1,0 +1,400 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+import ServiceLifecycle
+
+/// A connection to a NATS server (or cluster) that reconnects by itself.
+///
+/// ```swift
+/// let nats = try await NATSConnection.connect(configuration, logger: logger)
+/// let subscription = try await nats.subscribe(to: "greet.*", queue: "workers")
+/// try await nats.publish(ByteBuffer(string: "hi"), to: "greet.joe")
+/// for await message in subscription { … }
+/// ```
+///
+/// It is also a swift-service-lifecycle `Service`: `run()` returns after a graceful shutdown
+/// has drained the connection.
+public final class NATSConnection: Sendable {
+    /// Connection events for logs and metrics. Bounded: when nobody reads, the oldest are dropped.
+    public let events: AsyncStream<NATSConnectionEvent>
+
+    let configuration: NATSConfiguration
+    let logger: Logger
+    let eventLoopGroup: any EventLoopGroup
+    let clock: any Clock<Duration>
+    let tlsContext: NIOSSLContext?
+    let state: NIOLockedValueBox<State>
+    let eventContinuation: AsyncStream<NATSConnectionEvent>.Continuation
+    let closedPromise: EventLoopPromise<Void>
+    /// `<inboxPrefix>.<random>`: replies to our requests arrive on `<inboxBase>.<token>`.
+    let inboxBase: String
+
+    enum Status: Equatable {
+        case connecting
+        case connected
+        case reconnecting
+        case draining
+        case closed
+    }
+
+    struct SubscriptionRecord {
+        var subject: String
+        var queue: String?
+        var continuation: AsyncStream<NATSMessage>.Continuation
+        var pending: PendingCounter
+        var maxMessages: Int?
+        var delivered = 0
+        var isSlow = false
+    }
+
+    struct State {
+        var status: Status = .connecting
+        var channel: (any Channel)?
+        /// Identifies the channel whose close matters (older channels' closes are ignored).
+        var channelID: UInt64 = 0
+        var nextChannelID: UInt64 = 1
+        var server: ServerAddress?
+        var serverInfo: ServerInfo?
+        var pool: ServerPool
+        var nextSID: UInt64 = 1
+        var subscriptions: [UInt64: SubscriptionRecord] = [:]
+        var inboxSID: UInt64?
+        var nextRequestToken: UInt64 = 1
+        var requests: [String: EventLoopPromise<NATSMessage>] = [:]
+        var reconnectBuffer: [ClientOperation] = []
+        var reconnectBufferBytes = 0
+        var reconnectTask: Task<Void, Never>?
+        var closeReason: NATSClientError?
+    }
+
+    init(
+        configuration: NATSConfiguration,
+        eventLoopGroup: any EventLoopGroup,
+        clock: any Clock<Duration>,
+        logger: Logger
+    ) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.eventLoopGroup = eventLoopGroup
+        self.clock = clock
+        self.logger = logger
+        switch configuration.tls {
+        case .disable:
+            let anyTLSURL = configuration.servers.contains { (try? ServerAddress(parsing: $0))?.wantsTLS == true }
+            self.tlsContext = anyTLSURL ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
+        case .require(let tls), .handshakeFirst(let tls):
+            self.tlsContext = try NIOSSLContext(configuration: tls)
+        }
+        let addresses = try configuration.servers.map(ServerAddress.init(parsing:))
+        self.state = NIOLockedValueBox(State(
+            pool: ServerPool(addresses: addresses, maxAttemptsPerServer: configuration.reconnect.maxAttemptsPerServer)
+        ))
+        (self.events, self.eventContinuation) = AsyncStream.makeStream(
+            of: NATSConnectionEvent.self, bufferingPolicy: .bufferingNewest(1024)
+        )
+        self.closedPromise = eventLoopGroup.any().makePromise(of: Void.self)
+        self.inboxBase = "\(configuration.inboxPrefix).\(Self.randomToken())"
+    }
+
+    /// Connects to the first configured server that accepts us (each is tried once, in order).
+    /// - Parameters:
+    ///   - configuration: servers, authentication, TLS, timers and limits.
+    ///   - eventLoopGroup: where the channel runs; the shared singleton by default.
+    ///   - clock: drives request timeouts and reconnect waits (inject a test clock to avoid sleeping).
+    ///   - logger: receives debug/trace logs; never secrets.
+    /// - Throws: ``NATSClientError`` when no server could be connected and authenticated.
+    public static func connect(
+        _ configuration: NATSConfiguration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        clock: any Clock<Duration> = ContinuousClock(),
+        logger: Logger
+    ) async throws -> NATSConnection {
+        let connection = try NATSConnection(
+            configuration: configuration, eventLoopGroup: eventLoopGroup, clock: clock, logger: logger
+        )
+        try await connection.connectInitially()
+        return connection
+    }
+
+    /// The `INFO` of the server we are connected to (nil while reconnecting).
+    public var serverInfo: ServerInfo? {
+        state.withLockedValue { $0.status == .connected ? $0.serverInfo : nil }
+    }
+
+    /// Whether the connection is currently established.
+    public var isConnected: Bool {
+        state.withLockedValue { $0.status == .connected && $0.channel != nil }
+    }
+
+    /// Whether `close()` or `drain()` finished, or reconnecting gave up.
+    public var isClosed: Bool {
+        state.withLockedValue { $0.status == .closed }
+    }
+
+    // MARK: - Publishing
+
+    /// Publishes a message. Returns once it is handed to the network layer (at-most-once
+    /// delivery); call ``flush()`` to know the server has processed it. While reconnecting,
+    /// messages are buffered up to `reconnect.bufferSize` bytes.
+    /// - Throws: ``NATSClientError`` for an invalid subject or header, a payload above the server's
+    ///   `max_payload`, headers the server does not support, a full reconnect buffer, or a closed connection.
+    public func publish(
+        _ payload: ByteBuffer, to subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil
+    ) async throws {
+        try ClientOperationEncoder.validate(subject: subject, what: "subject")
+        if let replyTo { try ClientOperationEncoder.validate(subject: replyTo, what: "reply subject") }
+        try headers?.validateForSending()
+        let size = payload.readableBytes + (headers?.encodedLength ?? 0)
+        let operation = ClientOperation.publish(subject: subject, replyTo: replyTo, headers: headers, payload: payload)
+        let channel: (any Channel)? = try state.withLockedValue { state in
+            if state.status == .closed { throw NATSClientError(.connectionClosed, "the connection is closed") }
+            if let info = state.serverInfo {
+                let maxPayload = info.maxPayload ?? ServerOperationDecoder.defaultMaxPayload
+                guard size <= maxPayload else {
+                    throw NATSClientError(.maxPayloadExceeded, "message of \(size) bytes exceeds max_payload \(maxPayload)")
+                }
+                if headers != nil, info.headers != true {
+                    throw NATSClientError(.headersNotSupported, "the server does not support headers")
+                }
+            }
+            if let channel = state.channel, state.status != .reconnecting { return channel }
+            guard state.reconnectBufferBytes + size <= configuration.reconnect.bufferSize else {
+                throw NATSClientError(.reconnectBufferFull, "reconnect buffer of \(configuration.reconnect.bufferSize) bytes is full")
+            }
+            state.reconnectBuffer.append(operation)
+            state.reconnectBufferBytes += size
+            return nil
+        }
+        guard let channel else { return }
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        channel.writeAndFlush(NATSOutbound.operation(operation), promise: written)
+        // Wait for the write only when the socket pushes back, so a fast publisher cannot fill memory.
+        if !channel.isWritable { try await written.futureResult.get() }
+    }
+
+    /// Publishes a byte array; see ``publish(_:to:replyTo:headers:)``.
+    public func publish(
+        _ bytes: some Sequence<UInt8>, to subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil
+    ) async throws {
+        try await publish(ByteBuffer(bytes: bytes), to: subject, replyTo: replyTo, headers: headers)
+    }
+
+    /// Waits until the server has processed everything sent so far (a `PING`/`PONG` round trip).
+    public func flush() async throws {
+        let channel = try currentChannel()
+        try await channel.writeAndFlush(NATSOutbound.flush).get()
+    }
+
+    // MARK: - Subscribing
+
+    /// Subscribes to `subject` (wildcards allowed). With a `queue`, the server delivers each
+    /// message to only one member of the queue group.
+    public func subscribe(to subject: String, queue: String? = nil) async throws -> NATSSubscription {
+        try ClientOperationEncoder.validate(subject: subject, what: "subject")
+        if let queue { try ClientOperationEncoder.validate(subject: queue, what: "queue group") }
+        let (stream, continuation) = AsyncStream.makeStream(of: NATSMessage.self)
+        let pending = PendingCounter()
+        let (sid, channel) = try state.withLockedValue { state -> (UInt64, (any Channel)?) in
+            switch state.status {
+            case .closed: throw NATSClientError(.connectionClosed, "the connection is closed")
+            case .draining: throw NATSClientError(.draining, "the connection is draining")
+            case .connecting, .connected, .reconnecting: break
+            }
+            let sid = state.nextSID
+            state.nextSID += 1
+            state.subscriptions[sid] = SubscriptionRecord(
+                subject: subject, queue: queue, continuation: continuation, pending: pending
+            )
+            return (sid, state.status == .connected ? state.channel : nil)
+        }
+        continuation.onTermination = { [weak self] _ in self?.subscriptionTerminated(sid: sid) }
+        // While reconnecting, the resubscription after the reconnect sends the SUB.
+        if let channel {
+            try await channel.writeAndFlush(NATSOutbound.operation(.subscribe(subject: subject, queue: queue, sid: sid))).get()
+        }
+        return NATSSubscription(subject: subject, queue: queue, sid: sid, stream: stream, pending: pending, connection: self)
+    }
+
+    func unsubscribe(sid: UInt64, after max: Int?) async throws {
+        let (channel, finish) = try state.withLockedValue { state -> ((any Channel)?, AsyncStream<NATSMessage>.Continuation?) in
+            guard var record = state.subscriptions[sid] else {
+                throw NATSClientError(.subscriptionClosed, "subscription \(sid) is no longer active")
+            }
+            let channel = state.status == .connected ? state.channel : nil
+            if let max, record.delivered < max {
+                record.maxMessages = max
+                state.subscriptions[sid] = record
+                return (channel, nil)
+            }
+            state.subscriptions[sid] = nil
+            return (channel, record.continuation)
+        }
+        finish?.finish()
+        if let channel {
+            // With a count still to come, the server stops after it; otherwise stop now.
+            let operation = ClientOperation.unsubscribe(sid: sid, max: finish == nil ? max : nil)
+            try await channel.writeAndFlush(NATSOutbound.operation(operation)).get()
+        }
+    }
+
+    /// The consumer stopped iterating (or the stream was finished): forget the subscription.
+    private func subscriptionTerminated(sid: UInt64) {
+        let channel = state.withLockedValue { state -> (any Channel)? in
+            guard state.subscriptions.removeValue(forKey: sid) != nil else { return nil }
+            return state.status == .connected ? state.channel : nil
+        }
+        channel?.writeAndFlush(NATSOutbound.operation(.unsubscribe(sid: sid, max: nil)), promise: nil)
+    }
+
+    // MARK: - Request/reply
+
+    /// Sends a request and waits for the first reply, using one shared wildcard inbox
+    /// subscription for all requests of this connection.
+    /// - Throws: ``NATSClientError`` `.noResponders` when the server reports that nobody listens
+    ///   on `subject`, `.requestTimeout` when no reply arrives within `timeout`.
+    public func request(
+        _ payload: ByteBuffer, to subject: String, headers: NATSHeaders? = nil, timeout: Duration = .seconds(5)
+    ) async throws -> NATSMessage {
+        let promise = eventLoopGroup.any().makePromise(of: NATSMessage.self)
+        let token = try state.withLockedValue { state -> String in
+            switch state.status {
+            case .closed: throw NATSClientError(.connectionClosed, "the connection is closed")
+            case .draining: throw NATSClientError(.draining, "the connection is draining")
+            case .connecting, .connected, .reconnecting: break
+            }
+            if state.inboxSID == nil {
+                let sid = state.nextSID
+                state.nextSID += 1
+                state.inboxSID = sid
+                // Written under the lock so a concurrent request cannot publish before the inbox
+                // exists. While reconnecting, the resubscription sends it.
+                if state.status == .connected, let channel = state.channel {
+                    let subscribe = ClientOperation.subscribe(subject: "\(inboxBase).*", queue: nil, sid: sid)
+                    channel.enqueueWrite(.operation(subscribe))
+                }
+            }
+            let token = String(state.nextRequestToken)
+            state.nextRequestToken += 1
+            state.requests[token] = promise
+            return token
+        }
+        let timeoutTask = Task { [weak self, clock] in
+            do { try await clock.sleep(for: timeout) } catch { return }
+            self?.completeRequest(token: token, with: .failure(
+                NATSClientError(.requestTimeout, "no reply on \(subject) within \(timeout)")))
+        }
+        defer { timeoutTask.cancel() }
+        do {
+            try await publish(payload, to: subject, replyTo: "\(inboxBase).\(token)", headers: headers)
+        } catch {
+            completeRequest(token: token, with: .failure(error))
+        }
+        return try await withTaskCancellationHandler {
+            try await promise.futureResult.get()
+        } onCancel: {
+            self.completeRequest(token: token, with: .failure(CancellationError()))
+        }
+    }
+
+    func completeRequest(token: String, with result: Result<NATSMessage, any Error>) {
+        let promise = state.withLockedValue { $0.requests.removeValue(forKey: token) }
+        promise?.completeWith(result)
+    }
+
+    // MARK: - Closing
+
+    /// Unsubscribes everything, lets the server deliver what it already routed to us, flushes
+    /// pending publishes, then closes. Subscriptions end after their buffered messages.
+    public func drain() async throws {
+        let channel = state.withLockedValue { state -> (any Channel)? in
+            guard state.status == .connected || state.status == .reconnecting else { return nil }
+            state.status = .draining
+            return state.channel
+        }
+        if let channel {
+            let sids = state.withLockedValue { Array($0.subscriptions.keys).sorted() }
+            try? await channel.writeAndFlush(NATSOutbound.operations(sids.map { .unsubscribe(sid: $0, max: nil) })).get()
+            // After this PONG the server has processed the UNSUBs and sent every message routed before them.
+            try? await channel.writeAndFlush(NATSOutbound.flush).get()
+        }
+        let records = state.withLockedValue { state in
+            defer { state.subscriptions.removeAll() }
+            return Array(state.subscriptions.values)
+        }
+        for record in records { record.continuation.finish() }
+        await close()
+    }
+
+    /// Closes the connection now: subscriptions end, pending requests fail, reconnecting stops.
+    public func close() async {
+        await shutDown(reason: nil)
+    }
+
+    func currentChannel() throws -> any Channel {
+        try state.withLockedValue { state in
+            guard state.status != .closed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
+            guard state.status == .connected || state.status == .draining, let channel = state.channel else {
+                throw NATSClientError(.connectionClosed, "not connected (reconnecting)")
+            }
+            return channel
+        }
+    }
+
+    func emit(_ event: NATSConnectionEvent) {
+        eventContinuation.yield(event)
+    }
+
+    static func randomToken() -> String {
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<22).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+    }
+}
+
+extension NATSConnection: Service {
+    /// Runs until a graceful shutdown (then drains) or until the connection closes by itself
+    /// (then throws the reason, if there is one).
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await gracefulShutdown()
+                    try await self.drain()
+                } catch {
+                    await self.close()
+                }
+            }
+            group.addTask {
+                try? await self.closedPromise.futureResult.get()
+            }
+            await group.next()
+            // Whichever finished first, the connection is closing; make sure it is closed.
+            await self.close()
+            group.cancelAll()
+        }
+        if let reason = state.withLockedValue({ $0.closeReason }) { throw reason }
+    }
+}
+
+extension NATSHeaders {
+    /// The size of the header block on the wire.
+    var encodedLength: Int {
+        var length = Self.versionLine.count + 4
+        if let statusCode { length += 1 + String(statusCode).utf8.count }
+        if let statusDescription { length += 1 + statusDescription.utf8.count }
+        for field in fields { length += field.name.utf8.count + 2 + field.value.utf8.count + 2 }
+        return length
+    }
+}
+
+extension Channel {
+    /// Queues a write on the event loop without running it inline, so it is safe under our lock
+    /// (an inline write that fails could close the channel and re-enter the connection's lock)
+    /// and keeps its place before writes issued after the lock is released.
+    func enqueueWrite(_ outbound: NATSOutbound) {
+        eventLoop.execute { self.writeAndFlush(outbound, promise: nil) }
+    }
+}
