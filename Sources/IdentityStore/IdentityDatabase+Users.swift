@@ -18,7 +18,7 @@ extension IdentityDatabase {
         let now = timestamp
         let id = id ?? UUID().uuidString.lowercased()
         do {
-            return try await writer.write { db in
+            return try await coalescer.write { db in
                 let seq = try Self.recordChange(db, at: now, type: .user, id: id, operation: .create)
                 let record = UserRecord(
                     id: id, userName: input.userName, userNameKey: IdentityKey.fold(input.userName),
@@ -80,7 +80,7 @@ extension IdentityDatabase {
             let now = timestamp
             let written: StoredUser?
             do {
-                written = try await writer.write { db -> StoredUser? in
+                written = try await coalescer.write { db -> StoredUser? in
                     guard var record = try UserRecord.fetchOne(db, key: id) else {
                         throw IdentityStoreError(.notFound, "User \(id) not found")
                     }
@@ -122,7 +122,7 @@ extension IdentityDatabase {
     /// - Throws: `.notFound`, `.preconditionFailed`.
     public func deleteUser(id: String, ifMatch: Int64? = nil) async throws {
         let now = timestamp
-        try await writer.write { db in
+        try await coalescer.write { db in
             guard let record = try UserRecord.fetchOne(db, key: id) else {
                 throw IdentityStoreError(.notFound, "User \(id) not found")
             }
@@ -174,5 +174,48 @@ extension IdentityDatabase {
     static func jsonArray(_ strings: [String]) -> String {
         guard let data = try? JSONEncoder().encode(strings) else { return "[]" }
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension IdentityDatabase {
+    /// Creates many users in transactions of `batchSize` (initial imports, benchmarks).
+    ///
+    /// Each user still gets its change row; a batch fails as a whole (e.g. on a duplicate
+    /// `userName`), earlier batches stay committed.
+    /// - Returns: the ids of the created users, in input order.
+    @discardableResult
+    public func importUsers(_ inputs: [UserInput], batchSize: Int = 10_000) async throws -> [String] {
+        var ids: [String] = []
+        ids.reserveCapacity(inputs.count)
+        var start = inputs.startIndex
+        while start < inputs.endIndex {
+            let end = min(start + max(1, batchSize), inputs.endIndex)
+            let batch = Array(inputs[start..<end])
+            for input in batch { try Self.validate(input) }
+            let now = timestamp
+            do {
+                let batchIds = try await writer.write { db in
+                    try batch.map { input in
+                        let id = UUID().uuidString.lowercased()
+                        let seq = try Self.recordChange(db, at: now, type: .user, id: id, operation: .create)
+                        try UserRecord(
+                            id: id, userName: input.userName, userNameKey: IdentityKey.fold(input.userName),
+                            externalId: input.externalId, displayName: input.displayName,
+                            displayNameKey: input.displayName.map(IdentityKey.fold), active: input.active,
+                            passwordHash: nil, tags: Self.jsonArray(input.tags),
+                            jwtLifetimeSeconds: input.jwtLifetimeSeconds, resource: input.resource,
+                            version: seq, created: now, lastModified: now
+                        ).insert(db)
+                        try Self.writeSecondaryRows(db, userId: id, input: input)
+                        return id
+                    }
+                }
+                ids.append(contentsOf: batchIds)
+            } catch {
+                throw Self.mapConstraint(error)
+            }
+            start = end
+        }
+        return ids
     }
 }
