@@ -33,7 +33,7 @@ let package = Package(
             providers: [.apt(["libsodium-dev"])]
         ),
         .target(name: "NKeys", dependencies: ["CSodium"]),
-        .target(name: "NATSJWT", dependencies: ["NKeys"]),
+        .target(name: "NATSJWT", dependencies: ["NKeys", "CSodium"]),
         .target(
             name: "NATSClient",
             dependencies: [
@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "SCIM", "IdentityStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -67,7 +68,9 @@ let package = Package(
         .target(
             name: "AuthCallout",
             dependencies: [
-                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore",
+                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "CSodium",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -80,6 +83,9 @@ let package = Package(
                 "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "AuthCallout",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -92,6 +98,8 @@ let package = Package(
             dependencies: [
                 "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "AuthCallout",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/Sources/scim-callout-bench"
         ),
@@ -110,7 +118,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
-        .testTarget(name: "IdentityStoreTests", dependencies: ["IdentityStore", "SCIM"]),
+        .testTarget(
+            name: "IdentityStoreTests",
+            dependencies: ["IdentityStore", "SCIM", "TestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "SCIMServerTests",
             dependencies: [
@@ -118,12 +129,19 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "AuthCalloutTests", dependencies: ["AuthCallout", "NKeys", "NATSJWT", "IdentityStore", "SCIM"]),
+        .testTarget(
+            name: "AuthCalloutTests",
+            dependencies: [
+                "AuthCallout", "NKeys", "NATSJWT", "IdentityStore", "SCIM",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "ScimCalloutTests", dependencies: ["scim-callout", "TestSupport"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "AuthCallout", "TestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,0 +1,103 @@
+import Foundation
+import NKeys
+
+/// The decision step: credentials → SCIM user → policy → permissions.
+///
+/// It reads live state on every call (the credential cache only saves the argon2id work and is
+/// keyed by the user's version), so a SCIM change decides the very next connect.
+public struct Authorizer: Sendable {
+    public let identities: any IdentityReading
+    public let policy: PolicyStore
+    public let cache: CredentialCache
+
+    public init(identities: any IdentityReading, policy: PolicyStore, cache: CredentialCache = CredentialCache()) {
+        self.identities = identities
+        self.policy = policy
+        self.cache = cache
+    }
+
+    /// Decides `request`. Never throws: a storage failure is a denial (`internal_error`).
+    public func decide(_ request: ConnectRequest) async -> AuthorizationDecision {
+        let method = request.authMethod
+        let identity: CalloutIdentity
+        do {
+            switch try await authenticate(request, method: method) {
+            case let .success(found): identity = found
+            case let .failure(denial): return .deny(denial)
+            }
+        } catch {
+            return .deny(.init(reason: .internalError, detail: "identity store: \(type(of: error))",
+                               userName: request.user, authMethod: method))
+        }
+        let evaluation = policy.current.evaluate(identity.policySubject, context: request.connectContext)
+        switch evaluation.result {
+        case let .failure(denial):
+            return .deny(.init(reason: denial.reason, detail: denial.detail, userName: identity.userName,
+                               userID: identity.id, authMethod: method))
+        case let .success(permissions):
+            var lifetime = permissions.lifetime
+            if let seconds = identity.jwtLifetimeSeconds, seconds > 0 { lifetime = min(lifetime, .seconds(seconds)) }
+            return .allow(.init(userName: identity.userName, userID: identity.id, permissions: permissions,
+                                lifetime: lifetime, authMethod: method, fingerprint: IdentityFingerprint(identity),
+                                groupIDs: Set(identity.groups.compactMap(\.id))))
+        }
+    }
+
+    private func authenticate(_ request: ConnectRequest, method: DecisionRecord.AuthMethod) async throws
+        -> Result<CalloutIdentity, AuthorizationDecision.Denial>
+    {
+        func deny(_ reason: DecisionReason, _ detail: String, _ identity: CalloutIdentity? = nil) -> Result<CalloutIdentity, AuthorizationDecision.Denial> {
+            .failure(.init(reason: reason, detail: detail, userName: identity?.userName ?? request.user,
+                           userID: identity?.id, authMethod: method))
+        }
+        switch method {
+        case .nkey:
+            guard let nkey = request.nkey, let key = try? PublicKey(nkey, allowedTypes: [.user]) else {
+                return deny(.wrongSecret, "connect nkey is not a valid user public key")
+            }
+            guard let identity = try await identities.identity(nkey: key.encoded) else {
+                return deny(.unknownUser, "no user has this nkey")
+            }
+            guard identity.active else { return deny(.inactiveUser, "user is inactive", identity) }
+            guard let nonce = request.nonce, !nonce.isEmpty,
+                  let signature = request.signature.flatMap(Self.decodeBase64),
+                  key.isValidSignature(signature, for: Array(nonce.utf8))
+            else {
+                return deny(.wrongSecret, "nonce signature does not verify", identity)
+            }
+            return .success(identity)
+        case .password:
+            guard let user = request.user, let password = request.password else { return deny(.noCredentials, "no password") }
+            guard let identity = try await identities.identity(userName: user) else {
+                return deny(.unknownUser, "no such user")
+            }
+            guard identity.active else { return deny(.inactiveUser, "user is inactive", identity) }
+            guard let hash = identity.passwordHash, !hash.isEmpty else {
+                return deny(.wrongSecret, "user has no password", identity)
+            }
+            if cache.contains(userID: identity.id, version: identity.version, password: password) { return .success(identity) }
+            guard identities.verifyPassword(password, hash: hash) else {
+                return deny(.wrongSecret, "password does not match", identity)
+            }
+            cache.insert(userID: identity.id, version: identity.version, password: password)
+            return .success(identity)
+        case .token:
+            guard let token = request.token else { return deny(.noCredentials, "no token") }
+            guard let identity = try await identities.identity(accessToken: token) else {
+                return deny(.unknownUser, "token is unknown, revoked or expired")
+            }
+            guard identity.active else { return deny(.inactiveUser, "user is inactive", identity) }
+            return .success(identity)
+        case .none:
+            return deny(.noCredentials, "no password, token or signed nonce in the connect")
+        }
+    }
+
+    /// Decodes base64url or standard base64, with or without padding (clients differ).
+    static func decodeBase64(_ text: String) -> [UInt8]? {
+        guard text.utf8.count <= 256 else { return nil }
+        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while standard.utf8.count % 4 != 0 { standard += "=" }
+        return Data(base64Encoded: standard).map { Array($0) }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// The parts of an authorization request the decision needs (credentials and client facts).
+///
+/// `description` is redacted: password, token and signature never appear in it.
+public struct ConnectRequest: Sendable, CustomStringConvertible {
+    public var user: String?
+    public var password: String?
+    public var token: String?
+    public var nkey: String?
+    /// `connect_opts.sig`: the client's signature over the nonce (base64url, or base64).
+    public var signature: String?
+    /// `client_info.nonce`: what the signature covers.
+    public var nonce: String?
+    public var host: String?
+    public var clientID: UInt64?
+    public var kind: String?
+    public var type: String?
+    public var name: String?
+    public var lang: String?
+    public var version: String?
+    public var now: Date
+
+    public init(
+        user: String? = nil, password: String? = nil, token: String? = nil, nkey: String? = nil, signature: String? = nil,
+        nonce: String? = nil, host: String? = nil, clientID: UInt64? = nil, kind: String? = "Client", type: String? = "nats",
+        name: String? = nil, lang: String? = nil, version: String? = nil, now: Date
+    ) {
+        self.user = user
+        self.password = password
+        self.token = token
+        self.nkey = nkey
+        self.signature = signature
+        self.nonce = nonce
+        self.host = host
+        self.clientID = clientID
+        self.kind = kind
+        self.type = type
+        self.name = name
+        self.lang = lang
+        self.version = version
+        self.now = now
+    }
+
+    /// The method the credentials select: a signed nonce first, then user + password, then token.
+    public var authMethod: DecisionRecord.AuthMethod {
+        if nkey.isPresent && signature.isPresent { return .nkey }
+        if user.isPresent && password.isPresent { return .password }
+        if token.isPresent { return .token }
+        return .none
+    }
+
+    public var connectContext: ConnectContext {
+        ConnectContext(host: host, kind: kind, type: type, now: now)
+    }
+
+    public var description: String {
+        "ConnectRequest(user: \(user ?? "-"), method: \(authMethod.rawValue), host: \(host ?? "-"), client: \(clientID.map(String.init) ?? "-"))"
+    }
+}
+
+extension Optional<String> {
+    var isPresent: Bool { self.map { !$0.isEmpty } ?? false }
+}

@@ -1,0 +1,45 @@
+/// Why a connect was allowed or denied: the reason code of the decision log and metrics.
+public enum DecisionReason: String, Sendable, Codable, CaseIterable {
+    case allowed
+    /// The request could not be opened, decoded or verified (and a signed denial could be sent).
+    case badRequest = "bad_request"
+    /// Encryption is required but the request came in plaintext.
+    case plaintextRefused = "plaintext_refused"
+    /// No password, token or signed nonce in the connect options.
+    case noCredentials = "no_credentials"
+    /// No SCIM user has these credentials' name, token or key.
+    case unknownUser = "unknown_user"
+    /// The SCIM user is inactive.
+    case inactiveUser = "inactive_user"
+    /// The password, token or nonce signature does not match.
+    case wrongSecret = "wrong_secret"
+    /// The user is in no bound group and the policy has no default binding.
+    case noBinding = "no_binding"
+    /// The user's bindings name different accounts and the policy says deny.
+    case accountConflict = "account_conflict"
+    /// Bindings exist but none applies from the client's source address.
+    case sourceNotAllowed = "source_not_allowed"
+    /// Bindings exist but none applies at this time of day.
+    case outsideTimeWindow = "outside_time_window"
+    /// Bindings exist but none applies to this connection type.
+    case connectionTypeNotAllowed = "connection_type_not_allowed"
+    /// A deny subject could not be expanded (an attribute it uses is missing).
+    case policyTemplate = "policy_template"
+    /// The decision could not finish well inside the server's auth timeout.
+    case timeout
+    /// Too many decisions in flight: shed instead of queueing without bound.
+    case overloaded
+    /// Storage or signing failed: fail closed.
+    case internalError = "internal_error"
+    /// Not a connect: live sessions of a changed user were cut.
+    case sessionsCut = "sessions_cut"
+
+    /// The reason as sent to nats-server (which logs it): credential failures are merged so the
+    /// server log never tells whether a user exists.
+    public var serverReason: String {
+        switch self {
+        case .unknownUser, .inactiveUser, .wrongSecret, .noCredentials: "invalid_credentials"
+        default: rawValue
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import IdentityStore
+
+extension IdentityDatabase: IdentityReading {
+    public func identity(id: String) async throws -> CalloutIdentity? {
+        try await authSubject(id: id).map(CalloutIdentity.init)
+    }
+
+    public func identity(userName: String) async throws -> CalloutIdentity? {
+        try await authSubject(userName: userName).map(CalloutIdentity.init)
+    }
+
+    public func identity(nkey: String) async throws -> CalloutIdentity? {
+        try await authSubject(nkey: nkey).map(CalloutIdentity.init)
+    }
+
+    public func identity(accessToken: String) async throws -> CalloutIdentity? {
+        try await authSubject(accessToken: accessToken).map(CalloutIdentity.init)
+    }
+
+    public func verifyPassword(_ password: String, hash: String) -> Bool {
+        PasswordHasher.verifySync(password, hash: hash)
+    }
+}
+
+extension IdentityDatabase: IdentityChangeFeed {
+    public func identityChanges(after sequence: Int64, limit: Int) async throws -> [IdentityChange] {
+        try await changes(after: sequence, limit: limit).map { change in
+            IdentityChange(sequence: change.seq, kind: change.resourceType == .user ? .user : .group, resourceID: change.resourceId)
+        }
+    }
+}
+
+extension CalloutIdentity {
+    /// The callout's view of a stored user.
+    public init(_ subject: AuthSubject) {
+        self.init(
+            id: subject.id, userName: subject.userName, externalId: subject.externalId, active: subject.active,
+            passwordHash: subject.passwordHash, nkeys: subject.nkeys, version: subject.version,
+            groups: subject.groups.map { PolicySubject.Group(displayName: $0.displayName, externalId: $0.externalId, id: $0.id) },
+            jwtLifetimeSeconds: subject.jwtLifetimeSeconds
+        )
+    }
+}

@@ -1,0 +1,51 @@
+/// What the callout needs to know about a SCIM user to decide a connect.
+public struct CalloutIdentity: Sendable, Equatable {
+    public var id: String
+    public var userName: String
+    public var externalId: String?
+    public var active: Bool
+    /// The argon2id hash (PHC string), when the user has a password.
+    public var passwordHash: String?
+    /// Registered public user nkeys (`U…`).
+    public var nkeys: [String]
+    /// Changes on every change to the user (password, active, groups, deletion): the cache key.
+    public var version: Int64
+    public var groups: [PolicySubject.Group]
+    /// A per-user cap on the user JWT lifetime, in seconds.
+    public var jwtLifetimeSeconds: Int?
+
+    public init(
+        id: String, userName: String, externalId: String? = nil, active: Bool = true, passwordHash: String? = nil,
+        nkeys: [String] = [], version: Int64 = 1, groups: [PolicySubject.Group] = [], jwtLifetimeSeconds: Int? = nil
+    ) {
+        self.id = id
+        self.userName = userName
+        self.externalId = externalId
+        self.active = active
+        self.passwordHash = passwordHash
+        self.nkeys = nkeys
+        self.version = version
+        self.groups = groups
+        self.jwtLifetimeSeconds = jwtLifetimeSeconds
+    }
+
+    /// The facts the policy looks at.
+    public var policySubject: PolicySubject {
+        PolicySubject(userName: userName, id: id, externalId: externalId, groups: groups)
+    }
+}
+
+/// Read access to the identity store, as the callout needs it. `IdentityDatabase` conforms.
+public protocol IdentityReading: Sendable {
+    /// The user with this SCIM id, or nil (deleted).
+    func identity(id: String) async throws -> CalloutIdentity?
+    /// The user with this `userName`, or nil.
+    func identity(userName: String) async throws -> CalloutIdentity?
+    /// The user who registered this public nkey, or nil.
+    func identity(nkey: String) async throws -> CalloutIdentity?
+    /// The user holding this (unrevoked, unexpired) access token, or nil. Implementations compare
+    /// hashes only.
+    func identity(accessToken: String) async throws -> CalloutIdentity?
+    /// True when `password` matches the stored hash (argon2id: slow by design).
+    func verifyPassword(_ password: String, hash: String) -> Bool
+}

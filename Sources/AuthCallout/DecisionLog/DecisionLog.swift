@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+import Metrics
+import NIOConcurrencyHelpers
+
+/// Where decision records are kept besides the log (the `decisions` table).
+public protocol DecisionSink: Sendable {
+    /// Stores a batch of records.
+    func append(_ records: [DecisionRecord]) async throws
+}
+
+/// Writes each decision as one structured log line and counts it; hands records to a sink in
+/// batches off the decision path.
+///
+/// `record(_:)` never blocks or suspends: records go into a bounded buffer that `run()` drains
+/// (when the buffer is full the oldest records are dropped from the table feed, never from the
+/// log line, and a counter says so).
+public final class DecisionLog: Sendable {
+    private let logger: Logger
+    private let sink: (any DecisionSink)?
+    /// Records waiting for the sink; `wakeups` tells `run()` there is something to take.
+    private let pending: NIOLockedValueBox<[DecisionRecord]>
+    private let bufferSize: Int
+    private let wakeups: AsyncStream<Void>
+    private let wakeup: AsyncStream<Void>.Continuation
+    private let latency: Timer
+    private let dropped: Counter
+    private let factory: any MetricsFactory
+    /// Largest batch written to the sink at once.
+    public let batchSize: Int
+
+    /// - Parameters:
+    ///   - logger: receives one `info` line per decision, with `decision.*`, `user.*`, `client.*`, `server.*` metadata.
+    ///   - sink: the table writer; nil keeps only the log.
+    ///   - bufferSize: records waiting for the sink before the oldest are dropped.
+    ///   - metricsFactory: where counters and the latency timer go.
+    public init(
+        logger: Logger,
+        sink: (any DecisionSink)? = nil,
+        bufferSize: Int = 10_000,
+        batchSize: Int = 256,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) {
+        self.logger = logger
+        self.sink = sink
+        self.batchSize = max(1, batchSize)
+        self.bufferSize = max(1, bufferSize)
+        self.pending = NIOLockedValueBox([])
+        (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.factory = metricsFactory
+        self.latency = Timer(label: "scim_callout_decision_latency", dimensions: [], factory: metricsFactory)
+        self.dropped = Counter(label: "scim_callout_decision_records_dropped_total", dimensions: [], factory: metricsFactory)
+    }
+
+    /// Logs, counts and queues `record` for the sink.
+    public func record(_ record: DecisionRecord) {
+        logger.info("decision", metadata: Self.metadata(for: record))
+        Counter(label: "scim_callout_decisions_total",
+                dimensions: [("result", record.result.rawValue), ("reason", record.reason.rawValue)],
+                factory: factory).increment()
+        if record.result != .revoke { latency.recordMicroseconds(record.latencyMicroseconds) }
+        guard sink != nil else { return }
+        let overflow = pending.withLockedValue { queue -> Bool in
+            queue.append(record)
+            guard queue.count > bufferSize else { return false }
+            queue.removeFirst(queue.count - bufferSize)
+            return true
+        }
+        if overflow { dropped.increment() }
+        wakeup.yield()
+    }
+
+    /// Drains queued records into the sink, in batches, until `finish()` is called (then writes
+    /// what is left and returns) or the task is cancelled.
+    public func run() async {
+        guard let sink else { return }
+        for await _ in wakeups {
+            await drain(into: sink)
+        }
+        await drain(into: sink)
+    }
+
+    /// Stops `run()` after it has written the queued records.
+    public func finish() { wakeup.finish() }
+
+    private func drain(into sink: any DecisionSink) async {
+        while true {
+            let batch = pending.withLockedValue { queue -> [DecisionRecord] in
+                let batch = Array(queue.prefix(batchSize))
+                queue.removeFirst(batch.count)
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                try await sink.append(batch)
+            } catch {
+                logger.warning("could not store decision records", metadata: ["error": "\(error)", "decision.count": "\(batch.count)"])
+            }
+        }
+    }
+
+    /// The log metadata of a record (dot-separated keys; absent values are left out).
+    public static func metadata(for record: DecisionRecord) -> Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            "decision.id": .string(record.id),
+            "decision.result": .string(record.result.rawValue),
+            "decision.reason": .string(record.reason.rawValue),
+            "decision.auth_method": .string(record.authMethod.rawValue),
+            "decision.latency_us": .stringConvertible(record.latencyMicroseconds),
+        ]
+        func put(_ key: String, _ value: String?) { if let value { metadata[key] = .string(value) } }
+        put("user.name", record.userName)
+        put("user.id", record.userID)
+        if !record.grantedBy.isEmpty { metadata["decision.granted_by"] = .array(record.grantedBy.map { .string($0) }) }
+        put("decision.account", record.account)
+        put("client.host", record.clientHost)
+        put("client.id", record.clientID.map(String.init))
+        put("client.name", record.clientName)
+        put("client.lang", record.clientLang)
+        put("client.version", record.clientVersion)
+        put("server.id", record.serverID)
+        put("server.name", record.serverName)
+        put("jwt.id", record.jwtID)
+        put("jwt.expires", record.jwtExpires.map { ISO8601DateFormatter().string(from: $0) })
+        put("decision.sessions_cut", record.sessionsCut.map(String.init))
+        put("decision.detail", record.detail)
+        return metadata
+    }
+}

@@ -1,0 +1,280 @@
+import Foundation
+import NATSJWT
+import NKeys
+
+/// The pure core of the callout: request bytes in, reply bytes out.
+///
+/// Steps (as in callout.go): open the xkey box, decode and verify the request JWT (signed by a
+/// server key `N…` that equals `server_id.id`, `aud` `nats-authorization-request`, not expired,
+/// `sub` = our issuer), run the injected decision step under a deadline, mint the user JWT and the
+/// response JWT, seal the reply to the server's key. Anything that fails is a denial, or no reply
+/// at all when the request cannot be trusted enough to address one.
+public struct AuthorizationHandler: Sendable {
+    /// Tunables.
+    public struct Configuration: Sendable {
+        /// Refuse requests that arrive in plaintext (the server was not configured with our xkey).
+        public var requireEncryption: Bool
+        /// How long a decision may take from receipt before it is a `timeout` denial; keep it well
+        /// under the server's auth timeout (2 s by default).
+        public var decisionBudget: Duration
+        /// Accepted clock skew when checking the request's `exp`.
+        public var leeway: Duration
+
+        public init(requireEncryption: Bool = false, decisionBudget: Duration = .milliseconds(1500), leeway: Duration = .seconds(2)) {
+            self.requireEncryption = requireEncryption
+            self.decisionBudget = decisionBudget
+            self.leeway = leeway
+        }
+    }
+
+    /// The decision step (normally ``Authorizer/decide(_:)``).
+    public typealias Decide = @Sendable (ConnectRequest) async -> AuthorizationDecision
+
+    public let keys: CalloutKeys
+    public let configuration: Configuration
+    private let decide: Decide
+    private let now: @Sendable () -> Date
+    private let boxes: XKeyBoxCache?
+
+    /// - Parameters:
+    ///   - now: the wall clock (JWT `iat`/`exp`, deadlines); inject a fixed clock in tests.
+    public init(keys: CalloutKeys, configuration: Configuration = Configuration(),
+                now: @escaping @Sendable () -> Date = { Date() }, decide: @escaping Decide) {
+        self.keys = keys
+        self.configuration = configuration
+        self.decide = decide
+        self.now = now
+        self.boxes = keys.xkey.map { XKeyBoxCache(ours: $0) }
+    }
+
+    /// The result of handling one request.
+    public struct Outcome: Sendable {
+        /// The reply payload, or nil to send nothing (the server then times the connect out).
+        public var reply: [UInt8]?
+        public var record: DecisionRecord
+        /// Set for allowed connects: what live-session revocation needs to find and kick it.
+        public var session: AllowedSession?
+    }
+
+    /// Handles one request.
+    /// - Parameters:
+    ///   - payload: the message payload (a JWT, or an `xkv1` box when `serverXKey` is set).
+    ///   - serverXKey: the `Nats-Server-Xkey` header, if present.
+    ///   - receivedAt: when the message arrived (queueing time counts against the budget).
+    ///   - shed: answer with an `overloaded` denial without deciding (too many in flight).
+    public func handle(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil, shed: Bool = false) async -> Outcome {
+        let started = receivedAt ?? now()
+        var record = DecisionRecord(time: started, result: .deny, reason: .badRequest)
+
+        // 1. Open.
+        let token: String
+        var replyBox: XKeyBox?
+        if let serverXKey, !serverXKey.isEmpty {
+            guard let boxes else {
+                record.detail = "encrypted request but no xkey is configured"
+                return Outcome(reply: nil, record: finish(record, started))
+            }
+            do {
+                let box = try boxes.box(for: serverXKey)
+                token = String(decoding: try box.open(payload), as: UTF8.self)
+                replyBox = box
+            } catch {
+                record.detail = "cannot open the xkey box: \(error.code)"
+                return Outcome(reply: nil, record: finish(record, started))
+            }
+        } else {
+            token = String(decoding: payload, as: UTF8.self)
+        }
+
+        // 2. Decode and verify.
+        let request: AuthorizationRequestClaims
+        do {
+            request = try JWT.verify(token, as: NATSAuthorizationRequest.self, now: now(),
+                                     expectedAudience: "nats-authorization-request", allowedIssuerTypes: [.server],
+                                     leeway: configuration.leeway)
+        } catch {
+            record.detail = "request JWT rejected: \(error.code)"
+            // Unverified claims may still say where a denial should go; a denial is always safe to send.
+            let unverified = try? JWT.decode(token, as: NATSAuthorizationRequest.self)
+            return deny(record, started: started, request: unverified, box: replyBox)
+        }
+        record.fill(from: request.nats)
+        guard request.issuer == request.nats.serverID.id else {
+            record.detail = "request issuer is not the server id"
+            return deny(record, started: started, request: request, box: replyBox)
+        }
+        guard request.subject == keys.calloutPublicKey else {
+            record.detail = "request is for another issuer"
+            return deny(record, started: started, request: request, box: replyBox)
+        }
+        guard PublicKey.isValid(request.nats.userNKey, types: [.user]) else {
+            record.detail = "user_nkey is not a user public key"
+            return Outcome(reply: nil, record: finish(record, started))
+        }
+        if replyBox == nil, configuration.requireEncryption {
+            record.reason = .plaintextRefused
+            record.detail = "encryption is required but the request was plaintext"
+            return deny(record, started: started, request: request, box: nil)
+        }
+
+        if shed {
+            record.reason = .overloaded
+            record.detail = "too many decisions in flight"
+            return deny(record, started: started, request: request, box: replyBox)
+        }
+
+        // 3. Decide, within the budget (time spent queued counts).
+        var deadline = started.addingTimeInterval(configuration.decisionBudget.timeInterval)
+        if let expires = request.expires { deadline = min(deadline, Date(timeIntervalSince1970: TimeInterval(expires))) }
+        let connect = ConnectRequest(claims: request.nats, now: now())
+        record.userName = connect.user
+        record.authMethod = connect.authMethod
+        guard now() < deadline else {
+            record.reason = .timeout
+            record.detail = "request waited past its deadline before a decision started"
+            return deny(record, started: started, request: request, box: replyBox)
+        }
+        let decision = await decide(connect)
+        guard now() <= deadline else {
+            record.reason = .timeout
+            record.detail = "decision finished after the deadline"
+            return deny(record, started: started, request: request, box: replyBox)
+        }
+
+        // 4. Answer.
+        switch decision {
+        case let .deny(denial):
+            record.reason = denial.reason
+            record.detail = denial.detail
+            record.userName = denial.userName ?? record.userName
+            record.userID = denial.userID
+            record.authMethod = denial.authMethod
+            return deny(record, started: started, request: request, box: replyBox)
+        case let .allow(grant):
+            return allow(grant, record: record, started: started, request: request, box: replyBox)
+        }
+    }
+
+    private func allow(_ grant: AuthorizationDecision.Grant, record: DecisionRecord, started: Date,
+                       request: AuthorizationRequestClaims, box: XKeyBox?) -> Outcome {
+        var record = record
+        record.userName = grant.userName
+        record.userID = grant.userID
+        record.authMethod = grant.authMethod
+        record.account = grant.permissions.account
+        record.grantedBy = grant.permissions.grantedBy
+        guard let signer = keys.userSigner(for: grant.permissions.account) else {
+            record.reason = .internalError
+            record.detail = "no signing key for account '\(grant.permissions.account)'"
+            return deny(record, started: started, request: request, box: box)
+        }
+        let issuedAt = now()
+        let expires = Int64((issuedAt.timeIntervalSince1970 + grant.lifetime.timeInterval).rounded(.down))
+        var claims = UserClaims(subject: request.nats.userNKey, name: grant.userName, audience: signer.audience,
+                                expires: expires, nats: NATSUser(permissions: grant.permissions, issuerAccount: signer.issuerAccount))
+        do {
+            let userJWT = try JWT.encode(claims, signedBy: signer.key, issuedAt: issuedAt)
+            claims.issuer = signer.key.publicKey
+            claims.issuedAt = Int64(issuedAt.timeIntervalSince1970.rounded(.down))
+            let reply = try response(request: request, jwt: userJWT, error: nil, box: box)
+            record.result = .allow
+            record.reason = .allowed
+            record.jwtID = claims.computedID()
+            record.jwtExpires = Date(timeIntervalSince1970: TimeInterval(expires))
+            let session = AllowedSession(serverID: request.nats.serverID.id, clientID: request.nats.clientInfo.id,
+                                         userID: grant.userID, userName: grant.userName, account: grant.permissions.account,
+                                         expires: Date(timeIntervalSince1970: TimeInterval(expires)),
+                                         fingerprint: grant.fingerprint, groupIDs: grant.groupIDs)
+            return Outcome(reply: reply, record: finish(record, started), session: session)
+        } catch {
+            record.reason = .internalError
+            record.detail = "signing failed: \(type(of: error))"
+            return deny(record, started: started, request: request, box: box)
+        }
+    }
+
+    /// A signed denial, when the request says whom to address it to; otherwise no reply.
+    private func deny(_ record: DecisionRecord, started: Date, request: AuthorizationRequestClaims?, box: XKeyBox?) -> Outcome {
+        var record = record
+        record.result = .deny
+        guard let request, PublicKey.isValid(request.nats.userNKey, types: [.user]), !request.nats.serverID.id.isEmpty else {
+            return Outcome(reply: nil, record: finish(record, started))
+        }
+        let message = "scim-callout: \(record.reason.serverReason) (decision \(record.id))"
+        let reply = try? response(request: request, jwt: nil, error: message, box: box)
+        return Outcome(reply: reply, record: finish(record, started))
+    }
+
+    private func response(request: AuthorizationRequestClaims, jwt: String?, error: String?, box: XKeyBox?) throws -> [UInt8] {
+        let signer = keys.responseSigner
+        let claims = AuthorizationResponseClaims(
+            subject: request.nats.userNKey, audience: request.nats.serverID.id,
+            nats: NATSAuthorizationResponse(jwt: jwt, error: error, issuerAccount: signer.issuerAccount)
+        )
+        let token = Array(try JWT.encode(claims, signedBy: signer.key, issuedAt: now()).utf8)
+        return try box?.seal(token) ?? token
+    }
+
+    private func finish(_ record: DecisionRecord, _ started: Date) -> DecisionRecord {
+        var record = record
+        record.latencyMicroseconds = Int64((now().timeIntervalSince(started) * 1_000_000).rounded())
+        return record
+    }
+}
+
+/// An allowed connection, as live-session revocation needs to find it again.
+public struct AllowedSession: Sendable, Equatable {
+    public var serverID: String
+    public var clientID: UInt64?
+    public var userID: String
+    public var userName: String
+    public var account: String
+    public var expires: Date
+    /// The identity state the decision was made on.
+    public var fingerprint: IdentityFingerprint
+    public var groupIDs: Set<String>
+}
+
+extension DecisionRecord {
+    mutating func fill(from request: NATSAuthorizationRequest) {
+        clientHost = request.clientInfo.host
+        clientID = request.clientInfo.id
+        clientName = request.clientInfo.name ?? request.connectOptions.name
+        clientLang = request.connectOptions.lang
+        clientVersion = request.connectOptions.version
+        serverID = request.serverID.id
+        serverName = request.serverID.name
+    }
+}
+
+extension ConnectRequest {
+    init(claims: NATSAuthorizationRequest, now: Date) {
+        let options = claims.connectOptions
+        self.init(user: options.username, password: options.password, token: options.authToken, nkey: options.nkey,
+                  signature: options.signedNonce, nonce: claims.clientInfo.nonce, host: claims.clientInfo.host,
+                  clientID: claims.clientInfo.id, kind: claims.clientInfo.kind, type: claims.clientInfo.type,
+                  name: claims.clientInfo.name ?? options.name, lang: options.lang, version: options.version, now: now)
+    }
+}
+
+extension NATSUser {
+    /// User claims carrying the effective permissions (limits left unlimited: the server ignores
+    /// them on the callout path; put them on the account).
+    init(permissions: EffectivePermissions, issuerAccount: String?) {
+        self.init(
+            pub: Permission(allow: permissions.publish.allow, deny: permissions.publish.deny),
+            sub: Permission(allow: permissions.subscribe.allow, deny: permissions.subscribe.deny),
+            resp: permissions.responses.map { ResponsePermission(maxMessages: $0.maxMessages, expires: $0.expires) },
+            times: permissions.timeWindows?.map { TimeRange(start: $0.startText, end: $0.endText) } ?? [],
+            timesLocation: permissions.timeWindows == nil ? nil : permissions.timeZone,
+            allowedConnectionTypes: permissions.connectionTypes?.map(\.rawValue) ?? [],
+            issuerAccount: issuerAccount
+        )
+    }
+}
+
+extension Duration {
+    var timeInterval: TimeInterval {
+        TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18
+    }
+}

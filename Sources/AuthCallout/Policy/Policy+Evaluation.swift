@@ -1,0 +1,196 @@
+import Foundation
+
+/// The result of evaluating the policy for one subject and connect, with a per-binding trace.
+public struct PolicyEvaluation: Sendable, Equatable {
+    /// What happened to one binding.
+    public struct BindingTrace: Sendable, Equatable {
+        public enum Status: Sendable, Equatable {
+            case applied
+            case notMember
+            case sourceNotAllowed
+            case outsideTimeWindow
+            case connectionTypeNotAllowed
+            /// Excluded because another account won (`account_conflict: first`).
+            case otherAccount
+        }
+
+        public var binding: String
+        public var line: Int
+        public var status: Status
+        public var account: String
+        public var publishAllow: [String] = []
+        public var publishDeny: [String] = []
+        public var subscribeAllow: [String] = []
+        public var subscribeDeny: [String] = []
+        /// Allow templates dropped because an attribute they use is missing.
+        public var droppedTemplates: [String] = []
+    }
+
+    /// The grant, or the reason for denial.
+    public var result: Result<EffectivePermissions, PolicyDenial>
+    public var trace: [BindingTrace]
+
+    public var permissions: EffectivePermissions? { try? result.get() }
+}
+
+/// Why the policy denies a connect; `reason` is the decision log code.
+public struct PolicyDenial: Error, Sendable, Equatable, CustomStringConvertible {
+    public var reason: DecisionReason
+    public var detail: String
+    public var description: String { "\(reason.rawValue): \(detail)" }
+}
+
+extension Policy {
+    /// Decides what `subject` may do on this connect.
+    ///
+    /// Rules: a binding applies when the user is in its group and the connect meets its
+    /// conditions (source network, time window, connection type); conditions filter bindings, so
+    /// one binding's restriction never leaks into another's grant. Applicable bindings' allows are
+    /// united and their denies united (nats-server lets deny win). Accounts must agree unless
+    /// `account_conflict: first`. A user in no bound group gets `default_binding` or is denied.
+    public func evaluate(_ subject: PolicySubject, context: ConnectContext) -> PolicyEvaluation {
+        var trace: [PolicyEvaluation.BindingTrace] = []
+        var candidates: [(binding: GroupBinding, group: String?, trace: Int)] = []
+        let secondOfDay = TimeWindow.secondOfDay(context.now, in: timeZone)
+        let connectionTypes = ConnectionType.candidates(kind: context.kind, type: context.type)
+        var memberOfAny = false
+        var firstExclusion: DecisionReason?
+
+        func consider(_ binding: GroupBinding, group: String?) {
+            let account = binding.account ?? defaultAccount
+            var entry = PolicyEvaluation.BindingTrace(binding: binding.name, line: binding.line, status: .applied, account: account)
+            if let networks = binding.sourceNetworks, !networks.contains(where: { range in context.host.map { range.contains(host: $0) } ?? false }) {
+                entry.status = .sourceNotAllowed
+                firstExclusion = firstExclusion ?? .sourceNotAllowed
+            } else if let types = binding.connectionTypes, types.isDisjoint(with: connectionTypes) {
+                entry.status = .connectionTypeNotAllowed
+                firstExclusion = firstExclusion ?? .connectionTypeNotAllowed
+            } else if let windows = binding.timeWindows, !windows.contains(where: { $0.remaining(atSecondOfDay: secondOfDay) != nil }) {
+                entry.status = .outsideTimeWindow
+                firstExclusion = firstExclusion ?? .outsideTimeWindow
+            } else {
+                candidates.append((binding, group, trace.count))
+            }
+            trace.append(entry)
+        }
+
+        for binding in bindings {
+            guard let group = subject.groups.first(where: { binding.matches($0) }) else {
+                trace.append(.init(binding: binding.name, line: binding.line, status: .notMember, account: binding.account ?? defaultAccount))
+                continue
+            }
+            memberOfAny = true
+            consider(binding, group: group.displayName)
+        }
+        if !memberOfAny {
+            guard let defaultBinding else {
+                return PolicyEvaluation(result: .failure(PolicyDenial(reason: .noBinding, detail: "user is in no bound group")), trace: trace)
+            }
+            consider(defaultBinding, group: nil)
+        }
+        guard let first = candidates.first else {
+            let reason = firstExclusion ?? .noBinding
+            return PolicyEvaluation(result: .failure(PolicyDenial(reason: reason, detail: "no binding applies to this connect")), trace: trace)
+        }
+
+        let account = first.binding.account ?? defaultAccount
+        var applicable: [(binding: GroupBinding, group: String?, trace: Int)] = []
+        for candidate in candidates {
+            let candidateAccount = candidate.binding.account ?? defaultAccount
+            if candidateAccount == account {
+                applicable.append(candidate)
+            } else if accountConflict == .deny {
+                return PolicyEvaluation(result: .failure(PolicyDenial(
+                    reason: .accountConflict,
+                    detail: "bindings '\(first.binding.name)' and '\(candidate.binding.name)' name accounts '\(account)' and '\(candidateAccount)'"
+                )), trace: trace)
+            } else {
+                trace[candidate.trace].status = .otherAccount
+            }
+        }
+
+        var publish = OrderedUnion(), publishDeny = OrderedUnion()
+        var subscribe = OrderedUnion(), subscribeDeny = OrderedUnion()
+        var responses: ResponseGrant?
+        var types = Set<ConnectionType>()
+        var anyTypeUnrestricted = false
+        var windows: [TimeWindow] = []
+        var anyWindowless = false
+        var lifetime = Duration.seconds(Int64.max / 4)
+        for item in applicable {
+            let binding = item.binding
+            let values = TemplateValues(userName: subject.userName, id: subject.id, externalId: subject.externalId, group: item.group)
+            var entry = trace[item.trace]
+            // A missing attribute drops an allow (narrower) but denies the connect for a deny (below).
+            for (templates, path) in [(binding.publish.allow, \PolicyEvaluation.BindingTrace.publishAllow), (binding.subscribe.allow, \.subscribeAllow)] {
+                for template in templates {
+                    if let subject = template.expand(with: values) { entry[keyPath: path].append(subject) } else { entry.droppedTemplates.append(template.source) }
+                }
+            }
+            for (templates, path) in [(binding.publish.deny, \PolicyEvaluation.BindingTrace.publishDeny), (binding.subscribe.deny, \.subscribeDeny)] {
+                for template in templates {
+                    guard let subject = template.expand(with: values) else {
+                        trace[item.trace] = entry
+                        return PolicyEvaluation(result: .failure(PolicyDenial(
+                            reason: .policyTemplate,
+                            detail: "deny subject '\(template.source)' of binding '\(binding.name)' uses a missing attribute"
+                        )), trace: trace)
+                    }
+                    entry[keyPath: path].append(subject)
+                }
+            }
+            trace[item.trace] = entry
+            publish.add(entry.publishAllow); publishDeny.add(entry.publishDeny)
+            subscribe.add(entry.subscribeAllow); subscribeDeny.add(entry.subscribeDeny)
+            if let r = binding.responses {
+                if let current = responses {
+                    let expires = (current.expires == .zero || r.expires == .zero) ? Duration.zero : max(current.expires, r.expires)
+                    responses = ResponseGrant(maxMessages: max(current.maxMessages, r.maxMessages), expires: expires)
+                } else {
+                    responses = r
+                }
+            }
+            if let bindingTypes = binding.connectionTypes { types.formUnion(bindingTypes) } else { anyTypeUnrestricted = true }
+            lifetime = min(lifetime, binding.jwtLifetime ?? defaultJWTLifetime)
+            if let bindingWindows = binding.timeWindows {
+                windows.append(contentsOf: bindingWindows)
+                let remaining = bindingWindows.compactMap { $0.remaining(atSecondOfDay: secondOfDay) }.max() ?? 0
+                lifetime = min(lifetime, .seconds(max(1, remaining)))
+            } else {
+                anyWindowless = true
+            }
+        }
+
+        let permissions = EffectivePermissions(
+            account: account,
+            publish: SubjectPermission(allow: publish.items, deny: publish.items.isEmpty ? [">"] : publishDeny.items),
+            subscribe: SubjectPermission(allow: subscribe.items, deny: subscribe.items.isEmpty ? [">"] : subscribeDeny.items),
+            responses: responses,
+            connectionTypes: anyTypeUnrestricted ? nil : types.sorted(),
+            timeWindows: anyWindowless ? nil : Array(Set(windows)).sorted { ($0.start, $0.end) < ($1.start, $1.end) },
+            timeZone: timeZoneName,
+            lifetime: lifetime,
+            grantedBy: applicable.map(\.binding.name)
+        )
+        return PolicyEvaluation(result: .success(permissions), trace: trace)
+    }
+}
+
+extension GroupBinding {
+    func matches(_ group: PolicySubject.Group) -> Bool {
+        switch match {
+        case let .displayName(name): group.displayName == name
+        case let .externalId(id): group.externalId == id
+        case .noGroup: false
+        }
+    }
+}
+
+/// Keeps first-seen order while dropping duplicates.
+struct OrderedUnion {
+    private(set) var items: [String] = []
+    private var seen: Set<String> = []
+    mutating func add(_ values: [String]) {
+        for value in values where seen.insert(value).inserted { items.append(value) }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// One entry of the store's change feed, as the revoker needs it.
+public struct IdentityChange: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case user, group }
+    public var sequence: Int64
+    public var kind: Kind
+    public var resourceID: String
+
+    public init(sequence: Int64, kind: Kind, resourceID: String) {
+        self.sequence = sequence
+        self.kind = kind
+        self.resourceID = resourceID
+    }
+}
+
+/// The store's change feed. `IdentityDatabase` conforms.
+public protocol IdentityChangeFeed: Sendable {
+    func latestChangeSequence() async throws -> Int64
+    func identityChanges(after sequence: Int64, limit: Int) async throws -> [IdentityChange]
+}
+
+/// Cuts live sessions when SCIM changes the state they were decided on.
+///
+/// Watches the change feed (polling with the injected clock). For a changed user: if it was
+/// deleted or deactivated, every connection named after it is found with CONNZ and kicked;
+/// if its password, nkeys or groups changed, the sessions this replica allowed on the old state
+/// are kicked (the client reconnects and is decided on the new state). A group change re-checks
+/// the users this replica saw in that group. Each cut is a `revoke` record in the decision log.
+public final class SessionRevoker: Service, Sendable {
+    let identities: any IdentityReading
+    let feed: any IdentityChangeFeed
+    let registry: SessionRegistry
+    let control: ServerControl
+    let policy: PolicyStore
+    let decisionLog: DecisionLog
+    let interval: Duration
+    let clock: any Clock<Duration>
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    public init(identities: any IdentityReading, feed: any IdentityChangeFeed, registry: SessionRegistry, control: ServerControl,
+                policy: PolicyStore, decisionLog: DecisionLog, interval: Duration = .milliseconds(200),
+                clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+        self.identities = identities
+        self.feed = feed
+        self.registry = registry
+        self.control = control
+        self.policy = policy
+        self.decisionLog = decisionLog
+        self.interval = interval
+        self.clock = clock
+        self.now = now
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var cursor = try await feed.latestChangeSequence()
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            do { try await clock.sleep(for: interval) } catch { return }
+            do {
+                cursor = try await processChanges(after: cursor)
+            } catch {
+                logger.warning("session revocation pass failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Handles the changes after `cursor`; returns the new cursor.
+    public func processChanges(after cursor: Int64) async throws -> Int64 {
+        registry.prune(now: now())
+        var cursor = cursor
+        while true {
+            let changes = try await feed.identityChanges(after: cursor, limit: 500)
+            guard let last = changes.last else { return cursor }
+            var users: [String] = []
+            for change in changes {
+                switch change.kind {
+                case .user: users.append(change.resourceID)
+                case .group: users.append(contentsOf: registry.users(inGroup: change.resourceID))
+                }
+            }
+            var seen = Set<String>()
+            for user in users where seen.insert(user).inserted { try await check(userID: user) }
+            cursor = last.sequence
+        }
+    }
+
+    private func check(userID: String) async throws {
+        let tracked = registry.user(userID)
+        let current = try await identities.identity(id: userID)
+        let reason: String
+        var findEverywhere = false
+        if current == nil {
+            reason = "user deleted"
+            findEverywhere = true
+        } else if let current, !current.active {
+            reason = "user deactivated"
+            findEverywhere = true
+        } else if let current, let tracked, IdentityFingerprint(current) != tracked.fingerprint {
+            reason = "credentials or groups changed"
+        } else {
+            return
+        }
+        let started = now()
+        var targets = Set<ServerControl.Connection>()
+        for session in tracked?.sessions ?? [] {
+            targets.insert(.init(serverID: session.serverID, clientID: session.clientID, account: session.account))
+        }
+        let names = Set([tracked?.userName, current?.userName].compactMap { $0 })
+        if findEverywhere {
+            let accounts = policy.current.accountNames
+            for name in names {
+                for connection in try await control.connections(userName: name)
+                where connection.account.map(accounts.contains) ?? true {
+                    targets.insert(.init(serverID: connection.serverID, clientID: connection.clientID, account: nil))
+                }
+            }
+        }
+        // The same connection may come from the registry (with account) and CONNZ (without).
+        var byConnection: [String: ServerControl.Connection] = [:]
+        for target in targets { byConnection["\(target.serverID)/\(target.clientID)"] = target }
+        var cut = 0
+        for target in byConnection.values {
+            if (try? await control.kick(serverID: target.serverID, clientID: target.clientID)) == true { cut += 1 }
+        }
+        registry.remove(userID)
+        guard !byConnection.isEmpty else { return }
+        let elapsed = now().timeIntervalSince(started)
+        decisionLog.record(DecisionRecord(
+            time: started, result: .revoke, reason: .sessionsCut, userName: names.sorted().first, userID: userID,
+            latencyMicroseconds: Int64(elapsed * 1_000_000), sessionsCut: cut, detail: reason))
+    }
+}
+
+extension Policy {
+    /// Every account a binding can name.
+    var accountNames: Set<String> {
+        var names: Set<String> = [defaultAccount]
+        for binding in bindings { if let account = binding.account { names.insert(account) } }
+        if let account = defaultBinding?.account { names.insert(account) }
+        return names
+    }
+}

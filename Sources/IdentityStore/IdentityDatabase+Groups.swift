@@ -1,0 +1,236 @@
+import Foundation
+import GRDB
+
+extension IdentityDatabase {
+    /// Creates a group with `members` (unknown member ids are kept, typed "User" unless given).
+    /// - Throws: `.uniqueness` when the `displayName` is taken (caselessly).
+    public func createGroup(_ input: GroupInput, members: [MemberInput] = [], id: String? = nil) async throws
+        -> StoredGroup
+    {
+        try Self.validate(input)
+        let now = timestamp
+        let id = id ?? UUID().uuidString.lowercased()
+        do {
+            return try await coalescer.write { db in
+                let seq = try Self.recordChange(db, at: now, type: .group, id: id, operation: .create)
+                let record = GroupRecord(
+                    id: id, displayName: input.displayName, displayNameKey: IdentityKey.fold(input.displayName),
+                    externalId: input.externalId, resource: input.resource, version: seq, created: now,
+                    lastModified: now)
+                try record.insert(db)
+                try Self.addMembers(db, groupId: id, members: members, seq: seq, at: now)
+                return StoredGroup(record, members: try Self.members(db, groupId: id))
+            }
+        } catch {
+            throw Self.mapConstraint(error)
+        }
+    }
+
+    /// The group with `id`, or nil.
+    /// - Parameter includeMembers: false skips reading members (huge groups, `excludedAttributes=members`).
+    public func group(id: String, includeMembers: Bool = true) async throws -> StoredGroup? {
+        try await writer.read { db in
+            guard let record = try GroupRecord.fetchOne(db, key: id) else { return nil }
+            return StoredGroup(record, members: includeMembers ? try Self.members(db, groupId: id) : nil)
+        }
+    }
+
+    /// True when `memberId` is a direct member of group `groupId` (one index probe).
+    public func isMember(_ memberId: String, ofGroup groupId: String) async throws -> Bool {
+        try await writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM group_members WHERE group_id = ? AND member_id = ?",
+                              arguments: [groupId, memberId]) ?? false
+        }
+    }
+
+    /// The number of direct members of a group.
+    public func memberCount(groupId: String) async throws -> Int {
+        try await writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM group_members WHERE group_id = ?",
+                             arguments: [groupId]) ?? 0
+        }
+    }
+
+    /// Replaces a group with what `transform` computes from its current state (members not loaded).
+    ///
+    /// Runs `transform` outside the transaction and re-runs it when the group changed meanwhile;
+    /// member deltas touch only the named rows, so patching a 100,000-member group stays cheap.
+    /// - Throws: `.notFound`, `.preconditionFailed`, `.uniqueness`, or what `transform` throws.
+    public func updateGroup(
+        id: String,
+        ifMatch: Int64? = nil,
+        _ transform: @Sendable (StoredGroup) async throws -> GroupUpdate
+    ) async throws -> StoredGroup {
+        for _ in 0..<Self.maxUpdateAttempts {
+            guard let current = try await group(id: id, includeMembers: false) else {
+                throw IdentityStoreError(.notFound, "Group \(id) not found")
+            }
+            if let ifMatch, ifMatch != current.version {
+                throw IdentityStoreError(.preconditionFailed, "Group \(id) is at another version")
+            }
+            let update = try await transform(current)
+            try Self.validate(update.input)
+            let now = timestamp
+            let written: StoredGroup?
+            do {
+                written = try await coalescer.write { db -> StoredGroup? in
+                    guard var record = try GroupRecord.fetchOne(db, key: id) else {
+                        throw IdentityStoreError(.notFound, "Group \(id) not found")
+                    }
+                    guard record.version == current.version else { return nil }
+                    let seq = try Self.recordChange(db, at: now, type: .group, id: id, operation: .update)
+                    let renamed = record.displayName != update.input.displayName
+                        || record.externalId != update.input.externalId
+                    record.displayName = update.input.displayName
+                    record.displayNameKey = IdentityKey.fold(update.input.displayName)
+                    record.externalId = update.input.externalId
+                    record.resource = update.input.resource
+                    record.version = seq
+                    record.lastModified = now
+                    try record.update(db)
+                    if renamed {
+                        // Members' AuthSubject.groups carry the name: tell the callout.
+                        try Self.touchAllMemberUsers(db, groupId: id, seq: seq, at: now)
+                    }
+                    try Self.apply(update.members, db, groupId: id, seq: seq, at: now)
+                    return StoredGroup(record, members: nil)
+                }
+            } catch {
+                throw Self.mapConstraint(error)
+            }
+            if let written { return written }
+            logger.debug("group changed during update; retrying", metadata: ["scim.id": .string(id)])
+        }
+        throw IdentityStoreError(.conflict, "Group \(id) kept changing; try again")
+    }
+
+    /// Deletes a group and its memberships.
+    public func deleteGroup(id: String, ifMatch: Int64? = nil) async throws {
+        let now = timestamp
+        try await coalescer.write { db in
+            guard let record = try GroupRecord.fetchOne(db, key: id) else {
+                throw IdentityStoreError(.notFound, "Group \(id) not found")
+            }
+            if let ifMatch, ifMatch != record.version {
+                throw IdentityStoreError(.preconditionFailed, "Group \(id) is at another version")
+            }
+            let seq = try Self.recordChange(db, at: now, type: .group, id: id, operation: .delete)
+            try Self.touchAllMemberUsers(db, groupId: id, seq: seq, at: now)
+            try db.execute(sql: """
+                UPDATE groups SET version = ?, last_modified = ?
+                WHERE id IN (SELECT group_id FROM group_members WHERE member_id = ?)
+                """, arguments: [seq, now, id])
+            try db.execute(sql: "DELETE FROM group_members WHERE member_id = ?", arguments: [id])
+            _ = try GroupRecord.deleteOne(db, key: id)
+        }
+    }
+
+    /// All members of a group (ordered by id).
+    public func members(ofGroup groupId: String) async throws -> [StoredMember] {
+        try await writer.read { db in try Self.members(db, groupId: groupId) }
+    }
+
+    // MARK: - Helpers
+
+    static func validate(_ input: GroupInput) throws {
+        guard !input.displayName.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw IdentityStoreError(.invalidValue, "displayName must not be empty")
+        }
+    }
+
+    static func members(_ db: Database, groupId: String) throws -> [StoredMember] {
+        try Row.fetchAll(db, sql: """
+            SELECT m.member_id, m.member_type, COALESCE(u.display_name, u.user_name, g.display_name) AS display
+            FROM group_members m
+            LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+            LEFT JOIN groups g ON m.member_type = 'Group' AND g.id = m.member_id
+            WHERE m.group_id = ? ORDER BY m.member_id
+            """, arguments: [groupId]).map {
+            StoredMember(value: $0["member_id"], type: $0["member_type"], display: $0["display"])
+        }
+    }
+
+    /// The type of a member id: what the store knows, else what the client said, else "User".
+    static func memberType(_ db: Database, _ member: MemberInput) throws -> String {
+        let known = try String.fetchOne(db.cachedStatement(sql: """
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM users WHERE id = ?1) THEN 'User'
+                        WHEN EXISTS (SELECT 1 FROM groups WHERE id = ?1) THEN 'Group' END
+            """), arguments: [member.value])
+        if let known { return known }
+        if let type = member.type, type.caseInsensitiveCompare("Group") == .orderedSame { return "Group" }
+        return "User"
+    }
+
+    static func addMembers(_ db: Database, groupId: String, members: [MemberInput], seq: Int64, at: Double) throws {
+        var seen = Set<String>()
+        for member in members where seen.insert(member.value).inserted {
+            guard member.value != groupId else {
+                throw IdentityStoreError(.invalidValue, "a group cannot be a member of itself")
+            }
+            let type = try memberType(db, member)
+            try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?)
+                """).execute(arguments: [groupId, member.value, type])
+            if db.changesCount > 0, type == "User" {
+                try touchUser(db, userId: member.value, seq: seq, at: at)
+            }
+        }
+    }
+
+    static func removeMembers(_ db: Database, groupId: String, memberIds: [String], seq: Int64, at: Double) throws {
+        for memberId in Set(memberIds) {
+            let type = try String.fetchOne(db.cachedStatement(sql: """
+                DELETE FROM group_members WHERE group_id = ? AND member_id = ? RETURNING member_type
+                """), arguments: [groupId, memberId])
+            if type == "User" { try touchUser(db, userId: memberId, seq: seq, at: at) }
+        }
+    }
+
+    static func apply(_ update: MembershipUpdate, _ db: Database, groupId: String, seq: Int64, at: Double) throws {
+        switch update {
+        case .keep:
+            break
+        case .replace(let members):
+            try replaceMembers(db, groupId: groupId, members: members, seq: seq, at: at)
+        case .delta(let add, let remove):
+            try removeMembers(db, groupId: groupId, memberIds: remove, seq: seq, at: at)
+            try addMembers(db, groupId: groupId, members: add, seq: seq, at: at)
+        case .removeAll:
+            try replaceMembers(db, groupId: groupId, members: [], seq: seq, at: at)
+        case .sequence(let updates):
+            for update in updates { try apply(update, db, groupId: groupId, seq: seq, at: at) }
+        }
+    }
+
+    static func replaceMembers(_ db: Database, groupId: String, members: [MemberInput], seq: Int64, at: Double) throws {
+        let wanted = Set(members.map(\.value))
+        let existing = try String.fetchAll(db, sql: "SELECT member_id FROM group_members WHERE group_id = ?",
+                                           arguments: [groupId])
+        try removeMembers(db, groupId: groupId, memberIds: existing.filter { !wanted.contains($0) },
+                          seq: seq, at: at)
+        try addMembers(db, groupId: groupId, members: members, seq: seq, at: at)
+    }
+
+    /// Records a membership change for one user and moves its version on (if it exists yet).
+    static func touchUser(_ db: Database, userId: String, seq: Int64, at: Double) throws {
+        try db.cachedStatement(sql: "UPDATE users SET version = ?, last_modified = ? WHERE id = ?")
+            .execute(arguments: [seq, at, userId])
+        if db.changesCount > 0 {
+            _ = try recordChange(db, at: at, type: .user, id: userId, operation: .membership)
+        }
+    }
+
+    /// Records a membership change for every user in a group (rename, delete).
+    static func touchAllMemberUsers(_ db: Database, groupId: String, seq: Int64, at: Double) throws {
+        try db.execute(sql: """
+            UPDATE users SET version = ?, last_modified = ?
+            WHERE id IN (SELECT member_id FROM group_members WHERE group_id = ? AND member_type = 'User')
+            """, arguments: [seq, at, groupId])
+        try db.execute(sql: """
+            INSERT INTO changes (at, resource_type, resource_id, operation)
+            SELECT ?, 'User', m.member_id, 'membership' FROM group_members m
+            JOIN users u ON u.id = m.member_id
+            WHERE m.group_id = ? AND m.member_type = 'User'
+            """, arguments: [at, groupId])
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import GRDB
+
+extension IdentityDatabase {
+    /// How many times an update is re-run when the user changed between its read and its write.
+    static let maxUpdateAttempts = 5
+
+    /// Creates a user.
+    /// - Parameters:
+    ///   - input: the indexed values and resource JSON.
+    ///   - passwordHash: an argon2id hash from ``PasswordHasher``, if a password was given.
+    ///   - id: the id to use (generated when nil).
+    /// - Throws: ``IdentityStoreError`` `.uniqueness` when `userName` or an nkey is taken.
+    public func createUser(_ input: UserInput, passwordHash: String? = nil, id: String? = nil) async throws
+        -> StoredUser
+    {
+        try Self.validate(input)
+        let now = timestamp
+        let id = id ?? UUID().uuidString.lowercased()
+        do {
+            return try await coalescer.write { db in
+                let seq = try Self.recordChange(db, at: now, type: .user, id: id, operation: .create)
+                let record = UserRecord(
+                    id: id, userName: input.userName, userNameKey: IdentityKey.fold(input.userName),
+                    externalId: input.externalId, displayName: input.displayName,
+                    displayNameKey: input.displayName.map(IdentityKey.fold), active: input.active,
+                    passwordHash: passwordHash, tags: Self.jsonArray(input.tags),
+                    jwtLifetimeSeconds: input.jwtLifetimeSeconds, resource: input.resource,
+                    version: seq, created: now, lastModified: now)
+                try record.insert(db)
+                try Self.writeSecondaryRows(db, userId: id, input: input)
+                // Unresolved memberships naming this id (member added before the user existed).
+                let groups = try Self.groupRefs(db, memberId: id)
+                return StoredUser(record, groups: groups)
+            }
+        } catch {
+            throw Self.mapConstraint(error)
+        }
+    }
+
+    /// The user with `id`, with its direct groups, or nil.
+    public func user(id: String) async throws -> StoredUser? {
+        try await writer.read { db in
+            guard let record = try UserRecord.fetchOne(db, key: id) else { return nil }
+            return StoredUser(record, groups: try Self.groupRefs(db, memberId: id))
+        }
+    }
+
+    /// The user whose `userName` matches caselessly, with its direct groups, or nil.
+    public func user(userName: String) async throws -> StoredUser? {
+        try await writer.read { db in
+            guard let record = try UserRecord.filter(UserRecord.Columns.userNameKey == IdentityKey.fold(userName))
+                .fetchOne(db)
+            else { return nil }
+            return StoredUser(record, groups: try Self.groupRefs(db, memberId: record.id))
+        }
+    }
+
+    /// Replaces a user with what `transform` computes from its current state (PUT or PATCH).
+    ///
+    /// `transform` runs outside the write transaction (it may hash a password); the write then
+    /// checks that the user did not change meanwhile and re-runs `transform` if it did, so the
+    /// whole update is applied atomically or not at all.
+    /// - Parameter ifMatch: the version the client expects (`If-Match`), or nil.
+    /// - Throws: `.notFound`, `.preconditionFailed`, `.uniqueness`, or what `transform` throws.
+    public func updateUser(
+        id: String,
+        ifMatch: Int64? = nil,
+        _ transform: @Sendable (StoredUser) async throws -> UserUpdate
+    ) async throws -> StoredUser {
+        for _ in 0..<Self.maxUpdateAttempts {
+            guard let current = try await user(id: id) else {
+                throw IdentityStoreError(.notFound, "User \(id) not found")
+            }
+            if let ifMatch, ifMatch != current.version {
+                throw IdentityStoreError(.preconditionFailed, "User \(id) is at another version")
+            }
+            let update = try await transform(current)
+            try Self.validate(update.input)
+            let now = timestamp
+            let written: StoredUser?
+            do {
+                written = try await coalescer.write { db -> StoredUser? in
+                    guard var record = try UserRecord.fetchOne(db, key: id) else {
+                        throw IdentityStoreError(.notFound, "User \(id) not found")
+                    }
+                    guard record.version == current.version else { return nil }
+                    let seq = try Self.recordChange(db, at: now, type: .user, id: id, operation: .update)
+                    let input = update.input
+                    record.userName = input.userName
+                    record.userNameKey = IdentityKey.fold(input.userName)
+                    record.externalId = input.externalId
+                    record.displayName = input.displayName
+                    record.displayNameKey = input.displayName.map(IdentityKey.fold)
+                    record.active = input.active
+                    record.tags = Self.jsonArray(input.tags)
+                    record.jwtLifetimeSeconds = input.jwtLifetimeSeconds
+                    record.resource = input.resource
+                    switch update.password {
+                    case .keep: break
+                    case .set(let hash): record.passwordHash = hash
+                    case .remove: record.passwordHash = nil
+                    }
+                    record.version = seq
+                    record.lastModified = now
+                    try record.update(db)
+                    try db.execute(sql: "DELETE FROM user_emails WHERE user_id = ?", arguments: [id])
+                    try db.execute(sql: "DELETE FROM user_nkeys WHERE user_id = ?", arguments: [id])
+                    try Self.writeSecondaryRows(db, userId: id, input: input)
+                    return StoredUser(record, groups: try Self.groupRefs(db, memberId: id))
+                }
+            } catch {
+                throw Self.mapConstraint(error)
+            }
+            if let written { return written }
+            logger.debug("user changed during update; retrying", metadata: ["scim.id": .string(id)])
+        }
+        throw IdentityStoreError(.conflict, "User \(id) kept changing; try again")
+    }
+
+    /// Deletes a user, its nkeys, access tokens and memberships.
+    /// - Throws: `.notFound`, `.preconditionFailed`.
+    public func deleteUser(id: String, ifMatch: Int64? = nil) async throws {
+        let now = timestamp
+        try await coalescer.write { db in
+            guard let record = try UserRecord.fetchOne(db, key: id) else {
+                throw IdentityStoreError(.notFound, "User \(id) not found")
+            }
+            if let ifMatch, ifMatch != record.version {
+                throw IdentityStoreError(.preconditionFailed, "User \(id) is at another version")
+            }
+            let seq = try Self.recordChange(db, at: now, type: .user, id: id, operation: .delete)
+            // The groups lose a member: their version and lastModified move on.
+            try db.execute(sql: """
+                UPDATE groups SET version = ?, last_modified = ?
+                WHERE id IN (SELECT group_id FROM group_members WHERE member_id = ?)
+                """, arguments: [seq, now, id])
+            try db.execute(sql: "DELETE FROM group_members WHERE member_id = ?", arguments: [id])
+            _ = try UserRecord.deleteOne(db, key: id)
+        }
+    }
+
+    /// The number of users.
+    public func userCount() async throws -> Int {
+        try await writer.read { db in try UserRecord.fetchCount(db) }
+    }
+
+    // MARK: - Helpers
+
+    static func validate(_ input: UserInput) throws {
+        guard !input.userName.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw IdentityStoreError(.invalidValue, "userName must not be empty")
+        }
+    }
+
+    static func writeSecondaryRows(_ db: Database, userId: String, input: UserInput) throws {
+        for key in Set(input.emails.map(IdentityKey.fold)) {
+            try UserEmailRecord(userId: userId, valueKey: key).insert(db)
+        }
+        for key in Set(input.nkeys) {
+            try UserNKeyRecord(publicKey: key, userId: userId).insert(db)
+        }
+    }
+
+    static func groupRefs(_ db: Database, memberId: String) throws -> [GroupRef] {
+        try Row.fetchAll(db, sql: """
+            SELECT g.id, g.display_name, g.external_id FROM group_members m
+            JOIN groups g ON g.id = m.group_id WHERE m.member_id = ? ORDER BY g.display_name_key
+            """, arguments: [memberId]).map {
+            GroupRef(id: $0["id"], displayName: $0["display_name"], externalId: $0["external_id"])
+        }
+    }
+
+    static func jsonArray(_ strings: [String]) -> String {
+        guard let data = try? JSONEncoder().encode(strings) else { return "[]" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension IdentityDatabase {
+    /// Creates many users in transactions of `batchSize` (initial imports, benchmarks).
+    ///
+    /// Each user still gets its change row; a batch fails as a whole (e.g. on a duplicate
+    /// `userName`), earlier batches stay committed.
+    /// - Returns: the ids of the created users, in input order.
+    @discardableResult
+    public func importUsers(_ inputs: [UserInput], batchSize: Int = 10_000) async throws -> [String] {
+        var ids: [String] = []
+        ids.reserveCapacity(inputs.count)
+        var start = inputs.startIndex
+        while start < inputs.endIndex {
+            let end = min(start + max(1, batchSize), inputs.endIndex)
+            let batch = Array(inputs[start..<end])
+            for input in batch { try Self.validate(input) }
+            let now = timestamp
+            do {
+                let batchIds = try await writer.write { db in
+                    try batch.map { input in
+                        let id = UUID().uuidString.lowercased()
+                        let seq = try Self.recordChange(db, at: now, type: .user, id: id, operation: .create)
+                        try UserRecord(
+                            id: id, userName: input.userName, userNameKey: IdentityKey.fold(input.userName),
+                            externalId: input.externalId, displayName: input.displayName,
+                            displayNameKey: input.displayName.map(IdentityKey.fold), active: input.active,
+                            passwordHash: nil, tags: Self.jsonArray(input.tags),
+                            jwtLifetimeSeconds: input.jwtLifetimeSeconds, resource: input.resource,
+                            version: seq, created: now, lastModified: now
+                        ).insert(db)
+                        try Self.writeSecondaryRows(db, userId: id, input: input)
+                        return id
+                    }
+                }
+                ids.append(contentsOf: batchIds)
+            } catch {
+                throw Self.mapConstraint(error)
+            }
+            start = end
+        }
+        return ids
+    }
+}

@@ -1,0 +1,16 @@
+import GRDB
+
+/// A row of `changes`, the monotonic change sequence.
+struct ChangeRow: Codable, Sendable, FetchableRecord, TableRecord {
+    static let databaseTableName = "changes"
+    var seq: Int64?
+    var at: Double
+    var resourceType: String
+    var resourceId: String
+    var operation: String
+
+    enum CodingKeys: String, CodingKey {
+        case seq, at, operation
+        case resourceType = "resource_type", resourceId = "resource_id"
+    }
+}

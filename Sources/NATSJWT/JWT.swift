@@ -1,0 +1,154 @@
+import Foundation
+import NKeys
+
+/// Encoding, decoding and verification of NATS JWTs (`ed25519-nkey`).
+///
+/// A token is `base64url(header).base64url(claims).base64url(signature)` where the signature is
+/// ed25519 over the ASCII of the first two segments, made by the key named in `iss`.
+public enum JWT {
+    /// The only header NATS v2 JWTs use.
+    static let header = Array(#"{"typ":"JWT","alg":"ed25519-nkey"}"#.utf8)
+    static let encodedHeader = Base64URL.encode(header)
+    private static let encodedHeaderBytes = Array(encodedHeader.utf8)
+
+    /// Signs `claims` with `signer`, filling `iss`, `iat` and `jti` as nats-io/jwt does.
+    /// - Parameter issuedAt: the `iat` to write (defaults to now).
+    /// - Throws: `JWTError` with `.missingSubject`, `.badIssuer` (signer type not allowed for
+    ///   these claims) or `.encodingFailed`.
+    public static func encode<Payload>(
+        _ claims: JWTClaims<Payload>, signedBy signer: KeyPair, issuedAt: Date = Date()
+    ) throws(JWTError) -> String {
+        guard !claims.subject.isEmpty else { throw JWTError(.missingSubject, "claims need a subject") }
+        guard Payload.allowedIssuerTypes.contains(signer.type) else {
+            throw JWTError(.badIssuer, "a \(signer.type) key may not sign \(Payload.claimType) claims")
+        }
+        var claims = claims
+        claims.issuer = signer.publicKey
+        claims.issuedAt = unixSeconds(issuedAt)
+        claims.id = nil
+        claims.id = claims.computedID()
+        let payload: Data
+        do {
+            payload = try makeEncoder().encode(claims)
+        } catch {
+            throw JWTError(.encodingFailed, "claims could not be encoded as JSON")
+        }
+        let signingInput = encodedHeader + "." + Base64URL.encode(payload)
+        return signingInput + "." + Base64URL.encode(signer.signature(for: Array(signingInput.utf8)))
+    }
+
+    /// Decodes a token's claims **without** checking its signature or times.
+    /// - Throws: `JWTError` with `.malformed`, `.unsupportedHeader`, `.badClaims` or `.wrongClaimType`.
+    public static func decode<Payload>(_ token: String, as type: Payload.Type = Payload.self) throws(JWTError)
+        -> JWTClaims<Payload>
+    {
+        try parse(token, as: type).claims
+    }
+
+    /// Decodes a token and checks it: signature by `iss`, issuer type, `exp`/`nbf` against `now`
+    /// with `leeway`, and `aud` when `expectedAudience` is given.
+    /// - Parameters:
+    ///   - now: the current time (inject a clock's reading in tests).
+    ///   - expectedAudience: the required `aud`, or nil to accept any.
+    ///   - allowedIssuerTypes: key types that may have signed; defaults to the claim type's.
+    ///   - leeway: tolerated clock skew for `exp` and `nbf`.
+    /// - Throws: `JWTError` naming the first failed check.
+    public static func verify<Payload>(
+        _ token: String,
+        as type: Payload.Type = Payload.self,
+        now: Date,
+        expectedAudience: String? = nil,
+        allowedIssuerTypes: Set<NKeyType>? = nil,
+        leeway: Duration = .zero
+    ) throws(JWTError) -> JWTClaims<Payload> {
+        let parsed = try parse(token, as: type)
+        let claims = parsed.claims
+        let issuerTypes = allowedIssuerTypes ?? Payload.allowedIssuerTypes
+        guard let issuer = claims.issuer, let key = try? PublicKey(issuer) else {
+            throw JWTError(.badIssuer, "iss is missing or not a valid public key")
+        }
+        guard issuerTypes.contains(key.type) else {
+            throw JWTError(.badIssuer, "a \(key.type) key may not issue these \(Payload.claimType) claims")
+        }
+        guard key.isValidSignature(parsed.signature, for: parsed.signingInput) else {
+            throw JWTError(.badSignature, "signature does not verify against iss")
+        }
+        let nowSeconds = now.timeIntervalSince1970
+        let skew = Double(leeway.components.seconds) + Double(leeway.components.attoseconds) / 1e18
+        if let expires = claims.expires, expires > 0, nowSeconds > Double(expires) + skew {
+            throw JWTError(.expired, "token expired")
+        }
+        if let notBefore = claims.notBefore, notBefore > 0, nowSeconds + skew < Double(notBefore) {
+            throw JWTError(.notYetValid, "token is not valid yet")
+        }
+        if let expectedAudience, claims.audience != expectedAudience {
+            throw JWTError(.audienceMismatch, "aud is not the expected audience")
+        }
+        return claims
+    }
+
+    /// Whole seconds since 1970, clamped so no `Date` can trap the conversion.
+    static func unixSeconds(_ date: Date) -> Int64 {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        guard seconds.isFinite else { return seconds < 0 ? 0 : Int64.max }
+        return Int64(exactly: seconds) ?? (seconds < 0 ? 0 : Int64.max)
+    }
+
+    /// The parts of a token, claims decoded.
+    private struct Parsed<Payload: NATSClaimsPayload> {
+        var claims: JWTClaims<Payload>
+        var signingInput: ArraySlice<UInt8>
+        var signature: [UInt8]
+    }
+
+    private static func parse<Payload>(_ token: String, as type: Payload.Type) throws(JWTError) -> Parsed<Payload> {
+        let bytes = Array(token.utf8)
+        let dots = bytes.indices.filter { bytes[$0] == UInt8(ascii: ".") }
+        guard dots.count == 2 else { throw JWTError(.malformed, "a JWT has three dot-separated segments") }
+        let headerSegment = bytes[..<dots[0]]
+        let claimsText = String(decoding: bytes[(dots[0] + 1)..<dots[1]], as: UTF8.self)
+        let signatureText = String(decoding: bytes[(dots[1] + 1)...], as: UTF8.self)
+        guard let claimsJSON = Base64URL.decode(claimsText), let signature = Base64URL.decode(signatureText) else {
+            throw JWTError(.malformed, "a segment is not base64url")
+        }
+        // Every NATS v2 implementation writes the same header bytes: skip JSON for them.
+        if !headerSegment.elementsEqual(encodedHeaderBytes) {
+            try checkHeader(String(decoding: headerSegment, as: UTF8.self))
+        }
+        let claims: JWTClaims<Payload>
+        do {
+            claims = try JSONDecoder().decode(JWTClaims<Payload>.self, from: Data(claimsJSON))
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            throw JWTError(.malformed, "claims are not JSON")
+        } catch {
+            throw JWTError(.badClaims, "claims do not match \(Payload.claimType) claims")
+        }
+        guard claims.nats.type == Payload.claimType else {
+            throw JWTError(.wrongClaimType, "expected \(Payload.claimType) claims, got another type")
+        }
+        return Parsed(claims: claims, signingInput: bytes[..<dots[1]], signature: signature)
+    }
+
+    /// A header spelled differently (other key order or spacing) must still say JWT / ed25519-nkey.
+    private static func checkHeader(_ segment: String) throws(JWTError) {
+        guard let json = Base64URL.decode(segment) else { throw JWTError(.malformed, "a segment is not base64url") }
+        guard let header = try? JSONDecoder().decode(Header.self, from: Data(json)) else {
+            throw JWTError(.malformed, "header is not JSON")
+        }
+        guard header.typ?.uppercased() == "JWT", header.alg?.lowercased() == "ed25519-nkey" else {
+            throw JWTError(.unsupportedHeader, "only typ JWT with alg ed25519-nkey is supported")
+        }
+    }
+
+    private struct Header: Decodable {
+        var typ: String?
+        var alg: String?
+    }
+
+    /// Deterministic output: sorted members, no escaped slashes.
+    static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

@@ -1,0 +1,45 @@
+/// A SCIM list response (RFC 7644 §3.4.2).
+public struct ListResponse: Sendable, Hashable {
+    /// Matches across all pages.
+    public var totalResults: Int
+    /// 1-based index of the first returned resource.
+    public var startIndex: Int
+    /// The resources of this page, already projected.
+    public var resources: [JSONValue]
+
+    public init(totalResults: Int, startIndex: Int, resources: [JSONValue]) {
+        self.totalResults = totalResults
+        self.startIndex = startIndex
+        self.resources = resources
+    }
+
+    /// The number of resources on this page.
+    public var itemsPerPage: Int { resources.count }
+
+    /// The response body; `Resources` is always present (empty for no results).
+    public var jsonBody: JSONValue {
+        .object([
+            "schemas": [.string(SchemaURN.listResponse)],
+            "totalResults": .integer(Int64(totalResults)),
+            "startIndex": .integer(Int64(startIndex)),
+            "itemsPerPage": .integer(Int64(itemsPerPage)),
+            "Resources": .array(resources),
+        ])
+    }
+}
+
+/// `startIndex` / `count` normalized as RFC 7644 §3.4.2.4 says: `startIndex` below 1 means 1,
+/// a negative `count` means 0, and `count` is capped at the server's maximum.
+public struct Pagination: Sendable, Hashable {
+    /// 1-based.
+    public var startIndex: Int
+    public var count: Int
+
+    public init(startIndex: Int?, count: Int?, defaultCount: Int = 100, maximumCount: Int = 1000) {
+        self.startIndex = max(1, startIndex ?? 1)
+        self.count = min(max(0, count ?? defaultCount), maximumCount)
+    }
+
+    /// The number of resources to skip.
+    public var offset: Int { startIndex - 1 }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Hummingbird
+import IdentityStore
+import SCIM
+
+/// `/Groups`: create, read, replace, patch, delete and query groups. Members live in the
+/// store's join table; PATCH member deltas never load the whole group.
+struct GroupsEndpoint: Sendable {
+    let store: IdentityDatabase
+    let registry: SchemaRegistry
+    let configuration: SCIMServerConfiguration
+    var type: ResourceTypeDefinition { registry.group }
+    var renderer: ResourceRenderer { ResourceRenderer(registry: registry) }
+
+    func create(_ input: SCIMOperationInput) async throws -> SCIMResult {
+        let body = try SCIMJSONCoder().decode(input.body)
+        let normalized = try ResourceValidator().normalizeForCreate(body, type: type)
+        let (groupInput, members) = try Self.groupInput(normalized.resource)
+        let group = try await store.createGroup(groupInput, members: members ?? [])
+        return try await respond(group, input: input, status: .created)
+    }
+
+    func get(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
+        let (attributes, excluded) = QuerySupport.projection(input.query)
+        let search = SearchRequest(attributes: attributes, excludedAttributes: excluded)
+        let includeMembers = QuerySupport.needs("members", search: search, coreURN: SchemaURN.group)
+        guard let group = try await store.group(id: id, includeMembers: includeMembers) else {
+            throw SCIMError.notFound("Group \(id) not found")
+        }
+        if let ifNoneMatch = input.ifNoneMatch, ETag.header(ifNoneMatch, matches: String(group.version)) {
+            return SCIMResult(status: .notModified, body: nil, version: String(group.version))
+        }
+        return try await respond(group, input: input, status: .ok)
+    }
+
+    func replace(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
+        let body = try SCIMJSONCoder().decode(input.body)
+        let type = self.type
+        // PUT without `members` keeps them (IdPs omit them for large groups); with it, replaces.
+        let sendsMembers = body.key(matching: "members") != nil
+        let group = try await store.updateGroup(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch)) { current in
+            let existing = ResourceRenderer.decodeStored(current.resource)
+            let normalized = try ResourceValidator().normalizeForReplace(body, existing: existing, type: type)
+            let (groupInput, members) = try Self.groupInput(normalized.resource)
+            let update: MembershipUpdate = sendsMembers ? .replace(members ?? []) : .keep
+            return GroupUpdate(input: groupInput, members: update)
+        }
+        return try await respond(group, input: input, status: .ok)
+    }
+
+    func patch(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
+        let request = try PatchRequest(bytes: input.body)
+        let type = self.type
+        let split = try PatchEngine().splitMembership(request, type: type)
+        let store = self.store
+        let group = try await store.updateGroup(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch)) { current in
+            let existing = ResourceRenderer.decodeStored(current.resource)
+            var groupInput = GroupInput(displayName: current.displayName, externalId: current.externalId,
+                                        resource: current.resource)
+            if let remainder = split.remainder {
+                let patched = try PatchEngine().apply(remainder, to: existing, type: type)
+                let normalized = try ResourceValidator().normalizeForPatch(patched, existing: existing, type: type)
+                groupInput = try Self.groupInput(normalized.resource).0
+            }
+            var updates: [MembershipUpdate] = []
+            for change in split.memberChanges {
+                updates.append(try await Self.membershipUpdate(change, groupId: id, store: store, type: type))
+            }
+            return GroupUpdate(input: groupInput, members: updates.isEmpty ? .keep : .sequence(updates))
+        }
+        return try await respond(group, input: input, status: .ok)
+    }
+
+    func delete(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
+        try await store.deleteGroup(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch))
+        return SCIMResult(status: .noContent, body: nil)
+    }
+
+    func list(_ search: SearchRequest, baseURL: String) async throws -> SCIMResult {
+        let page = try await query(search, baseURL: baseURL)
+        return QuerySupport.listResponse(total: page.totalResults, startIndex: page.startIndex, resources: page.items)
+    }
+
+    func query(_ search: SearchRequest, baseURL: String) async throws -> QueryPage<JSONValue> {
+        let type = self.type
+        let compiled = try search.filter.map { filter throws(SCIMError) in try FilterEvaluator(type: type).compile(filter) }
+        let query = try QuerySupport.storeQuery(search, type: type, configuration: configuration)
+        let renderer = self.renderer
+        let includeMembers = QuerySupport.needs("members", search: search, coreURN: SchemaURN.group)
+        let page = try await store.groups(query, includeMembers: includeMembers) { group in
+            guard let compiled else { return true }
+            return compiled.matches(renderer.group(group, baseURL: baseURL))
+        }
+        return QueryPage(totalResults: page.totalResults, startIndex: page.startIndex, items: page.items.map {
+            Projection.apply(attributes: search.attributes, excludedAttributes: search.excludedAttributes,
+                             to: renderer.group($0, baseURL: baseURL), type: type)
+        })
+    }
+
+    /// Re-reads the group (members only when the projection wants them) and renders it.
+    private func respond(_ group: StoredGroup, input: SCIMOperationInput, status: HTTPResponse.Status) async throws
+        -> SCIMResult
+    {
+        let (attributes, excluded) = QuerySupport.projection(input.query)
+        let search = SearchRequest(attributes: attributes, excludedAttributes: excluded)
+        var group = group
+        if QuerySupport.needs("members", search: search, coreURN: SchemaURN.group) {
+            if group.members == nil { group.members = try await store.members(ofGroup: group.id) }
+        } else {
+            group.members = nil
+        }
+        let document = Projection.apply(attributes: attributes, excludedAttributes: excluded,
+                                        to: renderer.group(group, baseURL: input.baseURL), type: type)
+        return SCIMResult(status: status, body: document, location: "\(input.baseURL)/Groups/\(group.id)",
+                          version: String(group.version))
+    }
+
+    static func membershipUpdate(
+        _ change: MemberChange, groupId: String, store: IdentityDatabase, type: ResourceTypeDefinition
+    ) async throws -> MembershipUpdate {
+        switch change {
+        case .add(let members):
+            return .delta(add: members.map { MemberInput(value: $0.value, type: $0.type) }, remove: [])
+        case .remove(let ids):
+            return .delta(add: [], remove: Array(ids))
+        case .removeAll:
+            return .removeAll
+        case .replaceAll(let members):
+            return .replace(members.map { MemberInput(value: $0.value, type: $0.type) })
+        case .removeMatching(let filter):
+            // Rare (e.g. `members[type eq "Group"]`): evaluate over the current members.
+            let compiled = try FilterEvaluator(type: type).compileMemberFilter(filter)
+            let members = try await store.members(ofGroup: groupId)
+            let ids = members.filter { member in
+                var element: [String: JSONValue] = ["value": .string(member.value), "type": .string(member.type)]
+                if let display = member.display { element["display"] = .string(display) }
+                return compiled.matches(.object(element))
+            }.map(\.value)
+            return .delta(add: [], remove: ids)
+        }
+    }
+
+    /// The indexed values of a validated Group document and its members (nil when absent).
+    static func groupInput(_ resource: JSONValue) throws -> (GroupInput, [MemberInput]?) {
+        guard let displayName = resource[attribute: "displayName"]?.stringValue else {
+            throw SCIMError.invalidValue("displayName is required")
+        }
+        let members = resource[attribute: "members"]?.arrayValue?.compactMap(GroupMember.init(json:))
+            .map { MemberInput(value: $0.value, type: $0.type) }
+        let input = GroupInput(displayName: displayName, externalId: resource[attribute: "externalId"]?.stringValue,
+                               resource: ResourceRenderer.storable(resource, dropping: ["members"]))
+        return (input, members)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Hummingbird
+import IdentityStore
+import SCIM
+
+/// `/Users`: create, read, replace, patch, delete and query users.
+struct UsersEndpoint: Sendable {
+    let store: IdentityDatabase
+    let registry: SchemaRegistry
+    let configuration: SCIMServerConfiguration
+    var type: ResourceTypeDefinition { registry.user }
+    var renderer: ResourceRenderer { ResourceRenderer(registry: registry) }
+
+    func create(_ input: SCIMOperationInput) async throws -> SCIMResult {
+        let body = try SCIMJSONCoder().decode(input.body)
+        let normalized = try ResourceValidator().normalizeForCreate(body, type: type)
+        let userInput = try Self.userInput(normalized.resource)
+        var hash: String?
+        if let password = normalized.password { hash = try await configuration.passwordHasher.hash(password) }
+        let user = try await store.createUser(userInput, passwordHash: hash)
+        return respond(user, input: input, status: .created)
+    }
+
+    func get(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
+        guard let user = try await store.user(id: id) else { throw SCIMError.notFound("User \(id) not found") }
+        if let ifNoneMatch = input.ifNoneMatch, ETag.header(ifNoneMatch, matches: String(user.version)) {
+            return SCIMResult(status: .notModified, body: nil, version: String(user.version))
+        }
+        return respond(user, input: input, status: .ok)
+    }
+
+    func replace(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
+        let body = try SCIMJSONCoder().decode(input.body)
+        let type = self.type
+        let hasher = configuration.passwordHasher
+        let user = try await store.updateUser(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch)) { current in
+            let existing = ResourceRenderer.decodeStored(current.resource)
+            let normalized = try ResourceValidator().normalizeForReplace(body, existing: existing, type: type)
+            return try await Self.update(normalized, hasher: hasher)
+        }
+        return respond(user, input: input, status: .ok)
+    }
+
+    func patch(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
+        let request = try PatchRequest(bytes: input.body)
+        let type = self.type
+        let hasher = configuration.passwordHasher
+        let user = try await store.updateUser(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch)) { current in
+            let existing = ResourceRenderer.decodeStored(current.resource)
+            let patched = try PatchEngine().apply(request, to: existing, type: type)
+            let normalized = try ResourceValidator().normalizeForPatch(patched, existing: existing, type: type)
+            return try await Self.update(normalized, hasher: hasher)
+        }
+        return respond(user, input: input, status: .ok)
+    }
+
+    func delete(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
+        try await store.deleteUser(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch))
+        return SCIMResult(status: .noContent, body: nil)
+    }
+
+    func list(_ search: SearchRequest, baseURL: String) async throws -> SCIMResult {
+        let page = try await query(search, baseURL: baseURL)
+        return QuerySupport.listResponse(total: page.totalResults, startIndex: page.startIndex,
+                                         resources: page.items)
+    }
+
+    /// Runs a search and returns projected documents.
+    func query(_ search: SearchRequest, baseURL: String) async throws -> QueryPage<JSONValue> {
+        let type = self.type
+        let compiled = try search.filter.map { filter throws(SCIMError) in try FilterEvaluator(type: type).compile(filter) }
+        let query = try QuerySupport.storeQuery(search, type: type, configuration: configuration)
+        let renderer = self.renderer
+        let includeGroups = QuerySupport.needs("groups", search: search, coreURN: SchemaURN.user)
+        let page = try await store.users(query, includeGroups: includeGroups) { user in
+            guard let compiled else { return true }
+            return compiled.matches(renderer.user(user, baseURL: baseURL))
+        }
+        return QueryPage(totalResults: page.totalResults, startIndex: page.startIndex, items: page.items.map {
+            Projection.apply(attributes: search.attributes, excludedAttributes: search.excludedAttributes,
+                             to: renderer.user($0, baseURL: baseURL), type: type)
+        })
+    }
+
+    private func respond(_ user: StoredUser, input: SCIMOperationInput, status: HTTPResponse.Status) -> SCIMResult {
+        let (attributes, excluded) = QuerySupport.projection(input.query)
+        let document = Projection.apply(attributes: attributes, excludedAttributes: excluded,
+                                        to: renderer.user(user, baseURL: input.baseURL), type: type)
+        return SCIMResult(status: status, body: document, location: "\(input.baseURL)/Users/\(user.id)",
+                          version: String(user.version))
+    }
+
+    static func update(_ normalized: NormalizedResource, hasher: PasswordHasher) async throws -> UserUpdate {
+        let input = try userInput(normalized.resource)
+        guard let password = normalized.password else { return UserUpdate(input: input, password: .keep) }
+        return UserUpdate(input: input, password: .set(hash: try await hasher.hash(password)))
+    }
+
+    /// The indexed values of a validated User document.
+    static func userInput(_ resource: JSONValue) throws -> UserInput {
+        guard let userName = resource[attribute: "userName"]?.stringValue else {
+            throw SCIMError.invalidValue("userName is required")
+        }
+        let emails = resource[attribute: "emails"]?.arrayValue?.compactMap { $0[attribute: "value"]?.stringValue } ?? []
+        let nats = resource[attribute: SchemaURN.natsUser]
+        let nkeys = nats?[attribute: "nkeys"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let tags = nats?[attribute: "tags"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let lifetime = nats?[attribute: "jwtLifetimeSeconds"]?.integerValue.flatMap { Int(exactly: $0) }
+        return UserInput(
+            userName: userName,
+            externalId: resource[attribute: "externalId"]?.stringValue,
+            displayName: resource[attribute: "displayName"]?.stringValue,
+            active: resource[attribute: "active"]?.boolValue ?? true,
+            emails: emails, nkeys: nkeys, tags: tags, jwtLifetimeSeconds: lifetime,
+            resource: ResourceRenderer.storable(resource, dropping: ["groups", "password"]))
+    }
+}

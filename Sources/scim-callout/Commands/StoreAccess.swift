@@ -1,0 +1,46 @@
+import AuthCallout
+import Foundation
+import IdentityStore
+import Logging
+
+/// Store access for the CLI's commands (`tokens`, `users`, `groups`, `policy`, `decisions`).
+///
+/// The CLI opens the same SQLite file as a running `serve` (WAL mode lets both work) and logs
+/// nothing: its output is for people and scripts.
+enum StoreAccess {
+    /// Opens the store, creating it when missing (so tokens can be issued before the first `serve`).
+    static func open(_ configuration: Configuration) throws -> IdentityDatabase {
+        let path = configuration.store.path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder) else {
+            throw CLIError(.notFound, "the folder of store.path (\(folder)) does not exist: run `scim-callout init` or check --config")
+        }
+        do {
+            return try IdentityDatabase.open(path: path, logger: Logger(label: "scim-callout.cli", factory: { _ in SwiftLogNoOpLogHandler() }))
+        } catch {
+            throw CLIError(.failure, "cannot open the store at \(path): \(error)")
+        }
+    }
+
+    /// Maps store errors to CLI errors with exit codes.
+    static func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as IdentityStoreError {
+            switch error.code {
+            case .notFound: throw CLIError(.notFound, error.detail)
+            case .invalidValue, .uniqueness: throw CLIError(.dataError, error.detail)
+            default: throw CLIError(.failure, error.detail)
+            }
+        }
+    }
+
+    /// The user and its groups as the policy sees them.
+    static func policySubject(userName: String, configuration: Configuration) async throws -> PolicySubject {
+        let database = try open(configuration)
+        guard let identity = try await mapErrors({ try await StoreIdentities(database: database).identity(userName: userName) }) else {
+            throw CLIError(.notFound, "no user with userName \(userName) in the store")
+        }
+        return identity.policySubject
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Plain-text tables (aligned columns) or JSON lines, for the read-only commands.
+enum Table {
+    static func print(header: [String], rows: [[String]], json: Bool) {
+        if json {
+            let keys = header.map { $0.lowercased() }
+            for row in rows {
+                let object = Dictionary(uniqueKeysWithValues: zip(keys, row))
+                if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+                    Swift.print(String(decoding: data, as: UTF8.self))
+                }
+            }
+            return
+        }
+        let widths = header.indices.map { column in
+            ([header[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(\.count).max() ?? 0
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        Swift.print(line(header))
+        for row in rows { Swift.print(line(row)) }
+    }
+
+    /// `2026-11-29T03:04:05Z`
+    static func time(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+}
+
+/// Writes a note for people to standard error (stdout stays machine-readable).
+func printNote(_ message: String) {
+    FileHandle.standardError.write(Data("\(message)\n".utf8))
+}

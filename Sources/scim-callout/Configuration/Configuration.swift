@@ -1,0 +1,146 @@
+import Foundation
+import Logging
+
+/// Every setting of `scim-callout serve`, with the defaults it runs on when nothing is configured.
+///
+/// Values come from three layers, later ones winning: these defaults, the YAML file, and
+/// `SCIM_CALLOUT_<SECTION>_<KEY>` environment variables (see `ConfigurationKey.all`). Relative
+/// paths are resolved against the data directory (the config file's folder by default).
+struct Configuration: Sendable, Equatable {
+    var nats = NATS()
+    var keys = Keys()
+    var callout = Callout()
+    var http = HTTP()
+    var store = Store()
+    var policy = Policy()
+    var jwt = JWT()
+    var decisions = Decisions()
+    var log = Log()
+
+    /// How the service connects to nats-server.
+    struct NATS: Sendable, Equatable {
+        var urls: [String] = ["nats://127.0.0.1:4222"]
+        var name: String = "scim-callout"
+        /// User/password of the service user (config mode: a member of `auth_users`).
+        var user: String?
+        var password: Secret?
+        var token: Secret?
+        /// The service user's nkey seed (lets clients use nkeys: the server sends a nonce).
+        var nkeySeedFile: String?
+        /// A `.creds` file (operator mode).
+        var credentialsFile: String?
+        var queueGroup: String = "scim-callout"
+        var tls = TLS()
+        /// System-account credentials, used to disconnect revoked users' live sessions (KICK).
+        var system = SystemAccount()
+    }
+
+    /// TLS towards nats-server.
+    struct TLS: Sendable, Equatable {
+        var enabled = false
+        var caFile: String?
+        var certFile: String?
+        var keyFile: String?
+    }
+
+    /// Credentials of a system-account user; unset disables live revocation (expiry still applies).
+    struct SystemAccount: Sendable, Equatable {
+        var user: String?
+        var password: Secret?
+        var nkeySeedFile: String?
+        var credentialsFile: String?
+        var isConfigured: Bool { user != nil || nkeySeedFile != nil || credentialsFile != nil }
+    }
+
+    /// The keys the service signs and decrypts with.
+    struct Keys: Sendable, Equatable {
+        /// Seed of the account nkey whose public key is `auth_callout.issuer`.
+        var issuerSeedFile: String = "issuer.nk"
+        /// Seed of the curve (xkey) key whose public key is `auth_callout.xkey`; nil disables.
+        var xkeySeedFile: String?
+    }
+
+    /// What the callout puts into the user JWTs it issues.
+    struct Callout: Sendable, Equatable {
+        enum Mode: String, Sendable, CaseIterable { case config, `operator` }
+        var mode: Mode = .config
+        /// Operator mode: the public key of the account the service connects to (the one with the
+        /// auth callout settings); the issuer is one of its signing keys. Nil: the issuer's own key.
+        var authAccount: String?
+    }
+
+    /// The HTTP listener for SCIM, health and metrics.
+    struct HTTP: Sendable, Equatable {
+        var listen = ListenAddress(host: "127.0.0.1", port: 8080)
+        var tls = ServerTLS()
+    }
+
+    /// TLS for the HTTP listener; both files or neither.
+    struct ServerTLS: Sendable, Equatable {
+        var certFile: String?
+        var keyFile: String?
+        var isEnabled: Bool { certFile != nil }
+    }
+
+    /// The embedded SQLite store.
+    struct Store: Sendable, Equatable {
+        /// SQLite `synchronous`: `full` survives power loss, `normal` only process crashes (WAL).
+        enum Durability: String, Sendable, CaseIterable { case full, normal }
+        var path: String = "scim-callout.sqlite"
+        var durability: Durability = .full
+    }
+
+    /// The group → permissions policy.
+    struct Policy: Sendable, Equatable {
+        var file: String = "policy.yaml"
+    }
+
+    /// The longest lifetime of issued user JWTs (the policy may grant less): nats-server
+    /// disconnects a client when it runs out, so this bounds how long a deprovisioned user's live
+    /// session can last without a KICK.
+    struct JWT: Sendable, Equatable {
+        var lifetime: Duration = .seconds(3_600)
+    }
+
+    /// The decision log.
+    struct Decisions: Sendable, Equatable {
+        var retention: Duration = .seconds(30 * 86_400)
+    }
+
+    /// Log output.
+    struct Log: Sendable, Equatable {
+        enum Format: String, Sendable, CaseIterable { case text, json }
+        var level: Logger.Level = .info
+        var format: Format = .text
+    }
+}
+
+/// A secret value (password, token): never printed, never in a `description`.
+struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    let value: String
+    init(_ value: String) { self.value = value }
+    var description: String { "<redacted>" }
+    var debugDescription: String { "<redacted>" }
+}
+
+/// `host:port` for a listener.
+struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    var host: String
+    var port: Int
+    var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    /// Parses `host:port`, `[v6]:port` or `:port` (all interfaces).
+    init?(parsing text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65_535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        self.host = host.isEmpty ? "0.0.0.0" : host
+        self.port = port
+    }
+
+    init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+}

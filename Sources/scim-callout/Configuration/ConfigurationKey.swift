@@ -1,0 +1,170 @@
+import Foundation
+import Logging
+
+/// One setting: its YAML key path, its environment variable, how to parse it, and its docs.
+///
+/// `ConfigurationKey.all` is the single list of settings: the loader, `--help`-style listings
+/// (`scim-callout init --print-keys`) and `docs/configuration.md` all come from it, so a key
+/// cannot exist in one and be missing from another.
+struct ConfigurationKey: Sendable {
+    /// A raw value before parsing: YAML scalars and environment variables are `.scalar`.
+    enum RawValue: Sendable, Equatable {
+        case scalar(String)
+        case list([String])
+    }
+
+    /// The dotted key path as written in YAML, e.g. `nats.tls.ca_file`.
+    let path: String
+    /// The value's type as shown in the docs.
+    let type: String
+    /// The default, as shown in the docs.
+    let defaultValue: String
+    /// What the setting does.
+    let summary: String
+    /// Secrets also accept `<key>_file`, read from a file, and are never echoed.
+    let isSecret: Bool
+    /// Parses the value into the configuration; throws only `ConfigurationError`.
+    let apply: @Sendable (inout Configuration, RawValue, _ key: String) throws -> Void
+
+    /// `SCIM_CALLOUT_NATS_TLS_CA_FILE` for `nats.tls.ca_file`.
+    var environmentVariable: String { Self.environmentVariable(for: path) }
+
+    static func environmentVariable(for path: String) -> String {
+        "SCIM_CALLOUT_" + path.replacingOccurrences(of: ".", with: "_").uppercased()
+    }
+
+    /// The key looked up by its YAML path.
+    static func named(_ path: String) -> ConfigurationKey? { byPath[path] }
+
+    private static let byPath: [String: ConfigurationKey] = Dictionary(
+        uniqueKeysWithValues: all.map { ($0.path, $0) })
+}
+
+// MARK: - Value parsing
+
+extension ConfigurationKey {
+    static func string(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> String {
+        guard case .scalar(let text) = raw else {
+            throw ConfigurationError(code: .invalidValue, key: key, message: "expected a single value, not a list")
+        }
+        return text
+    }
+
+    /// An optional string: empty means unset (so an environment variable can clear a file value).
+    static func optionalString(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> String? {
+        let text = try string(raw, key).trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? nil : text
+    }
+
+    static func nonEmptyString(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> String {
+        guard let text = try optionalString(raw, key) else {
+            throw ConfigurationError(code: .invalidValue, key: key, message: "must not be empty")
+        }
+        return text
+    }
+
+    /// A list: a YAML sequence, or a comma-separated string (environment variables).
+    static func list(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> [String] {
+        switch raw {
+        case .list(let items): return items.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        case .scalar(let text):
+            return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+    }
+
+    static func bool(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> Bool {
+        switch try string(raw, key).lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        case let other:
+            throw ConfigurationError(code: .invalidValue, key: key,
+                                     message: "expected true or false, got \"\(other)\"")
+        }
+    }
+
+    static func choice<T: RawRepresentable & CaseIterable>(
+        _ raw: RawValue, _ key: String, as: T.Type
+    ) throws(ConfigurationError) -> T where T.RawValue == String {
+        let text = try string(raw, key).lowercased()
+        guard let value = T(rawValue: text) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ConfigurationError(code: .invalidValue, key: key,
+                                     message: "expected one of \(allowed), got \"\(text)\"")
+        }
+        return value
+    }
+
+    static func logLevel(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> Logger.Level {
+        let text = try string(raw, key).lowercased()
+        guard let level = Logger.Level(rawValue: text == "warn" ? "warning" : text) else {
+            let allowed = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ConfigurationError(code: .invalidValue, key: key,
+                                     message: "expected one of \(allowed), got \"\(text)\"")
+        }
+        return level
+    }
+
+    /// `250ms`, `90s`, `15m`, `1h`, `7d`, or a bare number of seconds; must be positive.
+    static func duration(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> Duration {
+        let text = try string(raw, key).trimmingCharacters(in: .whitespaces).lowercased()
+        guard let duration = DurationText.parse(text), duration > .zero else {
+            throw ConfigurationError(code: .invalidValue, key: key,
+                                     message: "expected a positive duration such as 90s, 15m, 1h or 7d, got \"\(text)\"")
+        }
+        return duration
+    }
+
+    static func listenAddress(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> ListenAddress {
+        let text = try string(raw, key)
+        guard let address = ListenAddress(parsing: text) else {
+            throw ConfigurationError(code: .invalidValue, key: key,
+                                     message: "expected host:port (e.g. 127.0.0.1:8080 or :8080), got \"\(text)\"")
+        }
+        return address
+    }
+
+    static func natsURLs(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> [String] {
+        let urls = try list(raw, key)
+        guard !urls.isEmpty else {
+            throw ConfigurationError(code: .invalidValue, key: key, message: "needs at least one nats://host:port URL")
+        }
+        for url in urls {
+            guard let components = URLComponents(string: url), let scheme = components.scheme,
+                  ["nats", "tls"].contains(scheme), components.host?.isEmpty == false
+            else {
+                throw ConfigurationError(code: .invalidValue, key: key,
+                                         message: "expected nats://host:port or tls://host:port, got \"\(url)\"")
+            }
+            guard components.user == nil, components.password == nil else {
+                throw ConfigurationError(code: .invalidValue, key: key,
+                                         message: "do not put credentials in URLs; use nats.user and nats.password_file")
+            }
+        }
+        return urls
+    }
+}
+
+/// Durations as written in configuration files.
+enum DurationText {
+    static func parse(_ text: String) -> Duration? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3_600), ("d", 86_400)]
+        for (suffix, seconds) in units where text.hasSuffix(suffix) {
+            let number = text.dropLast(suffix.count)
+            // "ms" also ends in "s": only accept a purely numeric remainder.
+            guard let value = Double(number), value.isFinite, value >= 0 else { continue }
+            return .milliseconds(Int64((value * seconds * 1_000).rounded()))
+        }
+        if let value = Double(text), value.isFinite, value >= 0 { return .milliseconds(Int64(value * 1_000)) }
+        return nil
+    }
+
+    /// The shortest exact text: `10m` rather than `600s`.
+    static func format(_ duration: Duration) -> String {
+        let ms = duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
+        for (suffix, unit) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1_000)]
+        where ms % unit == 0 && ms >= unit {
+            return "\(ms / unit)\(suffix)"
+        }
+        return "\(ms)ms"
+    }
+}

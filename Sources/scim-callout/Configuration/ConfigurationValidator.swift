@@ -1,0 +1,75 @@
+/// Checks that settings which depend on each other make sense together.
+///
+/// Single values are checked as they are parsed (`ConfigurationKey`); this is for combinations.
+enum ConfigurationValidator {
+    static func validate(_ configuration: inout Configuration) throws(ConfigurationError) {
+        try validateNATSAuth(configuration.nats)
+        try validateSystemAccount(configuration.nats.system)
+        if configuration.nats.urls.contains(where: { $0.hasPrefix("tls://") }) {
+            configuration.nats.tls.enabled = true
+        }
+        try pair(configuration.nats.tls.certFile, "nats.tls.cert_file", configuration.nats.tls.keyFile, "nats.tls.key_file")
+        try pair(configuration.http.tls.certFile, "http.tls.cert_file", configuration.http.tls.keyFile, "http.tls.key_file")
+        if let account = configuration.callout.authAccount {
+            guard account.count == 56, account.hasPrefix("A") else {
+                throw ConfigurationError(code: .invalidValue, key: "callout.auth_account",
+                                         message: "expected an account public key (A…, 56 characters)")
+            }
+        }
+        if configuration.jwt.lifetime < .seconds(5) || configuration.jwt.lifetime > .seconds(86_400) {
+            throw ConfigurationError(code: .invalidValue, key: "jwt.lifetime", message: "must be between 5s and 24h")
+        }
+        if configuration.http.listen.port == 0 {
+            throw ConfigurationError(code: .invalidValue, key: "http.listen", message: "port 0 is not allowed; pick a port")
+        }
+    }
+
+    private static func validateNATSAuth(_ nats: Configuration.NATS) throws(ConfigurationError) {
+        if nats.password != nil && nats.user == nil {
+            throw ConfigurationError(code: .conflict, key: "nats.user", message: "nats.password is set but nats.user is not")
+        }
+        if nats.user != nil && nats.password == nil {
+            throw ConfigurationError(code: .conflict, key: "nats.password",
+                                     message: "nats.user is set but has no password: set nats.password_file")
+        }
+        let methods = [
+            nats.user != nil ? "nats.user" : nil,
+            nats.token != nil ? "nats.token" : nil,
+            nats.nkeySeedFile != nil ? "nats.nkey_seed_file" : nil,
+            nats.credentialsFile != nil ? "nats.credentials_file" : nil,
+        ].compactMap { $0 }
+        if methods.count > 1 {
+            throw ConfigurationError(code: .conflict, key: methods[1],
+                                     message: "choose one way to authenticate: \(methods.joined(separator: ", ")) are all set")
+        }
+    }
+
+    private static func validateSystemAccount(_ system: Configuration.SystemAccount) throws(ConfigurationError) {
+        if system.password != nil && system.user == nil {
+            throw ConfigurationError(code: .conflict, key: "nats.system.user",
+                                     message: "nats.system.password is set but nats.system.user is not")
+        }
+        if system.user != nil && system.password == nil {
+            throw ConfigurationError(code: .conflict, key: "nats.system.password",
+                                     message: "nats.system.user is set but has no password: set nats.system.password_file")
+        }
+        let methods = [
+            system.user != nil ? "nats.system.user" : nil,
+            system.nkeySeedFile != nil ? "nats.system.nkey_seed_file" : nil,
+            system.credentialsFile != nil ? "nats.system.credentials_file" : nil,
+        ].compactMap { $0 }
+        if methods.count > 1 {
+            throw ConfigurationError(code: .conflict, key: methods[1],
+                                     message: "choose one way for the system account: \(methods.joined(separator: ", ")) are all set")
+        }
+    }
+
+    private static func pair(_ a: String?, _ aKey: String, _ b: String?, _ bKey: String) throws(ConfigurationError) {
+        if a != nil && b == nil {
+            throw ConfigurationError(code: .conflict, key: bKey, message: "\(aKey) is set, so \(bKey) is needed too")
+        }
+        if b != nil && a == nil {
+            throw ConfigurationError(code: .conflict, key: aKey, message: "\(bKey) is set, so \(aKey) is needed too")
+        }
+    }
+}

@@ -1,0 +1,221 @@
+import AuthCallout
+import IdentityStore
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import Metrics
+import NATSClient
+import NIOSSL
+import Prometheus
+import ServiceLifecycle
+
+/// Composes the running service: store → NATS → callout → HTTP, in a `ServiceGroup` that shuts
+/// them down in reverse order on SIGTERM/SIGINT (HTTP stops accepting first, the store closes
+/// last).
+struct ServiceRuntime: Sendable {
+    var configuration: Configuration
+    var registry: PrometheusCollectorRegistry
+    var logger: Logger
+
+    /// Fails early, naming the key, when a file the configuration needs is missing.
+    static func checkFiles(_ configuration: Configuration) throws(ConfigurationError) {
+        var required: [(String, String?)] = [
+            ("keys.issuer_seed_file", configuration.keys.issuerSeedFile),
+            ("keys.xkey_seed_file", configuration.keys.xkeySeedFile),
+            ("policy.file", configuration.policy.file),
+            ("nats.nkey_seed_file", configuration.nats.nkeySeedFile),
+            ("nats.credentials_file", configuration.nats.credentialsFile),
+            ("nats.system.credentials_file", configuration.nats.system.credentialsFile),
+            ("nats.system.nkey_seed_file", configuration.nats.system.nkeySeedFile),
+            ("nats.tls.ca_file", configuration.nats.tls.caFile),
+            ("nats.tls.cert_file", configuration.nats.tls.certFile),
+            ("nats.tls.key_file", configuration.nats.tls.keyFile),
+            ("http.tls.cert_file", configuration.http.tls.certFile),
+            ("http.tls.key_file", configuration.http.tls.keyFile),
+        ]
+        required.append(("store.path", URL(fileURLWithPath: configuration.store.path).deletingLastPathComponent().path))
+        for (key, path) in required {
+            guard let path else { continue }
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                let hint = key.hasPrefix("keys.") || key == "policy.file" ? " (run `scim-callout init` to create it)" : ""
+                throw ConfigurationError(code: .missingFile, key: key, message: "\(path) does not exist or is not readable\(hint)")
+            }
+        }
+    }
+
+    /// Parses the policy file; its errors carry line numbers.
+    static func loadPolicy(_ configuration: Configuration) throws(ConfigurationError) -> Policy {
+        do {
+            return try PolicyParser.load(contentsOf: URL(fileURLWithPath: configuration.policy.file))
+        } catch {
+            throw ConfigurationError(code: .invalidValue, key: "policy.file", message: "\(error)")
+        }
+    }
+
+    func run() async throws {
+        let keys = try ServiceKeys.load(configuration)
+        let policyStore: PolicyStore
+        do {
+            policyStore = try PolicyStore(url: URL(fileURLWithPath: configuration.policy.file), logger: logger.with(component: "policy"))
+        } catch {
+            throw ConfigurationError(code: .invalidValue, key: "policy.file", message: "\(error)")
+        }
+        let calloutKeys = try Self.calloutKeys(configuration, keys: keys, policy: policyStore.current)
+        let factory = PrometheusMetricsFactory(registry: registry)
+        let metrics = ServiceMetrics(factory: factory)
+        logger.info("scim-callout starting", metadata: [
+            "version": "\(BuildInfo.version)", "issuer": "\(keys.issuer.publicKey)",
+            "xkey": "\(keys.xkey?.publicKey ?? "none")", "mode": "\(configuration.callout.mode.rawValue)",
+        ])
+
+        // Store first: everything else reads it.
+        let database: IdentityDatabase
+        do {
+            database = try IdentityDatabase.open(path: configuration.store.path, logger: logger.with(component: "store"))
+        } catch {
+            throw CLIError(.failure, "cannot open the store at \(configuration.store.path) (store.path): \(error)")
+        }
+        let identities = StoreIdentities(database: database)
+
+        // NATS: connect before serving, so a wrong URL or credential fails the start clearly.
+        let natsLogger = logger.with(component: "nats")
+        let nats = try await Self.connect(try NATSClientSettings.service(configuration, keys: keys), configuration, natsLogger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        services.append(.init(service: nats))
+        services.append(.init(service: NATSEventMonitor(connection: nats, role: "service", metrics: metrics, logger: natsLogger),
+                              successTerminationBehavior: .ignore))
+
+        // The callout: decisions are logged (and counted) by the decision log, which outlives it.
+        let decisionLog = DecisionLog(logger: logger.with(component: "decisions"), metricsFactory: factory)
+        // Without a sink the writer has nothing to do and returns at once: not a failure.
+        services.append(.init(service: DecisionLogService(log: decisionLog), successTerminationBehavior: .ignore))
+        services.append(.init(service: PolicyWatcher(policy: policyStore, interval: .seconds(5))))
+        let authorizer = Authorizer(identities: identities, policy: policyStore)
+        let cap = configuration.jwt.lifetime
+        let handler = AuthorizationHandler(
+            keys: calloutKeys,
+            configuration: .init(requireEncryption: keys.xkey != nil),
+            decide: { request in
+                // jwt.lifetime caps whatever the policy grants.
+                var decision = await authorizer.decide(request)
+                if case .allow(var grant) = decision, grant.lifetime > cap {
+                    grant.lifetime = cap
+                    decision = .allow(grant)
+                }
+                return decision
+            })
+        let sessions = SessionRegistry()
+        let callout = CalloutService(
+            connection: nats, handler: handler, decisionLog: decisionLog, sessions: sessions,
+            configuration: .init(queueGroup: configuration.nats.queueGroup), logger: logger.with(component: "callout"))
+
+        // Live revocation needs a system-account connection; without one, jwt.lifetime bounds sessions.
+        if let systemSettings = try NATSClientSettings.system(configuration, keys: keys) {
+            let systemLogger = logger.with(component: "nats-system")
+            let system = try await Self.connect(systemSettings, configuration, systemLogger)
+            services.append(.init(service: system))
+            services.append(.init(service: NATSEventMonitor(connection: system, role: "system", metrics: metrics, logger: systemLogger),
+                                  successTerminationBehavior: .ignore))
+            services.append(.init(service: SessionRevoker(
+                identities: identities, feed: identities, registry: sessions, control: ServerControl(connection: system),
+                policy: policyStore, decisionLog: decisionLog, logger: logger.with(component: "revoker"))))
+        } else {
+            logger.notice("nats.system is not configured: revoked users keep live sessions until their JWT expires",
+                          metadata: ["jwt.lifetime": "\(DurationText.format(cap))"])
+        }
+        services.append(.init(service: callout))
+
+        let readiness = [
+            ReadinessCheck(name: "store open") { (try? await database.latestChangeSequence()) != nil },
+            ReadinessCheck(name: "nats connected") { nats.isConnected },
+            ReadinessCheck(name: "callout subscribed") { callout.isSubscribed },
+        ]
+        let http = try makeHTTPApplication(readiness: readiness, database: database, metrics: metrics) {
+            metrics.refreshUptime()
+            if let counts = try? await StoreCounts.read(database) { metrics.recordRowCounts(counts) }
+        }
+        services.append(.init(service: http))
+
+        // Start order = dependency order; ServiceGroup stops them in reverse: HTTP first, then the
+        // callout (finishing in-flight decisions), the revoker, NATS (draining), the decision log.
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: logger))
+        try await group.run()
+        logger.info("scim-callout stopped")
+    }
+
+    private static func connect(_ settings: NATSConfiguration, _ configuration: Configuration,
+                                _ logger: Logger) async throws -> NATSConnection {
+        do {
+            return try await NATSConnection.connect(settings, logger: logger)
+        } catch {
+            throw CLIError(.unavailable, "cannot connect to nats-server at \(configuration.nats.urls.joined(separator: ", ")) "
+                           + "as \(settings.authentication): \(error)")
+        }
+    }
+
+    /// Which keys sign what: config mode signs everything with the issuer; operator mode signs
+    /// responses for the callout account and user JWTs for each policy account, all with the
+    /// issuer key as those accounts' signing key.
+    static func calloutKeys(_ configuration: Configuration, keys: ServiceKeys,
+                            policy: Policy) throws(ConfigurationError) -> CalloutKeys {
+        switch configuration.callout.mode {
+        case .config:
+            return CalloutKeys(mode: .config(issuer: keys.issuer), xkey: keys.xkey)
+        case .operator:
+            do {
+                let calloutAccount = configuration.callout.authAccount ?? keys.issuer.publicKey
+                let callout = try AccountSigner(account: calloutAccount, signer: keys.issuer)
+                var accounts: [String: AccountSigner] = [:]
+                for account in Set([policy.defaultAccount] + policy.bindings.compactMap(\.account)) {
+                    accounts[account] = try AccountSigner(account: account, signer: keys.issuer)
+                }
+                return CalloutKeys(mode: .operator(callout: callout, accounts: accounts), xkey: keys.xkey)
+            } catch {
+                throw ConfigurationError(code: .invalidValue, key: "callout.auth_account",
+                                         message: "operator mode needs account public keys (A…) here and as policy accounts: \(error)")
+            }
+        }
+    }
+
+    private func makeHTTPApplication(
+        readiness: [ReadinessCheck],
+        database: IdentityDatabase,
+        metrics: ServiceMetrics,
+        beforeScrape: @escaping @Sendable () async -> Void
+    ) throws -> some ApplicationProtocol {
+        let router = Router()
+        HealthRoutes.add(to: router, readiness: readiness, registry: registry, beforeScrape: beforeScrape)
+        let listen = configuration.http.listen
+        let logger = self.logger
+        let scheme = configuration.http.tls.isEnabled ? "https" : "http"
+        return Application(
+            router: router,
+            server: try httpServer(),
+            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "scim-callout"),
+            onServerRunning: { channel in
+                logger.info("HTTP listening", metadata: [
+                    "url": "\(scheme)://\(listen.host):\(channel.localAddress?.port ?? listen.port)",
+                ])
+            },
+            logger: logger
+        )
+    }
+
+    private func httpServer() throws -> HTTPServerBuilder {
+        guard let certFile = configuration.http.tls.certFile, let keyFile = configuration.http.tls.keyFile else {
+            return .http1()
+        }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certFile).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
+            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            return try .tls(.http1(), tlsConfiguration: tls)
+        } catch {
+            throw ConfigurationError(code: .invalidValue, key: "http.tls.cert_file",
+                                     message: "cannot load the certificate or key as PEM: \(error)")
+        }
+    }
+}

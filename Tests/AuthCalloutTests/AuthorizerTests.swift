@@ -1,0 +1,160 @@
+import Foundation
+import Logging
+import NKeys
+import Testing
+@testable import AuthCallout
+
+/// A small identity source for decision tests; counts password verifications so tests can see
+/// the cache at work. (The real `IdentityDatabase` is exercised in the integration tests.)
+final class TestIdentities: IdentityReading, @unchecked Sendable {
+    private let lock = NSLock()
+    private var users: [String: CalloutIdentity] = [:]
+    private var tokens: [String: String] = [:]
+    private(set) var verifications = 0
+
+    func put(_ identity: CalloutIdentity) { lock.withLock { users[identity.userName] = identity } }
+    func remove(_ userName: String) { lock.withLock { users[userName] = nil } }
+    func update(_ userName: String, _ change: (inout CalloutIdentity) -> Void) {
+        lock.withLock {
+            guard var user = users[userName] else { return }
+            change(&user)
+            user.version += 1
+            users[userName] = user
+        }
+    }
+    func issueToken(_ token: String, for userName: String) { lock.withLock { tokens[token] = userName } }
+
+    func identity(id: String) async throws -> CalloutIdentity? { lock.withLock { users.values.first { $0.id == id } } }
+    func identity(userName: String) async throws -> CalloutIdentity? { lock.withLock { users[userName] } }
+    func identity(nkey: String) async throws -> CalloutIdentity? {
+        lock.withLock { users.values.first { $0.nkeys.contains(nkey) } }
+    }
+    func identity(accessToken: String) async throws -> CalloutIdentity? {
+        lock.withLock { tokens[accessToken].flatMap { users[$0] } }
+    }
+    func verifyPassword(_ password: String, hash: String) -> Bool {
+        lock.withLock { verifications += 1 }
+        return hash == "test-hash:" + password
+    }
+}
+
+@Suite("Authorizer: credentials, live state, policy")
+struct AuthorizerTests {
+    let identities = TestIdentities()
+    let authorizer: Authorizer
+    static let now = Date(timeIntervalSince1970: 1_767_225_600 + 12 * 3600)
+
+    init() throws {
+        let policy = try PolicyParser.parse("""
+            account: APP
+            bindings:
+              - group: developers
+                publish: ["app.{{userName}}.>"]
+                subscribe: ["_INBOX.>"]
+              - group: admins
+                publish: [">"]
+                subscribe: [">"]
+            """)
+        authorizer = Authorizer(identities: identities, policy: PolicyStore(policy: policy, logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() })))
+        identities.put(CalloutIdentity(id: "id-alice", userName: "alice", passwordHash: "test-hash:pw1",
+                                       groups: [.init(displayName: "developers")]))
+    }
+
+    func request(user: String? = "alice", password: String? = "pw1") -> ConnectRequest {
+        ConnectRequest(user: user, password: password, host: "127.0.0.1", clientID: 7, now: Self.now)
+    }
+
+    @Test func allowsTheRightPassword() async throws {
+        guard case let .allow(grant) = await authorizer.decide(request()) else { Issue.record("denied"); return }
+        #expect(grant.userName == "alice" && grant.userID == "id-alice")
+        #expect(grant.permissions.publish.allow == ["app.alice.>"])
+        #expect(grant.authMethod == .password)
+        #expect(grant.lifetime == .seconds(3600))
+    }
+
+    @Test(arguments: [
+        ("alice", "wrong", DecisionReason.wrongSecret),
+        ("bob", "pw1", .unknownUser),
+        ("alice", "", .noCredentials),
+        (nil, nil, .noCredentials),
+    ] as [(String?, String?, DecisionReason)])
+    func deniesBadCredentials(_ user: String?, _ password: String?, _ reason: DecisionReason) async {
+        let decision = await authorizer.decide(request(user: user, password: password))
+        #expect(decision.reason == reason)
+    }
+
+    @Test func cacheSavesArgonButNeverServesAChangedUser() async {
+        _ = await authorizer.decide(request())
+        _ = await authorizer.decide(request())
+        #expect(identities.verifications == 1)
+        // Password change through SCIM: new hash, new version. The old password must fail at once.
+        identities.update("alice") { $0.passwordHash = "test-hash:pw2" }
+        #expect(await authorizer.decide(request()).reason == .wrongSecret)
+        #expect(await authorizer.decide(request(password: "pw2")).reason == .allowed)
+        // Deactivation: denied, even though pw2 is in the cache.
+        identities.update("alice") { $0.active = false }
+        #expect(await authorizer.decide(request(password: "pw2")).reason == .inactiveUser)
+        // Deletion.
+        identities.remove("alice")
+        #expect(await authorizer.decide(request(password: "pw2")).reason == .unknownUser)
+    }
+
+    @Test func groupChangeAppliesToTheNextDecision() async throws {
+        identities.update("alice") { $0.groups = [.init(displayName: "admins")] }
+        guard case let .allow(grant) = await authorizer.decide(request()) else { Issue.record("denied"); return }
+        #expect(grant.permissions.publish.allow == [">"])
+        identities.update("alice") { $0.groups = [] }
+        #expect(await authorizer.decide(request()).reason == .noBinding)
+    }
+
+    @Test func tokenLogin() async {
+        identities.issueToken("tok-123", for: "alice")
+        let ok = await authorizer.decide(ConnectRequest(token: "tok-123", now: Self.now))
+        #expect(ok.reason == .allowed)
+        let bad = await authorizer.decide(ConnectRequest(token: "tok-999", now: Self.now))
+        #expect(bad.reason == .unknownUser)
+    }
+
+    @Test func nkeyLoginVerifiesTheNonceSignature() async throws {
+        let key = try KeyPair.generate(.user)
+        identities.update("alice") { $0.nkeys = [key.publicKey] }
+        let nonce = "Xq3nU9Tg0kwqy1A"
+        let signature = Data(key.signature(for: Array(nonce.utf8))).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        func connect(nkey: String = key.publicKey, sig: String = signature, nonce: String = nonce) -> ConnectRequest {
+            ConnectRequest(nkey: nkey, signature: sig, nonce: nonce, now: Self.now)
+        }
+        guard case let .allow(grant) = await authorizer.decide(connect()) else { Issue.record("denied"); return }
+        #expect(grant.authMethod == .nkey && grant.userName == "alice")
+        // A signature over another nonce (replay), a foreign key, a malformed key: all denied.
+        #expect(await authorizer.decide(connect(nonce: "other-nonce")).reason == .wrongSecret)
+        let stranger = try KeyPair.generate(.user)
+        #expect(await authorizer.decide(connect(nkey: stranger.publicKey)).reason == .unknownUser)
+        #expect(await authorizer.decide(connect(nkey: "UNOTAKEY")).reason == .wrongSecret)
+        #expect(await authorizer.decide(connect(sig: "!!!")).reason == .wrongSecret)
+    }
+
+    @Test func perUserLifetimeCapsThePolicy() async {
+        identities.update("alice") { $0.jwtLifetimeSeconds = 60 }
+        guard case let .allow(grant) = await authorizer.decide(request()) else { Issue.record("denied"); return }
+        #expect(grant.lifetime == .seconds(60))
+    }
+
+    @Test func storeFailureIsADenial() async {
+        struct Broken: IdentityReading {
+            struct Failure: Error {}
+            func identity(id: String) async throws -> CalloutIdentity? { throw Failure() }
+            func identity(userName: String) async throws -> CalloutIdentity? { throw Failure() }
+            func identity(nkey: String) async throws -> CalloutIdentity? { throw Failure() }
+            func identity(accessToken: String) async throws -> CalloutIdentity? { throw Failure() }
+            func verifyPassword(_ password: String, hash: String) -> Bool { true }
+        }
+        let broken = Authorizer(identities: Broken(), policy: authorizer.policy)
+        #expect(await broken.decide(request()).reason == .internalError)
+    }
+
+    @Test func requestDescriptionHasNoSecrets() {
+        let text = "\(ConnectRequest(user: "alice", password: "hunter2", token: "tok-secret", now: Self.now))"
+        #expect(!text.contains("hunter2") && !text.contains("tok-secret"))
+    }
+}

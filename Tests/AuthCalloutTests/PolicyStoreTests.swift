@@ -1,0 +1,56 @@
+import Foundation
+import Logging
+import Testing
+@testable import AuthCallout
+
+@Suite("Policy store reloads")
+struct PolicyStoreTests {
+    let quietLogger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    func temporaryFile(_ text: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString).yaml")
+        try Data(text.utf8).write(to: url)
+        return url
+    }
+
+    @Test func invalidFileAtStartIsAnError() throws {
+        let url = try temporaryFile("account: APP\nbindings:\n  - group: a\n    publish: ['a..b']\n")
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(throws: PolicyError.self) { try PolicyStore(url: url, logger: quietLogger) }
+    }
+
+    @Test func invalidReloadKeepsTheLastGoodPolicy() throws {
+        let url = try temporaryFile("account: APP\n")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let store = try PolicyStore(url: url, logger: quietLogger)
+        #expect(store.current.defaultAccount == "APP")
+
+        try Data("account: APP\nbindings:\n  - group: a\n    pubish: [x]\n".utf8).write(to: url)
+        guard case let .rejected(error) = store.reloadIfChanged() else { Issue.record("accepted a bad file"); return }
+        #expect(error.issues.first?.line == 4)
+        #expect(store.current.defaultAccount == "APP")
+        #expect(store.generation == 1)
+        // The broken file is reported once, not on every poll.
+        #expect(store.reloadIfChanged() == .unchanged)
+
+        try Data("account: OTHER\nbindings: []\n".utf8).write(to: url)
+        #expect(store.reloadIfChanged() == .reloaded)
+        #expect(store.current.defaultAccount == "OTHER")
+        #expect(store.generation == 2)
+        #expect(store.reload() == .reloaded)
+    }
+
+    @Test func watchReloadsWhenTheFileChanges() async throws {
+        let url = try temporaryFile("account: APP\n")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let store = try PolicyStore(url: url, logger: quietLogger)
+        let watcher = Task { await store.watch(every: .milliseconds(5), clock: ContinuousClock()) }
+        defer { watcher.cancel() }
+        try Data("account: NEWACCOUNT\n".utf8).write(to: url)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while store.current.defaultAccount != "NEWACCOUNT", ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(store.current.defaultAccount == "NEWACCOUNT")
+    }
+}

@@ -1,0 +1,15 @@
+import AuthCallout
+import Foundation
+import NIOConcurrencyHelpers
+
+/// The identity source for end-to-end tests: what an IdP would do over SCIM, in a few calls.
+protocol CalloutDirectory: IdentityReading, IdentityChangeFeed {
+    @discardableResult
+    func addUser(_ userName: String, password: String?, groups: [String]) async throws -> String
+    func setActive(_ userName: String, _ active: Bool) async throws
+    func setPassword(_ userName: String, _ password: String) async throws
+    func setGroups(_ userName: String, _ groups: [String]) async throws
+    func addNKey(_ userName: String, _ publicKey: String) async throws
+    func issueToken(_ userName: String) async throws -> String
+    func deleteUser(_ userName: String) async throws
+}

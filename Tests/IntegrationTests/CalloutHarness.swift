@@ -1,0 +1,176 @@
+import AuthCallout
+import Foundation
+import Logging
+import NATSClient
+import NKeys
+import Testing
+import TestSupport
+
+/// Keys and a real nats-server configured for auth callout (config-file accounts AUTH/APP/SYS).
+struct CalloutServer {
+    let issuer: KeyPair
+    let serviceUser: KeyPair
+    let xkey: XKeyPair?
+    let server: NATSServerProcess
+
+    /// The system-account user (bypasses the callout) used for CONNZ/KICK and as a static-user baseline.
+    static let systemUser = (name: "sys", password: "sys-password")
+    /// A static user in APP that bypasses the callout (the benchmark's baseline).
+    static let staticUser = (name: "static", password: "static-password")
+
+    static func start(xkey: Bool = false, label: String = "callout") async throws -> CalloutServer {
+        let issuer = try KeyPair.generate(.account)
+        let serviceUser = try KeyPair.generate(.user)
+        let xkeyPair = xkey ? try XKeyPair.generate() : nil
+        let config = """
+            accounts {
+              AUTH { users: [ { nkey: \(serviceUser.publicKey) } ] }
+              APP { users: [ { user: \(staticUser.name), password: \(staticUser.password) } ] }
+              OPS {}
+              SYS { users: [ { user: \(systemUser.name), password: \(systemUser.password) } ] }
+            }
+            system_account: SYS
+            authorization {
+              auth_callout {
+                issuer: \(issuer.publicKey)
+                auth_users: [ \(serviceUser.publicKey), \(systemUser.name), \(staticUser.name) ]
+                account: AUTH
+                \(xkeyPair.map { "xkey: \($0.publicKey)" } ?? "")
+              }
+            }
+            """
+        let server = try await NATSServerProcess.start(config: config, label: label)
+        return CalloutServer(issuer: issuer, serviceUser: serviceUser, xkey: xkeyPair, server: server)
+    }
+
+    var keys: CalloutKeys { CalloutKeys(mode: .config(issuer: issuer), xkey: xkey) }
+}
+
+/// Collects decision records in memory so tests can wait for them (the real sink is the table).
+final class RecordingSink: DecisionSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [DecisionRecord] = []
+    func append(_ records: [DecisionRecord]) async throws { lock.withLock { stored.append(contentsOf: records) } }
+    var records: [DecisionRecord] { lock.withLock { stored } }
+}
+
+/// The callout service running in this process against a real server.
+final class RunningCallout: @unchecked Sendable {
+    let connection: NATSConnection
+    let service: CalloutService
+    let decisionLog: DecisionLog
+    let sink: RecordingSink
+    let registry: SessionRegistry
+    private var tasks: [Task<Void, Never>] = []
+    /// Other connections to close on stop (the revoker's system connection).
+    var extraConnections: [NATSConnection] = []
+
+    static let logger = Logger(label: "callout-test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    static func start(
+        url: String, serviceUser: KeyPair, keys: CalloutKeys, authorizer: Authorizer,
+        requireEncryption: Bool = false, queueGroup: String = "scim-callout",
+        revoker: ((RunningCallout, SessionRegistry, DecisionLog) async throws -> SessionRevoker?)? = nil
+    ) async throws -> RunningCallout {
+        let configuration = NATSConfiguration(
+            servers: [url], name: "scim-callout-test",
+            authentication: .nkey(publicKey: serviceUser.publicKey, signNonce: { serviceUser.signature(for: $0) }),
+            reconnect: .init(baseWait: .milliseconds(50), maxWait: .milliseconds(250))
+        )
+        let connection = try await NATSConnection.connect(configuration, logger: logger)
+        let sink = RecordingSink()
+        let decisionLog = DecisionLog(logger: logger, sink: sink, batchSize: 16)
+        let registry = SessionRegistry()
+        let handler = AuthorizationHandler(
+            keys: keys, configuration: .init(requireEncryption: requireEncryption),
+            decide: { await authorizer.decide($0) })
+        let service = CalloutService(connection: connection, handler: handler, decisionLog: decisionLog,
+                                     sessions: registry, configuration: .init(queueGroup: queueGroup), logger: logger)
+        let running = RunningCallout(connection: connection, service: service, decisionLog: decisionLog, sink: sink, registry: registry)
+        running.tasks.append(Task { try? await service.run() })
+        running.tasks.append(Task { await decisionLog.run() })
+        if let revoker, let revoker = try await revoker(running, registry, decisionLog) {
+            running.tasks.append(Task { try? await revoker.run() })
+        }
+        try await pollUntil("callout subscribed") { service.isSubscribed }
+        return running
+    }
+
+    private init(connection: NATSConnection, service: CalloutService, decisionLog: DecisionLog, sink: RecordingSink, registry: SessionRegistry) {
+        self.connection = connection
+        self.service = service
+        self.decisionLog = decisionLog
+        self.sink = sink
+        self.registry = registry
+    }
+
+    /// Waits for a decision record matching `predicate`.
+    func record(_ what: String, where predicate: @escaping @Sendable (DecisionRecord) -> Bool) async throws -> DecisionRecord {
+        let sink = self.sink
+        return try await poll("decision record: \(what)", timeout: .seconds(10)) { sink.records.last(where: predicate) }
+    }
+
+    func stop() async {
+        for task in tasks { task.cancel() }
+        decisionLog.finish()
+        await connection.close()
+        for extra in extraConnections { await extra.close() }
+    }
+}
+
+/// Runs nats-py as an independent client: connects with the given credentials, then publishes
+/// and subscribes as asked, and reports what happened as JSON.
+enum PythonClient {
+    struct Result: Decodable {
+        var connected: Bool
+        var error: String?
+        var errors: [String]?
+        var received: [String]?
+    }
+
+    static let script = """
+        import asyncio, json, sys, nats
+        async def main():
+            url, spec = sys.argv[1], json.loads(sys.argv[2])
+            errors = []
+            async def on_error(e): errors.append(str(e))
+            kwargs = dict(connect_timeout=5, allow_reconnect=False, max_reconnect_attempts=0, error_cb=on_error)
+            if "user" in spec: kwargs.update(user=spec["user"], password=spec["password"])
+            if "token" in spec: kwargs.update(token=spec["token"])
+            if "nkey_seed" in spec: kwargs.update(nkeys_seed_str=spec["nkey_seed"])
+            try:
+                nc = await nats.connect(url, **kwargs)
+            except Exception as e:
+                print(json.dumps({"connected": False, "error": f"{type(e).__name__}: {e}"}))
+                return
+            received = []
+            for subject in spec.get("roundtrip", []):
+                sub = await nc.subscribe(subject)
+                await nc.publish(subject, b"ping")
+                try:
+                    msg = await sub.next_msg(timeout=5)
+                    received.append(msg.subject)
+                except Exception as e:
+                    errors.append(f"roundtrip {subject}: {type(e).__name__}")
+            for subject in spec.get("publish", []):
+                await nc.publish(subject, b"x")
+            await nc.flush(timeout=5)
+            want = spec.get("expect_errors", 0)
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + 5
+            while len(errors) < want and loop.time() < deadline:
+                await asyncio.sleep(0.01)
+            print(json.dumps({"connected": True, "errors": errors, "received": received}))
+            await nc.close()
+        asyncio.run(main())
+        """
+
+    static func run(_ url: String, _ spec: [String: Any]) async throws -> Result {
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
+        let output = try await runPython(script, arguments: [url, json], timeout: .seconds(60))
+        guard output.status == 0, let line = output.stdout.split(separator: "\n").last else {
+            throw TestSupportError.processFailed(command: "python client", status: output.status, output: output.stderr)
+        }
+        return try JSONDecoder().decode(Result.self, from: Data(line.utf8))
+    }
+}

@@ -1,0 +1,105 @@
+import AuthCallout
+import Foundation
+import NATSClient
+import Testing
+import TestSupport
+
+/// Replicas, server restarts and live-session cuts, against a real nats-server.
+@Suite("Auth callout replicas, restarts, revocation", .serialized)
+struct CalloutResilienceTests {
+    typealias Fixture = CalloutEndToEndTests.Fixture
+
+    /// Connects `count` times in a row with nats-py; prints how many connects succeeded.
+    static let repeatScript = """
+        import asyncio, sys, nats
+        async def main():
+            url, user, password, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+            ok = 0
+            for _ in range(count):
+                try:
+                    nc = await nats.connect(url, user=user, password=password, connect_timeout=5,
+                                            allow_reconnect=False, max_reconnect_attempts=0)
+                    ok += 1
+                    await nc.close()
+                except Exception:
+                    pass
+            print(ok)
+        asyncio.run(main())
+        """
+
+    static func connectRepeatedly(_ url: String, _ user: String, _ password: String, count: Int) async throws -> Int {
+        let result = try await runPython(repeatScript, arguments: [url, user, password, String(count)], timeout: .seconds(120))
+        #expect(result.status == 0, "\(result.stderr)")
+        return Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    @Test func twoReplicasInOneQueueGroupBothAnswer() async throws {
+        try await Fixture.with { f in
+            let second = try await RunningCallout.start(url: f.server.server.url, serviceUser: f.server.serviceUser,
+                                                        keys: f.server.keys, authorizer: f.authorizer)
+            defer { Task { await second.stop() } }
+            try await f.directory.addUser("alice", password: "alice-pw", groups: ["developers"])
+            let connected = try await Self.connectRepeatedly(f.server.server.url, "alice", "alice-pw", count: 40)
+            #expect(connected == 40)
+            let first = f.callout.sink, other = second.sink
+            try await pollUntil("both replicas' records") { first.records.count + other.records.count == 40 }
+            // Queue group: each connect was answered by exactly one replica, and both took a share.
+            #expect(first.records.count > 0 && other.records.count > 0,
+                    "first \(first.records.count), second \(other.records.count)")
+            #expect((first.records + other.records).allSatisfy { $0.result == .allow })
+            await second.stop()
+        }
+    }
+
+    @Test func keepsServingAcrossANatsServerRestart() async throws {
+        try await Fixture.with { f in
+            try await f.directory.addUser("alice", password: "alice-pw", groups: ["developers"])
+            let url = f.server.server.url
+            #expect(try await PythonClient.run(url, ["user": "alice", "password": "alice-pw"]).connected)
+            try await f.server.server.restart()
+            // The service reconnects and resubscribes by itself; connects succeed again.
+            let result = try await poll("a connect through the callout after the restart", timeout: .seconds(30), interval: .milliseconds(100)) {
+                let attempt = try await PythonClient.run(url, ["user": "alice", "password": "alice-pw"])
+                return attempt.connected ? attempt : nil
+            }
+            #expect(result.connected)
+            #expect(f.callout.connection.isConnected)
+        }
+    }
+
+    @Test func deactivationCutsALiveSession() async throws {
+        try await Fixture.with(revocation: true) { f in
+            try await f.directory.addUser("alice", password: "alice-pw", groups: ["developers"])
+            let live = try await NATSConnection.connect(
+                NATSConfiguration(servers: [f.server.server.url], name: "live-session",
+                                  authentication: .userPassword(user: "alice", password: "alice-pw"), reconnect: .disabled),
+                logger: RunningCallout.logger)
+            #expect(live.isConnected)
+            _ = try await f.callout.record("alice allowed") { $0.userName == "alice" && $0.result == .allow }
+
+            try await f.directory.setActive("alice", false)
+            try await pollUntil("the live session to be cut", timeout: .seconds(10)) { live.isClosed }
+            let revoke = try await f.callout.record("revocation") { $0.result == .revoke }
+            #expect(revoke.reason == .sessionsCut && revoke.sessionsCut == 1 && revoke.userName == "alice")
+            #expect(!(try await PythonClient.run(f.server.server.url, ["user": "alice", "password": "alice-pw"]).connected))
+            await live.close()
+        }
+    }
+
+    @Test func groupRemovalCutsALiveSession() async throws {
+        try await Fixture.with(revocation: true) { f in
+            try await f.directory.addUser("bob", password: "bob-pw", groups: ["admins"])
+            let live = try await NATSConnection.connect(
+                NATSConfiguration(servers: [f.server.server.url], authentication: .userPassword(user: "bob", password: "bob-pw"),
+                                  reconnect: .disabled),
+                logger: RunningCallout.logger)
+            _ = try await f.callout.record("bob allowed") { $0.userName == "bob" && $0.result == .allow }
+            try await f.directory.setGroups("bob", ["developers"])
+            try await pollUntil("bob's admin session to be cut", timeout: .seconds(10)) { live.isClosed }
+            // Reconnecting gets the narrower permissions.
+            let again = try await PythonClient.run(f.server.server.url, ["user": "bob", "password": "bob-pw", "publish": ["ops.x"], "expect_errors": 1])
+            #expect(again.connected && again.errors?.isEmpty == false)
+            await live.close()
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import AuthCallout
+import Foundation
+import IdentityStore
+import Logging
+import NIOConcurrencyHelpers
+
+func makeDirectory() throws -> any CalloutDirectory {
+    try StoreDirectory(database: IdentityDatabase.inMemory(logger: RunningCallout.logger))
+}
+
+/// The real identity store (SQLite, argon2id, hashed tokens), changed the way the SCIM server
+/// changes it: users and groups with memberships.
+final class StoreDirectory: CalloutDirectory, @unchecked Sendable {
+    let database: IdentityDatabase
+    /// What the test last wrote per user (the store's read model does not return every input field).
+    private let inputs = NIOLockedValueBox<[String: (id: String, input: UserInput)]>([:])
+    private let groupIDs = NIOLockedValueBox<[String: String]>([:])
+
+    init(database: IdentityDatabase) {
+        self.database = database
+    }
+
+    private static func resource(_ userName: String) -> String {
+        #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"\#(userName)"}"#
+    }
+
+    private func user(_ userName: String) throws -> (id: String, input: UserInput) {
+        guard let entry = inputs.withLockedValue({ $0[userName] }) else {
+            throw IdentityStoreError(.notFound, "test user \(userName) unknown")
+        }
+        return entry
+    }
+
+    private func groupID(_ name: String) async throws -> String {
+        if let id = groupIDs.withLockedValue({ $0[name] }) { return id }
+        let resource = #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"\#(name)"}"#
+        let group = try await database.createGroup(GroupInput(displayName: name, resource: resource))
+        groupIDs.withLockedValue { $0[name] = group.id }
+        return group.id
+    }
+
+    private func update(_ userName: String, password: PasswordUpdate = .keep, _ change: (inout UserInput) -> Void) async throws {
+        var (id, input) = try user(userName)
+        change(&input)
+        let newInput = input
+        _ = try await database.updateUser(id: id) { _ in UserUpdate(input: newInput, password: password) }
+        inputs.withLockedValue { $0[userName] = (id, newInput) }
+    }
+
+    func addUser(_ userName: String, password: String?, groups: [String]) async throws -> String {
+        let input = UserInput(userName: userName, resource: Self.resource(userName))
+        let hash = try password.map { try PasswordHasher.testing.hashSync($0) }
+        let created = try await database.createUser(input, passwordHash: hash)
+        inputs.withLockedValue { $0[userName] = (created.id, input) }
+        try await setGroups(userName, groups)
+        return created.id
+    }
+
+    func setActive(_ userName: String, _ active: Bool) async throws { try await update(userName) { $0.active = active } }
+
+    func setPassword(_ userName: String, _ password: String) async throws {
+        try await update(userName, password: .set(hash: try PasswordHasher.testing.hashSync(password))) { _ in }
+    }
+
+    func setGroups(_ userName: String, _ groups: [String]) async throws {
+        let id = try user(userName).id
+        let known = groupIDs.withLockedValue { $0 }
+        for name in Set(groups).union(known.keys) {
+            let groupID = try await groupID(name)
+            let isMember = try await database.isMember(id, ofGroup: groupID)
+            let shouldBe = groups.contains(name)
+            guard isMember != shouldBe else { continue }
+            _ = try await database.updateGroup(id: groupID) { group in
+                GroupUpdate(input: GroupInput(displayName: group.displayName, externalId: group.externalId, resource: group.resource),
+                            members: shouldBe ? .delta(add: [MemberInput(value: id, type: "User")], remove: []) : .delta(add: [], remove: [id]))
+            }
+        }
+    }
+
+    func addNKey(_ userName: String, _ publicKey: String) async throws { try await update(userName) { $0.nkeys.append(publicKey) } }
+
+    func issueToken(_ userName: String) async throws -> String {
+        try await database.issueAccessToken(userName: userName, name: "test").token
+    }
+
+    func deleteUser(_ userName: String) async throws {
+        try await database.deleteUser(id: try user(userName).id)
+        _ = inputs.withLockedValue { $0.removeValue(forKey: userName) }
+    }
+
+    // The callout reads through the store's own conformances.
+    func identity(id: String) async throws -> CalloutIdentity? { try await database.identity(id: id) }
+    func identity(userName: String) async throws -> CalloutIdentity? { try await database.identity(userName: userName) }
+    func identity(nkey: String) async throws -> CalloutIdentity? { try await database.identity(nkey: nkey) }
+    func identity(accessToken: String) async throws -> CalloutIdentity? { try await database.identity(accessToken: accessToken) }
+    func verifyPassword(_ password: String, hash: String) -> Bool { database.verifyPassword(password, hash: hash) }
+    func latestChangeSequence() async throws -> Int64 { try await database.latestChangeSequence() }
+    func identityChanges(after sequence: Int64, limit: Int) async throws -> [IdentityChange] {
+        try await database.identityChanges(after: sequence, limit: limit)
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import scim_callout
+
+@Suite("Configuration: YAML + environment + secret files")
+struct ConfigurationLoaderTests {
+    let base = URL(fileURLWithPath: "/srv/scim-callout")
+
+    func load(_ yaml: String?, environment: [String: String] = [:]) throws -> ConfigurationLoader.Result {
+        try ConfigurationLoader(environment: environment).load(yaml: yaml, source: "config.yaml", baseDirectory: base)
+    }
+
+    func error(_ yaml: String?, environment: [String: String] = [:]) -> ConfigurationError? {
+        do {
+            _ = try load(yaml, environment: environment)
+            return nil
+        } catch {
+            return error as? ConfigurationError
+        }
+    }
+
+    @Test func defaultsResolvePathsAgainstTheDataDirectory() throws {
+        let configuration = try load(nil).configuration
+        #expect(configuration.nats.urls == ["nats://127.0.0.1:4222"])
+        #expect(configuration.store.path == "/srv/scim-callout/scim-callout.sqlite")
+        #expect(configuration.keys.issuerSeedFile == "/srv/scim-callout/issuer.nk")
+        #expect(configuration.keys.xkeySeedFile == nil)
+        #expect(configuration.http.listen == ListenAddress(host: "127.0.0.1", port: 8080))
+        #expect(configuration.jwt.lifetime == .seconds(3_600))
+        #expect(configuration.log.format == .text)
+    }
+
+    @Test func yamlSetsNestedKeysAndAbsolutePathsStay() throws {
+        let configuration = try load("""
+            nats:
+              urls: [nats://a:4222, tls://b:4443]
+              queue_group: callout
+              tls:
+                ca_file: /etc/ssl/ca.pem
+            keys:
+              xkey_seed_file: xkey.nk
+            http:
+              listen: ":9090"
+            store: { path: /var/lib/sc/db.sqlite, durability: normal }
+            jwt: { lifetime: 90s }
+            decisions: { retention: 7d }
+            log: { level: warn, format: json }
+            """).configuration
+        #expect(configuration.nats.urls == ["nats://a:4222", "tls://b:4443"])
+        #expect(configuration.nats.tls.enabled, "a tls:// URL turns TLS on")
+        #expect(configuration.nats.tls.caFile == "/etc/ssl/ca.pem")
+        #expect(configuration.nats.queueGroup == "callout")
+        #expect(configuration.keys.xkeySeedFile == "/srv/scim-callout/xkey.nk")
+        #expect(configuration.http.listen == ListenAddress(host: "0.0.0.0", port: 9090))
+        #expect(configuration.store == .init(path: "/var/lib/sc/db.sqlite", durability: .normal))
+        #expect(configuration.jwt.lifetime == .seconds(90))
+        #expect(configuration.decisions.retention == .seconds(7 * 86_400))
+        #expect(configuration.log.level == .warning)
+        #expect(configuration.log.format == .json)
+    }
+
+    @Test func environmentOverridesTheFile() throws {
+        let configuration = try load("nats: { urls: [nats://file:4222] }\nlog: { level: info }", environment: [
+            "SCIM_CALLOUT_NATS_URLS": "nats://env1:4222, nats://env2:4222",
+            "SCIM_CALLOUT_LOG_LEVEL": "debug",
+            "SCIM_CALLOUT_NATS_TLS_ENABLED": "yes",
+            "SCIM_CALLOUT_HTTP_LISTEN": "0.0.0.0:8443",
+            "SCIM_CALLOUT_STORE_DURABILITY": "",  // empty counts as unset
+        ]).configuration
+        #expect(configuration.nats.urls == ["nats://env1:4222", "nats://env2:4222"])
+        #expect(configuration.log.level == .debug)
+        #expect(configuration.nats.tls.enabled)
+        #expect(configuration.http.listen.port == 8443)
+        #expect(configuration.store.durability == .full)
+    }
+
+    @Test func everyKeyHasAWorkingEnvironmentVariable() throws {
+        // One sample value per key, set only through the environment: each must change the result.
+        let samples: [String: String] = [
+            "nats.urls": "nats://x:1", "nats.name": "n", "nats.user": "u", "nats.password": "p",
+            "nats.token": "t", "nats.nkey_seed_file": "s.nk", "nats.credentials_file": "c.creds",
+            "nats.queue_group": "q", "nats.tls.enabled": "true", "nats.tls.ca_file": "ca.pem",
+            "nats.tls.cert_file": "c.pem", "nats.tls.key_file": "k.pem", "nats.system.user": "sys",
+            "nats.system.password": "sp", "nats.system.nkey_seed_file": "sys.nk", "nats.system.credentials_file": "sys.creds",
+            "keys.issuer_seed_file": "i.nk", "keys.xkey_seed_file": "x.nk", "callout.mode": "operator",
+            "callout.auth_account": "A" + String(repeating: "B", count: 55), "http.listen": "1.2.3.4:5",
+            "http.tls.cert_file": "h.pem", "http.tls.key_file": "hk.pem", "store.path": "o.sqlite",
+            "store.durability": "normal", "policy.file": "p.yaml", "jwt.lifetime": "1m",
+            "decisions.retention": "1d", "log.level": "error", "log.format": "json",
+        ]
+        #expect(Set(samples.keys) == Set(ConfigurationKey.all.map(\.path)), "a sample for every key")
+        let defaults = Configuration()
+        for key in ConfigurationKey.all {
+            var configuration = Configuration()
+            try key.apply(&configuration, .scalar(try #require(samples[key.path])), key.path)
+            #expect(configuration != defaults, "\(key.environmentVariable) changes nothing")
+        }
+        // And through the loader, with the pairs that must go together.
+        let configuration = try load(nil, environment: [
+            "SCIM_CALLOUT_NATS_USER": "svc", "SCIM_CALLOUT_NATS_PASSWORD": "pw",
+            "SCIM_CALLOUT_HTTP_TLS_CERT_FILE": "h.pem", "SCIM_CALLOUT_HTTP_TLS_KEY_FILE": "k.pem",
+        ]).configuration
+        #expect(configuration.nats.user == "svc")
+        #expect(configuration.http.tls.keyFile == "/srv/scim-callout/k.pem")
+    }
+
+    @Test func secretsComeFromFilesAndAreNeverPrinted() throws {
+        let directory = try TestEnvironment.temporaryDirectory("secret")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("s3cr3t-value\n".utf8).write(to: directory.appendingPathComponent("nats.pass"))
+        try Data("sys-pass".utf8).write(to: directory.appendingPathComponent("sys.pass"))
+        let result = try ConfigurationLoader(environment: ["SCIM_CALLOUT_NATS_SYSTEM_PASSWORD_FILE": "sys.pass"]).load(
+            yaml: "nats:\n  user: auth\n  password_file: nats.pass\n  system:\n    user: sys\n",
+            source: "config.yaml", baseDirectory: directory)
+        #expect(result.configuration.nats.password?.value == "s3cr3t-value")
+        #expect(result.configuration.nats.system.password?.value == "sys-pass")
+        let printed = "\(result.configuration) \(String(reflecting: result.configuration))"
+        #expect(!printed.contains("s3cr3t"))
+        #expect(!printed.contains("sys-pass"))
+    }
+
+    @Test func aMissingSecretFileNamesTheKeyNotTheContent() throws {
+        let failure = try #require(error("nats:\n  user: a\n  password_file: /nonexistent/pass\n"))
+        #expect(failure.code == .missingFile)
+        #expect(failure.key == "nats.password_file")
+        #expect(failure.description.contains("/nonexistent/pass"))
+        #expect(failure.source == "config.yaml:3")
+    }
+
+    @Test func unknownEnvironmentVariablesAreWarnedAbout() throws {
+        let result = try load(nil, environment: ["SCIM_CALLOUT_NATS_URL": "nats://x:1", "SCIM_CALLOUT_VENV": "/v"])
+        #expect(result.warnings.count == 1)
+        #expect(result.warnings.first?.contains("SCIM_CALLOUT_NATS_URL ") == true)
+    }
+
+    /// Bad files: each error names the key (or the file) and says what to do.
+    @Test(arguments: [
+        ("nats:\n  url: nats://x:4222\n", "nats.url", ConfigurationError.Code.unknownKey, "did you mean nats.urls"),
+        ("jwt:\n  lifetime: forever\n", "jwt.lifetime", .invalidValue, "positive duration"),
+        ("jwt:\n  lifetime: 0s\n", "jwt.lifetime", .invalidValue, "positive duration"),
+        ("log:\n  level: loud\n", "log.level", .invalidValue, "expected one of trace"),
+        ("log:\n  format: xml\n", "log.format", .invalidValue, "text, json"),
+        ("nats:\n  urls: [http://x:80]\n", "nats.urls", .invalidValue, "nats://host:port"),
+        ("nats:\n  urls: [nats://u:p@x:4222]\n", "nats.urls", .invalidValue, "do not put credentials"),
+        ("nats:\n  urls: []\n", "nats.urls", .invalidValue, "at least one"),
+        ("http:\n  listen: localhost\n", "http.listen", .invalidValue, "host:port"),
+        ("http:\n  listen: 127.0.0.1:0\n", "http.listen", .invalidValue, "port 0"),
+        ("http:\n  tls:\n    cert_file: c.pem\n", "http.tls.key_file", .conflict, "needed too"),
+        ("nats:\n  user: svc\n", "nats.password", .conflict, "no password"),
+        ("nats:\n  password: x\n", "nats.user", .conflict, "nats.user is not"),
+        ("nats:\n  token: t\n  credentials_file: a.creds\n", "nats.credentials_file", .conflict, "choose one"),
+        ("nats:\n  password: x\n  password_file: f\n", "nats.password", .conflict, "not both"),
+        ("callout:\n  auth_account: Axyz\n", "callout.auth_account", .invalidValue, "account public key"),
+        ("jwt:\n  lifetime: 2d\n", "jwt.lifetime", .invalidValue, "between 5s and 24h"),
+        ("nats: nats://x:4222\n", "nats", .invalidValue, "is a section"),
+        ("nats:\n  queue_group:\n    x: 1\n", "nats.queue_group", .unknownKey, "unknown key"),
+        ("store:\n  durability: sometimes\n", "store.durability", .invalidValue, "full, normal"),
+        ("nats:\n  tls:\n    enabled: maybe\n", "nats.tls.enabled", .invalidValue, "true or false"),
+        ("- just\n- a list\n", "", .unreadableFile, "mapping of sections"),
+        ("nats: [unclosed\n", "", .unreadableFile, "not valid YAML"),
+    ])
+    func badFilesNameTheKey(yaml: String, key: String, code: ConfigurationError.Code, hint: String) throws {
+        let failure = try #require(error(yaml), "expected \(yaml) to fail")
+        #expect(failure.key == key)
+        #expect(failure.code == code)
+        #expect(failure.description.contains(hint), "\(failure.description)")
+    }
+
+    @Test func errorsSayWhereTheValueCameFrom() throws {
+        let fromFile = try #require(error("log:\n  level: info\n  format: xml\n"))
+        #expect(fromFile.description.hasPrefix("log.format (config.yaml:3): "))
+        let fromEnvironment = try #require(error(nil, environment: ["SCIM_CALLOUT_JWT_LIFETIME": "soon"]))
+        #expect(fromEnvironment.description.hasPrefix("jwt.lifetime (SCIM_CALLOUT_JWT_LIFETIME): "))
+    }
+
+    @Test(arguments: [("250ms", 250), ("90s", 90_000), ("15m", 900_000), ("2h", 7_200_000), ("1.5h", 5_400_000),
+                      ("7d", 604_800_000), ("30", 30_000)])
+    func durationsParse(text: String, milliseconds: Int64) {
+        #expect(DurationText.parse(text) == .milliseconds(milliseconds))
+    }
+
+    @Test func durationsFormatShortest() {
+        #expect(DurationText.format(.seconds(600)) == "10m")
+        #expect(DurationText.format(.seconds(30 * 86_400)) == "30d")
+        #expect(DurationText.format(.milliseconds(1_500)) == "1500ms")
+    }
+
+    @Test func docsListEveryKey() throws {
+        let docs = try String(contentsOf: TestEnvironment.packageRoot.appendingPathComponent("docs/configuration.md"),
+                              encoding: .utf8)
+        for key in ConfigurationKey.all {
+            #expect(docs.contains("`\(key.path)`"), "docs/configuration.md misses \(key.path)")
+            #expect(docs.contains(key.environmentVariable), "docs/configuration.md misses \(key.environmentVariable)")
+        }
+    }
+}

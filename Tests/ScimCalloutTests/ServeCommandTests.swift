@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("scim-callout serve: health, readiness, metrics, clean shutdown")
+struct ServeCommandTests {
+    @Test func servesHealthAndParsableMetricsAndStopsWithZero() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("serve")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServeFixture.prepare(directory)
+        let nats = try await ServeFixture.natsServer(directory)
+        defer { Task { try? await nats.stop() } }
+        let port = freeLoopbackPort()
+        let serve = try ManagedProcess(
+            executable: CLI.binary, arguments: ["serve", "--data-dir", directory.path],
+            environment: ["SCIM_CALLOUT_HTTP_LISTEN": "127.0.0.1:\(port)", "SCIM_CALLOUT_LOG_FORMAT": "json",
+                          "SCIM_CALLOUT_NATS_URLS": nats.url],
+            logURL: directory.appendingPathComponent("serve.log"))
+        let base = "http://127.0.0.1:\(port)"
+        let health = try await poll("serve /healthz", timeout: .seconds(30)) {
+            try? await HTTPProbe.get("\(base)/healthz")
+        }
+        #expect(health.status == 200, "\(serve.output)")
+        let ready = try await poll("serve /readyz", timeout: .seconds(30)) {
+            let reply = try? await HTTPProbe.get("\(base)/readyz")
+            return reply?.status == 200 ? reply : nil
+        }
+        #expect(ready.body == "ready\n")
+
+        let metrics = try await HTTPProbe.get("\(base)/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.contentType?.hasPrefix("text/plain; version=0.0.4") == true)
+        let parsed = try PrometheusText(metrics.body)
+        #expect(parsed.values("scim_callout_info", ["version": "0.1.0"]) == [1])
+        #expect(parsed.types["scim_callout_uptime_seconds"] == "gauge")
+        #expect(parsed.values("nats_connection_state", ["connection": "service", "state": "connected"]) == [1])
+
+        let stopped = try await serve.stop(signal: SIGTERM)
+        #expect(stopped == 0, "\(serve.output)")
+        // json log format: every line the service wrote is a JSON object.
+        for line in serve.output.split(separator: "\n") {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "\(line)")
+        }
+    }
+}
+
+@Suite("scim-callout serve: start-up failures")
+struct ServeStartupTests {
+    @Test func anUnreachableNATSServerExits69() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("serve")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServeFixture.prepare(directory)
+        let result = try await CLI.run(["serve", "--data-dir", directory.path], environment: [
+            "SCIM_CALLOUT_NATS_URLS": "nats://127.0.0.1:\(freeLoopbackPort())",
+            "SCIM_CALLOUT_HTTP_LISTEN": "127.0.0.1:\(freeLoopbackPort())",
+        ])
+        #expect(result.status == 69, "\(result.stderr)")
+        #expect(result.stderr.contains("cannot connect to nats-server"))
+    }
+
+    @Test func anInvalidConfigurationExits78BeforeStarting() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("serve")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServeFixture.prepare(directory)
+        let result = try await CLI.run(["serve", "--data-dir", directory.path],
+                                       environment: ["SCIM_CALLOUT_HTTP_LISTEN": "nowhere"])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("http.listen (SCIM_CALLOUT_HTTP_LISTEN)"))
+    }
+}
+
+/// Files `serve` needs in its data directory.
+enum ServeFixture {
+    static func prepare(_ directory: URL) async throws {
+        let result = try await CLI.run(["init", "--data-dir", directory.path, "--keep-existing"])
+        guard result.status == 0 else { throw TestSupportError.processFailed(command: "init", status: result.status, output: result.stderr) }
+    }
+
+    /// A real nats-server running the configuration `init` wrote (the harness picks the port).
+    static func natsServer(_ directory: URL) async throws -> NATSServerProcess {
+        let conf = try String(contentsOf: directory.appendingPathComponent("nats-server.conf"), encoding: .utf8)
+        let body = conf.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("listen:") }.joined(separator: "\n")
+        return try await NATSServerProcess.start(config: body)
+    }
+}
