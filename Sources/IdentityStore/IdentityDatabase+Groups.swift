@@ -11,7 +11,7 @@ extension IdentityDatabase {
         let now = timestamp
         let id = id ?? UUID().uuidString.lowercased()
         do {
-            return try await writer.write { db in
+            return try await coalescer.write { db in
                 let seq = try Self.recordChange(db, at: now, type: .group, id: id, operation: .create)
                 let record = GroupRecord(
                     id: id, displayName: input.displayName, displayNameKey: IdentityKey.fold(input.displayName),
@@ -73,7 +73,7 @@ extension IdentityDatabase {
             let now = timestamp
             let written: StoredGroup?
             do {
-                written = try await writer.write { db -> StoredGroup? in
+                written = try await coalescer.write { db -> StoredGroup? in
                     guard var record = try GroupRecord.fetchOne(db, key: id) else {
                         throw IdentityStoreError(.notFound, "Group \(id) not found")
                     }
@@ -107,7 +107,7 @@ extension IdentityDatabase {
     /// Deletes a group and its memberships.
     public func deleteGroup(id: String, ifMatch: Int64? = nil) async throws {
         let now = timestamp
-        try await writer.write { db in
+        try await coalescer.write { db in
             guard let record = try GroupRecord.fetchOne(db, key: id) else {
                 throw IdentityStoreError(.notFound, "Group \(id) not found")
             }
@@ -152,12 +152,11 @@ extension IdentityDatabase {
 
     /// The type of a member id: what the store knows, else what the client said, else "User".
     static func memberType(_ db: Database, _ member: MemberInput) throws -> String {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE id = ?", arguments: [member.value]) == true {
-            return "User"
-        }
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM groups WHERE id = ?", arguments: [member.value]) == true {
-            return "Group"
-        }
+        let known = try String.fetchOne(db.cachedStatement(sql: """
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM users WHERE id = ?1) THEN 'User'
+                        WHEN EXISTS (SELECT 1 FROM groups WHERE id = ?1) THEN 'Group' END
+            """), arguments: [member.value])
+        if let known { return known }
         if let type = member.type, type.caseInsensitiveCompare("Group") == .orderedSame { return "Group" }
         return "User"
     }
@@ -169,9 +168,9 @@ extension IdentityDatabase {
                 throw IdentityStoreError(.invalidValue, "a group cannot be a member of itself")
             }
             let type = try memberType(db, member)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?)
-                """, arguments: [groupId, member.value, type])
+                """).execute(arguments: [groupId, member.value, type])
             if db.changesCount > 0, type == "User" {
                 try touchUser(db, userId: member.value, seq: seq, at: at)
             }
@@ -180,9 +179,9 @@ extension IdentityDatabase {
 
     static func removeMembers(_ db: Database, groupId: String, memberIds: [String], seq: Int64, at: Double) throws {
         for memberId in Set(memberIds) {
-            let type = try String.fetchOne(db, sql: """
+            let type = try String.fetchOne(db.cachedStatement(sql: """
                 DELETE FROM group_members WHERE group_id = ? AND member_id = ? RETURNING member_type
-                """, arguments: [groupId, memberId])
+                """), arguments: [groupId, memberId])
             if type == "User" { try touchUser(db, userId: memberId, seq: seq, at: at) }
         }
     }
@@ -214,8 +213,8 @@ extension IdentityDatabase {
 
     /// Records a membership change for one user and moves its version on (if it exists yet).
     static func touchUser(_ db: Database, userId: String, seq: Int64, at: Double) throws {
-        try db.execute(sql: "UPDATE users SET version = ?, last_modified = ? WHERE id = ?",
-                       arguments: [seq, at, userId])
+        try db.cachedStatement(sql: "UPDATE users SET version = ?, last_modified = ? WHERE id = ?")
+            .execute(arguments: [seq, at, userId])
         if db.changesCount > 0 {
             _ = try recordChange(db, at: at, type: .user, id: userId, operation: .membership)
         }

@@ -18,7 +18,7 @@ extension IdentityDatabase {
         let now = timestamp
         let id = id ?? UUID().uuidString.lowercased()
         do {
-            return try await writer.write { db in
+            return try await coalescer.write { db in
                 let seq = try Self.recordChange(db, at: now, type: .user, id: id, operation: .create)
                 let record = UserRecord(
                     id: id, userName: input.userName, userNameKey: IdentityKey.fold(input.userName),
@@ -80,7 +80,7 @@ extension IdentityDatabase {
             let now = timestamp
             let written: StoredUser?
             do {
-                written = try await writer.write { db -> StoredUser? in
+                written = try await coalescer.write { db -> StoredUser? in
                     guard var record = try UserRecord.fetchOne(db, key: id) else {
                         throw IdentityStoreError(.notFound, "User \(id) not found")
                     }
@@ -122,7 +122,7 @@ extension IdentityDatabase {
     /// - Throws: `.notFound`, `.preconditionFailed`.
     public func deleteUser(id: String, ifMatch: Int64? = nil) async throws {
         let now = timestamp
-        try await writer.write { db in
+        try await coalescer.write { db in
             guard let record = try UserRecord.fetchOne(db, key: id) else {
                 throw IdentityStoreError(.notFound, "User \(id) not found")
             }

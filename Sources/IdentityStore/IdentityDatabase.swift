@@ -5,12 +5,14 @@ import Logging
 /// The SQLite identity store: users, groups, memberships, tokens and the change sequence.
 ///
 /// Wraps `any DatabaseWriter` (a WAL `DatabasePool` for files, an in-memory `DatabaseQueue`
-/// for tests) and migrates in `init`. Every write is one `BEGIN IMMEDIATE` transaction (GRDB's
+/// for tests) and migrates in `init`. Writes run in `BEGIN IMMEDIATE` transactions (GRDB's
 /// `write` opens IMMEDIATE transactions for writers: `Database.inTransaction` defaults to
-/// `.immediate` unless read-only), and file databases use `synchronous=FULL` so an acknowledged
-/// write survives a crash or `kill -9`.
+/// `.immediate` unless read-only); resource writes that arrive together share one transaction,
+/// each in its own savepoint (group commit, see `WriteCoalescer`). File databases use
+/// `synchronous=FULL`, so an acknowledged write survives `kill -9` and power loss.
 public final class IdentityDatabase: Sendable {
     let writer: any DatabaseWriter
+    let coalescer: WriteCoalescer
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -25,18 +27,31 @@ public final class IdentityDatabase: Sendable {
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         self.writer = writer
+        self.coalescer = WriteCoalescer(writer: writer)
         self.logger = logger
         self.now = now
         try Self.migrator.migrate(writer)
     }
 
-    /// Opens (creating if needed) the database file at `path` in WAL mode with durable commits.
-    public static func open(path: String, logger: Logger) throws -> IdentityDatabase {
+    /// How commits reach the disk.
+    public enum Durability: String, Sendable {
+        /// `synchronous=FULL`: the WAL is synced on every commit; an acknowledged write survives
+        /// `kill -9` and power loss.
+        case full
+        /// `synchronous=NORMAL`: survives process crashes (`kill -9`) but may lose the last
+        /// commits on power loss; faster on slow disks.
+        case normal
+    }
+
+    /// Opens (creating if needed) the database file at `path` in WAL mode.
+    /// - Parameter durability: `.full` (default) syncs every commit.
+    public static func open(path: String, logger: Logger, durability: Durability = .full) throws -> IdentityDatabase {
         let pool = try DatabasePool(path: path, configuration: configuration())
         // GRDB sets `synchronous=NORMAL` when it switches the pool to WAL (after
-        // `prepareDatabase`), which may lose the last commits on power loss. Durable commits
-        // need FULL on the one writer connection, which the pool keeps for its lifetime.
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        // `prepareDatabase`). Durable commits need FULL on the one writer connection, which the
+        // pool keeps for its lifetime.
+        let level = durability == .full ? "FULL" : "NORMAL"
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(level)") }
         logger.info("identity store opened", metadata: ["store.path": .string(path)])
         return try IdentityDatabase(pool, logger: logger)
     }
@@ -48,15 +63,12 @@ public final class IdentityDatabase: Sendable {
         try IdentityDatabase(DatabaseQueue(configuration: configuration()), logger: logger, now: now)
     }
 
-    /// The connection configuration: foreign keys on, `synchronous=FULL`, a busy timeout for
+    /// The connection configuration: foreign keys on, a busy timeout for
     /// the (rare) second process such as the CLI writing while the server runs.
     static func configuration() -> Configuration {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         return config
     }
 
@@ -69,8 +81,9 @@ public final class IdentityDatabase: Sendable {
     static func recordChange(
         _ db: Database, at: Double, type: ResourceKind, id: String, operation: ChangeOperation
     ) throws -> Int64 {
-        try db.execute(sql: "INSERT INTO changes (at, resource_type, resource_id, operation) VALUES (?, ?, ?, ?)",
-                       arguments: [at, type.rawValue, id, operation.rawValue])
+        // Cached statements: membership deltas run this once per affected user.
+        try db.cachedStatement(sql: "INSERT INTO changes (at, resource_type, resource_id, operation) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [at, type.rawValue, id, operation.rawValue])
         return db.lastInsertedRowID
     }
 

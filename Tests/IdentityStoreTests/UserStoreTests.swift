@@ -109,3 +109,39 @@ import Testing
         #expect(try await store.user(userName: "fresh") == nil)  // the failing batch wrote nothing
     }
 }
+
+@Suite struct GroupCommitTests {
+    /// Concurrent creates share commits, yet each stays atomic: the duplicates fail alone.
+    @Test func concurrentWritesAreEachAtomic() async throws {
+        let store = try makeStore()
+        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for i in 0..<200 {
+                group.addTask {
+                    do {
+                        // Every 10th name repeats an earlier one (caselessly): uniqueness must fail it.
+                        let name = i % 10 == 9 ? "USER\(i - 1)" : "user\(i)"
+                        _ = try await store.createUser(userInput(name, nkeys: ["UK\(i)"]))
+                        return true
+                    } catch let error as IdentityStoreError where error.code == .uniqueness {
+                        return false
+                    }
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 180)
+        #expect(try await store.userCount() == 180)
+        // The failed creates left nothing behind, not even their nkeys or change rows.
+        #expect(try await store.authSubject(nkey: "UK9") == nil)
+        #expect(try await store.changes(after: 0, limit: 1000).count == 180)
+    }
+
+    @Test func normalDurabilityIsSelectable() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try IdentityDatabase.open(path: dir.appendingPathComponent("db.sqlite").path, logger: quietLogger,
+                                              durability: .normal)
+        #expect(try await store.connectionPragmas().synchronous == 1)
+    }
+}
