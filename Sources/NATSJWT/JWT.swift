@@ -9,6 +9,7 @@ public enum JWT {
     /// The only header NATS v2 JWTs use.
     static let header = Array(#"{"typ":"JWT","alg":"ed25519-nkey"}"#.utf8)
     static let encodedHeader = Base64URL.encode(header)
+    private static let encodedHeaderBytes = Array(encodedHeader.utf8)
 
     /// Signs `claims` with `signer`, filling `iss`, `iat` and `jti` as nats-io/jwt does.
     /// - Parameter issuedAt: the `iat` to write (defaults to now).
@@ -97,18 +98,15 @@ public enum JWT {
         let bytes = Array(token.utf8)
         let dots = bytes.indices.filter { bytes[$0] == UInt8(ascii: ".") }
         guard dots.count == 2 else { throw JWTError(.malformed, "a JWT has three dot-separated segments") }
-        let headerText = String(decoding: bytes[..<dots[0]], as: UTF8.self)
+        let headerSegment = bytes[..<dots[0]]
         let claimsText = String(decoding: bytes[(dots[0] + 1)..<dots[1]], as: UTF8.self)
         let signatureText = String(decoding: bytes[(dots[1] + 1)...], as: UTF8.self)
-        guard let headerJSON = Base64URL.decode(headerText), let claimsJSON = Base64URL.decode(claimsText),
-              let signature = Base64URL.decode(signatureText)
-        else { throw JWTError(.malformed, "a segment is not base64url") }
-
-        guard let header = try? JSONDecoder().decode(Header.self, from: Data(headerJSON)) else {
-            throw JWTError(.malformed, "header is not JSON")
+        guard let claimsJSON = Base64URL.decode(claimsText), let signature = Base64URL.decode(signatureText) else {
+            throw JWTError(.malformed, "a segment is not base64url")
         }
-        guard header.typ?.uppercased() == "JWT", header.alg?.lowercased() == "ed25519-nkey" else {
-            throw JWTError(.unsupportedHeader, "only typ JWT with alg ed25519-nkey is supported")
+        // Every NATS v2 implementation writes the same header bytes: skip JSON for them.
+        if !headerSegment.elementsEqual(encodedHeaderBytes) {
+            try checkHeader(String(decoding: headerSegment, as: UTF8.self))
         }
         let claims: JWTClaims<Payload>
         do {
@@ -122,6 +120,17 @@ public enum JWT {
             throw JWTError(.wrongClaimType, "expected \(Payload.claimType) claims, got another type")
         }
         return Parsed(claims: claims, signingInput: bytes[..<dots[1]], signature: signature)
+    }
+
+    /// A header spelled differently (other key order or spacing) must still say JWT / ed25519-nkey.
+    private static func checkHeader(_ segment: String) throws(JWTError) {
+        guard let json = Base64URL.decode(segment) else { throw JWTError(.malformed, "a segment is not base64url") }
+        guard let header = try? JSONDecoder().decode(Header.self, from: Data(json)) else {
+            throw JWTError(.malformed, "header is not JSON")
+        }
+        guard header.typ?.uppercased() == "JWT", header.alg?.lowercased() == "ed25519-nkey" else {
+            throw JWTError(.unsupportedHeader, "only typ JWT with alg ed25519-nkey is supported")
+        }
     }
 
     private struct Header: Decodable {

@@ -33,7 +33,7 @@ public struct JWTClaims<Payload: NATSClaimsPayload>: Codable, Sendable, Equatabl
     /// The typed `nats` section.
     public var nats: Payload
     /// Top-level members that are not modelled, preserved verbatim.
-    public var unknownFields: [String: JSONValue]
+    public var unknownFields: [String: ClaimValue]
 
     /// Creates claims about `subject`; `JWT.encode` fills `iss`, `iat` and `jti`.
     public init(

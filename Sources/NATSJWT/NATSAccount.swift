@@ -18,7 +18,7 @@ public struct NATSAccount: NATSClaimsPayload {
     public private(set) var type: String
     public var version: Int
     /// `nats` members not modelled here (imports, exports, revocations, …), preserved.
-    public var unknownFields: [String: JSONValue]
+    public var unknownFields: [String: ClaimValue]
 
     public init(signingKeys: [AccountSigningKey] = [], limits: AccountLimits = AccountLimits(),
                 authorization: ExternalAuthorization = ExternalAuthorization(), tags: [String] = []) {
@@ -61,7 +61,7 @@ public struct NATSAccount: NATSClaimsPayload {
 /// permission template) is kept as is.
 public enum AccountSigningKey: Codable, Sendable, Equatable {
     case key(String)
-    case scoped([String: JSONValue])
+    case scoped([String: ClaimValue])
 
     /// The public key (`A…`).
     public var publicKey: String? {
@@ -76,7 +76,7 @@ public enum AccountSigningKey: Codable, Sendable, Equatable {
         if let key = try? container.decode(String.self) {
             self = .key(key)
         } else {
-            self = .scoped(try container.decode([String: JSONValue].self))
+            self = .scoped(try container.decode([String: ClaimValue].self))
         }
     }
 
@@ -108,7 +108,7 @@ public struct AccountLimits: Codable, Sendable, Equatable {
     public var streams: Int64
     public var consumers: Int64
     /// Limit members not modelled here (e.g. `tiered_limits`), preserved.
-    public var unknownFields: [String: JSONValue]
+    public var unknownFields: [String: ClaimValue]
 
     /// Unlimited, with JetStream disabled, as nats-io/jwt's `NewAccountClaims`.
     public init(subs: Int64 = -1, data: Int64 = -1, payload: Int64 = -1, imports: Int64 = -1, exports: Int64 = -1,

@@ -27,7 +27,7 @@ public struct NATSAuthorizationRequest: NATSClaimsPayload {
     public private(set) var type: String
     public var version: Int
     /// `nats` members not modelled here, preserved.
-    public var unknownFields: [String: JSONValue]
+    public var unknownFields: [String: ClaimValue]
 
     public init(
         serverID: ServerID, userNKey: String, clientInfo: ClientInformation = ClientInformation(),

@@ -18,7 +18,7 @@ public struct NATSAuthorizationResponse: NATSClaimsPayload {
     public private(set) var type: String
     public var version: Int
     /// `nats` members not modelled here, preserved.
-    public var unknownFields: [String: JSONValue]
+    public var unknownFields: [String: ClaimValue]
 
     public init(jwt: String? = nil, error: String? = nil, issuerAccount: String? = nil, tags: [String] = []) {
         self.jwt = jwt

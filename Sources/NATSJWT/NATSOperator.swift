@@ -19,7 +19,7 @@ public struct NATSOperator: NATSClaimsPayload {
     public private(set) var type: String
     public var version: Int
     /// `nats` members not modelled here, preserved.
-    public var unknownFields: [String: JSONValue]
+    public var unknownFields: [String: ClaimValue]
 
     public init(signingKeys: [String] = [], systemAccount: String? = nil, accountServerURL: String? = nil,
                 operatorServiceURLs: [String] = [], assertServerVersion: String? = nil,

@@ -43,7 +43,7 @@ public struct NATSUser: NATSClaimsPayload {
     /// `nats.version` (2 for claims made here).
     public var version: Int
     /// `nats` members not modelled here, preserved.
-    public var unknownFields: [String: JSONValue]
+    public var unknownFields: [String: ClaimValue]
 
     /// Creates user claims; limits default to unlimited.
     public init(

@@ -30,7 +30,9 @@ enum NKeyCodec {
 
     /// Decodes and validates an encoded public key.
     static func decodePublic(_ text: some StringProtocol) throws(NKeysError) -> (type: NKeyType, key: [UInt8]) {
-        let raw = try checkedRaw(text, what: "public key")
+        var raw = try checkedRaw(text, what: "public key")
+        // A seed passed here by mistake must not linger in memory either.
+        defer { raw.wipe() }
         guard let type = NKeyType(prefixByte: raw[0]) else {
             throw NKeysError(.badPrefix, raw[0] & 0xF8 == NKeyType.seedPrefixByte
                 ? "a seed was given where a public key is expected" : "unknown public key prefix")

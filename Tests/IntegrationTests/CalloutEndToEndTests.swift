@@ -7,7 +7,7 @@ import Testing
 import TestSupport
 
 /// The callout against a real nats-server 2.15, with nats-py and our own client connecting.
-@Suite("Auth callout end to end", .serialized)
+@Suite("Auth callout end to end", .serialized, .timeLimit(.minutes(5)))
 struct CalloutEndToEndTests {
     static let policyYAML = """
         account: APP

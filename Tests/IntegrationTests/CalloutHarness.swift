@@ -72,9 +72,18 @@ final class RunningCallout: @unchecked Sendable {
         requireEncryption: Bool = false, queueGroup: String = "scim-callout",
         revoker: ((RunningCallout, SessionRegistry, DecisionLog) async throws -> SessionRevoker?)? = nil
     ) async throws -> RunningCallout {
+        try await start(url: url, authentication: .nkey(publicKey: serviceUser.publicKey, signNonce: { serviceUser.signature(for: $0) }),
+                        keys: keys, authorizer: authorizer, requireEncryption: requireEncryption, queueGroup: queueGroup, revoker: revoker)
+    }
+
+    static func start(
+        url: String, authentication: NATSConfiguration.Authentication, keys: CalloutKeys, authorizer: Authorizer,
+        requireEncryption: Bool = false, queueGroup: String = "scim-callout",
+        revoker: ((RunningCallout, SessionRegistry, DecisionLog) async throws -> SessionRevoker?)? = nil
+    ) async throws -> RunningCallout {
         let configuration = NATSConfiguration(
             servers: [url], name: "scim-callout-test",
-            authentication: .nkey(publicKey: serviceUser.publicKey, signNonce: { serviceUser.signature(for: $0) }),
+            authentication: authentication,
             reconnect: .init(baseWait: .milliseconds(50), maxWait: .milliseconds(250))
         )
         let connection = try await NATSConnection.connect(configuration, logger: logger)

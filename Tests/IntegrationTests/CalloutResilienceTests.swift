@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// Replicas, server restarts and live-session cuts, against a real nats-server.
-@Suite("Auth callout replicas, restarts, revocation", .serialized)
+@Suite("Auth callout replicas, restarts, revocation", .serialized, .timeLimit(.minutes(5)))
 struct CalloutResilienceTests {
     typealias Fixture = CalloutEndToEndTests.Fixture
 

@@ -1,6 +1,7 @@
 import Foundation
 import NATSClient
 import NIOCore
+import ServiceLifecycle
 import Testing
 import TestSupport
 #if canImport(Glibc)
@@ -38,7 +39,7 @@ struct NATSClientLifecycleTests {
     }
 
     @Test func lameDuckModeIsReported() async throws {
-        let server = try await NATSServerProcess.start(config: "lame_duck_grace_period: 5s\nlame_duck_duration: 30s\n")
+        let server = try await NATSServerProcess.start(config: "lame_duck_grace_period: 200ms\nlame_duck_duration: 30s\n")
         let nats = try await NATSClientTestHelpers.connect(server)
         let events = EventRecorder(nats)
         let signal = try await runCommand(try TestEnvironment.tool("nats-server"), ["--signal", "ldm=\(server.pid)"])
@@ -59,6 +60,26 @@ struct NATSClientLifecycleTests {
         var count = 0
         for await _ in subscription { count += 1 }
         #expect(count == 0, "the subscription ended with the connection")
+        try await server.stop()
+    }
+
+    @Test func gracefulShutdownOfAServiceGroupDrainsTheConnection() async throws {
+        let server = try await NATSServerProcess.start()
+        let nats = try await NATSClientTestHelpers.connect(server)
+        let publisher = try await NATSClientTestHelpers.connect(server)
+        let subscription = try await nats.subscribe(to: "lifecycle")
+        try await nats.flush()
+        for index in 0..<5 { try await publisher.publish(ByteBuffer(string: "\(index)"), to: "lifecycle") }
+        try await publisher.flush()
+        let group = ServiceGroup(services: [nats], gracefulShutdownSignals: [], logger: NATSClientTestHelpers.logger)
+        let running = Task { try await group.run() }
+        await group.triggerGracefulShutdown()
+        try await running.value
+        #expect(nats.isClosed)
+        var received: [String] = []
+        for await message in subscription { received.append(message.string) }
+        #expect(received == (0..<5).map(String.init), "drained, not dropped")
+        await publisher.close()
         try await server.stop()
     }
 

@@ -42,6 +42,15 @@ import NKeys
         }
     }
 
+    @Test func otherSpellingsOfTheNatsHeaderAreAccepted() throws {
+        for header in [#"{"alg":"ed25519-nkey","typ":"JWT"}"#, #"{ "typ": "jwt", "alg": "ED25519-NKEY" }"#] {
+            let token = JWTTestSupport.sign(
+                claimsJSON: #"{"sub":"x","iss":"\#(account.publicKey)","nats":{"type":"user"}}"#, with: account,
+                header: header)
+            #expect(code { _ = try JWT.verify(token, as: NATSUser.self, now: now) } == nil)
+        }
+    }
+
     @Test func badClaims() {
         for json in [#"{"sub":"x"}"#, #"{"sub":5,"nats":{}}"#, #"[]"#, #"{"sub":"x","nats":{"subs":"many","type":"user"}}"#] {
             let token = JWTTestSupport.sign(claimsJSON: json, with: account)
@@ -86,8 +95,14 @@ import NKeys
         let altered = try JWT.encode(claims, signedBy: account)
         parts[1] = String(altered.split(separator: ".")[1])
         #expect(code { _ = try JWT.verify(parts.joined(separator: "."), as: NATSUser.self, now: now) } == .badSignature)
-        // Truncated signature.
-        #expect(code { _ = try JWT.verify(String(token.dropLast(4)), as: NATSUser.self, now: now) } == .badSignature)
+        // A signature three bytes short (canonically encoded), and one with non-canonical trailing bits.
+        let original = try #require(Base64URL.decode(token.split(separator: ".")[2]))
+        let short = token.split(separator: ".").prefix(2).joined(separator: ".") + "."
+            + Base64URL.encode(original.dropLast(3))
+        #expect(code { _ = try JWT.verify(short, as: NATSUser.self, now: now) } == .badSignature)
+        // 61 bytes end in two characters whose last 4 bits must be zero; "B" sets one of them.
+        let nonCanonical = String(short.dropLast()) + "B"
+        #expect(code { _ = try JWT.verify(nonCanonical, as: NATSUser.self, now: now) } == .malformed)
         // decode alone does not check signatures.
         #expect(code { _ = try JWT.decode(forged, as: NATSUser.self) } == nil)
     }

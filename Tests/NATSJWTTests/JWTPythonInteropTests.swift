@@ -97,7 +97,7 @@ import TestSupport
             var header: [String: String]
             var signature_ok: Bool
             var jti_ok: Bool
-            var nats: [String: JSONValue]
+            var nats: [String: ClaimValue]
         }
         let checked = try JSONDecoder().decode(Checked.self, from: Data(run.stdout.utf8))
         #expect(checked.header == ["typ": "JWT", "alg": "ed25519-nkey"])

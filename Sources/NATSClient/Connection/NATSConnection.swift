@@ -18,7 +18,8 @@ import ServiceLifecycle
 /// It is also a swift-service-lifecycle `Service`: `run()` returns after a graceful shutdown
 /// has drained the connection.
 public final class NATSConnection: Sendable {
-    /// Connection events for logs and metrics. Bounded: when nobody reads, the oldest are dropped.
+    /// Connection events for logs and metrics; iterate from one task. Bounded: when nobody reads,
+    /// the oldest are dropped. The stream ends when the connection closes.
     public let events: AsyncStream<NATSConnectionEvent>
 
     let configuration: NATSConfiguration
@@ -117,6 +118,16 @@ public final class NATSConnection: Sendable {
         )
         try await connection.connectInitially()
         return connection
+    }
+
+    deinit {
+        // Dropped without close(): don't leave a pinging socket behind on the event loop.
+        let (channel, task) = state.withLockedValue { ($0.channel, $0.reconnectTask) }
+        task?.cancel()
+        channel?.close(promise: nil)
+        eventContinuation.finish()
+        // A no-op after close(); otherwise NIO would report an unfulfilled promise.
+        closedPromise.succeed()
     }
 
     /// The `INFO` of the server we are connected to (nil while reconnecting).

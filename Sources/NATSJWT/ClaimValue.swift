@@ -1,13 +1,14 @@
 /// Any JSON value, used to carry claim fields this library does not model so they survive
-/// decode → encode unchanged.
-public enum JSONValue: Codable, Sendable, Hashable {
+/// decode → encode unchanged. (Not called `JSONValue`, so it never clashes with `SCIM.JSONValue`
+/// in files that import both.)
+public enum ClaimValue: Codable, Sendable, Hashable {
     case null
     case bool(Bool)
     case integer(Int64)
     case double(Double)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([ClaimValue])
+    case object([String: ClaimValue])
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -21,10 +22,10 @@ public enum JSONValue: Codable, Sendable, Hashable {
             self = .double(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
+        } else if let value = try? container.decode([ClaimValue].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .object(try container.decode([String: ClaimValue].self))
         }
     }
 

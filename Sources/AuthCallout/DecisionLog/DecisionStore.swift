@@ -1,0 +1,221 @@
+import Foundation
+import GRDB
+
+/// The `decisions` table: every decision record, kept within a retention limit, queryable by
+/// user, result, reason and time, and followable (new rows by rowid).
+///
+/// It has its own migrator (`callout-v1-decisions`) and by default its own SQLite file, so the
+/// write load of decisions never contends with SCIM writes to the identity store.
+public final class DecisionStore: DecisionSink, Sendable {
+    /// How much history to keep.
+    public struct Retention: Sendable, Equatable {
+        public var maxRows: Int
+        public var maxAge: Duration
+
+        public init(maxRows: Int = 1_000_000, maxAge: Duration = .seconds(30 * 86_400)) {
+            self.maxRows = max(1, maxRows)
+            self.maxAge = maxAge
+        }
+    }
+
+    let writer: any DatabaseWriter
+    public let retention: Retention
+    let now: @Sendable () -> Date
+
+    /// Wraps `writer` and creates the table if needed.
+    public init(_ writer: any DatabaseWriter, retention: Retention = Retention(), now: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.writer = writer
+        self.retention = retention
+        self.now = now
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Opens (creating) the decisions database at `path` (WAL).
+    public static func open(path: String, retention: Retention = Retention()) throws -> DecisionStore {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        return try DecisionStore(DatabasePool(path: path, configuration: configuration), retention: retention)
+    }
+
+    /// An in-memory table (tests, tools).
+    public static func inMemory(retention: Retention = Retention(), now: @escaping @Sendable () -> Date = { Date() }) throws -> DecisionStore {
+        try DecisionStore(DatabaseQueue(), retention: retention, now: now)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("callout-v1-decisions") { db in
+            try db.execute(sql: """
+                CREATE TABLE decisions (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL,
+                    time REAL NOT NULL,
+                    result TEXT NOT NULL CHECK (result IN ('allow', 'deny', 'revoke')),
+                    reason TEXT NOT NULL,
+                    user_name TEXT,
+                    user_id TEXT,
+                    auth_method TEXT NOT NULL,
+                    granted_by TEXT NOT NULL DEFAULT '[]',
+                    account TEXT,
+                    client_host TEXT,
+                    client_id INTEGER,
+                    client_name TEXT,
+                    client_lang TEXT,
+                    client_version TEXT,
+                    server_id TEXT,
+                    server_name TEXT,
+                    latency_us INTEGER NOT NULL,
+                    jwt_id TEXT,
+                    jwt_expires REAL,
+                    sessions_cut INTEGER,
+                    detail TEXT
+                );
+                CREATE INDEX decisions_time ON decisions(time);
+                CREATE INDEX decisions_user_time ON decisions(user_name, time);
+                """)
+        }
+        return migrator
+    }
+
+    // MARK: Writing
+
+    /// Inserts a batch in one transaction, then trims to the retention limit.
+    public func append(_ records: [DecisionRecord]) async throws {
+        guard !records.isEmpty else { return }
+        let cutoff = now().addingTimeInterval(-retention.maxAge.timeInterval).timeIntervalSince1970
+        let maxRows = retention.maxRows
+        try await writer.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO decisions (id, time, result, reason, user_name, user_id, auth_method, granted_by, account,
+                    client_host, client_id, client_name, client_lang, client_version, server_id, server_name,
+                    latency_us, jwt_id, jwt_expires, sessions_cut, detail)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for record in records {
+                let grantedBy = String(decoding: try JSONEncoder().encode(record.grantedBy), as: UTF8.self)
+                let values: [(any DatabaseValueConvertible)?] = [
+                    record.id, record.time.timeIntervalSince1970, record.result.rawValue, record.reason.rawValue,
+                    record.userName, record.userID, record.authMethod.rawValue, grantedBy, record.account,
+                    record.clientHost, record.clientID.map { Int64(bitPattern: $0) }, record.clientName, record.clientLang,
+                    record.clientVersion, record.serverID, record.serverName, record.latencyMicroseconds, record.jwtID,
+                    record.jwtExpires?.timeIntervalSince1970, record.sessionsCut, record.detail,
+                ]
+                try statement.execute(arguments: StatementArguments(values))
+            }
+            try db.execute(sql: "DELETE FROM decisions WHERE time < ?", arguments: [cutoff])
+            try db.execute(sql: """
+                DELETE FROM decisions WHERE seq <= (SELECT MAX(seq) FROM decisions) - ?
+                """, arguments: [maxRows])
+        }
+    }
+
+    // MARK: Reading
+
+    /// Decisions matching `query`, oldest first (or newest first when `query.newestFirst`).
+    public func decisions(_ query: DecisionQuery) async throws -> [StoredDecision] {
+        try await writer.read { db in
+            var conditions: [String] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if let userName = query.userName { conditions.append("user_name = ?"); arguments.append(userName) }
+            if let result = query.result { conditions.append("result = ?"); arguments.append(result.rawValue) }
+            if let reason = query.reason { conditions.append("reason = ?"); arguments.append(reason.rawValue) }
+            if let since = query.since { conditions.append("time >= ?"); arguments.append(since.timeIntervalSince1970) }
+            if let until = query.until { conditions.append("time < ?"); arguments.append(until.timeIntervalSince1970) }
+            if let after = query.afterSequence { conditions.append("seq > ?"); arguments.append(after) }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let order = query.newestFirst ? "DESC" : "ASC"
+            arguments.append(max(1, query.limit))
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM decisions \(whereClause) ORDER BY seq \(order) LIMIT ?",
+                                        arguments: StatementArguments(arguments))
+            return rows.map(StoredDecision.init(row:))
+        }
+    }
+
+    /// The number of stored decisions.
+    public func count() async throws -> Int {
+        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM decisions") ?? 0 }
+    }
+
+    /// New decisions matching `query` as they are stored, polling every `interval` of `clock`.
+    /// Starts after the newest row stored when called, unless `query.afterSequence` is set.
+    public func follow(_ query: DecisionQuery, every interval: Duration = .milliseconds(500),
+                       clock: any Clock<Duration> = ContinuousClock()) async throws -> AsyncThrowingStream<StoredDecision, any Error> {
+        var cursor = query
+        cursor.newestFirst = false
+        if cursor.afterSequence == nil {
+            cursor.afterSequence = try await writer.read { db in
+                try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM decisions") ?? 0
+            }
+        }
+        let start = cursor
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                var cursor = start
+                do {
+                    while !Task.isCancelled {
+                        let batch = try await self.decisions(cursor)
+                        for decision in batch { continuation.yield(decision) }
+                        if let last = batch.last { cursor.afterSequence = last.sequence; continue }
+                        try await clock.sleep(for: interval)
+                    }
+                    continuation.finish()
+                } catch is CancellationError {
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}
+
+/// Filters for ``DecisionStore/decisions(_:)``.
+public struct DecisionQuery: Sendable, Equatable {
+    public var userName: String?
+    public var result: DecisionRecord.Result?
+    public var reason: DecisionReason?
+    /// Inclusive lower time bound.
+    public var since: Date?
+    /// Exclusive upper time bound.
+    public var until: Date?
+    /// Only rows stored after this sequence number (for following).
+    public var afterSequence: Int64?
+    public var limit: Int
+    public var newestFirst: Bool
+
+    public init(userName: String? = nil, result: DecisionRecord.Result? = nil, reason: DecisionReason? = nil,
+                since: Date? = nil, until: Date? = nil, afterSequence: Int64? = nil, limit: Int = 100, newestFirst: Bool = false) {
+        self.userName = userName
+        self.result = result
+        self.reason = reason
+        self.since = since
+        self.until = until
+        self.afterSequence = afterSequence
+        self.limit = limit
+        self.newestFirst = newestFirst
+    }
+}
+
+/// A stored decision with its table sequence number.
+public struct StoredDecision: Sendable, Equatable {
+    public var sequence: Int64
+    public var record: DecisionRecord
+
+    init(row: Row) {
+        sequence = row["seq"]
+        let grantedBy = (row["granted_by"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        record = DecisionRecord(
+            id: row["id"],
+            time: Date(timeIntervalSince1970: row["time"]),
+            result: DecisionRecord.Result(rawValue: row["result"]) ?? .deny,
+            reason: DecisionReason(rawValue: row["reason"]) ?? .internalError,
+            userName: row["user_name"], userID: row["user_id"], grantedBy: grantedBy, account: row["account"],
+            authMethod: DecisionRecord.AuthMethod(rawValue: row["auth_method"]) ?? .none,
+            clientHost: row["client_host"], clientID: (row["client_id"] as Int64?).map { UInt64(bitPattern: $0) },
+            clientName: row["client_name"], clientLang: row["client_lang"], clientVersion: row["client_version"],
+            serverID: row["server_id"], serverName: row["server_name"], latencyMicroseconds: row["latency_us"],
+            jwtID: row["jwt_id"], jwtExpires: (row["jwt_expires"] as Double?).map { Date(timeIntervalSince1970: $0) },
+            sessionsCut: row["sessions_cut"], detail: row["detail"])
+    }
+}

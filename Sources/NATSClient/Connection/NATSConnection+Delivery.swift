@@ -1,0 +1,68 @@
+import Logging
+import NIOCore
+
+extension NATSConnection {
+    /// Routes a MSG/HMSG (on the event loop) to its subscription or pending request.
+    func deliver(_ frame: MessageFrame) {
+        enum Outcome {
+            case reply(String)
+            case yield(AsyncStream<NATSMessage>.Continuation, finish: Bool)
+            case slow(subject: String, dropped: Int)
+            case drop
+        }
+        let outcome = state.withLockedValue { state -> Outcome in
+            if frame.sid == state.inboxSID {
+                let prefix = inboxBase + "."
+                guard frame.subject.hasPrefix(prefix) else { return .drop }
+                return .reply(String(frame.subject.dropFirst(prefix.count)))
+            }
+            guard var record = state.subscriptions[frame.sid] else { return .drop }
+            guard record.pending.tryAdd(bytes: frame.payload.readableBytes, limits: configuration.pendingLimits) else {
+                let becameSlow = !record.isSlow
+                record.isSlow = true
+                state.subscriptions[frame.sid] = record
+                return becameSlow ? .slow(subject: record.subject, dropped: record.pending.dropped) : .drop
+            }
+            record.isSlow = false
+            record.delivered += 1
+            if let max = record.maxMessages, record.delivered >= max {
+                state.subscriptions[frame.sid] = nil
+                return .yield(record.continuation, finish: true)
+            }
+            state.subscriptions[frame.sid] = record
+            return .yield(record.continuation, finish: false)
+        }
+        switch outcome {
+        case .reply(let token):
+            if frame.headers?.statusCode == 503 {
+                completeRequest(token: token, with: .failure(
+                    NATSClientError(.noResponders, "no responders on the request subject")))
+            } else {
+                completeRequest(token: token, with: .success(NATSMessage(frame)))
+            }
+        case .yield(let continuation, let finish):
+            continuation.yield(NATSMessage(frame))
+            if finish { continuation.finish() }
+        case .slow(let subject, let dropped):
+            logger.info("NATS slow consumer: dropping messages", metadata: [
+                "nats.subject": "\(subject)", "nats.sid": "\(frame.sid)",
+            ])
+            emit(.slowConsumer(subject: subject, sid: frame.sid, dropped: dropped))
+        case .drop:
+            break
+        }
+    }
+
+    func infoUpdated(_ info: ServerInfo, channelID: UInt64) {
+        let server = state.withLockedValue { state -> ServerAddress? in
+            guard state.channelID == channelID else { return nil }
+            state.serverInfo = info
+            state.pool.addDiscovered(info.connectURLs ?? [])
+            return state.server
+        }
+        if info.lameDuckMode == true, let server {
+            logger.info("NATS server entered lame-duck mode", metadata: ["nats.server": "\(server)"])
+            emit(.lameDuckMode(server: "\(server)"))
+        }
+    }
+}

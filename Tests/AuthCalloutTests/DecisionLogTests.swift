@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import Testing
+@testable import AuthCallout
+
+/// Captures log lines in memory (no global bootstrap).
+final class CapturingLogHandler: LogHandler, @unchecked Sendable {
+    struct Line { var message: String; var metadata: Logger.Metadata }
+    final class Box: @unchecked Sendable {
+        let lock = NSLock()
+        var lines: [Line] = []
+    }
+    let box: Box
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    init(box: Box) { self.box = box }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        box.lock.withLock { box.lines.append(Line(message: message.description, metadata: metadata ?? [:])) }
+    }
+}
+
+@Suite("Decision log and decisions table", .timeLimit(.minutes(1)))
+struct DecisionLogTests {
+    static let start = Date(timeIntervalSince1970: 1_767_225_600)
+
+    func record(_ index: Int, user: String = "alice", result: DecisionRecord.Result = .allow,
+                reason: DecisionReason = .allowed, at offset: TimeInterval = 0) -> DecisionRecord {
+        DecisionRecord(time: Self.start.addingTimeInterval(offset), result: result, reason: reason, userName: user, userID: "id-\(user)",
+                       grantedBy: ["developers"], account: "APP", authMethod: .password, clientHost: "10.0.0.\(index)",
+                       clientID: UInt64(index), clientName: "app", clientLang: "go", clientVersion: "1.0", serverID: "NSERVER",
+                       serverName: "n1", latencyMicroseconds: 120, jwtID: "JTI\(index)", jwtExpires: Self.start.addingTimeInterval(3600))
+    }
+
+    @Test func oneStructuredLinePerDecision() {
+        let box = CapturingLogHandler.Box()
+        let log = DecisionLog(logger: Logger(label: "d", factory: { _ in CapturingLogHandler(box: box) }))
+        log.record(record(1))
+        let lines = box.lock.withLock { box.lines }
+        #expect(lines.count == 1)
+        let metadata = lines[0].metadata
+        #expect(metadata["decision.result"] == "allow")
+        #expect(metadata["decision.reason"] == "allowed")
+        #expect(metadata["user.name"] == "alice")
+        #expect(metadata["client.host"] == "10.0.0.1")
+        #expect(metadata["server.id"] == "NSERVER")
+        #expect(metadata["jwt.id"] == "JTI1")
+        #expect(metadata["decision.granted_by"] == .array(["developers"]))
+    }
+
+    @Test func storesQueriesAndRoundTrips() async throws {
+        let store = try DecisionStore.inMemory(now: { Self.start })
+        let records = [record(1), record(2, user: "bob", result: .deny, reason: .wrongSecret, at: 10),
+                       record(3, at: 20), record(4, user: "bob", result: .deny, reason: .noBinding, at: 30)]
+        try await store.append(records)
+        #expect(try await store.count() == 4)
+        let all = try await store.decisions(DecisionQuery())
+        #expect(all.map(\.record) == records)
+        #expect(try await store.decisions(DecisionQuery(userName: "bob")).map(\.record.clientID) == [2, 4])
+        #expect(try await store.decisions(DecisionQuery(result: .deny, reason: .noBinding)).map(\.record.clientID) == [4])
+        let window = DecisionQuery(since: Self.start.addingTimeInterval(10), until: Self.start.addingTimeInterval(30))
+        #expect(try await store.decisions(window).map(\.record.clientID) == [2, 3])
+        #expect(try await store.decisions(DecisionQuery(limit: 2, newestFirst: true)).map(\.record.clientID) == [4, 3])
+    }
+
+    @Test func retentionKeepsTheNewestRowsAndDropsOldOnes() async throws {
+        let now = Self.start.addingTimeInterval(100 * 86_400)
+        let store = try DecisionStore.inMemory(retention: .init(maxRows: 3, maxAge: .seconds(86_400)), now: { now })
+        let recent = now.timeIntervalSince(Self.start) - 10
+        try await store.append([record(1, at: 0)] + (2 ... 6).map { record($0, at: recent) })
+        // The old row went by age; then only the newest three stayed.
+        #expect(try await store.decisions(DecisionQuery()).map(\.record.clientID) == [4, 5, 6])
+    }
+
+    @Test func followDeliversNewRows() async throws {
+        let store = try DecisionStore.inMemory(now: { Self.start })
+        try await store.append([record(1)])
+        var iterator = try await store.follow(DecisionQuery(userName: "carol"), every: .milliseconds(5)).makeAsyncIterator()
+        try await store.append([record(2), record(3, user: "carol")])
+        let next = try await iterator.next()
+        #expect(next?.record.clientID == 3)
+    }
+
+    @Test func logFeedsTheTableInBatches() async throws {
+        let store = try DecisionStore.inMemory(now: { Self.start })
+        let log = DecisionLog(logger: Logger(label: "d", factory: { _ in SwiftLogNoOpLogHandler() }), sink: store, batchSize: 4)
+        let runner = Task { await log.run() }
+        for index in 1 ... 10 { log.record(record(index)) }
+        log.finish()
+        await runner.value
+        #expect(try await store.count() == 10)
+    }
+
+    @Test func recordsNeverCarrySecrets() throws {
+        // The record type has no field that could hold a password, token, signature or seed.
+        let object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(record(1))) as? [String: Any]
+        let keys = try #require(object).keys.map { $0.lowercased() }
+        #expect(keys.count >= 15)
+        for word in ["pass", "token", "seed", "sig", "secret"] { #expect(!keys.contains { $0.contains(word) }) }
+    }
+}
