@@ -24,6 +24,8 @@ RUN apt-get update \
  && useradd --system --uid 10001 --user-group --home-dir /data --no-create-home scim-callout \
  && mkdir -p /data && chown scim-callout:scim-callout /data && chmod 0700 /data
 COPY --from=build /out/ /usr/local/bin/
+# SCIM schema documents, found by the binary at ../share/scim-callout/Schemas.
+COPY Schemas /usr/local/share/scim-callout/Schemas
 # Keys, config, policy and the SQLite file live here: back this volume up.
 VOLUME ["/data"]
 USER scim-callout:scim-callout

@@ -7,6 +7,6 @@ echo "==> swift build -c release --product scim-callout-bench (first build takes
 swift build -c release --product scim-callout-bench
 BIN="$(swift build -c release --show-bin-path)/scim-callout-bench"
 echo "==> $BIN (writes docs/benchmarks.md)"
-SCIM_CALLOUT_BENCH_OUTPUT=${SCIM_CALLOUT_BENCH_OUTPUT:-docs/benchmarks.md} "$BIN" "$@"
+SCIM_CALLOUT_BENCH_OUTPUT=${SCIM_CALLOUT_BENCH_OUTPUT:-docs/benchmarks.md} "$BIN" ${BENCH_SUITES:-} "$@"
 echo "==> docs/benchmarks.md"
 cat "${SCIM_CALLOUT_BENCH_OUTPUT:-docs/benchmarks.md}"

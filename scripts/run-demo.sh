@@ -84,8 +84,14 @@ step "connect as $DEMO_USER (member of $DEMO_GROUP): expected ALLOWED"
 step "connect as mallory with a made-up password: expected DENIED"
 "$PY" scripts/demo/demo.py connect "$NATS_URL" mallory not-the-password denied
 
+step "the store, as scim-callout sees it (scim-callout users / groups)"
+"$BIN" users --config "$DATA/config.yaml"
+"$BIN" groups --config "$DATA/config.yaml"
+
 step "the last decisions (scim-callout decisions)"
-"$BIN" decisions --config "$DATA/config.yaml" --limit 5
+# The decision log writes in batches off the decision path: wait until both connects are stored.
+wait_for "the decision log" 10 sh -c "[ \$('$BIN' decisions --config '$DATA/config.yaml' --since 10m --json | grep -c '\"result\"') -ge 2 ]"
+"$BIN" decisions --config "$DATA/config.yaml" --limit 4
 
 cat <<EOT
 
@@ -94,7 +100,7 @@ Connect yourself:
             (or any NATS client: user '$DEMO_USER', the password in $DATA/demo-password, subjects demo.>)
   denied:   $PY scripts/demo/demo.py connect $NATS_URL mallory wrong denied
 Decisions:  $BIN decisions --config $DATA/config.yaml --follow
-            (also in $DATA/scim-callout.log; nats-server's view in $DATA/nats-server.log)
+            (each is also a log line in $DATA/scim-callout.log; nats-server's view: $DATA/nats-server.log)
 SCIM:       curl -H "Authorization: Bearer \$(cat $DATA/demo-scim-token)" $BASE/scim/v2/Users
 Metrics:    $BASE/metrics     Health: $BASE/healthz  $BASE/readyz
 EOT

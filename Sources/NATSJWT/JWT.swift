@@ -24,7 +24,7 @@ public enum JWT {
         }
         var claims = claims
         claims.issuer = signer.publicKey
-        claims.issuedAt = Int64(issuedAt.timeIntervalSince1970.rounded(.down))
+        claims.issuedAt = unixSeconds(issuedAt)
         claims.id = nil
         claims.id = claims.computedID()
         let payload: Data
@@ -85,6 +85,13 @@ public enum JWT {
             throw JWTError(.audienceMismatch, "aud is not the expected audience")
         }
         return claims
+    }
+
+    /// Whole seconds since 1970, clamped so no `Date` can trap the conversion.
+    static func unixSeconds(_ date: Date) -> Int64 {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        guard seconds.isFinite else { return seconds < 0 ? 0 : Int64.max }
+        return Int64(exactly: seconds) ?? (seconds < 0 ? 0 : Int64.max)
     }
 
     /// The parts of a token, claims decoded.

@@ -173,8 +173,16 @@ public struct ResponsePermission: Codable, Sendable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: ClaimKey.self)
         try c.encode(maxMessages, forKey: "max")
-        let (seconds, attoseconds) = expires.components
-        try c.encode(seconds * 1_000_000_000 + attoseconds / 1_000_000_000, forKey: "ttl")
+        try c.encode(Self.nanoseconds(expires), forKey: "ttl")
+    }
+
+    /// Go's `time.Duration`: nanoseconds in an Int64, saturating instead of overflowing (±292 years).
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflow2) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
+        if overflow || overflow2 { return seconds < 0 ? .min : .max }
+        return total
     }
 }
 

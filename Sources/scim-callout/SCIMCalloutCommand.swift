@@ -18,7 +18,8 @@ struct SCIMCalloutCommand: AsyncParsableCommand {
             """,
         version: BuildInfo.version,
         subcommands: [
-            ServeCommand.self, InitCommand.self, KeysCommand.self, TokensCommand.self, PolicyCommand.self, ConfigCommand.self,
+            ServeCommand.self, InitCommand.self, KeysCommand.self, TokensCommand.self, UsersCommand.self,
+            GroupsCommand.self, PolicyCommand.self, DecisionsCommand.self, ConfigCommand.self,
             VersionCommand.self,
         ]
     )

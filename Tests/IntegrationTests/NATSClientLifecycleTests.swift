@@ -83,6 +83,23 @@ struct NATSClientLifecycleTests {
         try await server.stop()
     }
 
+    @Test func retryOnFailedConnectWaitsForALateServer() async throws {
+        let port = freeLoopbackPort()
+        var configuration = NATSConfiguration(servers: ["nats://127.0.0.1:\(port)"], connectTimeout: .seconds(5))
+        configuration.reconnect.retryOnFailedConnect = true
+        configuration.reconnect.baseWait = .milliseconds(50)
+        configuration.reconnect.maxWait = .milliseconds(100)
+        configuration.reconnect.maxAttemptsPerServer = nil
+        let connecting = Task { [configuration] in
+            try await NATSConnection.connect(configuration, logger: NATSClientTestHelpers.logger)
+        }
+        let server = try await NATSServerProcess.start(port: port)
+        let nats = try await connecting.value
+        #expect(nats.isConnected)
+        await nats.close()
+        try await server.stop()
+    }
+
     @Test func connectFailsClearlyWhenNothingListens() async throws {
         let port = freeLoopbackPort()
         do {

@@ -18,6 +18,9 @@ struct NATSClientReconnectTests {
         try await events.waitFor("disconnected") { if case .disconnected = $0 { true } else { false } }
         try await events.waitFor("reconnected") { if case .reconnected = $0 { true } else { false } }
         #expect(nats.isConnected)
+        // The re-sent SUBs travel on our socket; a PING/PONG after them proves the server has them
+        // before another client publishes on its own socket.
+        try await nats.flush()
 
         // Another client proves the server knows our subscriptions again.
         let other = try await NATSClientTestHelpers.connect(server)
@@ -104,6 +107,7 @@ struct NATSClientReconnectTests {
         try await events.waitFor("reconnected to B") {
             if case .reconnected(let server) = $0 { server.hasSuffix(":\(b.port)") } else { false }
         }
+        try await nats.flush()
         let other = try await NATSClientTestHelpers.connect(b)
         try await other.publish(ByteBuffer(string: "via B"), to: "cluster")
         #expect(try await subscription.collect(1).first?.string == "via B")

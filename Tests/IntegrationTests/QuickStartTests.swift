@@ -28,9 +28,10 @@ struct QuickStartTests {
         #expect(output.contains("DENIED: mallory"), "\(output)")
         #expect(output.contains("stopping scim-callout"))
         #expect(output.contains("stopping nats-server"))
-        // The decision log shows both.
-        #expect(output.contains("allow"), "decisions output: \(output)")
-        #expect(output.contains("mallory"))
+        // The decision log shows both, with the reason for the denial.
+        let decisions = output.components(separatedBy: "scim-callout decisions)").last ?? ""
+        #expect(decisions.contains("allow   allowed"), "decisions output: \(decisions)")
+        #expect(decisions.contains("unknown_user  mallory"), "decisions output: \(decisions)")
         // Secrets stay out of the output.
         let password = try String(contentsOf: data.appendingPathComponent("demo-password"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)

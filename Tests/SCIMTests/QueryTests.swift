@@ -87,6 +87,7 @@ struct QueryTests {
         #expect(throws: SCIMError.self) { try SortSpec.parse(sortBy: "nosuch", sortOrder: nil, type: TestSchemas.user) }
         #expect(throws: SCIMError.self) { try SortSpec.parse(sortBy: "userName", sortOrder: "sideways", type: TestSchemas.user) }
         #expect(throws: SCIMError.self) { try SortSpec.parse(sortBy: "name", sortOrder: nil, type: TestSchemas.user) }
+        #expect(throws: SCIMError.self) { try SortSpec.parse(sortBy: "password", sortOrder: nil, type: TestSchemas.user) }
     }
 
     @Test("pagination clamps startIndex and count")

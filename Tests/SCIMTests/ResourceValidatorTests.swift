@@ -172,4 +172,14 @@ struct ResourceValidatorTests {
             to: json(#"{"name":"a"}"#), type: type)
         #expect(try validator.normalizeForPatch(setOnce, existing: json(#"{"name":"a"}"#), type: type).resource[attribute: "serial"] == "S9")
     }
+
+    @Test("a group created with 20,000 members (some repeated) keeps each once, in order")
+    func largeGroup() throws {
+        let members = (0..<20_000).map { JSONValue.object(["value": .string("m\($0 % 15_000)")]) }
+        let body: JSONValue = ["displayName": "Everyone", "members": .array(members)]
+        let resource = try validator.normalizeForCreate(body, type: TestSchemas.group).resource
+        let values = resource[attribute: "members"]?.arrayValue?.compactMap { $0[attribute: "value"]?.stringValue }
+        #expect(values?.count == 15_000)
+        #expect(values?.first == "m0" && values?.last == "m14999")
+    }
 }

@@ -80,14 +80,15 @@ struct ConfigurationLoaderTests {
         let samples: [String: String] = [
             "nats.urls": "nats://x:1", "nats.name": "n", "nats.user": "u", "nats.password": "p",
             "nats.token": "t", "nats.nkey_seed_file": "s.nk", "nats.credentials_file": "c.creds",
-            "nats.queue_group": "q", "nats.tls.enabled": "true", "nats.tls.ca_file": "ca.pem",
+            "nats.queue_group": "q", "nats.connect_retry": "true", "nats.tls.enabled": "true", "nats.tls.ca_file": "ca.pem",
             "nats.tls.cert_file": "c.pem", "nats.tls.key_file": "k.pem", "nats.system.user": "sys",
             "nats.system.password": "sp", "nats.system.nkey_seed_file": "sys.nk", "nats.system.credentials_file": "sys.creds",
             "keys.issuer_seed_file": "i.nk", "keys.xkey_seed_file": "x.nk", "callout.mode": "operator",
             "callout.auth_account": "A" + String(repeating: "B", count: 55), "http.listen": "1.2.3.4:5",
             "http.tls.cert_file": "h.pem", "http.tls.key_file": "hk.pem", "store.path": "o.sqlite",
-            "store.durability": "normal", "policy.file": "p.yaml", "jwt.lifetime": "1m",
-            "decisions.retention": "1d", "log.level": "error", "log.format": "json",
+            "store.durability": "normal", "scim.schemas_dir": "schemas", "scim.base_url": "https://x/scim/v2",
+            "scim.max_results": "50", "policy.file": "p.yaml", "jwt.lifetime": "1m",
+            "decisions.path": "d.sqlite", "decisions.retention": "1d", "decisions.max_rows": "10", "log.level": "error", "log.format": "json",
         ]
         #expect(Set(samples.keys) == Set(ConfigurationKey.all.map(\.path)), "a sample for every key")
         let defaults = Configuration()
@@ -155,6 +156,8 @@ struct ConfigurationLoaderTests {
         ("jwt:\n  lifetime: 2d\n", "jwt.lifetime", .invalidValue, "between 5s and 24h"),
         ("nats: nats://x:4222\n", "nats", .invalidValue, "is a section"),
         ("nats:\n  queue_group:\n    x: 1\n", "nats.queue_group", .unknownKey, "unknown key"),
+        ("scim:\n  base_url: not-a-url\n", "scim.base_url", .invalidValue, "absolute http(s) URL"),
+        ("scim:\n  max_results: -3\n", "scim.max_results", .invalidValue, "positive whole number"),
         ("store:\n  durability: sometimes\n", "store.durability", .invalidValue, "full, normal"),
         ("nats:\n  tls:\n    enabled: maybe\n", "nats.tls.enabled", .invalidValue, "true or false"),
         ("- just\n- a list\n", "", .unreadableFile, "mapping of sections"),

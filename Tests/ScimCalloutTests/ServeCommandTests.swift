@@ -58,6 +58,24 @@ struct ServeStartupTests {
         #expect(result.stderr.contains("cannot connect to nats-server"))
     }
 
+    @Test func aSystemUserTheServerRefusesExits69() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("serve")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServeFixture.prepare(directory)
+        let nats = try await ServeFixture.natsServer(directory)
+        defer { Task { try? await nats.stop() } }
+        let stranger = directory.appendingPathComponent("stranger.nk")
+        #expect(try await CLI.run(["keys", "generate", "--type", "user", "--out", stranger.path]).status == 0)
+        let result = try await CLI.run(["serve", "--data-dir", directory.path], environment: [
+            "SCIM_CALLOUT_NATS_URLS": nats.url, "SCIM_CALLOUT_HTTP_LISTEN": "127.0.0.1:\(freeLoopbackPort())",
+            "SCIM_CALLOUT_NATS_SYSTEM_NKEY_SEED_FILE": stranger.path,
+        ])
+        #expect(result.status == 69, "\(result.stderr)")
+        #expect(result.stderr.contains("Authorization Violation"))
+        let seed = try String(contentsOf: stranger, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!result.stderr.contains(seed))
+    }
+
     @Test func anInvalidConfigurationExits78BeforeStarting() async throws {
         let directory = try TestEnvironment.temporaryDirectory("serve")
         defer { try? FileManager.default.removeItem(at: directory) }

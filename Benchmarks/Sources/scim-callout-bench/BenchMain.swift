@@ -1,7 +1,31 @@
-// The benchmark driver (`make bench`); suites are added per target.
+import Foundation
+
+/// The benchmark driver behind `make bench`: runs every suite (or those named on the command
+/// line: `crypto parser filter scim callout`) and writes `docs/benchmarks.md`.
 @main
 enum BenchMain {
+    static let suiteNames = ["crypto", "parser", "filter", "scim", "callout"]
+
     static func main() async throws {
-        print("no benchmark suites yet")
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let unknown = arguments.filter { !suiteNames.contains($0) }
+        guard unknown.isEmpty else {
+            FileHandle.standardError.write(Data("unknown suite(s) \(unknown); choose from \(suiteNames)\n".utf8))
+            exit(64)
+        }
+        let selected = arguments.isEmpty ? suiteNames : arguments
+        var report = BenchmarkReport(command: (["make bench"] + (arguments.isEmpty ? [] : ["BENCH_SUITES=\"\(arguments.joined(separator: " "))\""])).joined(separator: " "))
+        for name in selected {
+            print("==> suite \(name)")
+            switch name {
+            case "crypto": report.add(suite: "NKeys / JWT crypto", results: try CryptoBench.run())
+            case "parser": report.add(suite: "NATS protocol parser", results: try ParserBench.run())
+            case "filter": report.add(suite: "SCIM filters and PATCH", results: try FilterBench.run())
+            case "scim": report.add(suite: "SCIM endpoint and store", results: try await SCIMBench.run())
+            case "callout": try await CalloutBenchSuite.add(to: &report)
+            default: break
+            }
+        }
+        try report.write()
     }
 }

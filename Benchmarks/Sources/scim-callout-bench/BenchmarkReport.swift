@@ -9,10 +9,13 @@ import Foundation
 /// try report.write()
 /// ```
 struct BenchmarkReport {
-    private(set) var suites: [(name: String, results: [BenchResult])] = []
+    /// The command that produced the figures, printed at the top of the report.
+    var command = "make bench"
+    private(set) var suites: [(name: String, results: [BenchResult], note: String?)] = []
 
-    mutating func add(suite name: String, results: [BenchResult]) {
-        suites.append((name, results))
+    mutating func add(suite name: String, results: [BenchResult], note: String? = nil) {
+        suites.append((name, results, note))
+        if let note { print("\(name): \(note)") }
         for result in results { print("\(name) / \(result.name): \(Self.format(result.value)) \(result.unit)") }
     }
 
@@ -24,6 +27,7 @@ struct BenchmarkReport {
             "Written by `make bench` (`scripts/bench.sh` → `scim-callout-bench`, release build). Figures are",
             "from one machine; compare runs on the same hardware only.",
             "",
+            "- Command: `\(command)`",
             "- Date: \(date.formatted(.iso8601))",
             "- Host: \(ProcessInfo.processInfo.hostName), \(ProcessInfo.processInfo.activeProcessorCount) cores, "
                 + "\(ProcessInfo.processInfo.physicalMemory / 1_048_576) MiB",
@@ -33,6 +37,8 @@ struct BenchmarkReport {
         for suite in suites {
             lines.append("## \(suite.name)")
             lines.append("")
+            if let note = suite.note { lines.append(note); lines.append("") }
+            if suite.results.isEmpty { continue }
             lines.append("| Measure | Value | Unit |")
             lines.append("|---|---:|---|")
             for result in suite.results {

@@ -50,10 +50,14 @@ public struct NATSConfiguration: Sendable {
         public var jitter: Duration
         /// Publishes made while reconnecting are kept up to this many bytes, then rejected.
         public var bufferSize: Int
+        /// Whether `connect` keeps retrying (with the same waits and attempt limits) when no
+        /// server is reachable yet, instead of failing after one pass over the servers.
+        public var retryOnFailedConnect: Bool
 
         public init(
             isEnabled: Bool = true, maxAttemptsPerServer: Int? = 60, baseWait: Duration = .seconds(2),
-            maxWait: Duration = .seconds(30), jitter: Duration = .milliseconds(100), bufferSize: Int = 8 * 1024 * 1024
+            maxWait: Duration = .seconds(30), jitter: Duration = .milliseconds(100), bufferSize: Int = 8 * 1024 * 1024,
+            retryOnFailedConnect: Bool = false
         ) {
             self.isEnabled = isEnabled
             self.maxAttemptsPerServer = maxAttemptsPerServer
@@ -61,6 +65,7 @@ public struct NATSConfiguration: Sendable {
             self.maxWait = maxWait
             self.jitter = jitter
             self.bufferSize = bufferSize
+            self.retryOnFailedConnect = retryOnFailedConnect
         }
 
         public static let disabled = Reconnect(isEnabled: false)

@@ -7,20 +7,36 @@ import NIOSSL
 extension NATSConnection {
     // MARK: - Connecting
 
+    /// Tries each server once; with `reconnect.retryOnFailedConnect`, keeps going in rounds with
+    /// the reconnect backoff until a server accepts us or every server used up its attempts.
     func connectInitially() async throws {
-        let order = state.withLockedValue { $0.pool.roundOrder(after: nil) }
+        let backoff = ReconnectBackoff(configuration.reconnect)
+        let retries = configuration.reconnect.isEnabled && configuration.reconnect.retryOnFailedConnect
         var lastError: any Error = NATSClientError(.noServersAvailable, "no servers to try")
-        for address in order {
-            do {
-                let (channel, info, id) = try await establish(address)
-                if adopt(channel: channel, info: info, id: id, address: address) { return }
-                lastError = NATSClientError(.connectionClosed, "the connection was closed while connecting")
-                break
-            } catch {
-                logger.debug("NATS connect failed", metadata: ["nats.server": "\(address)", "nats.error": "\(error)"])
-                state.withLockedValue { $0.pool.recordFailure(address) }
-                lastError = error
+        var round = 0
+        rounds: while true {
+            let order = state.withLockedValue { $0.pool.roundOrder(after: nil) }
+            if order.isEmpty { break }
+            for address in order {
+                do {
+                    let (channel, info, id) = try await establish(address)
+                    if adopt(channel: channel, info: info, id: id, address: address) { return }
+                    lastError = NATSClientError(.connectionClosed, "the connection was closed while connecting")
+                    break rounds
+                } catch {
+                    logger.debug("NATS connect failed", metadata: ["nats.server": "\(address)", "nats.error": "\(error)"])
+                    state.withLockedValue { $0.pool.recordFailure(address) }
+                    lastError = error
+                }
             }
+            guard retries else { break }
+            do {
+                try await clock.sleep(for: backoff.delay(afterRound: round, randomFraction: Double.random(in: 0...1)))
+            } catch {
+                lastError = error
+                break
+            }
+            round += 1
         }
         await shutDown(reason: lastError as? NATSClientError
             ?? NATSClientError(.connectionFailed, "could not connect to any server"))
@@ -49,28 +65,33 @@ extension NATSConnection {
         var logger = self.logger
         logger[metadataKey: "nats.server"] = "\(address)"
         let handlerLogger = logger
-        let bootstrap = ClientBootstrap(group: eventLoop)
-            .connectTimeout(TimeAmount(configuration.connectTimeout))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if tlsMode == .handshakeFirst, let tls {
-                        let ssl = try NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname)
-                        try channel.pipeline.syncOperations.addHandler(ssl)
-                    }
-                    let handler = NATSChannelHandler(
-                        tlsMode: tlsMode, tls: tls,
-                        pingInterval: TimeAmount(configuration.pingInterval),
-                        maxPingsOutstanding: configuration.maxPingsOutstanding,
-                        connectTimeout: TimeAmount(configuration.connectTimeout),
-                        callbacks: callbacks, connectPromise: connected, logger: handlerLogger
-                    )
-                    try channel.pipeline.syncOperations.addHandler(handler)
+        let initialize: @Sendable (any Channel) -> EventLoopFuture<Void> = { channel in
+            channel.eventLoop.makeCompletedFuture {
+                if tlsMode == .handshakeFirst, let tls {
+                    let ssl = try NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname)
+                    try channel.pipeline.syncOperations.addHandler(ssl)
                 }
+                let handler = NATSChannelHandler(
+                    tlsMode: tlsMode, tls: tls,
+                    pingInterval: TimeAmount(configuration.pingInterval),
+                    maxPingsOutstanding: configuration.maxPingsOutstanding,
+                    connectTimeout: TimeAmount(configuration.connectTimeout),
+                    callbacks: callbacks, connectPromise: connected, logger: handlerLogger
+                )
+                try channel.pipeline.syncOperations.addHandler(handler)
             }
+        }
         let channel: any Channel
         do {
-            channel = try await bootstrap.connect(host: address.host, port: address.port).get()
+            if let channelFactory {
+                channel = try await channelFactory(address, eventLoop, initialize)
+            } else {
+                channel = try await ClientBootstrap(group: eventLoop)
+                    .connectTimeout(TimeAmount(configuration.connectTimeout))
+                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .channelInitializer(initialize)
+                    .connect(host: address.host, port: address.port).get()
+            }
         } catch {
             connected.fail(error)
             throw NATSClientError(.connectionFailed, "cannot reach \(address): \(error)")
@@ -102,14 +123,16 @@ extension NATSConnection {
 
     /// Makes a handshaken channel the current one and resends subscriptions and buffered publishes.
     /// Returns false when the connection was closed meanwhile.
-    func adopt(channel: any Channel, info: ServerInfo, id: UInt64, address: ServerAddress) -> Bool {
-        let adopted = state.withLockedValue { state -> (operations: [ClientOperation], isReconnect: Bool)? in
+    func adopt(channel: any Channel, info handshakeInfo: ServerInfo, id: UInt64, address: ServerAddress) -> Bool {
+        let adopted = state.withLockedValue { state -> (info: ServerInfo, isReconnect: Bool)? in
             guard state.status == .connecting || state.status == .reconnecting else { return nil }
             let isReconnect = state.status == .reconnecting
             state.status = .connected
             state.channel = channel
             state.channelID = id
             state.server = address
+            let info = state.earlyInfo.flatMap { $0.channelID == id ? $0.info : nil } ?? handshakeInfo
+            state.earlyInfo = nil
             state.serverInfo = info
             state.pool.recordSuccess(address)
             state.pool.addDiscovered(info.connectURLs ?? [])
@@ -128,17 +151,17 @@ extension NATSConnection {
             if !operations.isEmpty {
                 channel.enqueueWrite(.operations(operations))
             }
-            return (operations, isReconnect)
+            return (info, isReconnect)
         }
         guard let adopted else {
             channel.close(promise: nil)
             return false
         }
         logger.debug(adopted.isReconnect ? "NATS reconnected" : "NATS connected", metadata: [
-            "nats.server": "\(address)", "nats.server_id": "\(info.serverID)",
+            "nats.server": "\(address)", "nats.server_id": "\(adopted.info.serverID)",
         ])
         emit(adopted.isReconnect ? .reconnected(server: "\(address)") : .connected(server: "\(address)"))
-        if info.lameDuckMode == true { emit(.lameDuckMode(server: "\(address)")) }
+        if adopted.info.lameDuckMode == true { emit(.lameDuckMode(server: "\(address)")) }
         // The channel may have closed before it became current; its close callback was ignored then.
         if !channel.isActive {
             channelClosed(id: id, error: NATSClientError(.connectionClosed, "the server closed the connection"))

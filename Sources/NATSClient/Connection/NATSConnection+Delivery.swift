@@ -55,7 +55,11 @@ extension NATSConnection {
 
     func infoUpdated(_ info: ServerInfo, channelID: UInt64) {
         let server = state.withLockedValue { state -> ServerAddress? in
-            guard state.channelID == channelID else { return nil }
+            guard state.channelID == channelID else {
+                // An INFO that arrived between the handshake and adopt(): keep it for adopt().
+                if channelID > state.channelID { state.earlyInfo = (channelID, info) }
+                return nil
+            }
             state.serverInfo = info
             state.pool.addDiscovered(info.connectURLs ?? [])
             return state.server

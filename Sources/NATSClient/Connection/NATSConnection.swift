@@ -27,11 +27,19 @@ public final class NATSConnection: Sendable {
     let eventLoopGroup: any EventLoopGroup
     let clock: any Clock<Duration>
     let tlsContext: NIOSSLContext?
+    /// Opens a channel and runs `initialize` on it; nil dials TCP. Tests inject channels on which
+    /// they play the server.
+    let channelFactory: ChannelFactory?
     let state: NIOLockedValueBox<State>
     let eventContinuation: AsyncStream<NATSConnectionEvent>.Continuation
     let closedPromise: EventLoopPromise<Void>
     /// `<inboxPrefix>.<random>`: replies to our requests arrive on `<inboxBase>.<token>`.
     let inboxBase: String
+
+    typealias ChannelFactory = @Sendable (
+        _ address: ServerAddress, _ eventLoop: any EventLoop,
+        _ initialize: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>
+    ) async throws -> any Channel
 
     enum Status: Equatable {
         case connecting
@@ -59,6 +67,8 @@ public final class NATSConnection: Sendable {
         var nextChannelID: UInt64 = 1
         var server: ServerAddress?
         var serverInfo: ServerInfo?
+        /// A newer INFO received on a channel that is not adopted yet.
+        var earlyInfo: (channelID: UInt64, info: ServerInfo)?
         var pool: ServerPool
         var nextSID: UInt64 = 1
         var subscriptions: [UInt64: SubscriptionRecord] = [:]
@@ -75,9 +85,11 @@ public final class NATSConnection: Sendable {
         configuration: NATSConfiguration,
         eventLoopGroup: any EventLoopGroup,
         clock: any Clock<Duration>,
-        logger: Logger
+        logger: Logger,
+        channelFactory: ChannelFactory? = nil
     ) throws {
         try configuration.validate()
+        self.channelFactory = channelFactory
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
         self.clock = clock

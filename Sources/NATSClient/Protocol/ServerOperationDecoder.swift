@@ -60,8 +60,14 @@ public struct ServerOperationDecoder: NIOSingleStepByteToMessageDecoder {
     private static func readControlLine(from buffer: inout ByteBuffer) throws -> ByteBuffer? {
         let view = buffer.readableBytesView
         let searchLimit = min(view.count, maxInfoLineLength + 2)
-        let searched = view.prefix(searchLimit)
-        guard let lf = searched.firstIndex(of: .lf) else {
+        // memchr: the line-end search is the hot loop of the parser.
+        let lfOffset = buffer.withUnsafeReadableBytes { raw -> Int? in
+            guard let base = raw.baseAddress, searchLimit > 0,
+                  let found = memchr(base, Int32(UInt8.lf), searchLimit)
+            else { return nil }
+            return base.distance(to: UnsafeRawPointer(found))
+        }
+        guard let lfOffset else {
             if view.count > maxControlLineLength + 1 && !startsWithInfo(view) {
                 throw NATSProtocolError(.controlLineTooLong, "control line longer than \(maxControlLineLength) bytes")
             }
@@ -70,8 +76,8 @@ public struct ServerOperationDecoder: NIOSingleStepByteToMessageDecoder {
             }
             return nil
         }
-        let lineLength = lf - view.startIndex
-        guard lineLength > 0, view[lf - 1] == .cr else {
+        let lineLength = lfOffset
+        guard lineLength > 0, view[view.startIndex + lineLength - 1] == .cr else {
             throw NATSProtocolError(.missingCRLF, "control line ended by LF without CR")
         }
         let contentLength = lineLength - 1

@@ -75,6 +75,10 @@ public struct FilterEvaluator: Sendable {
         guard let resolved = type.resolve(path), let attribute = resolved.attribute else {
             throw .invalidFilter("unknown attribute '\(path)'")
         }
+        // Never-returned attributes (password) cannot be probed through filters either.
+        guard attribute.returned != .never, resolved.subAttribute?.returned != .never else {
+            throw .invalidFilter("'\(path)' cannot be filtered on")
+        }
         let container = type.isExtension(resolved.schema) ? resolved.schema.id : nil
         if let subAttribute = resolved.subAttribute {
             return (.init(container: container, attribute: attribute.name, subAttribute: subAttribute.name), subAttribute)

@@ -3,6 +3,7 @@ public struct PatchRequest: Sendable, Hashable {
     /// The most operations one request may carry.
     public static let maximumOperations = 10_000
 
+    /// The operations, applied in order.
     public var operations: [PatchOperation]
 
     public init(operations: [PatchOperation]) {
@@ -51,6 +52,7 @@ public struct PatchOperation: Sendable, Hashable {
         case add, remove, replace
     }
 
+    /// What the operation does.
     public var op: Kind
     /// The target; `nil` means the resource itself (add/replace only).
     public var path: AttributePath?

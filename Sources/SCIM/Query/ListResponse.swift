@@ -1,8 +1,10 @@
 /// A SCIM list response (RFC 7644 §3.4.2).
 public struct ListResponse: Sendable, Hashable {
+    /// Matches across all pages.
     public var totalResults: Int
     /// 1-based index of the first returned resource.
     public var startIndex: Int
+    /// The resources of this page, already projected.
     public var resources: [JSONValue]
 
     public init(totalResults: Int, startIndex: Int, resources: [JSONValue]) {
@@ -11,6 +13,7 @@ public struct ListResponse: Sendable, Hashable {
         self.resources = resources
     }
 
+    /// The number of resources on this page.
     public var itemsPerPage: Int { resources.count }
 
     /// The response body; `Resources` is always present (empty for no results).

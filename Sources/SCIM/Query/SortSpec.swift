@@ -26,6 +26,9 @@ public struct SortSpec: Sendable, Hashable {
         else {
             throw .invalidValue("cannot sort by unknown attribute '\(sortBy.prefix(100))'")
         }
+        guard attribute.returned != .never else {
+            throw .invalidValue("cannot sort by '\(sortBy.prefix(100))'")
+        }
         var target = resolved.subAttribute ?? attribute
         var subName = resolved.subAttribute?.name
         if target.type == .complex {

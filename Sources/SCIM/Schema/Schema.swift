@@ -2,8 +2,11 @@
 public struct Schema: Sendable, Hashable {
     /// The schema URN, e.g. `urn:ietf:params:scim:schemas:core:2.0:User`.
     public var id: String
+    /// The schema name, e.g. `User`.
     public var name: String
+    /// Human-readable description.
     public var description: String
+    /// The top-level attributes.
     public var attributes: [SchemaAttribute]
 
     public init(id: String, name: String, description: String = "", attributes: [SchemaAttribute]) {

@@ -22,16 +22,25 @@ public struct SchemaAttribute: Sendable, Hashable {
 
     /// The attribute name with its canonical casing.
     public var name: String
+    /// The data type of the value (or of each value, when multi-valued).
     public var type: DataType
+    /// Whether the value is a list.
     public var multiValued: Bool
+    /// Human-readable description, served in `/Schemas`.
     public var description: String
+    /// Whether resources must have a value.
     public var required: Bool
     /// Whether string comparisons (filters, sorting, uniqueness) are case-sensitive.
     public var caseExact: Bool
+    /// Whether and when clients may write the attribute.
     public var mutability: Mutability
+    /// When responses include the attribute.
     public var returned: Returned
+    /// How unique values must be.
     public var uniqueness: Uniqueness
+    /// Suggested values (not enforced: IdPs send their own `type` labels).
     public var canonicalValues: [String]
+    /// For `reference` attributes, what they may point to (`User`, `Group`, `external`).
     public var referenceTypes: [String]
     /// The sub-attributes of a `complex` attribute; empty otherwise.
     public var subAttributes: [SchemaAttribute]

@@ -23,8 +23,10 @@ enum ValueCoercion {
         }
         let elements = value.arrayValue ?? [value]
         var result: [JSONValue] = []
+        // A set keeps de-duplication linear for groups with thousands of members.
+        var seen = Set<JSONValue>()
         for element in elements {
-            if let coerced = try coerceElement(element, as: definition, name: name), !result.contains(coerced) {
+            if let coerced = try coerceElement(element, as: definition, name: name), seen.insert(coerced).inserted {
                 result.append(coerced)
             }
         }

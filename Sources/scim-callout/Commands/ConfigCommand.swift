@@ -21,6 +21,7 @@ struct ConfigCommand: AsyncParsableCommand {
                 try ServiceRuntime.checkFiles(configuration)
                 let keys = try ServiceKeys.load(configuration)
                 _ = try ServiceRuntime.loadPolicy(configuration)
+                _ = try SchemaLocator.load(configuration.scim)
                 print("configuration ok")
                 print("issuer: \(keys.issuer.publicKey)")
                 if let xkey = keys.xkey { print("xkey: \(xkey.publicKey)") }

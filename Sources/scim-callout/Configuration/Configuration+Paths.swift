@@ -26,6 +26,8 @@ extension Configuration {
         fix(&http.tls.certFile)
         fix(&http.tls.keyFile)
         fix(&store.path)
+        fix(&scim.schemasDirectory)
         fix(&policy.file)
+        fix(&decisions.path)
     }
 }

@@ -11,6 +11,7 @@ struct Configuration: Sendable, Equatable {
     var keys = Keys()
     var callout = Callout()
     var http = HTTP()
+    var scim = SCIM()
     var store = Store()
     var policy = Policy()
     var jwt = JWT()
@@ -30,6 +31,9 @@ struct Configuration: Sendable, Equatable {
         /// A `.creds` file (operator mode).
         var credentialsFile: String?
         var queueGroup: String = "scim-callout"
+        /// Keep trying at start when no server is reachable yet (containers starting together),
+        /// instead of exiting with 69.
+        var connectRetry = false
         var tls = TLS()
         /// System-account credentials, used to disconnect revoked users' live sessions (KICK).
         var system = SystemAccount()
@@ -82,6 +86,16 @@ struct Configuration: Sendable, Equatable {
         var isEnabled: Bool { certFile != nil }
     }
 
+    /// The SCIM endpoint under `/scim/v2`.
+    struct SCIM: Sendable, Equatable {
+        /// The folder with `schemas/` and `resource-types/` (nil: found next to the binary or in
+        /// the working directory).
+        var schemasDirectory: String?
+        /// The externally visible base URL for `meta.location` (nil: from the request's Host).
+        var publicBaseURL: String?
+        var maxResults = 1_000
+    }
+
     /// The embedded SQLite store.
     struct Store: Sendable, Equatable {
         /// SQLite `synchronous`: `full` survives power loss, `normal` only process crashes (WAL).
@@ -104,7 +118,10 @@ struct Configuration: Sendable, Equatable {
 
     /// The decision log.
     struct Decisions: Sendable, Equatable {
+        /// Its own SQLite file, so decision writes never contend with SCIM writes.
+        var path: String = "decisions.sqlite"
         var retention: Duration = .seconds(30 * 86_400)
+        var maxRows: Int = 1_000_000
     }
 
     /// Log output.

@@ -36,6 +36,11 @@ extension ConfigurationKey {
               summary: "Queue group for $SYS.REQ.USER.AUTH: replicas share the requests.", isSecret: false) {
             $0.nats.queueGroup = try nonEmptyString($1, $2)
         },
+        .init(path: "nats.connect_retry", type: "bool", defaultValue: "false",
+              summary: "At start, keep retrying until a server answers (containers starting together) instead of exiting 69.",
+              isSecret: false) {
+            $0.nats.connectRetry = try bool($1, $2)
+        },
         .init(path: "nats.tls.enabled", type: "bool", defaultValue: "false",
               summary: "Require TLS to nats-server (implied by tls:// URLs).", isSecret: false) {
             $0.nats.tls.enabled = try bool($1, $2)
@@ -112,6 +117,21 @@ extension ConfigurationKey {
     ]
 
     private static let rest: [ConfigurationKey] = [
+        .init(path: "scim.schemas_dir", type: "path", defaultValue: "found automatically",
+              summary: "Folder with the SCIM schema and resource type documents (the repository's Schemas/); "
+                  + "by default <binary>/../share/scim-callout/Schemas, <binary>/Schemas or ./Schemas.",
+              isSecret: false) {
+            $0.scim.schemasDirectory = try optionalString($1, $2)
+        },
+        .init(path: "scim.base_url", type: "URL", defaultValue: "from the Host header",
+              summary: "External base URL of the SCIM endpoint (https://…/scim/v2) for meta.location behind a proxy.",
+              isSecret: false) {
+            $0.scim.publicBaseURL = try optionalString($1, $2)
+        },
+        .init(path: "scim.max_results", type: "integer", defaultValue: "1000",
+              summary: "Largest page a SCIM list or search returns.", isSecret: false) {
+            $0.scim.maxResults = try positiveInteger($1, $2)
+        },
         .init(path: "store.path", type: "path", defaultValue: "scim-callout.sqlite",
               summary: "The SQLite database file (WAL mode; back up with `sqlite3 … .backup`).", isSecret: false) {
             $0.store.path = try nonEmptyString($1, $2)
@@ -130,9 +150,17 @@ extension ConfigurationKey {
               isSecret: false) {
             $0.jwt.lifetime = try duration($1, $2)
         },
+        .init(path: "decisions.path", type: "path", defaultValue: "decisions.sqlite",
+              summary: "SQLite file of the decision log (separate from the identity store).", isSecret: false) {
+            $0.decisions.path = try nonEmptyString($1, $2)
+        },
         .init(path: "decisions.retention", type: "duration", defaultValue: "30d",
               summary: "How long decision-log rows are kept.", isSecret: false) {
             $0.decisions.retention = try duration($1, $2)
+        },
+        .init(path: "decisions.max_rows", type: "integer", defaultValue: "1000000",
+              summary: "Most decision-log rows kept (oldest dropped first).", isSecret: false) {
+            $0.decisions.maxRows = try positiveInteger($1, $2)
         },
         .init(path: "log.level", type: "trace | debug | info | notice | warning | error | critical",
               defaultValue: "info", summary: "Minimum log level.", isSecret: false) {

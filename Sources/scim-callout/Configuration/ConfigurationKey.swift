@@ -72,6 +72,14 @@ extension ConfigurationKey {
         }
     }
 
+    static func positiveInteger(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> Int {
+        let text = try string(raw, key).trimmingCharacters(in: .whitespaces)
+        guard let value = Int(text), value > 0 else {
+            throw ConfigurationError(code: .invalidValue, key: key, message: "expected a positive whole number, got \"\(text)\"")
+        }
+        return value
+    }
+
     static func bool(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> Bool {
         switch try string(raw, key).lowercased() {
         case "true", "yes", "on", "1": return true

@@ -12,7 +12,9 @@ struct ConfigurationLoader: Sendable {
     var environment: [String: String]
 
     /// Environment variables that start with `SCIM_CALLOUT_` but are not settings.
-    static let nonSettingVariables: Set<String> = ["SCIM_CALLOUT_CONFIG", "SCIM_CALLOUT_DATA_DIR", "SCIM_CALLOUT_VENV"]
+    static let nonSettingVariables: Set<String> = [
+        "SCIM_CALLOUT_CONFIG", "SCIM_CALLOUT_DATA_DIR", "SCIM_CALLOUT_VENV", "SCIM_CALLOUT_BIN", "SCIM_CALLOUT_BENCH_OUTPUT",
+    ]
 
     /// The loaded configuration plus anything worth a warning (e.g. an unknown variable).
     struct Result: Sendable {

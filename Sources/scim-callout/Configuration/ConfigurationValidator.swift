@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks that settings which depend on each other make sense together.
 ///
 /// Single values are checked as they are parsed (`ConfigurationKey`); this is for combinations.
@@ -10,6 +12,12 @@ enum ConfigurationValidator {
         }
         try pair(configuration.nats.tls.certFile, "nats.tls.cert_file", configuration.nats.tls.keyFile, "nats.tls.key_file")
         try pair(configuration.http.tls.certFile, "http.tls.cert_file", configuration.http.tls.keyFile, "http.tls.key_file")
+        if let base = configuration.scim.publicBaseURL {
+            guard let url = URL(string: base), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ConfigurationError(code: .invalidValue, key: "scim.base_url",
+                                         message: "expected an absolute http(s) URL such as https://sync.example.com/scim/v2")
+            }
+        }
         if let account = configuration.callout.authAccount {
             guard account.count == 56, account.hasPrefix("A") else {
                 throw ConfigurationError(code: .invalidValue, key: "callout.auth_account",

@@ -21,7 +21,7 @@ enum NATSClientSettings {
             authentication = .none
         }
         return NATSConfiguration(servers: nats.urls, name: nats.name, authentication: authentication,
-                                 tls: try tls(nats.tls), echo: false)
+                                 tls: try tls(nats.tls), echo: false, reconnect: reconnect(nats))
     }
 
     /// The system-account connection for KICK, or nil when `nats.system.*` is not set.
@@ -38,7 +38,13 @@ enum NATSClientSettings {
             return nil
         }
         return NATSConfiguration(servers: configuration.nats.urls, name: configuration.nats.name + "-system",
-                                 authentication: authentication, tls: try tls(configuration.nats.tls), echo: false)
+                                 authentication: authentication, tls: try tls(configuration.nats.tls), echo: false,
+                                 reconnect: reconnect(configuration.nats))
+    }
+
+    /// Reconnect forever once connected (the callout must come back after a server restart).
+    private static func reconnect(_ nats: Configuration.NATS) -> NATSConfiguration.Reconnect {
+        NATSConfiguration.Reconnect(maxAttemptsPerServer: nil, retryOnFailedConnect: nats.connectRetry)
     }
 
     private static func signer(_ pair: KeyPair) -> NATSConfiguration.NonceSigner {

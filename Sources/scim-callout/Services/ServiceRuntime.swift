@@ -9,6 +9,8 @@ import Metrics
 import NATSClient
 import NIOSSL
 import Prometheus
+import SCIM
+import SCIMServer
 import ServiceLifecycle
 
 /// Composes the running service: store → NATS → callout → HTTP, in a `ServiceGroup` that shuts
@@ -63,6 +65,7 @@ struct ServiceRuntime: Sendable {
             throw ConfigurationError(code: .invalidValue, key: "policy.file", message: "\(error)")
         }
         let calloutKeys = try Self.calloutKeys(configuration, keys: keys, policy: policyStore.current)
+        let schemas = try SchemaLocator.load(configuration.scim)
         let factory = PrometheusMetricsFactory(registry: registry)
         let metrics = ServiceMetrics(factory: factory)
         logger.info("scim-callout starting", metadata: [
@@ -73,11 +76,11 @@ struct ServiceRuntime: Sendable {
         // Store first: everything else reads it.
         let database: IdentityDatabase
         do {
-            database = try IdentityDatabase.open(path: configuration.store.path, logger: logger.with(component: "store"))
+            database = try StoreOpener.open(configuration.store, logger: logger.with(component: "store"))
         } catch {
             throw CLIError(.failure, "cannot open the store at \(configuration.store.path) (store.path): \(error)")
         }
-        let identities = StoreIdentities(database: database)
+        let identities = database
 
         // NATS: connect before serving, so a wrong URL or credential fails the start clearly.
         let natsLogger = logger.with(component: "nats")
@@ -88,9 +91,9 @@ struct ServiceRuntime: Sendable {
                               successTerminationBehavior: .ignore))
 
         // The callout: decisions are logged (and counted) by the decision log, which outlives it.
-        let decisionLog = DecisionLog(logger: logger.with(component: "decisions"), metricsFactory: factory)
-        // Without a sink the writer has nothing to do and returns at once: not a failure.
-        services.append(.init(service: DecisionLogService(log: decisionLog), successTerminationBehavior: .ignore))
+        let decisionStore = try Self.openDecisions(configuration.decisions)
+        let decisionLog = DecisionLog(logger: logger.with(component: "decisions"), sink: decisionStore, metricsFactory: factory)
+        services.append(.init(service: DecisionLogService(log: decisionLog)))
         services.append(.init(service: PolicyWatcher(policy: policyStore, interval: .seconds(5))))
         let authorizer = Authorizer(identities: identities, policy: policyStore)
         let cap = configuration.jwt.lifetime
@@ -132,9 +135,10 @@ struct ServiceRuntime: Sendable {
             ReadinessCheck(name: "nats connected") { nats.isConnected },
             ReadinessCheck(name: "callout subscribed") { callout.isSubscribed },
         ]
-        let http = try makeHTTPApplication(readiness: readiness, database: database, metrics: metrics) {
+        let http = try makeHTTPApplication(readiness: readiness, database: database, schemas: schemas, factory: factory) {
             metrics.refreshUptime()
             if let counts = try? await StoreCounts.read(database) { metrics.recordRowCounts(counts) }
+            if let decisions = try? await decisionStore.count() { metrics.recordRowCounts(["decisions": decisions]) }
         }
         services.append(.init(service: http))
 
@@ -144,6 +148,16 @@ struct ServiceRuntime: Sendable {
                                                       logger: logger))
         try await group.run()
         logger.info("scim-callout stopped")
+    }
+
+    /// Opens the decision log's table with the configured retention.
+    static func openDecisions(_ settings: Configuration.Decisions) throws -> DecisionStore {
+        do {
+            return try DecisionStore.open(path: settings.path,
+                                          retention: .init(maxRows: settings.maxRows, maxAge: settings.retention))
+        } catch {
+            throw CLIError(.failure, "cannot open the decision log at \(settings.path) (decisions.path): \(error)")
+        }
     }
 
     private static func connect(_ settings: NATSConfiguration, _ configuration: Configuration,
@@ -183,11 +197,17 @@ struct ServiceRuntime: Sendable {
     private func makeHTTPApplication(
         readiness: [ReadinessCheck],
         database: IdentityDatabase,
-        metrics: ServiceMetrics,
+        schemas: SchemaRegistry,
+        factory: PrometheusMetricsFactory,
         beforeScrape: @escaping @Sendable () async -> Void
     ) throws -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: SCIMRequestContext.self)
         HealthRoutes.add(to: router, readiness: readiness, registry: registry, beforeScrape: beforeScrape)
+        SCIMRoutes.add(
+            to: router, store: database, registry: schemas,
+            configuration: SCIMServerConfiguration(publicBaseURL: configuration.scim.publicBaseURL,
+                                                   maxResults: configuration.scim.maxResults),
+            metricsFactory: factory)
         let listen = configuration.http.listen
         let logger = self.logger
         let scheme = configuration.http.tls.isEnabled ? "https" : "http"

@@ -1,0 +1,98 @@
+import ArgumentParser
+import AuthCallout
+import Foundation
+
+/// `scim-callout decisions`: query or follow the decision log.
+struct DecisionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decisions",
+        abstract: "Show the decision log: who connected or was denied, why, with what (newest first).",
+        discussion: """
+            Fields: docs/decision-log.md. --follow prints new decisions as serve records them \\
+            (oldest first) until interrupted.
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: "Only this userName.")
+    var user: String?
+
+    @Option(help: "Only allow, deny or revoke.")
+    var result: String?
+
+    @Option(help: "Only this reason (e.g. wrong_secret, no_binding; see docs/decision-log.md).")
+    var reason: String?
+
+    @Option(help: ArgumentHelp("Only decisions newer than this (e.g. 15m, 24h, 7d).", valueName: "duration"))
+    var since: String?
+
+    @Option(help: "Rows to show.")
+    var limit = 20
+
+    @Flag(help: "Keep printing new decisions until interrupted.")
+    var follow = false
+
+    @Flag(help: "JSON lines (the full record) instead of a table.")
+    var json = false
+
+    func validate() throws {
+        if let result, DecisionRecord.Result(rawValue: result) == nil {
+            throw ValidationError("--result must be allow, deny or revoke")
+        }
+        if let reason, DecisionReason(rawValue: reason) == nil {
+            throw ValidationError("--reason \(reason) is unknown; one of: \(DecisionReason.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let since, DurationText.parse(since.lowercased()) == nil {
+            throw ValidationError("--since \(since) is not a duration such as 15m, 24h or 7d")
+        }
+        if limit < 1 || limit > 100_000 { throw ValidationError("--limit must be between 1 and 100000") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let configuration = try options.load()
+            guard FileManager.default.fileExists(atPath: configuration.decisions.path) else {
+                throw CLIError(.notFound, "no decision log at \(configuration.decisions.path) (decisions.path): has serve run yet?")
+            }
+            let store = try ServiceRuntime.openDecisions(configuration.decisions)
+            var query = DecisionQuery(
+                userName: user, result: result.flatMap(DecisionRecord.Result.init(rawValue:)),
+                reason: reason.flatMap(DecisionReason.init(rawValue:)),
+                since: since.flatMap { DurationText.parse($0.lowercased()) }.map {
+                    Date().addingTimeInterval(-TimeInterval($0.components.seconds))
+                },
+                limit: limit, newestFirst: true)
+            if follow {
+                query.newestFirst = false
+                for try await decision in try await store.follow(query) { emit([decision.record], header: false) }
+                return
+            }
+            let rows = try await store.decisions(query)
+            emit(rows.map(\.record), header: true)
+        }
+    }
+
+    private func emit(_ records: [DecisionRecord], header: Bool) {
+        if json {
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            for record in records {
+                if let data = try? encoder.encode(record) { print(String(decoding: data, as: UTF8.self)) }
+            }
+            return
+        }
+        let rows = records.map { record in
+            [Table.time(record.time), record.result.rawValue, record.reason.rawValue, record.userName ?? "-",
+             record.authMethod.rawValue, record.clientHost ?? "-", record.account ?? "-",
+             record.grantedBy.joined(separator: ","), "\(record.latencyMicroseconds / 1_000)ms"]
+        }
+        if header {
+            Table.print(header: ["TIME", "RESULT", "REASON", "USER", "AUTH", "CLIENT", "ACCOUNT", "GRANTED BY", "LATENCY"],
+                        rows: rows, json: false)
+        } else {
+            for row in rows { print(row.joined(separator: "  ")) }
+        }
+    }
+}

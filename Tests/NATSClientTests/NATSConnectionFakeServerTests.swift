@@ -1,0 +1,143 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOEmbedded
+import Testing
+@testable import NATSClient
+
+/// The whole connection without sockets: every channel it opens is a `NIOAsyncTestingChannel`
+/// and the test plays the server byte by byte (postgres-nio / valkey style).
+final class FakeServer: Sendable {
+    let loop = NIOAsyncTestingEventLoop()
+    let channels: AsyncStream<NIOAsyncTestingChannel>
+    private let continuation: AsyncStream<NIOAsyncTestingChannel>.Continuation
+
+    init() {
+        (channels, continuation) = AsyncStream.makeStream()
+    }
+
+    var factory: NATSConnection.ChannelFactory {
+        let loop = self.loop
+        let continuation = self.continuation
+        return { _, _, initialize in
+            let channel = NIOAsyncTestingChannel(loop: loop)
+            try await loop.flatSubmit { initialize(channel) }.get()
+            try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 4222)).get()
+            continuation.yield(channel)
+            return channel
+        }
+    }
+
+    func connection(_ configure: (inout NATSConfiguration) -> Void = { _ in }) throws -> NATSConnection {
+        var configuration = NATSConfiguration(servers: ["nats://127.0.0.1:4222"])
+        configuration.reconnect.baseWait = .milliseconds(1)
+        configuration.reconnect.maxWait = .milliseconds(1)
+        configuration.reconnect.jitter = .zero
+        configure(&configuration)
+        return try NATSConnection(
+            configuration: configuration, eventLoopGroup: loop, clock: ContinuousClock(),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), channelFactory: factory
+        )
+    }
+}
+
+extension NIOAsyncTestingChannel {
+    /// The next bytes the client wrote, as text.
+    func clientWrote() async throws -> String {
+        String(buffer: try await waitForOutboundWrite(as: ByteBuffer.self))
+    }
+
+    func serverSends(_ text: String) async throws {
+        try await writeInbound(ByteBuffer(string: text))
+    }
+
+    /// Plays the server side of the handshake.
+    func acceptHandshake(info: String = #"{"server_id":"NFAKE","headers":true,"max_payload":1024}"#) async throws {
+        try await serverSends("INFO \(info)\r\n")
+        let connect = try await clientWrote()
+        #expect(connect.hasPrefix("CONNECT {") && connect.hasSuffix("}\r\nPING\r\n"))
+        try await serverSends("PONG\r\n")
+    }
+}
+
+@Suite(.timeLimit(.minutes(1)))
+struct NATSConnectionFakeServerTests {
+    @Test func subscribeReconnectResubscribeAndFlushBufferedPublishesInOrder() async throws {
+        let server = FakeServer()
+        let connection = try server.connection()
+        var channels = server.channels.makeAsyncIterator()
+        async let connecting: Void = connection.connectInitially()
+        let first = try #require(await channels.next())
+        try await first.acceptHandshake()
+        try await connecting
+
+        let subscription = try await connection.subscribe(to: "orders.*", queue: "workers")
+        #expect(try await first.clientWrote() == "SUB orders.* workers 1\r\n")
+        try await subscription.unsubscribe(after: 3)
+        #expect(try await first.clientWrote() == "UNSUB 1 3\r\n")
+        try await first.serverSends("MSG orders.1 1 3\r\none\r\n")
+        var iterator = subscription.makeAsyncIterator()
+        #expect(await iterator.next()?.string == "one")
+
+        // The server goes away; publishes made meanwhile are buffered.
+        try await first.close()
+        let second = try #require(await channels.next())
+        try await connection.publish(ByteBuffer(string: "while-down"), to: "orders.2")
+        try await second.acceptHandshake()
+        // SUB again with the remaining count, then the buffered publish, in one write.
+        #expect(try await second.clientWrote() == "SUB orders.* workers 1\r\nUNSUB 1 2\r\nPUB orders.2 10\r\nwhile-down\r\n")
+        try await second.serverSends("MSG orders.3 1 3\r\ntwo\r\nMSG orders.4 1 5\r\nthree\r\n")
+        #expect(await iterator.next()?.string == "two")
+        #expect(await iterator.next()?.string == "three")
+        #expect(await iterator.next() == nil, "unsubscribe(after: 3) ends the sequence")
+        await connection.close()
+    }
+
+    @Test func requestsShareOneInboxAndMapRepliesByToken() async throws {
+        let server = FakeServer()
+        let connection = try server.connection()
+        var channels = server.channels.makeAsyncIterator()
+        async let connecting: Void = connection.connectInitially()
+        let channel = try #require(await channels.next())
+        try await channel.acceptHandshake()
+        try await connecting
+
+        async let reply = connection.request(ByteBuffer(string: "q"), to: "svc", timeout: .seconds(30))
+        let subscribe = try await channel.clientWrote()
+        let inbox = try #require(subscribe.split(separator: " ").dropFirst().first.map(String.init))
+        #expect(subscribe.hasPrefix("SUB _INBOX.") && inbox.hasSuffix(".*"))
+        let publish = try await channel.clientWrote()
+        let replyTo = String(inbox.dropLast()) + "1"
+        #expect(publish == "PUB svc \(replyTo) 1\r\nq\r\n")
+        try await channel.serverSends("MSG \(replyTo) 1 6\r\nanswer\r\n")
+        #expect(try await reply.string == "answer")
+
+        let missing = Task { try await connection.request(ByteBuffer(string: "q"), to: "nobody", timeout: .seconds(30)) }
+        #expect(try await channel.clientWrote() == "PUB nobody \(String(inbox.dropLast()))2 1\r\nq\r\n", "no second inbox SUB")
+        try await channel.serverSends("HMSG \(String(inbox.dropLast()))2 1 16 16\r\nNATS/1.0 503\r\n\r\n\r\n")
+        await #expect(throws: NATSClientError(.noResponders, "no responders on the request subject")) { try await missing.value }
+        await connection.close()
+    }
+
+    @Test func aProtocolErrorDropsTheChannelAndTheClientReconnects() async throws {
+        let server = FakeServer()
+        let connection = try server.connection()
+        var channels = server.channels.makeAsyncIterator()
+        async let connecting: Void = connection.connectInitially()
+        let first = try #require(await channels.next())
+        try await first.acceptHandshake()
+        try await connecting
+        let events = connection.events
+        try await first.serverSends("BOGUS\r\n")
+        let second = try #require(await channels.next())
+        try await second.acceptHandshake()
+        var seen: [NATSConnectionEvent] = []
+        for await event in events {
+            seen.append(event)
+            if case .reconnected = event { break }
+        }
+        #expect(seen.contains { if case .disconnected(let reason) = $0 { reason.contains("unknownOperation") } else { false } })
+        #expect(connection.isConnected)
+        await connection.close()
+    }
+}

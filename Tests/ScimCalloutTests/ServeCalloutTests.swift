@@ -1,0 +1,109 @@
+import Foundation
+import IdentityStore
+import Logging
+import Testing
+import TestSupport
+
+/// `serve` as a whole against a real nats-server started from `init`'s configuration: users are
+/// written to the store file (as SCIM would), then nats-py connects through the callout.
+@Suite("scim-callout serve answers the auth callout")
+struct ServeCalloutTests {
+    @Test func allowsAGroupMemberDeniesOthersAndCountsDecisions() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("serve-callout")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServeFixture.prepare(directory)
+
+        // Given alice (in nats-demo) and bob (in no group) in the store.
+        let database = try IdentityDatabase.open(path: directory.appendingPathComponent("scim-callout.sqlite").path,
+                                                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let hash = try PasswordHasher.testing.hashSync("alice-pw")
+        let alice = try await database.createUser(.init(userName: "alice", resource: "{}"), passwordHash: hash)
+        _ = try await database.createUser(.init(userName: "bob", resource: "{}"),
+                                          passwordHash: try PasswordHasher.testing.hashSync("bob-pw"))
+        _ = try await database.createGroup(.init(displayName: "nats-demo", resource: "{}"), members: [.init(value: alice.id)])
+
+        let nats = try await ServeFixture.natsServer(directory)
+        defer { Task { try? await nats.stop() } }
+        let port = freeLoopbackPort()
+        let serve = try ManagedProcess(
+            executable: CLI.binary, arguments: ["serve", "--data-dir", directory.path],
+            environment: ["SCIM_CALLOUT_HTTP_LISTEN": "127.0.0.1:\(port)", "SCIM_CALLOUT_NATS_URLS": nats.url],
+            logURL: directory.appendingPathComponent("serve.log"))
+        try await pollUntil("serve ready", timeout: .seconds(30)) {
+            (try? await HTTPProbe.get("http://127.0.0.1:\(port)/readyz"))?.status == 200
+        }
+
+        // When they connect (the server seals requests with the xkey init configured).
+        let result = try await runPython("""
+            import asyncio, sys, nats
+            async def attempt(user, password):
+                errors = []
+                async def on_error(e): errors.append(str(e))
+                try:
+                    nc = await nats.connect(sys.argv[1], user=user, password=password, connect_timeout=5,
+                                            allow_reconnect=False, max_reconnect_attempts=0, error_cb=on_error)
+                except Exception as e:
+                    return "denied" if any("Authorization Violation" in x for x in errors + [str(e)]) else "error " + str(e)
+                sub = await nc.subscribe("demo.x")
+                await nc.publish("demo.x", b"hi")
+                msg = await sub.next_msg(timeout=5)
+                await nc.close()
+                return "allowed " + msg.data.decode()
+            async def main():
+                print(await attempt("alice", "alice-pw"))
+                print(await attempt("bob", "bob-pw"))
+                print(await attempt("alice", "wrong"))
+            asyncio.run(main())
+            """, arguments: [nats.url], timeout: .seconds(60))
+        // Then alice is allowed on demo.>, bob (no group) and a wrong password are denied.
+        #expect(result.stdout == "allowed hi\ndenied\ndenied\n", "\(result.stderr)\n\(serve.output)")
+
+        let metrics = try PrometheusText(try await HTTPProbe.get("http://127.0.0.1:\(port)/metrics").body)
+        #expect(metrics.values("scim_callout_decisions_total", ["result": "allow"]).reduce(0, +) == 1)
+        #expect(metrics.values("scim_callout_decisions_total", ["result": "deny"]).reduce(0, +) == 2)
+        #expect(metrics.values("store_rows", ["table": "users"]) == [2])
+        #expect(metrics.values("store_rows", ["table": "groups"]) == [1])
+        #expect(metrics.values("nats_connection_state", ["connection": "system", "state": "connected"]) == [1])
+
+        // The read-only views work while serve runs (WAL lets both open the file).
+        let users = try await CLI.run(["users", "--data-dir", directory.path])
+        #expect(users.status == 0, "\(users.stderr)")
+        #expect(users.stdout.contains("alice"))
+        #expect(users.stdout.contains("nats-demo"))
+        #expect(users.stdout.hasSuffix("2 of 2 users\n"))
+        let show = try await CLI.run(["users", "show", "bob", "--data-dir", directory.path])
+        #expect(show.stdout.contains("active: true"))
+        #expect(show.stdout.contains("password: set"))
+        #expect(!show.stdout.contains("argon2"), "never the hash")
+        #expect(try await CLI.run(["users", "show", "carol", "--data-dir", directory.path]).status == 66)
+        let group = try await CLI.run(["groups", "show", "nats-demo", "--data-dir", directory.path])
+        #expect(group.status == 0)
+        #expect(group.stdout.contains("members (1):\n  alice (User \(alice.id))"))
+        let groups = try await CLI.run(["groups", "list", "--json", "--data-dir", directory.path])
+        #expect(groups.stdout.contains("\"members\":\"1\""))
+        let policy = try await CLI.run(["policy", "check", "--user", "bob", "--data-dir", directory.path])
+        #expect(policy.status == 2, "bob is in no bound group")
+        let allowed = try await CLI.run(["policy", "check", "--user", "alice", "--data-dir", directory.path])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+
+        // The decision log is queryable from the CLI (records are written in batches: poll).
+        let denied = try await poll("two denials in the decision log", timeout: .seconds(10)) { () -> String? in
+            let result = try? await CLI.run(["decisions", "--data-dir", directory.path, "--result", "deny", "--json"])
+            return result?.stdout.split(separator: "\n").count == 2 ? result?.stdout : nil
+        }
+        #expect(denied.contains("\"reason\":\"no_binding\""))
+        #expect(denied.contains("\"reason\":\"wrong_secret\""))
+        let table = try await CLI.run(["decisions", "--data-dir", directory.path, "--user", "alice"])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.hasPrefix("TIME"))
+        #expect(table.stdout.contains("allow   allowed"))
+        #expect(!table.stdout.contains("alice-pw"))
+        let bad = try await CLI.run(["decisions", "--data-dir", directory.path, "--reason", "because"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("wrong_secret"), "lists the valid reasons")
+
+        #expect(try await serve.stop(signal: SIGTERM) == 0, "\(serve.output)")
+        #expect(!serve.output.contains("alice-pw"), "no password in the log")
+        #expect(serve.output.contains("scim-callout stopped"))
+    }
+}
