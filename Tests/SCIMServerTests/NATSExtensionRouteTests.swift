@@ -30,6 +30,13 @@ import Testing
             #expect(byA.tags == ["env:prod", "team:payments"])
             // The whole string is not a key.
             #expect(try await fixture.store.authSubject(nkey: "\(Self.keyA) \(Self.keyB)") == nil)
+            // A SCIM client finds the holder of one key with `co` (docs/scim-model.md).
+            let filter = "urn:scim-callout:schemas:extension:nats:1.0:User:nkeys co \"\(Self.keyB)\""
+                .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let found = try await client.scim("/Users?filter=\(filter)", .get, fixture)
+            #expect(found.status == .ok)
+            #expect(try found.json[attribute: "totalResults"] == 1)
+            #expect(try found.json[attribute: "Resources"]?.arrayValue?.first?[attribute: "id"]?.stringValue == id)
         }
     }
 
