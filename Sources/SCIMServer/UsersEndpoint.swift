@@ -103,8 +103,9 @@ struct UsersEndpoint: Sendable {
         }
         let emails = resource[attribute: "emails"]?.arrayValue?.compactMap { $0[attribute: "value"]?.stringValue } ?? []
         let nats = resource[attribute: SchemaURN.natsUser]
-        let nkeys = nats?[attribute: "nkeys"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        let tags = nats?[attribute: "tags"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        // Single-valued strings holding whitespace/comma separated lists (see `ValueList`).
+        let nkeys = nats?[attribute: "nkeys"]?.stringValue.map(ValueList.items(in:)) ?? []
+        let tags = nats?[attribute: "tags"]?.stringValue.map(ValueList.items(in:)) ?? []
         let lifetime = nats?[attribute: "jwtLifetimeSeconds"]?.integerValue.flatMap { Int(exactly: $0) }
         return UserInput(
             userName: userName,

@@ -28,7 +28,7 @@ struct FilterEvaluatorTests {
             "manager": {"value": "26118915-6090-4610-87e4-49d8ca9f808d"}
           },
           "urn:scim-callout:schemas:extension:nats:1.0:User": {
-            "nkeys": ["UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4"],
+            "nkeys": "UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4",
             "jwtLifetimeSeconds": 600
           },
           "meta": {"resourceType": "User", "created": "2010-01-23T04:56:22Z",
@@ -76,6 +76,7 @@ struct FilterEvaluatorTests {
             (#"urn:scim-callout:schemas:extension:nats:1.0:User:jwtLifetimeSeconds le 600"#, true),
             (#"urn:scim-callout:schemas:extension:nats:1.0:User:jwtLifetimeSeconds gt 600.5"#, false),
             (#"urn:scim-callout:schemas:extension:nats:1.0:User:nkeys eq "udxu4rcsjnzoiqhznwxhxordprtgnjahahfrgzneejcpqtt2m7nlcnf4""#, false),
+            (#"urn:scim-callout:schemas:extension:nats:1.0:User:nkeys co "UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4""#, true),
             (#"urn:ietf:params:scim:schemas:core:2.0:User:displayName sw "babs""#, true),
             (#"x509Certificates.value eq "TUlJRGk=""#, true),
             (#"userName gt "a" and userName lt "c""#, true),

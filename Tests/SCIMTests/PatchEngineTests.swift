@@ -178,10 +178,10 @@ struct PatchRFCTests {
     @Test("extension attributes by full path, and the whole extension object")
     func extensionPaths() throws {
         let result = try patch(
-            #"{\#(patchOp), "Operations": [{"op":"add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value","value":"26118915"},{"op":"add","path":"urn:scim-callout:schemas:extension:nats:1.0:User","value":{"tags":["ops"],"jwtLifetimeSeconds":"300"}}]}"#,
+            #"{\#(patchOp), "Operations": [{"op":"add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value","value":"26118915"},{"op":"add","path":"urn:scim-callout:schemas:extension:nats:1.0:User","value":{"tags":"ops, eu","jwtLifetimeSeconds":"300"}}]}"#,
             user)
         #expect(result[attribute: SchemaURN.enterpriseUser] == ["manager": ["value": "26118915"]])
-        #expect(result[attribute: SchemaURN.natsUser] == ["tags": ["ops"], "jwtLifetimeSeconds": 300])
+        #expect(result[attribute: SchemaURN.natsUser] == ["tags": "ops, eu", "jwtLifetimeSeconds": 300])
         let removed = try patch(
             #"{\#(patchOp), "Operations": [{"op":"remove","path":"urn:scim-callout:schemas:extension:nats:1.0:User:tags"}]}"#, result)
         #expect(removed[attribute: SchemaURN.natsUser] == ["jwtLifetimeSeconds": 300])

@@ -53,14 +53,24 @@ struct ResourceValidatorTests {
               "active": "False",
               "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"employeeNumber": "7"},
               "urn:scim-callout:schemas:extension:nats:1.0:User": {
-                "jwtLifetimeSeconds": "300", "tags": "solo", "nkeys": ["UA", "UA"]}
+                "jwtLifetimeSeconds": "300", "tags": ["solo"], "nkeys": "UA, UB UA"}
             }
             """#)
         let resource = try validator.normalizeForCreate(body, type: TestSchemas.user).resource
         #expect(resource[attribute: "active"] == false)
         #expect(resource[attribute: SchemaURN.enterpriseUser] == ["employeeNumber": "7"])
-        #expect(resource[attribute: SchemaURN.natsUser] == ["jwtLifetimeSeconds": 300, "tags": ["solo"], "nkeys": ["UA"]])
+        // nkeys/tags are single-valued lists-in-a-string: kept verbatim; a one-element array is unwrapped.
+        #expect(resource[attribute: SchemaURN.natsUser] == ["jwtLifetimeSeconds": 300, "tags": "solo", "nkeys": "UA, UB UA"])
         #expect(resource[attribute: "schemas"] == [.string(SchemaURN.user), .string(SchemaURN.enterpriseUser), .string(SchemaURN.natsUser)])
+    }
+
+    @Test("NATS nkeys sent as a multi-valued array are rejected with a message naming the attribute")
+    func nkeysArrayRejected() throws {
+        let body = json(#"{"userName":"u","urn:scim-callout:schemas:extension:nats:1.0:User":{"nkeys":["UA","UB"]}}"#)
+        let error = try #require(throws: SCIMError.self) {
+            try validator.normalizeForCreate(body, type: TestSchemas.user)
+        }
+        #expect(error.status == 400 && error.scimType == .invalidValue && error.detail.contains("nkeys"))
     }
 
     @Test("attribute names are stored in canonical casing; URN-qualified core keys are placed")

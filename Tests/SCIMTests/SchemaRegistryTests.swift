@@ -23,8 +23,10 @@ struct SchemaRegistryTests {
     func natsExtension() throws {
         let nats = try #require(TestSchemas.registry.schema(id: SchemaURN.natsUser))
         let nkeys = try #require(nats.attribute(named: "nkeys"))
-        #expect(nkeys.multiValued && nkeys.caseExact && nkeys.type == .string)
-        #expect(nats.attribute(named: "tags")?.multiValued == true)
+        // Lists in one string (see Schemas/README.md), so PATCH add replaces and Entra can map them.
+        #expect(!nkeys.multiValued && nkeys.caseExact && nkeys.type == .string)
+        #expect(nats.attribute(named: "tags")?.multiValued == false)
+        #expect(nats.attribute(named: "tags")?.type == .string)
         #expect(nats.attribute(named: "jwtLifetimeSeconds")?.type == .integer)
         #expect(!SchemaURN.natsUser.hasPrefix("urn:ietf:"))
     }
