@@ -95,6 +95,7 @@ let package = Package(
             dependencies: [
                 "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "AuthCallout",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/Sources/scim-callout-bench"
         ),
