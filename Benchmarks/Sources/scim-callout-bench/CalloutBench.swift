@@ -1,0 +1,363 @@
+import AuthCallout
+import Foundation
+import IdentityStore
+import Logging
+import NATSClient
+import NATSJWT
+import NKeys
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The auth callout's cost and speed.
+///
+/// - In process (no network): the full handler (verify request, decide against the SQLite store
+///   with argon2id behind the credential cache, mint and sign user + response JWTs, xkey) over
+///   ≥ 10,000 decisions: process CPU per decision (getrusage), and decision latency p50/p99 with
+///   32 decisions in flight, for each store size.
+/// - Through a real nats-server (from `.venv`): nats-py clients connect+close concurrently for a
+///   fixed time, through the callout (plain and xkey) and as a static config user; connects/s,
+///   connect latency p50/p99 as the clients see it, and this process's CPU per decision (the load
+///   generator is another process).
+///
+/// Usage from `BenchMain`: `report.add(suite: "Auth callout", results: try await CalloutBench.run())`.
+/// Environment: `CALLOUT_BENCH_USERS` (comma-separated store sizes, default `1000,1000000`),
+/// `CALLOUT_BENCH_SECONDS` (seconds per through-server run, default 10), `SCIM_CALLOUT_VENV`.
+enum CalloutBench {
+    static let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    static func run() async throws -> [BenchResult] {
+        let environment = ProcessInfo.processInfo.environment
+        let sizes = (environment["CALLOUT_BENCH_USERS"] ?? "1000,1000000").split(separator: ",").compactMap { Int($0) }
+        let seconds = Int(environment["CALLOUT_BENCH_SECONDS"] ?? "10") ?? 10
+        var results: [BenchResult] = []
+        var largest: IdentityDatabase?
+        for size in sizes {
+            let database = try await populatedStore(users: size)
+            results += try await inProcess(database: database, users: size, xkey: false)
+            results += try await inProcess(database: database, users: size, xkey: true)
+            largest = database
+        }
+        if let database = largest {
+            results += try await throughServer(database: database, users: sizes.last ?? 0, seconds: seconds)
+        }
+        return results
+    }
+
+    // MARK: Store
+
+    /// A store with `users` users (`user0`…) in group `developers`, all with the same password
+    /// hash (argon2id, cheap test parameters: the cache makes its cost a one-time one per user).
+    static func populatedStore(users: Int) async throws -> IdentityDatabase {
+        let started = ContinuousClock.now
+        let database = try IdentityDatabase.inMemory(logger: logger)
+        let hash = try PasswordHasher.testing.hashSync("bench-password")
+        let group = try await database.createGroup(GroupInput(
+            displayName: "developers", resource: #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"developers"}"#))
+        var members: [MemberInput] = []
+        members.reserveCapacity(min(users, 2_000))
+        for index in 0 ..< users {
+            let name = "user\(index)"
+            let user = try await database.createUser(
+                UserInput(userName: name, resource: #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"\#(name)"}"#),
+                passwordHash: hash)
+            // Group only the users the benchmark connects as; the rest just fill the tables.
+            if index < 2_000 { members.append(MemberInput(value: user.id, type: "User")) }
+        }
+        let added = members
+        _ = try await database.updateGroup(id: group.id) { group in
+            GroupUpdate(input: GroupInput(displayName: group.displayName, resource: group.resource), members: .delta(add: added, remove: []))
+        }
+        print("  store with \(users) users ready in \(ContinuousClock.now - started)")
+        return database
+    }
+
+    static func policy() throws -> PolicyStore {
+        PolicyStore(policy: try PolicyParser.parse("""
+            account: APP
+            bindings:
+              - group: developers
+                publish: ["app.{{userName}}.>", "app.shared.>"]
+                subscribe: ["app.>", "_INBOX.>"]
+            """), logger: logger)
+    }
+
+    // MARK: In process
+
+    static func inProcess(database: IdentityDatabase, users: Int, xkey: Bool) async throws -> [BenchResult] {
+        let issuer = try KeyPair.generate(.account)
+        let serverKey = try KeyPair.generate(.server)
+        let serverXKey = try XKeyPair.generate()
+        let serviceXKey = try XKeyPair.generate()
+        let authorizer = Authorizer(identities: database, policy: try policy())
+        let handler = AuthorizationHandler(keys: CalloutKeys(mode: .config(issuer: issuer), xkey: xkey ? serviceXKey : nil),
+                                           decide: { await authorizer.decide($0) })
+        let active = min(users, 1_000)
+        // Requests are made up front (the server's cost, not ours); 2,000 distinct ones, reused.
+        var requests: [[UInt8]] = []
+        for index in 0 ..< 2_000 {
+            let claims = AuthorizationRequestClaims(
+                subject: issuer.publicKey, audience: "nats-authorization-request",
+                expires: Int64(Date().timeIntervalSince1970) + 3600,
+                nats: NATSAuthorizationRequest(
+                    serverID: ServerID(name: "bench", host: "127.0.0.1", id: serverKey.publicKey, xkey: xkey ? serverXKey.publicKey : nil),
+                    userNKey: try KeyPair.generate(.user).publicKey,
+                    clientInfo: ClientInformation(host: "127.0.0.1", id: UInt64(index), kind: "Client", type: "nats"),
+                    connectOptions: ConnectOptions(username: "user\(index % active)", password: "bench-password", lang: "bench")))
+            let token = Array(try JWT.encode(claims, signedBy: serverKey).utf8)
+            requests.append(xkey ? try serverXKey.seal(token, to: serviceXKey.publicKey) : token)
+        }
+        let header = xkey ? serverXKey.publicKey : nil
+        // Warm-up: fills the credential cache once per user (argon2id), as a running service would be.
+        for request in requests.prefix(active) {
+            let outcome = await handler.handle(payload: request, serverXKey: header)
+            guard outcome.record.result == .allow else { throw BenchError("warm-up decision denied: \(outcome.record.reason)") }
+        }
+
+        let label = "in-process \(xkey ? "xkey" : "plain"), \(users) users"
+        // Sequential: CPU per decision.
+        let decisions = 20_000
+        let cpuBefore = processCPUSeconds()
+        let wallStart = ContinuousClock.now
+        for index in 0 ..< decisions {
+            _ = await handler.handle(payload: requests[index % requests.count], serverXKey: header)
+        }
+        let wall = (ContinuousClock.now - wallStart).seconds
+        let cpu = processCPUSeconds() - cpuBefore
+        var results = [
+            BenchResult(name: "\(label): service CPU per decision (\(decisions) decisions)", value: cpu / Double(decisions) * 1e6, unit: "µs"),
+            BenchResult(name: "\(label): decisions/s, one at a time", value: Double(decisions) / wall, unit: "ops/s"),
+        ]
+        // 32 in flight: latency of each decision.
+        let shared = requests
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for worker in 0 ..< 32 {
+                group.addTask {
+                    var samples: [Double] = []
+                    for round in 0 ..< 400 {
+                        let start = ContinuousClock.now
+                        let outcome = await handler.handle(payload: shared[(worker * 400 + round) % shared.count], serverXKey: header)
+                        samples.append((ContinuousClock.now - start).seconds * 1e3)
+                        guard outcome.record.result == .allow else { throw BenchError("denied: \(outcome.record.reason)") }
+                    }
+                    return samples
+                }
+            }
+            var all: [Double] = []
+            for try await samples in group { all += samples }
+            return all.sorted()
+        }
+        results.append(BenchResult(name: "\(label): decision latency p50, 32 in flight", value: percentile(latencies, 0.50), unit: "ms"))
+        results.append(BenchResult(name: "\(label): decision latency p99, 32 in flight", value: percentile(latencies, 0.99), unit: "ms"))
+        return results
+    }
+
+    // MARK: Through nats-server
+
+    static func throughServer(database: IdentityDatabase, users: Int, seconds: Int) async throws -> [BenchResult] {
+        var results: [BenchResult] = []
+        for mode in ["static", "callout", "callout-xkey"] {
+            let issuer = try KeyPair.generate(.account)
+            let serviceUser = try KeyPair.generate(.user)
+            let xkey = mode == "callout-xkey" ? try XKeyPair.generate() : nil
+            let server = try BenchServer.start(config: """
+                accounts {
+                  AUTH { users: [ { nkey: \(serviceUser.publicKey) } ] }
+                  APP { users: [ { user: static, password: bench-password } ] }
+                  SYS {}
+                }
+                system_account: SYS
+                authorization {
+                  auth_callout {
+                    issuer: \(issuer.publicKey)
+                    auth_users: [ \(serviceUser.publicKey), static ]
+                    account: AUTH
+                    \(xkey.map { "xkey: \($0.publicKey)" } ?? "")
+                  }
+                }
+                """)
+            defer { server.stop() }
+            let connection = try await NATSConnection.connect(NATSConfiguration(
+                servers: [server.url], authentication: .nkey(publicKey: serviceUser.publicKey, signNonce: { serviceUser.signature(for: $0) })),
+                logger: logger)
+            let authorizer = Authorizer(identities: database, policy: try policy())
+            let handler = AuthorizationHandler(keys: CalloutKeys(mode: .config(issuer: issuer), xkey: xkey), decide: { await authorizer.decide($0) })
+            let counter = CountingSink()
+            let decisionLog = DecisionLog(logger: logger, sink: counter)
+            let service = CalloutService(connection: connection, handler: handler, decisionLog: decisionLog, logger: logger)
+            let serviceTask = Task { try? await service.run() }
+            let logTask = Task { await decisionLog.run() }
+            while !service.isSubscribed { try await Task.sleep(for: .milliseconds(10)) }
+
+            let user = mode == "static" ? "static" : "user"
+            let cpuBefore = processCPUSeconds()
+            let decisionsBefore = counter.count
+            let load = try await LoadGenerator.run(url: server.url, userPrefix: user, clients: 32, seconds: seconds,
+                                                   distinctUsers: mode == "static" ? 1 : min(users, 1_000))
+            let cpu = processCPUSeconds() - cpuBefore
+            decisionLog.finish()
+            await logTask.value
+            let decisions = counter.count - decisionsBefore
+            serviceTask.cancel()
+            await connection.close()
+            let label = "nats-server \(mode), 32 nats-py clients, \(users) users"
+            results.append(BenchResult(name: "\(label): connects/s", value: load.rate, unit: "ops/s"))
+            results.append(BenchResult(name: "\(label): connect latency p50", value: load.p50, unit: "ms"))
+            results.append(BenchResult(name: "\(label): connect latency p99", value: load.p99, unit: "ms"))
+            results.append(BenchResult(name: "\(label): failed connects", value: Double(load.failures), unit: "count"))
+            if mode != "static", decisions > 0 {
+                results.append(BenchResult(name: "\(label): service CPU per decision (\(decisions) decisions)",
+                                           value: cpu / Double(decisions) * 1e6, unit: "µs"))
+            }
+        }
+        return results
+    }
+
+    // MARK: Helpers
+
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Counts stored decisions (the benchmark's stand-in for the table).
+final class CountingSink: DecisionSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored = 0
+    var count: Int { lock.withLock { stored } }
+    func append(_ records: [DecisionRecord]) async throws { lock.withLock { stored += records.count } }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// nats-server from the virtual environment, on a free loopback port, stopped by PID.
+final class BenchServer {
+    let process: Process
+    let url: String
+
+    static func start(config: String) throws -> BenchServer {
+        let venv = ProcessInfo.processInfo.environment["SCIM_CALLOUT_VENV"] ?? ".venv"
+        let binary = URL(fileURLWithPath: venv).appendingPathComponent("bin/nats-server")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw BenchError("nats-server not found at \(binary.path): run make setup") }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callout-bench-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let port = freePort()
+        let configURL = directory.appendingPathComponent("server.conf")
+        try Data("listen: 127.0.0.1:\(port)\n\(config)".utf8).write(to: configURL)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["-c", configURL.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        while !canConnect(port: port) {
+            guard Date() < deadline, process.isRunning else { throw BenchError("nats-server did not start") }
+            usleep(10_000)
+        }
+        return BenchServer(process: process, url: "nats://127.0.0.1:\(port)")
+    }
+
+    private init(process: Process, url: String) {
+        self.process = process
+        self.url = url
+    }
+
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        process.waitUntilExit()
+    }
+
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var bound = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: bound.sin_port))
+    }
+
+    static func canConnect(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+}
+
+/// Concurrent nats-py clients doing connect+close in a loop (another process, so its CPU is not ours).
+enum LoadGenerator {
+    struct Report: Decodable { var rate: Double; var p50: Double; var p99: Double; var failures: Int }
+
+    static let script = """
+        import asyncio, json, sys, time, nats
+        async def worker(url, prefix, distinct, index, deadline, latencies, failures):
+            n = index
+            while time.monotonic() < deadline:
+                user = prefix if distinct <= 1 else f"{prefix}{n % distinct}"
+                n += 32
+                start = time.perf_counter()
+                try:
+                    nc = await nats.connect(url, user=user, password="bench-password", connect_timeout=5,
+                                            allow_reconnect=False, max_reconnect_attempts=0)
+                    latencies.append((time.perf_counter() - start) * 1000)
+                    await nc.close()
+                except Exception:
+                    failures.append(1)
+        async def main():
+            url, prefix, clients, seconds, distinct = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+            latencies, failures = [], []
+            start = time.monotonic()
+            deadline = start + seconds
+            await asyncio.gather(*[worker(url, prefix, distinct, i, deadline, latencies, failures) for i in range(clients)])
+            elapsed = time.monotonic() - start
+            latencies.sort()
+            def pct(p): return latencies[min(len(latencies) - 1, int(round((len(latencies) - 1) * p)))] if latencies else 0
+            print(json.dumps({"rate": len(latencies) / elapsed, "p50": pct(0.5), "p99": pct(0.99), "failures": len(failures)}))
+        asyncio.run(main())
+        """
+
+    static func run(url: String, userPrefix: String, clients: Int, seconds: Int, distinctUsers: Int) async throws -> Report {
+        let venv = ProcessInfo.processInfo.environment["SCIM_CALLOUT_VENV"] ?? ".venv"
+        let python = URL(fileURLWithPath: venv).appendingPathComponent("bin/python")
+        let scriptURL = FileManager.default.temporaryDirectory.appendingPathComponent("callout-load-\(UUID().uuidString.prefix(8)).py")
+        try Data(script.utf8).write(to: scriptURL)
+        defer { try? FileManager.default.removeItem(at: scriptURL) }
+        let output = Pipe()
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [scriptURL.path, url, userPrefix, String(clients), String(seconds), String(distinctUsers)]
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Read off the cooperative pool's hot path: the pipe is small and the process short-lived.
+        let data = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw BenchError("load generator exited with \(process.terminationStatus)") }
+        return try JSONDecoder().decode(Report.self, from: data)
+    }
+}
