@@ -36,6 +36,10 @@ final class TestIdentities: IdentityReading, @unchecked Sendable {
         lock.withLock { verifications += 1 }
         return hash == "test-hash:" + password
     }
+    /// Verifies only for the password `TestIdentities.decoySecret`, so a test can show that even
+    /// a matching decoy never allows.
+    var decoyPasswordHash: String? { "test-hash:" + Self.decoySecret }
+    static let decoySecret = "decoy-secret"
 }
 
 @Suite("Authorizer: credentials, live state, policy")
@@ -148,9 +152,29 @@ struct AuthorizerTests {
             func identity(nkey: String) async throws -> CalloutIdentity? { throw Failure() }
             func identity(accessToken: String) async throws -> CalloutIdentity? { throw Failure() }
             func verifyPassword(_ password: String, hash: String) -> Bool { true }
+            var decoyPasswordHash: String? { nil }
         }
         let broken = Authorizer(identities: Broken(), policy: authorizer.policy)
         #expect(await broken.decide(request()).reason == .internalError)
+    }
+
+    /// Unknown, inactive and password-less users cost one (decoy) argon2id check, like a wrong
+    /// password, so the time to a denial does not reveal whether the user exists.
+    @Test func denialsWithoutARealCheckSpendADecoyCheck() async {
+        identities.put(CalloutIdentity(id: "id-ina", userName: "ina", active: false, passwordHash: "test-hash:pw1",
+                                       groups: [.init(displayName: "developers")]))
+        identities.put(CalloutIdentity(id: "id-nopw", userName: "nopw", passwordHash: nil,
+                                       groups: [.init(displayName: "developers")]))
+        for (user, reason) in [("bob", DecisionReason.unknownUser), ("ina", .inactiveUser), ("nopw", .wrongSecret)] {
+            let before = identities.verifications
+            #expect(await authorizer.decide(request(user: user, password: "pw1")).reason == reason)
+            #expect(identities.verifications == before + 1, "no decoy check for \(user)")
+        }
+    }
+
+    @Test func aMatchingDecoyNeverAllows() async {
+        let decision = await authorizer.decide(request(user: "bob", password: TestIdentities.decoySecret))
+        #expect(decision.reason == .unknownUser)
     }
 
     @Test func requestDescriptionHasNoSecrets() {

@@ -94,6 +94,7 @@ final class StoreDirectory: CalloutDirectory, @unchecked Sendable {
     func identity(nkey: String) async throws -> CalloutIdentity? { try await database.identity(nkey: nkey) }
     func identity(accessToken: String) async throws -> CalloutIdentity? { try await database.identity(accessToken: accessToken) }
     func verifyPassword(_ password: String, hash: String) -> Bool { database.verifyPassword(password, hash: hash) }
+    var decoyPasswordHash: String? { database.decoyPasswordHash }
     func latestChangeSequence() async throws -> Int64 { try await database.latestChangeSequence() }
     func identityChanges(after sequence: Int64, limit: Int) async throws -> [IdentityChange] {
         try await database.identityChanges(after: sequence, limit: limit)

@@ -69,10 +69,15 @@ public struct Authorizer: Sendable {
         case .password:
             guard let user = request.user, let password = request.password else { return deny(.noCredentials, "no password") }
             guard let identity = try await identities.identity(userName: user) else {
+                spendDecoyCheck(password)
                 return deny(.unknownUser, "no such user")
             }
-            guard identity.active else { return deny(.inactiveUser, "user is inactive", identity) }
+            guard identity.active else {
+                spendDecoyCheck(password)
+                return deny(.inactiveUser, "user is inactive", identity)
+            }
             guard let hash = identity.passwordHash, !hash.isEmpty else {
+                spendDecoyCheck(password)
                 return deny(.wrongSecret, "user has no password", identity)
             }
             if cache.contains(userID: identity.id, version: identity.version, password: password) { return .success(identity) }
@@ -91,6 +96,13 @@ public struct Authorizer: Sendable {
         case .none:
             return deny(.noCredentials, "no password, token or signed nonce in the connect")
         }
+    }
+
+    /// Spends one argon2id check on a decoy hash, so denials that need no real check take as
+    /// long as a wrong password: the time to answer never tells whether a user exists.
+    private func spendDecoyCheck(_ password: String) {
+        guard let decoy = identities.decoyPasswordHash else { return }
+        _ = identities.verifyPassword(password, hash: decoy)
     }
 
     /// Decodes base64url or standard base64, with or without padding (clients differ).

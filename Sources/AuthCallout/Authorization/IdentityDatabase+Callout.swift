@@ -1,3 +1,4 @@
+import Foundation
 import IdentityStore
 
 extension IdentityDatabase: IdentityReading {
@@ -20,6 +21,14 @@ extension IdentityDatabase: IdentityReading {
     public func verifyPassword(_ password: String, hash: String) -> Bool {
         PasswordHasher.verifySync(password, hash: hash)
     }
+
+    public var decoyPasswordHash: String? { DecoyPassword.hash }
+}
+
+/// One decoy hash per process, made on first use with the parameters the SCIM endpoint uses
+/// for real passwords (`PasswordHasher.standard`); its secret is random and never kept.
+private enum DecoyPassword {
+    static let hash: String? = try? PasswordHasher.standard.hashSync(UUID().uuidString + UUID().uuidString)
 }
 
 extension IdentityDatabase: IdentityChangeFeed {

@@ -48,4 +48,9 @@ public protocol IdentityReading: Sendable {
     func identity(accessToken: String) async throws -> CalloutIdentity?
     /// True when `password` matches the stored hash (argon2id: slow by design).
     func verifyPassword(_ password: String, hash: String) -> Bool
+    /// A hash made with the same parameters as real ones, of a random secret nobody knows.
+    /// Checking a password against it costs what a real check costs, so a denial for an unknown,
+    /// inactive or password-less user takes as long as one for a wrong password (no user
+    /// enumeration by timing). Nil disables the decoy check.
+    var decoyPasswordHash: String? { get }
 }
