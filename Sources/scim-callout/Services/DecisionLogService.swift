@@ -16,15 +16,3 @@ struct DecisionLogService: Service {
         }
     }
 }
-
-/// Re-reads the policy file when it changes (a bad edit keeps the last good policy).
-struct PolicyWatcher: Service {
-    let policy: PolicyStore
-    let interval: Duration
-
-    func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            await policy.watch(every: interval, clock: ContinuousClock())
-        }
-    }
-}
