@@ -59,9 +59,10 @@ public struct Authorizer: Sendable {
                 return deny(.unknownUser, "no user has this nkey")
             }
             guard identity.active else { return deny(.inactiveUser, "user is inactive", identity) }
+            // Clients send base64url or standard base64, padded or not; NKeys accepts each.
             guard let nonce = request.nonce, !nonce.isEmpty,
-                  let signature = request.signature.flatMap(Self.decodeBase64),
-                  key.isValidSignature(signature, for: Array(nonce.utf8))
+                  let signature = request.signature, signature.utf8.count <= 256,
+                  key.isValidNonceSignature(signature, nonce: nonce)
             else {
                 return deny(.wrongSecret, "nonce signature does not verify", identity)
             }
@@ -103,13 +104,5 @@ public struct Authorizer: Sendable {
     private func spendDecoyCheck(_ password: String) {
         guard let decoy = identities.decoyPasswordHash else { return }
         _ = identities.verifyPassword(password, hash: decoy)
-    }
-
-    /// Decodes base64url or standard base64, with or without padding (clients differ).
-    static func decodeBase64(_ text: String) -> [UInt8]? {
-        guard text.utf8.count <= 256 else { return nil }
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while standard.utf8.count % 4 != 0 { standard += "=" }
-        return Data(base64Encoded: standard).map { Array($0) }
     }
 }
