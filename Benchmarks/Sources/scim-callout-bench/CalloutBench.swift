@@ -5,6 +5,7 @@ import Logging
 import NATSClient
 import NATSJWT
 import NKeys
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -160,7 +161,7 @@ enum CalloutBench {
             let issuer = try KeyPair.generate(.account)
             let serviceUser = try KeyPair.generate(.user)
             let xkey = mode == "callout-xkey" ? try XKeyPair.generate() : nil
-            let server = try BenchServer.start(config: """
+            let server = try await NATSServerProcess.start(config: """
                 accounts {
                   AUTH { users: [ { nkey: \(serviceUser.publicKey) } ] }
                   APP { users: [ { user: static, password: bench-password } ] }
@@ -175,8 +176,7 @@ enum CalloutBench {
                     \(xkey.map { "xkey: \($0.publicKey)" } ?? "")
                   }
                 }
-                """)
-            defer { server.stop() }
+                """, label: "callout-bench")
             let connection = try await NATSConnection.connect(NATSConfiguration(
                 servers: [server.url], authentication: .nkey(publicKey: serviceUser.publicKey, signNonce: { serviceUser.signature(for: $0) })),
                 logger: logger)
@@ -200,6 +200,7 @@ enum CalloutBench {
             let decisions = counter.count - decisionsBefore
             serviceTask.cancel()
             await connection.close()
+            try await server.stop()
             let label = "nats-server \(mode), 32 nats-py clients, \(users) users"
             results.append(BenchResult(name: "\(label): connects/s", value: load.rate, unit: "ops/s"))
             results.append(BenchResult(name: "\(label): connect latency p50", value: load.p50, unit: "ms"))
@@ -243,70 +244,6 @@ final class CountingSink: DecisionSink, @unchecked Sendable {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
-/// nats-server from the virtual environment, on a free loopback port, stopped by PID.
-final class BenchServer {
-    let process: Process
-    let url: String
-
-    static func start(config: String) throws -> BenchServer {
-        let venv = ProcessInfo.processInfo.environment["SCIM_CALLOUT_VENV"] ?? ".venv"
-        let binary = URL(fileURLWithPath: venv).appendingPathComponent("bin/nats-server")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw BenchError("nats-server not found at \(binary.path): run make setup") }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callout-bench-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let port = freePort()
-        let configURL = directory.appendingPathComponent("server.conf")
-        try Data("listen: 127.0.0.1:\(port)\n\(config)".utf8).write(to: configURL)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["-c", configURL.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while !canConnect(port: port) {
-            guard Date() < deadline, process.isRunning else { throw BenchError("nats-server did not start") }
-            usleep(10_000)
-        }
-        return BenchServer(process: process, url: "nats://127.0.0.1:\(port)")
-    }
-
-    private init(process: Process, url: String) {
-        self.process = process
-        self.url = url
-    }
-
-    func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        process.waitUntilExit()
-    }
-
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        var bound = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: bound.sin_port))
-    }
-
-    static func canConnect(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
 }
 
 /// Concurrent nats-py clients doing connect+close in a loop (another process, so its CPU is not ours).
