@@ -23,7 +23,9 @@ import Glibc
 ///
 /// Usage from `BenchMain`: `report.add(suite: "Auth callout", results: try await CalloutBench.run())`.
 /// Environment: `CALLOUT_BENCH_USERS` (comma-separated store sizes, default `1000,1000000`),
-/// `CALLOUT_BENCH_SECONDS` (seconds per through-server run, default 10), `SCIM_CALLOUT_VENV`.
+/// `CALLOUT_BENCH_SECONDS` (seconds per through-server run, default 10), `CALLOUT_BENCH_SERVER=0`
+/// (in-process runs only, for profiling), `CALLOUT_BENCH_DECISIONS` (sequential decisions per
+/// in-process run, default 20,000), `SCIM_CALLOUT_VENV`.
 enum CalloutBench {
     static let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -39,7 +41,7 @@ enum CalloutBench {
             results += try await inProcess(database: database, users: size, xkey: true)
             largest = database
         }
-        if let database = largest {
+        if let database = largest, environment["CALLOUT_BENCH_SERVER"] != "0" {
             results += try await throughServer(database: database, users: sizes.last ?? 0, seconds: seconds)
         }
         return results
@@ -117,7 +119,7 @@ enum CalloutBench {
 
         let label = "in-process \(xkey ? "xkey" : "plain"), \(users) users"
         // Sequential: CPU per decision.
-        let decisions = 20_000
+        let decisions = Int(ProcessInfo.processInfo.environment["CALLOUT_BENCH_DECISIONS"] ?? "") ?? 20_000
         let cpuBefore = processCPUSeconds()
         let wallStart = ContinuousClock.now
         for index in 0 ..< decisions {
