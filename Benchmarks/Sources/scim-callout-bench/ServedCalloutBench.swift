@@ -36,6 +36,7 @@ enum ServedCalloutBench {
             throw BenchError("\(binary.path) is missing: build it with `swift build -c release --product scim-callout`")
         }
         var results: [BenchResult] = []
+        var staticRate: Double?
         for mode in ["static", "callout", "callout-xkey"] {
             let directory = try TestEnvironment.temporaryDirectory("served-bench")
             defer { try? FileManager.default.removeItem(at: directory) }
@@ -79,6 +80,7 @@ enum ServedCalloutBench {
             if mode == "static" {
                 let load = try await LoadGenerator.run(url: server.url, userPrefix: "static", clients: 32, seconds: seconds, distinctUsers: 1)
                 results += load.results(label)
+                staticRate = load.rate
                 continue
             }
 
@@ -114,6 +116,9 @@ enum ServedCalloutBench {
             let latencies = window.map { Double($0.record.latencyMicroseconds) / 1_000 }.sorted()
             let allowed = window.count { $0.record.result == .allow }
             results += load.results(label)
+            if let staticRate, staticRate > 0 {
+                results.append(BenchResult(name: "\(label): connects/s ÷ static connects/s", value: load.rate / staticRate, unit: "ratio"))
+            }
             results.append(BenchResult(name: "\(label): decisions in the window (allowed)", value: Double(allowed), unit: "count"))
             if !window.isEmpty {
                 results.append(BenchResult(name: "\(label): service CPU per decision (\(window.count) decisions)",
