@@ -74,4 +74,94 @@ struct CalloutOperatorModeTests {
         await callout.stop()
         try await server.stop()
     }
+
+    /// A session allowed by one replica is cut by another replica's revoker, which never saw the
+    /// decision: it finds the connection with CONNZ, where operator-mode servers name the account
+    /// by its public key, not by the policy's account name.
+    @Test func deactivationCutsALiveSessionFoundThroughCONNZ() async throws {
+        let operatorKey = try KeyPair.generate(.operator)
+        let system = try KeyPair.generate(.account)
+        let auth = try KeyPair.generate(.account)
+        let app = try KeyPair.generate(.account)
+        let appSigningKey = try KeyPair.generate(.account)
+        let serviceUser = try KeyPair.generate(.user)
+        let systemUser = try KeyPair.generate(.user)
+        let sentinelUser = try KeyPair.generate(.user)
+
+        func accountJWT(_ key: KeyPair, _ name: String, _ nats: NATSAccount) throws -> String {
+            try JWT.encode(AccountClaims(subject: key.publicKey, name: name, nats: nats), signedBy: operatorKey)
+        }
+        let operatorJWT = try JWT.encode(OperatorClaims(subject: operatorKey.publicKey, name: "OP",
+                                                        nats: NATSOperator(systemAccount: system.publicKey)), signedBy: operatorKey)
+        let authJWT = try accountJWT(auth, "AUTH", NATSAccount(authorization: ExternalAuthorization(
+            authUsers: [serviceUser.publicKey], allowedAccounts: [app.publicKey])))
+        let serviceJWT = try JWT.encode(UserClaims(subject: serviceUser.publicKey, name: "scim-callout", nats: NATSUser()), signedBy: auth)
+        let systemUserJWT = try JWT.encode(UserClaims(subject: systemUser.publicKey, name: "revoker", nats: NATSUser()), signedBy: system)
+        let sentinel = try JWT.encode(UserClaims(subject: sentinelUser.publicKey, name: "sentinel", nats: NATSUser(
+            pub: Permission(deny: [">"]), sub: Permission(deny: [">"]), bearerToken: true)), signedBy: auth)
+        let server = try await NATSServerProcess.start(config: """
+            operator: \(operatorJWT)
+            system_account: \(system.publicKey)
+            resolver: MEMORY
+            resolver_preload: {
+              \(system.publicKey): \(try accountJWT(system, "SYS", NATSAccount()))
+              \(auth.publicKey): \(authJWT)
+              \(app.publicKey): \(try accountJWT(app, "APP", NATSAccount(signingKeys: [.key(appSigningKey.publicKey)])))
+            }
+            default_sentinel: \(sentinel)
+            """, label: "operator-cut")
+
+        let directory = try makeDirectory()
+        let olgaID = try await directory.addUser("olga", password: "olga-pw", groups: ["developers"])
+        let policy = PolicyStore(policy: try PolicyParser.parse(CalloutEndToEndTests.policyYAML), logger: RunningCallout.logger)
+        let keys = CalloutKeys(mode: .operator(
+            callout: try AccountSigner(accountKey: auth),
+            accounts: ["APP": try AccountSigner(account: app.publicKey, signer: appSigningKey)]))
+        #expect(keys.accountKeys == ["APP": app.publicKey])
+        let authentication = NATSConfiguration.Authentication.credentials(jwt: serviceJWT, signNonce: { serviceUser.signature(for: $0) })
+        // Replica A decides the connect and has no revoker.
+        let deciding = try await RunningCallout.start(url: server.url, authentication: authentication, keys: keys,
+                                                      authorizer: Authorizer(identities: directory, policy: policy))
+        var cutting: RunningCallout?
+        var live: NATSConnection?
+        do {
+            live = try await NATSConnection.connect(
+                NATSConfiguration(servers: [server.url], name: "live-session",
+                                  authentication: .userPassword(user: "olga", password: "olga-pw"), reconnect: .disabled),
+                logger: RunningCallout.logger)
+            _ = try await deciding.record("olga allowed by replica A") { $0.userName == "olga" && $0.result == .allow }
+
+            // Replica B starts afterwards: its registry never saw olga's session.
+            let revoking = try await RunningCallout.start(
+                url: server.url, authentication: authentication, keys: keys, authorizer: Authorizer(identities: directory, policy: policy),
+                revoker: { running, registry, log in
+                    let systemConnection = try await NATSConnection.connect(
+                        NATSConfiguration(servers: [server.url],
+                                          authentication: .credentials(jwt: systemUserJWT, signNonce: { systemUser.signature(for: $0) })),
+                        logger: RunningCallout.logger)
+                    running.extraConnections.append(systemConnection)
+                    return SessionRevoker(identities: directory, feed: directory, registry: registry,
+                                          control: ServerControl(connection: systemConnection), policy: policy, decisionLog: log,
+                                          accountKeys: keys.accountKeys, interval: .milliseconds(50), logger: RunningCallout.logger)
+                })
+            cutting = revoking
+            #expect(revoking.registry.user(olgaID) == nil)
+
+            try await directory.setActive("olga", false)
+            let session = try #require(live)
+            try await pollUntil("olga's session to be cut", timeout: .seconds(10)) { session.isClosed }
+            let revoke = try await revoking.record("revocation by replica B") { $0.result == .revoke }
+            #expect(revoke.reason == .sessionsCut && revoke.sessionsCut == 1 && revoke.userName == "olga")
+        } catch {
+            await live?.close()
+            await cutting?.stop()
+            await deciding.stop()
+            try? await server.stop()
+            throw error
+        }
+        await live?.close()
+        await cutting?.stop()
+        await deciding.stop()
+        try await server.stop()
+    }
 }

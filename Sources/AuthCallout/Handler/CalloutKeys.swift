@@ -62,6 +62,16 @@ public struct CalloutKeys: Sendable {
 
     /// The signer for a user JWT in `account`, and the `aud` to write; nil when operator mode
     /// has no key for the account.
+    /// Policy account name → account public key, for the accounts whose users we sign in
+    /// operator mode (nats-server names accounts by key there, e.g. in CONNZ); empty in config mode,
+    /// where the name is the account.
+    public var accountKeys: [String: String] {
+        switch mode {
+        case .config: [:]
+        case let .operator(_, accounts): accounts.mapValues(\.account)
+        }
+    }
+
     func userSigner(for account: String) -> (key: KeyPair, issuerAccount: String?, audience: String?)? {
         switch mode {
         case let .config(issuer):

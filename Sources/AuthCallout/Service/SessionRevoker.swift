@@ -36,13 +36,15 @@ public final class SessionRevoker: Service, Sendable {
     let control: ServerControl
     let policy: PolicyStore
     let decisionLog: DecisionLog
+    /// Policy account name → account public key (operator mode, ``CalloutKeys/accountKeys``).
+    let accountKeys: [String: String]
     let interval: Duration
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
     let logger: Logger
 
     public init(identities: any IdentityReading, feed: any IdentityChangeFeed, registry: SessionRegistry, control: ServerControl,
-                policy: PolicyStore, decisionLog: DecisionLog, interval: Duration = .milliseconds(200),
+                policy: PolicyStore, decisionLog: DecisionLog, accountKeys: [String: String] = [:], interval: Duration = .milliseconds(200),
                 clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
         self.identities = identities
         self.feed = feed
@@ -50,6 +52,7 @@ public final class SessionRevoker: Service, Sendable {
         self.control = control
         self.policy = policy
         self.decisionLog = decisionLog
+        self.accountKeys = accountKeys
         self.interval = interval
         self.clock = clock
         self.now = now
@@ -111,7 +114,9 @@ public final class SessionRevoker: Service, Sendable {
         }
         let names = Set([tracked?.userName, current?.userName].compactMap { $0 })
         if findEverywhere {
-            let accounts = policy.current.accountNames
+            // Only connections in accounts we sign for: by name in config mode, by key in operator mode.
+            let accountNames = policy.current.accountNames
+            let accounts = accountNames.union(accountNames.compactMap { accountKeys[$0] })
             for name in names {
                 for connection in try await control.connections(userName: name)
                 where connection.account.map(accounts.contains) ?? true {

@@ -123,7 +123,7 @@ struct ServiceRuntime: Sendable {
                                   successTerminationBehavior: .ignore))
             services.append(.init(service: SessionRevoker(
                 identities: identities, feed: identities, registry: sessions, control: ServerControl(connection: system),
-                policy: policyStore, decisionLog: decisionLog, logger: logger.with(component: "revoker"))))
+                policy: policyStore, decisionLog: decisionLog, accountKeys: calloutKeys.accountKeys, logger: logger.with(component: "revoker"))))
         } else {
             logger.notice("nats.system is not configured: revoked users keep live sessions until their JWT expires",
                           metadata: ["jwt.lifetime": "\(DurationText.format(cap))"])
