@@ -27,14 +27,28 @@ public enum JWT {
         claims.issuedAt = unixSeconds(issuedAt)
         claims.id = nil
         claims.id = claims.computedID()
-        let payload: Data
+        let payload = try claimsJSON(claims)
+        // One buffer from header to signature: no String round trips on the way.
+        var token = [UInt8]()
+        token.reserveCapacity(encodedHeaderBytes.count + Base64URL.encodedCount(payload.count) + 90)
+        token.append(contentsOf: encodedHeaderBytes)
+        token.append(UInt8(ascii: "."))
+        Base64URL.encode(payload, into: &token)
+        let signature = signer.signature(for: token)
+        token.append(UInt8(ascii: "."))
+        Base64URL.encode(signature, into: &token)
+        return String(decoding: token, as: UTF8.self)
+    }
+
+    /// The claims' JSON: the hand-written writer where it applies (byte-identical to
+    /// `makeEncoder()`'s output, see `FastClaimsCoding`), `JSONEncoder` otherwise.
+    static func claimsJSON<Payload>(_ claims: JWTClaims<Payload>) throws(JWTError) -> [UInt8] {
+        if let json = claims.fastJSON() { return json }
         do {
-            payload = try makeEncoder().encode(claims)
+            return Array(try makeEncoder().encode(claims))
         } catch {
             throw JWTError(.encodingFailed, "claims could not be encoded as JSON")
         }
-        let signingInput = encodedHeader + "." + Base64URL.encode(payload)
-        return signingInput + "." + Base64URL.encode(signer.signature(for: Array(signingInput.utf8)))
     }
 
     /// Decodes a token's claims **without** checking its signature or times.
@@ -103,30 +117,42 @@ public enum JWT {
 
     private static func parse<Payload>(_ token: String, as type: Payload.Type) throws(JWTError) -> Parsed<Payload> {
         let bytes = Array(token.utf8)
-        let dots = bytes.indices.filter { bytes[$0] == UInt8(ascii: ".") }
-        guard dots.count == 2 else { throw JWTError(.malformed, "a JWT has three dot-separated segments") }
-        let headerSegment = bytes[..<dots[0]]
-        let claimsText = String(decoding: bytes[(dots[0] + 1)..<dots[1]], as: UTF8.self)
-        let signatureText = String(decoding: bytes[(dots[1] + 1)...], as: UTF8.self)
-        guard let claimsJSON = Base64URL.decode(claimsText), let signature = Base64URL.decode(signatureText) else {
+        guard let firstDot = bytes.firstIndex(of: UInt8(ascii: ".")),
+              let secondDot = bytes[(firstDot + 1)...].firstIndex(of: UInt8(ascii: ".")),
+              !bytes[(secondDot + 1)...].contains(UInt8(ascii: "."))
+        else { throw JWTError(.malformed, "a JWT has three dot-separated segments") }
+        let headerSegment = bytes[..<firstDot]
+        guard let claimsJSON = Base64URL.decode(utf8: bytes[(firstDot + 1)..<secondDot]),
+              let signature = Base64URL.decode(utf8: bytes[(secondDot + 1)...])
+        else {
             throw JWTError(.malformed, "a segment is not base64url")
         }
         // Every NATS v2 implementation writes the same header bytes: skip JSON for them.
         if !headerSegment.elementsEqual(encodedHeaderBytes) {
             try checkHeader(String(decoding: headerSegment, as: UTF8.self))
         }
-        let claims: JWTClaims<Payload>
+        let claims = try decodeClaims(claimsJSON, as: type)
+        guard claims.nats.type == Payload.claimType else {
+            throw JWTError(.wrongClaimType, "expected \(Payload.claimType) claims, got another type")
+        }
+        return Parsed(claims: claims, signingInput: bytes[..<secondDot], signature: signature)
+    }
+
+    /// Decodes claims JSON: the hand-written reader where it applies and is sure, else (and for
+    /// every input it would reject) `JSONDecoder`, whose errors are the ones reported.
+    static func decodeClaims<Payload>(_ json: [UInt8], as type: Payload.Type, fastPath: Bool = true)
+        throws(JWTError) -> JWTClaims<Payload>
+    {
+        if fastPath, let claims = json.withUnsafeBufferPointer({ JWTClaims<Payload>.readFast($0) }) {
+            return claims
+        }
         do {
-            claims = try JSONDecoder().decode(JWTClaims<Payload>.self, from: Data(claimsJSON))
+            return try JSONDecoder().decode(JWTClaims<Payload>.self, from: Data(json))
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
             throw JWTError(.malformed, "claims are not JSON")
         } catch {
             throw JWTError(.badClaims, "claims do not match \(Payload.claimType) claims")
         }
-        guard claims.nats.type == Payload.claimType else {
-            throw JWTError(.wrongClaimType, "expected \(Payload.claimType) claims, got another type")
-        }
-        return Parsed(claims: claims, signingInput: bytes[..<dots[1]], signature: signature)
     }
 
     /// A header spelled differently (other key order or spacing) must still say JWT / ed25519-nkey.
