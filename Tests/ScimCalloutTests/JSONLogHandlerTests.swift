@@ -15,7 +15,7 @@ struct JSONLogHandlerTests {
     @Test func oneObjectPerLineWithMetadata() throws {
         let lines = Lines()
         var logger = Logger(label: "test") { label in
-            JSONLogHandler(label: label, level: .info, write: { lines.append($0) })
+            JSONLogHandler(label: label, level: .info, write: { lines.append(String(decoding: $0, as: UTF8.self)) })
         }
         logger[metadataKey: "component"] = "callout"
         logger.debug("hidden")
@@ -32,5 +32,43 @@ struct JSONLogHandlerTests {
         #expect(object["groups"] as? [String] == ["a", "b"])
         #expect(object["quote"] as? String == "he said \"hi\"\n")
         #expect((object["ts"] as? String)?.hasSuffix("Z") == true)
+    }
+
+    @Test func escapesEverythingJSONNeedsAndKeepsUnicode() throws {
+        let lines = Lines()
+        let logger = Logger(label: "t\u{1}") { label in
+            JSONLogHandler(label: label, level: .info, write: { lines.append(String(decoding: $0, as: UTF8.self)) })
+        }
+        let tricky = "q\" b\\ nl\n cr\r tab\t bell\u{7} nul\u{0} ls\u{2028} ps\u{2029} é 漢 🙂 </script>"
+        logger.info("m\n", metadata: ["z": .string(tricky), "a": ["k": ["1", .stringConvertible(2)]], "msg": "not me"])
+        let line = try #require(lines.all.first)
+        #expect(line.dropLast().contains("\n") == false)
+        #expect(!line.contains("\u{2028}") && !line.contains("\u{2029}"), "raw line separators would split the line in some readers")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["z"] as? String == tricky)
+        #expect(object["logger"] as? String == "t\u{1}")
+        #expect(object["msg"] as? String == "m\n", "metadata cannot replace the fixed fields")
+        #expect((object["a"] as? [String: [String]])?["k"] == ["1", "2"])
+        // Fixed fields first, then metadata keys in order.
+        let keys = ["\"ts\"", "\"level\"", "\"logger\"", "\"msg\"", "\"a\"", "\"z\""].map { line.range(of: $0)?.lowerBound }
+        let found = keys.compactMap { $0 }
+        #expect(found.count == keys.count && found == found.sorted())
+    }
+
+    @Test func warningsNameTheirSource() throws {
+        let lines = Lines()
+        let logger = Logger(label: "t") { label in
+            JSONLogHandler(label: label, level: .info, write: { lines.append(String(decoding: $0, as: UTF8.self)) })
+        }
+        logger.warning("careful")
+        let line = try #require(lines.all.first)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect((object["source"] as? String)?.contains("JSONLogHandlerTests.swift:") == true)
+    }
+
+    @Test func timestampsAreUTCWithMilliseconds() {
+        #expect(JSONLineEncoder.timestamp(Date(timeIntervalSince1970: 1_795_931_941.123_9)) == "2026-11-29T05:59:01.123Z")
+        #expect(JSONLineEncoder.timestamp(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(JSONLineEncoder.timestamp(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
     }
 }

@@ -2,7 +2,6 @@ import AuthCallout
 import Foundation
 import IdentityStore
 import Logging
-import NATSClient
 import NATSJWT
 import NKeys
 import TestSupport
@@ -16,10 +15,8 @@ import Glibc
 ///   with argon2id behind the credential cache, mint and sign user + response JWTs, xkey) over
 ///   ≥ 10,000 decisions: process CPU per decision (getrusage), and decision latency p50/p99 with
 ///   32 decisions in flight, for each store size.
-/// - Through a real nats-server (from `.venv`): nats-py clients connect+close concurrently for a
-///   fixed time, through the callout (plain and xkey) and as a static config user; connects/s,
-///   connect latency p50/p99 as the clients see it, and this process's CPU per decision (the load
-///   generator is another process).
+/// - Through a real nats-server (from `.venv`) and the real `scim-callout serve` process: see
+///   ``ServedCalloutBench``.
 ///
 /// Usage from `BenchMain`: `report.add(suite: "Auth callout", results: try await CalloutBench.run())`.
 /// Environment: `CALLOUT_BENCH_USERS` (comma-separated store sizes, default `1000,1000000`),
@@ -33,25 +30,30 @@ enum CalloutBench {
         let environment = ProcessInfo.processInfo.environment
         let sizes = (environment["CALLOUT_BENCH_USERS"] ?? "1000,1000000").split(separator: ",").compactMap { Int($0) }
         let seconds = Int(environment["CALLOUT_BENCH_SECONDS"] ?? "10") ?? 10
+        let directory = try TestEnvironment.temporaryDirectory("callout-bench")
+        defer { try? FileManager.default.removeItem(at: directory) }
         var results: [BenchResult] = []
-        var largest: IdentityDatabase?
+        var largest: String?
         for size in sizes {
-            let database = try await populatedStore(users: size)
+            let path = directory.appendingPathComponent("store-\(size).sqlite").path
+            let database = try await populatedStore(users: size, path: path)
             results += try await inProcess(database: database, users: size, xkey: false)
             results += try await inProcess(database: database, users: size, xkey: true)
-            largest = database
+            largest = path
         }
-        if let database = largest, environment["CALLOUT_BENCH_SERVER"] != "0" {
-            results += try await throughServer(database: database, users: sizes.last ?? 0, seconds: seconds)
+        if let path = largest, environment["CALLOUT_BENCH_SERVER"] != "0" {
+            results += try await ServedCalloutBench.run(storePath: path, users: sizes.last ?? 0, seconds: seconds)
         }
         return results
     }
 
     // MARK: Store
 
-    /// A store with `users` users (`user0`…) in group `developers`, all with the same password
-    /// hash (argon2id, cheap test parameters: the cache makes its cost a one-time one per user).
-    static func populatedStore(users: Int) async throws -> IdentityDatabase {
+    /// A store file at `path` with `users` users (`user0`…) in group `developers`, all with the
+    /// same password hash (argon2id, cheap test parameters: the cache makes its cost a one-time
+    /// one per user), opened as production opens it (a WAL pool). Built in memory, then copied to
+    /// the file with SQLite's backup: a million single-row durable commits would take an hour.
+    static func populatedStore(users: Int, path: String) async throws -> IdentityDatabase {
         let started = ContinuousClock.now
         let database = try IdentityDatabase.inMemory(logger: logger)
         let hash = try PasswordHasher.testing.hashSync("bench-password")
@@ -71,8 +73,9 @@ enum CalloutBench {
         _ = try await database.updateGroup(id: group.id) { group in
             GroupUpdate(input: GroupInput(displayName: group.displayName, resource: group.resource), members: .delta(add: added, remove: []))
         }
+        try database.backup(toPath: path)
         print("  store with \(users) users ready in \(ContinuousClock.now - started)")
-        return database
+        return try IdentityDatabase.open(path: path, logger: logger)
     }
 
     static func policy() throws -> PolicyStore {
@@ -155,67 +158,6 @@ enum CalloutBench {
         return results
     }
 
-    // MARK: Through nats-server
-
-    static func throughServer(database: IdentityDatabase, users: Int, seconds: Int) async throws -> [BenchResult] {
-        var results: [BenchResult] = []
-        for mode in ["static", "callout", "callout-xkey"] {
-            let issuer = try KeyPair.generate(.account)
-            let serviceUser = try KeyPair.generate(.user)
-            let xkey = mode == "callout-xkey" ? try XKeyPair.generate() : nil
-            let server = try await NATSServerProcess.start(config: """
-                accounts {
-                  AUTH { users: [ { nkey: \(serviceUser.publicKey) } ] }
-                  APP { users: [ { user: static, password: bench-password } ] }
-                  SYS {}
-                }
-                system_account: SYS
-                authorization {
-                  auth_callout {
-                    issuer: \(issuer.publicKey)
-                    auth_users: [ \(serviceUser.publicKey), static ]
-                    account: AUTH
-                    \(xkey.map { "xkey: \($0.publicKey)" } ?? "")
-                  }
-                }
-                """, label: "callout-bench")
-            let connection = try await NATSConnection.connect(NATSConfiguration(
-                servers: [server.url], authentication: .nkey(publicKey: serviceUser.publicKey, signNonce: { serviceUser.signature(for: $0) })),
-                logger: logger)
-            let authorizer = Authorizer(identities: database, policy: try policy())
-            let handler = AuthorizationHandler(keys: CalloutKeys(mode: .config(issuer: issuer), xkey: xkey), decide: { await authorizer.decide($0) })
-            let counter = CountingSink()
-            let decisionLog = DecisionLog(logger: logger, sink: counter)
-            let service = CalloutService(connection: connection, handler: handler, decisionLog: decisionLog, logger: logger)
-            let serviceTask = Task { try? await service.run() }
-            let logTask = Task { await decisionLog.run() }
-            while !service.isSubscribed { try await Task.sleep(for: .milliseconds(10)) }
-
-            let user = mode == "static" ? "static" : "user"
-            let cpuBefore = processCPUSeconds()
-            let decisionsBefore = counter.count
-            let load = try await LoadGenerator.run(url: server.url, userPrefix: user, clients: 32, seconds: seconds,
-                                                   distinctUsers: mode == "static" ? 1 : min(users, 1_000))
-            let cpu = processCPUSeconds() - cpuBefore
-            decisionLog.finish()
-            await logTask.value
-            let decisions = counter.count - decisionsBefore
-            serviceTask.cancel()
-            await connection.close()
-            try await server.stop()
-            let label = "nats-server \(mode), 32 nats-py clients, \(users) users"
-            results.append(BenchResult(name: "\(label): connects/s", value: load.rate, unit: "ops/s"))
-            results.append(BenchResult(name: "\(label): connect latency p50", value: load.p50, unit: "ms"))
-            results.append(BenchResult(name: "\(label): connect latency p99", value: load.p99, unit: "ms"))
-            results.append(BenchResult(name: "\(label): failed connects", value: Double(load.failures), unit: "count"))
-            if mode != "static", decisions > 0 {
-                results.append(BenchResult(name: "\(label): service CPU per decision (\(decisions) decisions)",
-                                           value: cpu / Double(decisions) * 1e6, unit: "µs"))
-            }
-        }
-        return results
-    }
-
     // MARK: Helpers
 
     static func processCPUSeconds() -> Double {
@@ -236,67 +178,6 @@ struct BenchError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Counts stored decisions (the benchmark's stand-in for the table).
-final class CountingSink: DecisionSink, @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored = 0
-    var count: Int { lock.withLock { stored } }
-    func append(_ records: [DecisionRecord]) async throws { lock.withLock { stored += records.count } }
-}
-
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
-/// Concurrent nats-py clients doing connect+close in a loop (another process, so its CPU is not ours).
-enum LoadGenerator {
-    struct Report: Decodable { var rate: Double; var p50: Double; var p99: Double; var failures: Int }
-
-    static let script = """
-        import asyncio, json, sys, time, nats
-        async def worker(url, prefix, distinct, index, deadline, latencies, failures):
-            n = index
-            while time.monotonic() < deadline:
-                user = prefix if distinct <= 1 else f"{prefix}{n % distinct}"
-                n += 32
-                start = time.perf_counter()
-                try:
-                    nc = await nats.connect(url, user=user, password="bench-password", connect_timeout=5,
-                                            allow_reconnect=False, max_reconnect_attempts=0)
-                    latencies.append((time.perf_counter() - start) * 1000)
-                    await nc.close()
-                except Exception:
-                    failures.append(1)
-        async def main():
-            url, prefix, clients, seconds, distinct = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
-            latencies, failures = [], []
-            start = time.monotonic()
-            deadline = start + seconds
-            await asyncio.gather(*[worker(url, prefix, distinct, i, deadline, latencies, failures) for i in range(clients)])
-            elapsed = time.monotonic() - start
-            latencies.sort()
-            def pct(p): return latencies[min(len(latencies) - 1, int(round((len(latencies) - 1) * p)))] if latencies else 0
-            print(json.dumps({"rate": len(latencies) / elapsed, "p50": pct(0.5), "p99": pct(0.99), "failures": len(failures)}))
-        asyncio.run(main())
-        """
-
-    static func run(url: String, userPrefix: String, clients: Int, seconds: Int, distinctUsers: Int) async throws -> Report {
-        let venv = ProcessInfo.processInfo.environment["SCIM_CALLOUT_VENV"] ?? ".venv"
-        let python = URL(fileURLWithPath: venv).appendingPathComponent("bin/python")
-        let scriptURL = FileManager.default.temporaryDirectory.appendingPathComponent("callout-load-\(UUID().uuidString.prefix(8)).py")
-        try Data(script.utf8).write(to: scriptURL)
-        defer { try? FileManager.default.removeItem(at: scriptURL) }
-        let output = Pipe()
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [scriptURL.path, url, userPrefix, String(clients), String(seconds), String(distinctUsers)]
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Read off the cooperative pool's hot path: the pipe is small and the process short-lived.
-        let data = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchError("load generator exited with \(process.terminationStatus)") }
-        return try JSONDecoder().decode(Report.self, from: data)
-    }
 }

@@ -1,0 +1,156 @@
+import AuthCallout
+import Foundation
+import IdentityStore
+import NKeys
+import TestSupport
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The auth callout as production runs it: the release `scim-callout serve` binary (JSON log
+/// lines to a file, the `decisions` table, metrics, the session registry, the revoker) against a
+/// real nats-server, with 32 nats-py clients connecting and closing in a loop.
+///
+/// Measured per mode, in one run: connects/s and connect latency as the clients see it, the
+/// service process's CPU per decision (from `/proc/<pid>/stat`, so the load generator and
+/// nats-server are not counted), and the service-side decision latency (receipt of the request
+/// to the reply, the `latency_us` of each stored decision record).
+enum ServedCalloutBench {
+    static let policy = """
+        version: 1
+        account: APP
+        bindings:
+          - group: developers
+            publish: ["app.{{userName}}.>", "app.shared.>"]
+            subscribe: ["app.>", "_INBOX.>"]
+        """
+
+    /// - Parameters:
+    ///   - storePath: a store file holding `user0`… in group `developers` (password `bench-password`).
+    static func run(storePath: String, users: Int, seconds: Int) async throws -> [BenchResult] {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("scim-callout")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw BenchError("\(binary.path) is missing: build it with `swift build -c release --product scim-callout`")
+        }
+        var results: [BenchResult] = []
+        for mode in ["static", "callout", "callout-xkey"] {
+            let directory = try TestEnvironment.temporaryDirectory("served-bench")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let initResult = try await runCommand(binary, ["init", "--data-dir", directory.path])
+            guard initResult.status == 0 else { throw BenchError("scim-callout init failed: \(initResult.stderr)") }
+            try Data(policy.utf8).write(to: directory.appendingPathComponent("policy.yaml"))
+            if mode != "callout-xkey" {
+                // With an xkey configured the service refuses plaintext requests; plain mode has none.
+                let configURL = directory.appendingPathComponent("config.yaml")
+                let config = try String(contentsOf: configURL, encoding: .utf8)
+                try Data(config.split(separator: "\n", omittingEmptySubsequences: false)
+                    .filter { !$0.contains("xkey_seed_file") }.joined(separator: "\n").utf8).write(to: configURL)
+            }
+            func publicKey(_ file: String) throws -> String {
+                try KeyPair(seed: try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)).publicKey
+            }
+            let issuer = try publicKey("issuer.nk"), service = try publicKey("service.nk"), system = try publicKey("sys.nk")
+            let xkey = try XKeyPair(seed: try String(contentsOf: directory.appendingPathComponent("xkey.nk"), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)).publicKey
+            let server = try await NATSServerProcess.start(config: """
+                accounts {
+                  AUTH { users: [ { nkey: \(service) } ] }
+                  APP { users: [ { user: static, password: bench-password } ] }
+                  SYS { users: [ { nkey: \(system) } ] }
+                }
+                system_account: SYS
+                authorization {
+                  timeout: 2
+                  auth_callout {
+                    issuer: \(issuer)
+                    auth_users: [ \(service), \(system), static ]
+                    account: AUTH
+                    \(mode == "callout-xkey" ? "xkey: \(xkey)" : "")
+                  }
+                }
+                """, label: "served-bench")
+            defer { Task { try? await server.stop() } }
+
+            let label = "served \(mode), 32 nats-py clients, \(users) users"
+            if mode == "static" {
+                let load = try await LoadGenerator.run(url: server.url, userPrefix: "static", clients: 32, seconds: seconds, distinctUsers: 1)
+                results += load.results(label)
+                continue
+            }
+
+            let decisionsPath = directory.appendingPathComponent("decisions.sqlite").path
+            let port = freeLoopbackPort()
+            let serve = try ManagedProcess(
+                executable: binary, arguments: ["serve", "--data-dir", directory.path],
+                environment: [
+                    "SCIM_CALLOUT_NATS_URLS": server.url, "SCIM_CALLOUT_HTTP_LISTEN": "127.0.0.1:\(port)",
+                    "SCIM_CALLOUT_STORE_PATH": storePath, "SCIM_CALLOUT_DECISIONS_PATH": decisionsPath,
+                    "SCIM_CALLOUT_LOG_FORMAT": "json",
+                ],
+                logURL: directory.appendingPathComponent("serve.log"))
+            try await pollUntil("scim-callout serve ready", timeout: .seconds(120), interval: .milliseconds(50)) {
+                await isReady("http://127.0.0.1:\(port)/readyz")
+            }
+            // Warm-up: every benchmark user once through the credential cache (one argon2id each),
+            // as a service that has been running a while would be.
+            _ = try await LoadGenerator.run(url: server.url, userPrefix: "user", clients: 32, seconds: 3, distinctUsers: min(users, 1_000))
+
+            let windowStart = Date()
+            let cpuBefore = try processCPUSeconds(pid: serve.pid)
+            let load = try await LoadGenerator.run(url: server.url, userPrefix: "user", clients: 32, seconds: seconds,
+                                                   distinctUsers: min(users, 1_000))
+            let cpu = try processCPUSeconds(pid: serve.pid) - cpuBefore
+            let windowEnd = Date()
+            // SIGTERM drains the decision log into its table before the process exits.
+            let status = try await serve.stop(signal: SIGTERM, timeout: .seconds(30))
+            guard status == 0 else { throw BenchError("scim-callout serve exited with \(status):\n\(serve.output.suffix(2_000))") }
+
+            let store = try DecisionStore.open(path: decisionsPath)
+            let window = try await store.decisions(DecisionQuery(since: windowStart, until: windowEnd, limit: 10_000_000))
+            let latencies = window.map { Double($0.record.latencyMicroseconds) / 1_000 }.sorted()
+            let allowed = window.count { $0.record.result == .allow }
+            results += load.results(label)
+            results.append(BenchResult(name: "\(label): decisions in the window (allowed)", value: Double(allowed), unit: "count"))
+            if !window.isEmpty {
+                results.append(BenchResult(name: "\(label): service CPU per decision (\(window.count) decisions)",
+                                           value: cpu / Double(window.count) * 1e6, unit: "µs"))
+                results.append(BenchResult(name: "\(label): service-side decision latency p50", value: CalloutBench.percentile(latencies, 0.50), unit: "ms"))
+                results.append(BenchResult(name: "\(label): service-side decision latency p99", value: CalloutBench.percentile(latencies, 0.99), unit: "ms"))
+            }
+        }
+        return results
+    }
+
+    /// User + system CPU of another process, from `/proc/<pid>/stat` (clock ticks).
+    static func processCPUSeconds(pid: Int32) throws -> Double {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+        guard let close = stat.lastIndex(of: ")") else { throw BenchError("unreadable /proc/\(pid)/stat") }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else {
+            throw BenchError("unreadable /proc/\(pid)/stat")
+        }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    static func isReady(_ url: String) async -> Bool {
+        guard let url = URL(string: url) else { return false }
+        let response = try? await URLSession.shared.data(from: url).1
+        return (response as? HTTPURLResponse)?.statusCode == 200
+    }
+}
+
+extension LoadGenerator.Report {
+    func results(_ label: String) -> [BenchResult] {
+        [
+            BenchResult(name: "\(label): connects/s", value: rate, unit: "ops/s"),
+            BenchResult(name: "\(label): connect latency p50", value: p50, unit: "ms"),
+            BenchResult(name: "\(label): connect latency p99", value: p99, unit: "ms"),
+            BenchResult(name: "\(label): failed connects", value: Double(failures), unit: "count"),
+        ]
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+
+/// Builds one JSON object as a single line of UTF-8, for ``JSONLogHandler``.
+///
+/// Strings are escaped as RFC 8259 requires (quote, backslash, control characters), plus U+2028
+/// and U+2029 so a line can be pasted into JavaScript; no raw newline can end up in a line.
+struct JSONLineEncoder {
+    /// Fields the handler writes itself; metadata with these keys is left out.
+    static let fixedFields: Set<String> = ["ts", "level", "logger", "msg"]
+
+    private var bytes: [UInt8]
+    private var isEmpty = true
+
+    init() {
+        bytes = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(512)
+    }
+
+    mutating func field(_ key: String, string: String) {
+        separator()
+        Self.append(string: key, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.append(string: string, to: &bytes)
+    }
+
+    mutating func field(_ key: String, value: Logger.Metadata.Value) {
+        separator()
+        Self.append(string: key, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.append(value: value, to: &bytes)
+    }
+
+    /// The object, closed, with the line's `\n`.
+    func finished() -> [UInt8] {
+        bytes + [UInt8(ascii: "}"), UInt8(ascii: "\n")]
+    }
+
+    private mutating func separator() {
+        if !isEmpty { bytes.append(UInt8(ascii: ",")) }
+        isEmpty = false
+    }
+
+    private static func append(value: Logger.Metadata.Value, to bytes: inout [UInt8]) {
+        switch value {
+        case .string(let text):
+            append(string: text, to: &bytes)
+        case .stringConvertible(let convertible):
+            append(string: convertible.description, to: &bytes)
+        case .array(let items):
+            bytes.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                append(value: item, to: &bytes)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .dictionary(let dictionary):
+            bytes.append(UInt8(ascii: "{"))
+            for (index, key) in dictionary.keys.sorted().enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                append(string: key, to: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                if let item = dictionary[key] { append(value: item, to: &bytes) }
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    static func append(string: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        let utf8 = string.utf8
+        // Long runs of plain ASCII are copied at once; only the rare bytes that need escaping
+        // (and the multi-byte sequences of U+2028/U+2029) are looked at one by one.
+        var runStart = utf8.startIndex
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            let escape: [UInt8]?
+            switch byte {
+            case UInt8(ascii: "\""): escape = Array(#"\""#.utf8)
+            case UInt8(ascii: "\\"): escape = Array(#"\\"#.utf8)
+            case UInt8(ascii: "\n"): escape = Array(#"\n"#.utf8)
+            case UInt8(ascii: "\r"): escape = Array(#"\r"#.utf8)
+            case UInt8(ascii: "\t"): escape = Array(#"\t"#.utf8)
+            case 0x00 ..< 0x20: escape = [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            case 0xE2:
+                // U+2028 and U+2029 are E2 80 A8 / E2 80 A9.
+                let next = utf8.index(after: index)
+                if next != utf8.endIndex, utf8[next] == 0x80, utf8.index(after: next) != utf8.endIndex,
+                   case let last = utf8[utf8.index(after: next)], last == 0xA8 || last == 0xA9 {
+                    bytes.append(contentsOf: utf8[runStart ..< index])
+                    bytes.append(contentsOf: Array((last == 0xA8 ? #"\u2028"# : #"\u2029"#).utf8))
+                    index = utf8.index(index, offsetBy: 3)
+                    runStart = index
+                    continue
+                }
+                escape = nil
+            default: escape = nil
+            }
+            if let escape {
+                bytes.append(contentsOf: utf8[runStart ..< index])
+                bytes.append(contentsOf: escape)
+                runStart = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        bytes.append(contentsOf: utf8[runStart ..< utf8.endIndex])
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// `2026-11-29T05:59:01.123Z`: ISO 8601, UTC, milliseconds, without a formatter object.
+    static func timestamp(_ date: Date) -> String {
+        let total = Int64(exactly: (date.timeIntervalSince1970 * 1_000).rounded(.down)) ?? 0
+        // Floor division, so instants before 1970 get a positive millisecond part.
+        let (quotient, remainder) = total.quotientAndRemainder(dividingBy: 1_000)
+        var seconds = time_t(remainder < 0 ? quotient - 1 : quotient)
+        let milliseconds = remainder < 0 ? remainder + 1_000 : remainder
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(milliseconds), 3))Z"
+    }
+}
