@@ -34,28 +34,41 @@ struct JSONReader {
     ) throws(Unsupported) {
         try consume(UInt8(ascii: "{"))
         try enter()
-        var names: [Range<Int>] = []
         skipWhitespace()
         if try peek() == UInt8(ascii: "}") {
             index += 1
             depth -= 1
             return
         }
-        while true {
-            let name = try readName()
-            for earlier in names where Self.equal(input, earlier, name) { throw Unsupported() }
-            names.append(name)
-            try consume(UInt8(ascii: ":"))
-            skipWhitespace()
-            try member(&self, UnsafeBufferPointer(rebasing: input[name]))
-            skipWhitespace()
-            let next = try peek()
-            index += 1
-            if next == UInt8(ascii: "}") { break }
-            guard next == UInt8(ascii: ",") else { throw Unsupported() }
+        // Names seen so far, for duplicate detection, on the stack: claim objects are small, and
+        // a larger one is left to the Codable path.
+        let result: Result<Void, Unsupported> = withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: Self.maxMembers) {
+            names in
+            Result { () throws(Unsupported) in
+                var count = 0
+                while true {
+                    let name = try readName()
+                    for earlier in names[..<count] where Self.equal(input, earlier, name) { throw Unsupported() }
+                    guard count < Self.maxMembers else { throw Unsupported() }
+                    names[count] = name
+                    count += 1
+                    try consume(UInt8(ascii: ":"))
+                    skipWhitespace()
+                    try member(&self, UnsafeBufferPointer(rebasing: input[name]))
+                    skipWhitespace()
+                    let next = try peek()
+                    index += 1
+                    if next == UInt8(ascii: "}") { return }
+                    guard next == UInt8(ascii: ",") else { throw Unsupported() }
+                }
+            }
         }
+        try result.get()
         depth -= 1
     }
+
+    /// Objects with more members go to the Codable path.
+    static let maxMembers = 64
 
     /// Reads an array, calling `element` for each element; `element` must consume it.
     mutating func readArray(_ element: (inout JSONReader) throws(Unsupported) -> Void) throws(Unsupported) {

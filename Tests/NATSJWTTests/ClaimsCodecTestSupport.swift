@@ -1,5 +1,22 @@
 import Foundation
+import Testing
 @testable import NATSJWT
+
+/// Checks one input: when the fast reader answers, its claims equal `JSONDecoder`'s, and
+/// `JWT.decodeClaims` (fast, falling back) gives exactly Codable's claims or error code.
+/// Returns whether the fast path decided it.
+@discardableResult
+func checkFastEqualsCodable<Payload: NATSClaimsPayload>(
+    _ json: [UInt8], as type: Payload.Type, _ label: @autoclosure () -> String
+) -> Bool {
+    let codable = DecodeOutcome<Payload>(json, fastPath: false)
+    let fast = json.withUnsafeBufferPointer { JWTClaims<Payload>.readFast($0) }
+    if let fast {
+        #expect(codable == .claims(fast), "fast path differs from Codable: \(label())")
+    }
+    #expect(DecodeOutcome<Payload>(json, fastPath: true) == codable, "JWT.decodeClaims differs from Codable: \(label())")
+    return fast != nil
+}
 
 /// SplitMix64: a seeded generator so corpus tests are repeatable.
 struct SeededGenerator: RandomNumberGenerator {
@@ -137,6 +154,8 @@ enum ClaimsCorpus {
         #"{"nats":{"server_id":{},"user_nkey":"U","deep":"# + String(repeating: "[", count: 30)
             + String(repeating: "]", count: 30) + "}}",
         #"{"nats":{"server_id":{},"user_nkey":"U","type":"user"}}"#,
+        // More members than the fast reader tracks for duplicates.
+        "{" + (0..<70).map { "\"m\($0)\":\($0)," }.joined() + #""nats":{"server_id":{},"user_nkey":"U"}}"#,
         #"{"nats":{"server_id":{},"user_nkey":"U","version":2,"unknown":{"k":{"k":"v"},"n":null}}}"#,
     ]
 

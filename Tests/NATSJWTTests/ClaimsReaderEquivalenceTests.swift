@@ -9,16 +9,9 @@ import NKeys
 @Suite struct ClaimsReaderEquivalenceTests {
     typealias Outcome = DecodeOutcome<NATSAuthorizationRequest>
 
-    /// Checks one input; returns whether the fast path decided it.
     @discardableResult
     private func checkEquivalent(_ json: [UInt8], _ label: @autoclosure () -> String) -> Bool {
-        let codable = Outcome(json, fastPath: false)
-        let fast = json.withUnsafeBufferPointer { AuthorizationRequestClaims.readFast($0) }
-        if let fast {
-            #expect(codable == .claims(fast), "fast path differs from Codable: \(label())")
-        }
-        #expect(Outcome(json, fastPath: true) == codable, "JWT.decodeClaims differs from Codable: \(label())")
-        return fast != nil
+        checkFastEqualsCodable(json, as: NATSAuthorizationRequest.self, label())
     }
 
     @Test func realRequestsTakeTheFastPathAndEqualCodable() throws {
