@@ -22,7 +22,7 @@ public enum JWT {
     }
 
     /// The claims' JSON: the hand-written writer where it applies (byte-identical to
-    /// `makeEncoder()`'s output, see `FastClaimsCoding`), `JSONEncoder` otherwise.
+    /// `makeEncoder()`'s output, see `JWTClaims+FastJSON.swift`), `JSONEncoder` otherwise.
     static func claimsJSON<Payload>(_ claims: JWTClaims<Payload>) throws(JWTError) -> [UInt8] {
         if let json = claims.fastJSON() { return json }
         do {

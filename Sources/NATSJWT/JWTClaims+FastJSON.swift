@@ -1,19 +1,3 @@
-/// `nats` sections the hand-written `JSONWriter` path encodes (user JWTs and authorization
-/// responses: what the callout signs on every decision).
-protocol FastEncodablePayload {
-    /// Writes the section exactly as `JSONEncoder` (sorted keys, unescaped slashes) would;
-    /// false when it holds members only the Codable path writes (kept unknown fields).
-    func write(to writer: inout JSONWriter) -> Bool
-}
-
-/// `nats` sections the hand-written `JSONReader` path decodes (authorization requests: what
-/// the callout reads on every decision).
-protocol FastDecodablePayload {
-    /// Reads the section as its Codable `init(from:)` would, or throws `Unsupported` when the
-    /// Codable path has to decide.
-    static func read(from reader: inout JSONReader) throws(JSONReader.Unsupported) -> Self
-}
-
 extension JWTClaims {
     /// The JSON `JWT.makeEncoder()` would produce, written without `JSONEncoder`; nil when
     /// these claims need the Codable path (kept unknown members, or a payload type without a
@@ -86,59 +70,5 @@ extension JWTClaims {
         } catch {
             return nil
         }
-    }
-}
-
-extension UnsafeBufferPointer<UInt8> {
-    /// True when these bytes are exactly `name` (member-name matching in the fast readers).
-    func `is`(_ name: StaticString) -> Bool {
-        count == name.utf8CodeUnitCount && name.withUTF8Buffer { elementsEqual($0) }
-    }
-}
-
-extension JSONReader {
-    /// `decodeIfPresent(String.self)`: null is nil.
-    mutating func readOptionalString() throws(Unsupported) -> String? {
-        try readNull() ? nil : readString()
-    }
-
-    /// `decodeIfPresent(T.self)` for a plain integer: null is nil.
-    mutating func readOptionalInteger<T: FixedWidthInteger>(_ type: T.Type = T.self) throws(Unsupported) -> T? {
-        try readNull() ? nil : readInteger(T.self)
-    }
-
-    /// `decodeIfPresent([String].self)`: null is nil.
-    mutating func readOptionalStringArray() throws(Unsupported) -> [String]? {
-        try readNull() ? nil : readStringArray()
-    }
-}
-
-extension JSONWriter {
-    /// A string member unless nil or empty (`encodeNonEmpty`).
-    mutating func nonEmpty(_ name: StaticString, _ value: String?) {
-        guard let value, !value.isEmpty else { return }
-        key(name)
-        string(value)
-    }
-
-    /// A list member unless empty (`encodeNonEmpty`).
-    mutating func nonEmpty(_ name: StaticString, _ list: [String]) {
-        guard !list.isEmpty else { return }
-        key(name)
-        stringArray(list)
-    }
-
-    /// An integer member unless nil or zero (the claims' `flatMap { $0 == 0 ? nil : $0 }`).
-    mutating func nonZero(_ name: StaticString, _ value: Int64?) {
-        guard let value, value != 0 else { return }
-        key(name)
-        integer(value)
-    }
-
-    /// A flag member only when set (`encodeIfTrue`).
-    mutating func ifTrue(_ name: StaticString, _ flag: Bool) {
-        guard flag else { return }
-        key(name)
-        bool(true)
     }
 }
