@@ -74,6 +74,8 @@ public enum JWT {
         var signature: [UInt8]
     }
 
+    /// Splits a token, decodes its segments and claims, and checks header and claim type; the
+    /// signature is returned, not checked.
     static func parse<Payload>(_ bytes: [UInt8], as type: Payload.Type) throws(JWTError) -> Parsed<Payload> {
         guard let firstDot = bytes.firstIndex(of: UInt8(ascii: ".")),
               let secondDot = bytes[(firstDot + 1)...].firstIndex(of: UInt8(ascii: ".")),
