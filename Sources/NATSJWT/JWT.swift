@@ -9,7 +9,7 @@ public enum JWT {
     /// The only header NATS v2 JWTs use.
     static let header = Array(#"{"typ":"JWT","alg":"ed25519-nkey"}"#.utf8)
     static let encodedHeader = Base64URL.encode(header)
-    private static let encodedHeaderBytes = Array(encodedHeader.utf8)
+    static let encodedHeaderBytes = Array(encodedHeader.utf8)
 
     /// Signs `claims` with `signer`, filling `iss`, `iat` and `jti` as nats-io/jwt does.
     /// - Parameter issuedAt: the `iat` to write (defaults to now).
@@ -18,23 +18,18 @@ public enum JWT {
     public static func encode<Payload>(
         _ claims: JWTClaims<Payload>, signedBy signer: KeyPair, issuedAt: Date = Date()
     ) throws(JWTError) -> String {
-        guard !claims.subject.isEmpty else { throw JWTError(.missingSubject, "claims need a subject") }
-        guard Payload.allowedIssuerTypes.contains(signer.type) else {
-            throw JWTError(.badIssuer, "a \(signer.type) key may not sign \(Payload.claimType) claims")
-        }
-        var claims = claims
-        claims.issuer = signer.publicKey
-        claims.issuedAt = unixSeconds(issuedAt)
-        claims.id = nil
-        claims.id = claims.computedID()
-        let payload: Data
+        try signed(claims, by: signer, issuedAt: issuedAt).text
+    }
+
+    /// The claims' JSON: the hand-written writer where it applies (byte-identical to
+    /// `makeEncoder()`'s output, see `JWTClaims+FastJSON.swift`), `JSONEncoder` otherwise.
+    static func claimsJSON<Payload>(_ claims: JWTClaims<Payload>) throws(JWTError) -> [UInt8] {
+        if let json = claims.fastJSON() { return json }
         do {
-            payload = try makeEncoder().encode(claims)
+            return Array(try makeEncoder().encode(claims))
         } catch {
             throw JWTError(.encodingFailed, "claims could not be encoded as JSON")
         }
-        let signingInput = encodedHeader + "." + Base64URL.encode(payload)
-        return signingInput + "." + Base64URL.encode(signer.signature(for: Array(signingInput.utf8)))
     }
 
     /// Decodes a token's claims **without** checking its signature or times.
@@ -42,7 +37,7 @@ public enum JWT {
     public static func decode<Payload>(_ token: String, as type: Payload.Type = Payload.self) throws(JWTError)
         -> JWTClaims<Payload>
     {
-        try parse(token, as: type).claims
+        try parse(Array(token.utf8), as: type).claims
     }
 
     /// Decodes a token and checks it: signature by `iss`, issuer type, `exp`/`nbf` against `now`
@@ -61,30 +56,8 @@ public enum JWT {
         allowedIssuerTypes: Set<NKeyType>? = nil,
         leeway: Duration = .zero
     ) throws(JWTError) -> JWTClaims<Payload> {
-        let parsed = try parse(token, as: type)
-        let claims = parsed.claims
-        let issuerTypes = allowedIssuerTypes ?? Payload.allowedIssuerTypes
-        guard let issuer = claims.issuer, let key = try? PublicKey(issuer) else {
-            throw JWTError(.badIssuer, "iss is missing or not a valid public key")
-        }
-        guard issuerTypes.contains(key.type) else {
-            throw JWTError(.badIssuer, "a \(key.type) key may not issue these \(Payload.claimType) claims")
-        }
-        guard key.isValidSignature(parsed.signature, for: parsed.signingInput) else {
-            throw JWTError(.badSignature, "signature does not verify against iss")
-        }
-        let nowSeconds = now.timeIntervalSince1970
-        let skew = Double(leeway.components.seconds) + Double(leeway.components.attoseconds) / 1e18
-        if let expires = claims.expires, expires > 0, nowSeconds > Double(expires) + skew {
-            throw JWTError(.expired, "token expired")
-        }
-        if let notBefore = claims.notBefore, notBefore > 0, nowSeconds + skew < Double(notBefore) {
-            throw JWTError(.notYetValid, "token is not valid yet")
-        }
-        if let expectedAudience, claims.audience != expectedAudience {
-            throw JWTError(.audienceMismatch, "aud is not the expected audience")
-        }
-        return claims
+        try verify(utf8: Array(token.utf8), as: type, now: now, expectedAudience: expectedAudience,
+                   allowedIssuerTypes: allowedIssuerTypes, leeway: leeway)
     }
 
     /// Whole seconds since 1970, clamped so no `Date` can trap the conversion.
@@ -95,38 +68,51 @@ public enum JWT {
     }
 
     /// The parts of a token, claims decoded.
-    private struct Parsed<Payload: NATSClaimsPayload> {
+    struct Parsed<Payload: NATSClaimsPayload> {
         var claims: JWTClaims<Payload>
         var signingInput: ArraySlice<UInt8>
         var signature: [UInt8]
     }
 
-    private static func parse<Payload>(_ token: String, as type: Payload.Type) throws(JWTError) -> Parsed<Payload> {
-        let bytes = Array(token.utf8)
-        let dots = bytes.indices.filter { bytes[$0] == UInt8(ascii: ".") }
-        guard dots.count == 2 else { throw JWTError(.malformed, "a JWT has three dot-separated segments") }
-        let headerSegment = bytes[..<dots[0]]
-        let claimsText = String(decoding: bytes[(dots[0] + 1)..<dots[1]], as: UTF8.self)
-        let signatureText = String(decoding: bytes[(dots[1] + 1)...], as: UTF8.self)
-        guard let claimsJSON = Base64URL.decode(claimsText), let signature = Base64URL.decode(signatureText) else {
+    /// Splits a token, decodes its segments and claims, and checks header and claim type; the
+    /// signature is returned, not checked.
+    static func parse<Payload>(_ bytes: [UInt8], as type: Payload.Type) throws(JWTError) -> Parsed<Payload> {
+        guard let firstDot = bytes.firstIndex(of: UInt8(ascii: ".")),
+              let secondDot = bytes[(firstDot + 1)...].firstIndex(of: UInt8(ascii: ".")),
+              !bytes[(secondDot + 1)...].contains(UInt8(ascii: "."))
+        else { throw JWTError(.malformed, "a JWT has three dot-separated segments") }
+        let headerSegment = bytes[..<firstDot]
+        guard let claimsJSON = Base64URL.decode(utf8: bytes[(firstDot + 1)..<secondDot]),
+              let signature = Base64URL.decode(utf8: bytes[(secondDot + 1)...])
+        else {
             throw JWTError(.malformed, "a segment is not base64url")
         }
         // Every NATS v2 implementation writes the same header bytes: skip JSON for them.
         if !headerSegment.elementsEqual(encodedHeaderBytes) {
             try checkHeader(String(decoding: headerSegment, as: UTF8.self))
         }
-        let claims: JWTClaims<Payload>
+        let claims = try decodeClaims(claimsJSON, as: type)
+        guard claims.nats.type == Payload.claimType else {
+            throw JWTError(.wrongClaimType, "expected \(Payload.claimType) claims, got another type")
+        }
+        return Parsed(claims: claims, signingInput: bytes[..<secondDot], signature: signature)
+    }
+
+    /// Decodes claims JSON: the hand-written reader where it applies and is sure, else (and for
+    /// every input it would reject) `JSONDecoder`, whose errors are the ones reported.
+    static func decodeClaims<Payload>(_ json: [UInt8], as type: Payload.Type, fastPath: Bool = true)
+        throws(JWTError) -> JWTClaims<Payload>
+    {
+        if fastPath, let claims = json.withUnsafeBufferPointer({ JWTClaims<Payload>.readFast($0) }) {
+            return claims
+        }
         do {
-            claims = try JSONDecoder().decode(JWTClaims<Payload>.self, from: Data(claimsJSON))
+            return try JSONDecoder().decode(JWTClaims<Payload>.self, from: Data(json))
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
             throw JWTError(.malformed, "claims are not JSON")
         } catch {
             throw JWTError(.badClaims, "claims do not match \(Payload.claimType) claims")
         }
-        guard claims.nats.type == Payload.claimType else {
-            throw JWTError(.wrongClaimType, "expected \(Payload.claimType) claims, got another type")
-        }
-        return Parsed(claims: claims, signingInput: bytes[..<dots[1]], signature: signature)
     }
 
     /// A header spelled differently (other key order or spacing) must still say JWT / ed25519-nkey.

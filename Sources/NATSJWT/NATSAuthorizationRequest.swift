@@ -46,6 +46,19 @@ public struct NATSAuthorizationRequest: NATSClaimsPayload {
         self.unknownFields = [:]
     }
 
+    /// Every member, as decoded (the hand-written reader's counterpart of `init(from:)`).
+    init(
+        serverID: ServerID, userNKey: String, clientInfo: ClientInformation, connectOptions: ConnectOptions,
+        clientTLS: ClientTLS?, requestNonce: String?, tags: [String], type: String, version: Int,
+        unknownFields: [String: ClaimValue]
+    ) {
+        self.init(serverID: serverID, userNKey: userNKey, clientInfo: clientInfo, connectOptions: connectOptions,
+                  clientTLS: clientTLS, requestNonce: requestNonce, tags: tags)
+        self.type = type
+        self.version = version
+        self.unknownFields = unknownFields
+    }
+
     static let knownFields: Set<String> = [
         "server_id", "user_nkey", "client_info", "connect_opts", "client_tls", "request_nonce", "tags", "type", "version",
     ]

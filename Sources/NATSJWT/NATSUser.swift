@@ -39,7 +39,7 @@ public struct NATSUser: NATSClaimsPayload {
     /// Tags.
     public var tags: [String]
     /// `nats.type` as decoded; always `"user"` for claims made here.
-    public private(set) var type: String
+    public internal(set) var type: String
     /// `nats.version` (2 for claims made here).
     public var version: Int
     /// `nats` members not modelled here, preserved.
