@@ -172,3 +172,26 @@ import TestSupport
         #expect(pool.configuration.maximumReaderCount >= ProcessInfo.processInfo.activeProcessorCount + 4)
     }
 }
+
+/// The ASCII shortcut of `IdentityKey.fold` gives what the full Unicode fold gives.
+@Suite struct IdentityKeyFoldTests {
+    static func fullFold(_ value: String) -> String {
+        value.precomposedStringWithCanonicalMapping.uppercased().lowercased()
+    }
+
+    @Test func asciiFoldsLikeTheUnicodeFold() {
+        let everyASCII = String(decoding: (0 ..< 128).map { UInt8($0) }, as: UTF8.self)
+        for value in [everyASCII, "", "alice", "ALICE", "Bob.Smith@Example.COM", "user0", "MiXeD-123_~"] {
+            #expect(IdentityKey.fold(value) == Self.fullFold(value), "\(value.debugDescription)")
+        }
+    }
+
+    @Test func nonASCIIStillUsesTheFullFold() {
+        #expect(IdentityKey.fold("ÉMILE") == "émile")
+        #expect(IdentityKey.fold("E\u{301}mile") == "émile")
+        #expect(IdentityKey.fold("Straße") == "strasse")
+        for value in ["ΣΊΣΥΦΟΣ", "İstanbul", "Ǆemal", "ﬁne"] {
+            #expect(IdentityKey.fold(value) == Self.fullFold(value))
+        }
+    }
+}
