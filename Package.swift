@@ -140,6 +140,8 @@ let package = Package(
             dependencies: [
                 "AuthCallout", "NKeys", "NATSJWT", "IdentityStore", "SCIM",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
         .testTarget(

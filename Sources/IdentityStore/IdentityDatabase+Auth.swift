@@ -1,71 +1,125 @@
 import Foundation
 import GRDB
 
+/// The auth-callout read path: one short, indexed read per connect.
+///
+/// Every lookup runs in one read transaction (a consistent snapshot of user, nkeys and groups)
+/// on the calling thread, with prepared statements cached per connection: no SQL is parsed or
+/// authorized after a connection's first decision, no JSON is built or decoded (except a
+/// non-empty `tags` column), and rows are read by column index.
+///
+/// The read blocks the calling thread instead of hopping to GRDB's queue and back, which saves a
+/// dispatch + task switch per decision. That is bounded: on a file `DatabasePool` (production) a
+/// WAL reader never waits for the writer, the lookups are primary-key or unique-index probes
+/// (tens of µs), and the pool has at least one reader per cooperative thread plus spare ones
+/// (`IdentityDatabase.readerCount`), so a decision waits for a reader only while
+/// another read in flight finishes. On an in-memory `DatabaseQueue` (tests, tools) a read waits
+/// for a write transaction in progress, which is equally short.
 extension IdentityDatabase {
     /// The user with this `userName` (caseless), or nil. One indexed statement.
     public func authSubject(userName: String) async throws -> AuthSubject? {
-        let key = IdentityKey.fold(userName)
-        return try await writer.read { db in
-            try Self.authSubject(db, where: "u.user_name_key = ?", key)
-        }
+        try readAuthSubject(userName: userName)
     }
 
     /// The user owning the nkey `publicKey`, or nil. One indexed statement.
     public func authSubject(nkey publicKey: String) async throws -> AuthSubject? {
-        try await writer.read { db in
-            try Self.authSubject(db, where: "u.id = (SELECT user_id FROM user_nkeys WHERE public_key = ?)", publicKey)
-        }
+        try readAuthSubject(nkey: publicKey)
     }
 
     /// The user owning a valid (not revoked, not expired) access token with this SHA-256 hash.
     public func authSubject(accessTokenHash: [UInt8]) async throws -> AuthSubject? {
-        let now = timestamp
-        return try await writer.read { db in
-            guard let token = try AccessTokenRecord
-                .filter(Column(AccessTokenRecord.CodingKeys.tokenHash) == Data(accessTokenHash))
-                .fetchOne(db),
-                SecretToken.constantTimeEquals(Array(token.tokenHash), accessTokenHash),
-                token.revokedAt == nil,
-                token.expiresAt.map({ $0 > now }) ?? true
-            else { return nil }
-            return try Self.authSubject(db, where: "u.id = ?", token.userId)
-        }
+        try readAuthSubject(accessTokenHash: accessTokenHash)
     }
 
     /// The user owning the valid access token `token` (plaintext as presented by the client).
     public func authSubject(accessToken token: String) async throws -> AuthSubject? {
-        try await authSubject(accessTokenHash: SecretToken.hash(token))
+        try readAuthSubject(accessTokenHash: SecretToken.hash(token))
     }
 
     /// The user with this id, or nil.
     public func authSubject(id: String) async throws -> AuthSubject? {
-        try await writer.read { db in try Self.authSubject(db, where: "u.id = ?", id) }
+        try readAuthSubject(id: id)
     }
 
-    static func authSubject(_ db: Database, where condition: String, _ argument: String) throws -> AuthSubject? {
-        // `condition` is one of the constant predicates above, never client input.
-        let sql = """
-            SELECT u.id, u.user_name, u.external_id, u.display_name, u.active, u.password_hash, u.tags,
-                   u.jwt_lifetime_seconds, u.version,
-                   (SELECT json_group_array(public_key) FROM user_nkeys WHERE user_id = u.id) AS nkeys,
-                   (SELECT json_group_array(json_object('id', g.id, 'displayName', g.display_name,
-                                                        'externalId', g.external_id))
-                    FROM group_members m JOIN groups g ON g.id = m.group_id
-                    WHERE m.member_id = u.id) AS groups
-            FROM users u WHERE \(condition)
-            """
-        guard let row = try Row.fetchOne(db, sql: sql, arguments: [argument]) else { return nil }
-        let decoder = JSONDecoder()
-        func strings(_ column: String) -> [String] {
-            guard let text: String = row[column] else { return [] }
-            return (try? decoder.decode([String].self, from: Data(text.utf8))) ?? []
+    // MARK: Synchronous reads
+
+    // Non-async on purpose: from a non-async function `writer.read` resolves to GRDB's
+    // synchronous overload, which runs the transaction on this thread (see the type comment).
+
+    func readAuthSubject(userName: String) throws -> AuthSubject? {
+        let key = IdentityKey.fold(userName)
+        return try writer.read { db in try AuthStatements.subject(db, AuthStatements.byUserNameKey, key) }
+    }
+
+    func readAuthSubject(nkey publicKey: String) throws -> AuthSubject? {
+        try writer.read { db in try AuthStatements.subject(db, AuthStatements.byNKey, publicKey) }
+    }
+
+    func readAuthSubject(id: String) throws -> AuthSubject? {
+        try writer.read { db in try AuthStatements.subject(db, AuthStatements.byID, id) }
+    }
+
+    func readAuthSubject(accessTokenHash: [UInt8]) throws -> AuthSubject? {
+        let now = timestamp
+        return try writer.read { db in
+            // Read the token row fully while its cursor lives, before the user statement runs.
+            let tokens = try Row.fetchCursor(db.cachedStatement(sql: AuthStatements.accessToken),
+                                             arguments: [Data(accessTokenHash)])
+            let token: (userID: String, hash: [UInt8], expiresAt: Double?, revokedAt: Double?)? = try withExtendedLifetime(tokens) {
+                try tokens.next().map { row in (row[0], Array(row[1] as Data), row[2], row[3]) }
+            }
+            guard let token,
+                  SecretToken.constantTimeEquals(token.hash, accessTokenHash),
+                  token.revokedAt == nil,
+                  token.expiresAt.map({ $0 > now }) ?? true
+            else { return nil }
+            return try AuthStatements.subject(db, AuthStatements.byID, token.userID)
         }
-        let groupsText: String = row["groups"] ?? "[]"
-        let groups = (try? decoder.decode([GroupRef].self, from: Data(groupsText.utf8))) ?? []
-        return AuthSubject(
-            id: row["id"], userName: row["user_name"], externalId: row["external_id"],
-            displayName: row["display_name"], active: row["active"], passwordHash: row["password_hash"],
-            nkeys: strings("nkeys").sorted(), tags: strings("tags"), jwtLifetimeSeconds: row["jwt_lifetime_seconds"],
-            version: row["version"], groups: groups.sorted { $0.displayName < $1.displayName })
+    }
+}
+
+/// The SQL of the auth reads. Constant strings, so `cachedStatement(sql:)` prepares each once per
+/// connection; the predicates are fixed here, never built from client input.
+enum AuthStatements {
+    static let byUserNameKey = """
+        SELECT id, user_name, external_id, display_name, active, password_hash, tags, jwt_lifetime_seconds, version
+        FROM users WHERE user_name_key = ?
+        """
+    static let byNKey = """
+        SELECT id, user_name, external_id, display_name, active, password_hash, tags, jwt_lifetime_seconds, version
+        FROM users WHERE id = (SELECT user_id FROM user_nkeys WHERE public_key = ?)
+        """
+    static let byID = """
+        SELECT id, user_name, external_id, display_name, active, password_hash, tags, jwt_lifetime_seconds, version
+        FROM users WHERE id = ?
+        """
+    static let accessToken = "SELECT user_id, token_hash, expires_at, revoked_at FROM access_tokens WHERE token_hash = ?"
+    static let nkeys = "SELECT public_key FROM user_nkeys WHERE user_id = ?"
+    static let groups = """
+        SELECT g.id, g.display_name, g.external_id
+        FROM group_members m JOIN groups g ON g.id = m.group_id
+        WHERE m.member_id = ?
+        """
+
+    /// The user selected by `userSQL` (one of the `by…` statements) with its nkeys and groups.
+    /// Must run inside one read transaction so the three statements see the same snapshot.
+    static func subject(_ db: Database, _ userSQL: String, _ argument: String) throws -> AuthSubject? {
+        // The cursor's row reads the statement in place: it is valid while the cursor lives (the
+        // cursor resets the statement when it goes away), so take every column here.
+        let users = try Row.fetchCursor(db.cachedStatement(sql: userSQL), arguments: [argument])
+        guard let row = try users.next() else { return nil }
+        var subject = withExtendedLifetime(users) {
+            AuthSubject(
+                id: row[0], userName: row[1], externalId: row[2], displayName: row[3], active: row[4],
+                passwordHash: row[5], nkeys: [], tags: JSONStringArray.decode(row[6] as String? ?? "[]"),
+                jwtLifetimeSeconds: row[7], version: row[8], groups: [])
+        }
+        subject.nkeys = try String.fetchAll(db.cachedStatement(sql: nkeys), arguments: [subject.id]).sorted()
+        let groupRows = try Row.fetchCursor(db.cachedStatement(sql: groups), arguments: [subject.id])
+        while let group = try groupRows.next() {
+            subject.groups.append(GroupRef(id: group[0], displayName: group[1], externalId: group[2]))
+        }
+        if subject.groups.count > 1 { subject.groups.sort { $0.displayName < $1.displayName } }
+        return subject
     }
 }

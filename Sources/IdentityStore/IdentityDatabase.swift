@@ -46,7 +46,9 @@ public final class IdentityDatabase: Sendable {
     /// Opens (creating if needed) the database file at `path` in WAL mode.
     /// - Parameter durability: `.full` (default) syncs every commit.
     public static func open(path: String, logger: Logger, durability: Durability = .full) throws -> IdentityDatabase {
-        let pool = try DatabasePool(path: path, configuration: configuration())
+        var poolConfiguration = configuration()
+        poolConfiguration.maximumReaderCount = readerCount
+        let pool = try DatabasePool(path: path, configuration: poolConfiguration)
         // GRDB sets `synchronous=NORMAL` when it switches the pool to WAL (after
         // `prepareDatabase`). Durable commits need FULL on the one writer connection, which the
         // pool keeps for its lifetime.
@@ -61,6 +63,13 @@ public final class IdentityDatabase: Sendable {
         -> IdentityDatabase
     {
         try IdentityDatabase(DatabaseQueue(configuration: configuration()), logger: logger, now: now)
+    }
+
+    /// Reader connections of a file pool: one per cooperative thread (the auth read runs
+    /// synchronously on the calling thread, see `IdentityDatabase+Auth.swift`) plus four for SCIM
+    /// reads, so a decision waits for a reader only while another short read finishes.
+    static var readerCount: Int {
+        max(5, ProcessInfo.processInfo.activeProcessorCount + 4)
     }
 
     /// The connection configuration: foreign keys on, a busy timeout for

@@ -9,6 +9,14 @@ import Foundation
 public enum IdentityKey {
     /// The caseless, normalised form of `value` used in unique indexes and equality lookups.
     public static func fold(_ value: String) -> String {
-        value.precomposedStringWithCanonicalMapping.uppercased().lowercased()
+        // ASCII is already NFC and folds to its lowercase; skip Foundation's normalisation, which
+        // the auth read would otherwise pay on every password connect.
+        if value.utf8.allSatisfy({ $0 < 0x80 }) { return asciiLowercased(value) }
+        return value.precomposedStringWithCanonicalMapping.uppercased().lowercased()
+    }
+
+    private static func asciiLowercased(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return value }
+        return String(decoding: value.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }, as: UTF8.self)
     }
 }

@@ -25,6 +25,9 @@ public final class DecisionLog: Sendable {
     private let wakeup: AsyncStream<Void>.Continuation
     private let latency: Timer
     private let dropped: Counter
+    /// `scim_callout_decisions_total` per (result, reason), made on first use: one lookup per
+    /// record instead of a new `Counter` (and a factory call) each time.
+    private let decisions: NIOLockedValueBox<[Int: Counter]>
     private let factory: any MetricsFactory
     /// Largest batch written to the sink at once.
     public let batchSize: Int
@@ -50,14 +53,13 @@ public final class DecisionLog: Sendable {
         self.factory = metricsFactory
         self.latency = Timer(label: "scim_callout_decision_latency", dimensions: [], factory: metricsFactory)
         self.dropped = Counter(label: "scim_callout_decision_records_dropped_total", dimensions: [], factory: metricsFactory)
+        self.decisions = NIOLockedValueBox([:])
     }
 
     /// Logs, counts and queues `record` for the sink.
     public func record(_ record: DecisionRecord) {
         logger.info("decision", metadata: Self.metadata(for: record))
-        Counter(label: "scim_callout_decisions_total",
-                dimensions: [("result", record.result.rawValue), ("reason", record.reason.rawValue)],
-                factory: factory).increment()
+        decisionCounter(result: record.result, reason: record.reason).increment()
         if record.result != .revoke { latency.recordMicroseconds(record.latencyMicroseconds) }
         guard sink != nil else { return }
         let overflow = pending.withLockedValue { queue -> Bool in
@@ -68,6 +70,18 @@ public final class DecisionLog: Sendable {
         }
         if overflow { dropped.increment() }
         wakeup.yield()
+    }
+
+    private func decisionCounter(result: DecisionRecord.Result, reason: DecisionReason) -> Counter {
+        let key = (DecisionRecord.Result.allCases.firstIndex(of: result) ?? 0) << 8
+            | (DecisionReason.allCases.firstIndex(of: reason) ?? 0)
+        return decisions.withLockedValue { counters in
+            if let counter = counters[key] { return counter }
+            let counter = Counter(label: "scim_callout_decisions_total",
+                                  dimensions: [("result", result.rawValue), ("reason", reason.rawValue)], factory: factory)
+            counters[key] = counter
+            return counter
+        }
     }
 
     /// Drains queued records into the sink, in batches, until `finish()` is called (then writes
@@ -121,7 +135,7 @@ public final class DecisionLog: Sendable {
         put("server.id", record.serverID)
         put("server.name", record.serverName)
         put("jwt.id", record.jwtID)
-        put("jwt.expires", record.jwtExpires.map { ISO8601DateFormatter().string(from: $0) })
+        put("jwt.expires", record.jwtExpires.map(InternetDateTime.string))
         put("decision.sessions_cut", record.sessionsCut.map(String.init))
         put("decision.detail", record.detail)
         return metadata

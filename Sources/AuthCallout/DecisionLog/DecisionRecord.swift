@@ -1,3 +1,4 @@
+import CSodium
 import Foundation
 
 /// One decision: what the decision log writes as a JSON line and keeps in the `decisions` table.
@@ -95,10 +96,28 @@ public struct DecisionRecord: Sendable, Codable, Equatable {
         self.detail = detail
     }
 
-    /// A random 16-character id (base32-like, lowercase).
+    /// A random 16-character id (base32-like, lowercase): 80 bits from libsodium's CSPRNG.
     public static func makeID() -> String {
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
-        var generator = SystemRandomNumberGenerator()
-        return String((0 ..< 16).map { _ in alphabet[Int(generator.next() % 32)] })
+        _ = sodiumReady
+        // One 10-byte draw, 5 bits per character, written straight into the string's buffer.
+        var random: (low: UInt64, high: UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &random) { bytes in if let base = bytes.baseAddress { randombytes_buf(base, 10) } }
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            var bits = random.low
+            for index in 0 ..< 12 {
+                buffer[index] = idAlphabet[Int(bits & 31)]
+                bits >>= 5
+            }
+            // 60 bits used: the first draw's top 4 and the second's low 16 make the last 20.
+            var rest = bits | (random.high & 0xFFFF) << 4
+            for index in 12 ..< 16 {
+                buffer[index] = idAlphabet[Int(rest & 31)]
+                rest >>= 5
+            }
+            return 16
+        }
     }
+
+    private static let idAlphabet: [UInt8] = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
+    private static let sodiumReady: Bool = sodium_init() >= 0
 }

@@ -51,8 +51,21 @@ extension Policy {
     public func evaluate(_ subject: PolicySubject, context: ConnectContext) -> PolicyEvaluation {
         var trace: [PolicyEvaluation.BindingTrace] = []
         var candidates: [(binding: GroupBinding, group: String?, trace: Int)] = []
-        let secondOfDay = TimeWindow.secondOfDay(context.now, in: timeZone)
-        let connectionTypes = ConnectionType.candidates(kind: context.kind, type: context.type)
+        // Only bindings with windows or connection types need these; most policies have neither.
+        var cachedSecondOfDay: Int?
+        func secondOfDay() -> Int {
+            if let cachedSecondOfDay { return cachedSecondOfDay }
+            let value = TimeWindow.secondOfDay(context.now, in: timeZone)
+            cachedSecondOfDay = value
+            return value
+        }
+        var cachedConnectionTypes: Set<ConnectionType>?
+        func connectionTypes() -> Set<ConnectionType> {
+            if let cachedConnectionTypes { return cachedConnectionTypes }
+            let value = ConnectionType.candidates(kind: context.kind, type: context.type)
+            cachedConnectionTypes = value
+            return value
+        }
         var memberOfAny = false
         var firstExclusion: DecisionReason?
 
@@ -62,10 +75,11 @@ extension Policy {
             if let networks = binding.sourceNetworks, !networks.contains(where: { range in context.host.map { range.contains(host: $0) } ?? false }) {
                 entry.status = .sourceNotAllowed
                 firstExclusion = firstExclusion ?? .sourceNotAllowed
-            } else if let types = binding.connectionTypes, types.isDisjoint(with: connectionTypes) {
+            } else if let types = binding.connectionTypes, types.isDisjoint(with: connectionTypes()) {
                 entry.status = .connectionTypeNotAllowed
                 firstExclusion = firstExclusion ?? .connectionTypeNotAllowed
-            } else if let windows = binding.timeWindows, !windows.contains(where: { $0.remaining(atSecondOfDay: secondOfDay) != nil }) {
+            } else if let windows = binding.timeWindows, case let now = secondOfDay(),
+                      !windows.contains(where: { $0.remaining(atSecondOfDay: now) != nil }) {
                 entry.status = .outsideTimeWindow
                 firstExclusion = firstExclusion ?? .outsideTimeWindow
             } else {
@@ -122,22 +136,15 @@ extension Policy {
             let values = TemplateValues(userName: subject.userName, id: subject.id, externalId: subject.externalId, group: item.group)
             var entry = trace[item.trace]
             // A missing attribute drops an allow (narrower) but denies the connect for a deny (below).
-            for (templates, path) in [(binding.publish.allow, \PolicyEvaluation.BindingTrace.publishAllow), (binding.subscribe.allow, \.subscribeAllow)] {
-                for template in templates {
-                    if let subject = template.expand(with: values) { entry[keyPath: path].append(subject) } else { entry.droppedTemplates.append(template.source) }
-                }
-            }
-            for (templates, path) in [(binding.publish.deny, \PolicyEvaluation.BindingTrace.publishDeny), (binding.subscribe.deny, \.subscribeDeny)] {
-                for template in templates {
-                    guard let subject = template.expand(with: values) else {
-                        trace[item.trace] = entry
-                        return PolicyEvaluation(result: .failure(PolicyDenial(
-                            reason: .policyTemplate,
-                            detail: "deny subject '\(template.source)' of binding '\(binding.name)' uses a missing attribute"
-                        )), trace: trace)
-                    }
-                    entry[keyPath: path].append(subject)
-                }
+            entry.publishAllow = binding.publish.allow.expandAllows(with: values, dropped: &entry.droppedTemplates)
+            entry.subscribeAllow = binding.subscribe.allow.expandAllows(with: values, dropped: &entry.droppedTemplates)
+            if let missing = binding.publish.deny.expandDenies(with: values, into: &entry.publishDeny)
+                ?? binding.subscribe.deny.expandDenies(with: values, into: &entry.subscribeDeny) {
+                trace[item.trace] = entry
+                return PolicyEvaluation(result: .failure(PolicyDenial(
+                    reason: .policyTemplate,
+                    detail: "deny subject '\(missing.source)' of binding '\(binding.name)' uses a missing attribute"
+                )), trace: trace)
             }
             trace[item.trace] = entry
             publish.add(entry.publishAllow); publishDeny.add(entry.publishDeny)
@@ -154,7 +161,8 @@ extension Policy {
             lifetime = min(lifetime, binding.jwtLifetime ?? defaultJWTLifetime)
             if let bindingWindows = binding.timeWindows {
                 windows.append(contentsOf: bindingWindows)
-                let remaining = bindingWindows.compactMap { $0.remaining(atSecondOfDay: secondOfDay) }.max() ?? 0
+                let now = secondOfDay()
+                let remaining = bindingWindows.compactMap { $0.remaining(atSecondOfDay: now) }.max() ?? 0
                 lifetime = min(lifetime, .seconds(max(1, remaining)))
             } else {
                 anyWindowless = true
@@ -186,11 +194,44 @@ extension GroupBinding {
     }
 }
 
+extension [SubjectTemplate] {
+    /// The expanded subjects; templates with a missing attribute are left out and listed in `dropped`.
+    func expandAllows(with values: TemplateValues, dropped: inout [String]) -> [String] {
+        guard !isEmpty else { return [] }
+        var subjects: [String] = []
+        subjects.reserveCapacity(count)
+        for template in self {
+            if let subject = template.expand(with: values) { subjects.append(subject) } else { dropped.append(template.source) }
+        }
+        return subjects
+    }
+
+    /// Appends the expanded subjects to `subjects`; stops at the first template with a missing
+    /// attribute and returns it (a deny that cannot be expanded denies the connect).
+    func expandDenies(with values: TemplateValues, into subjects: inout [String]) -> SubjectTemplate? {
+        for template in self {
+            guard let subject = template.expand(with: values) else { return template }
+            subjects.append(subject)
+        }
+        return nil
+    }
+}
+
 /// Keeps first-seen order while dropping duplicates.
 struct OrderedUnion {
     private(set) var items: [String] = []
+    /// Filled only past `linearLimit` items: a typical binding's few subjects are compared directly.
     private var seen: Set<String> = []
+    private static let linearLimit = 16
+
     mutating func add(_ values: [String]) {
-        for value in values where seen.insert(value).inserted { items.append(value) }
+        for value in values {
+            if items.count < Self.linearLimit {
+                if !items.contains(value) { items.append(value) }
+                continue
+            }
+            if seen.isEmpty { seen = Set(items) }
+            if seen.insert(value).inserted { items.append(value) }
+        }
     }
 }

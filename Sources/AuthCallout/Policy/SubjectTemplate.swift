@@ -87,6 +87,8 @@ public struct SubjectTemplate: Sendable, Hashable, CustomStringConvertible {
     /// - Returns: the subject, or nil when a placeholder has no value (missing or empty):
     ///   a token can never be left empty or guessed.
     public func expand(with values: TemplateValues) -> String? {
+        // A plain subject is its source: share its storage instead of building a copy.
+        if parts.count == 1, case .literal = parts[0] { return source }
         var result = ""
         result.reserveCapacity(source.utf8.count + 16)
         for part in parts {
@@ -108,22 +110,32 @@ public struct SubjectTemplate: Sendable, Hashable, CustomStringConvertible {
     /// `%XX`. Escaping `%` itself keeps the mapping one-to-one, so two different values can never
     /// expand to the same subject.
     public static func escape(_ value: String) -> String {
+        // Most values (user names, ids) need no escaping: return them as they are.
+        if value.utf8.allSatisfy(isKept) { return value }
         var out = [UInt8]()
-        out.reserveCapacity(value.utf8.count)
+        out.reserveCapacity(value.utf8.count * 3)
         let hex = Array("0123456789ABCDEF".utf8)
         for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "a") ... UInt8(ascii: "z"), UInt8(ascii: "A") ... UInt8(ascii: "Z"),
-                 UInt8(ascii: "0") ... UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
-                 UInt8(ascii: "@"), UInt8(ascii: "+"), UInt8(ascii: "="), UInt8(ascii: "~"):
+            if isKept(byte) {
                 out.append(byte)
-            default:
+            } else {
                 out.append(UInt8(ascii: "%"))
                 out.append(hex[Int(byte >> 4)])
                 out.append(hex[Int(byte & 0x0F)])
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func isKept(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a") ... UInt8(ascii: "z"), UInt8(ascii: "A") ... UInt8(ascii: "Z"),
+             UInt8(ascii: "0") ... UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
+             UInt8(ascii: "@"), UInt8(ascii: "+"), UInt8(ascii: "="), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
     }
 }
 
