@@ -117,7 +117,10 @@ enum CalloutBench {
         let serverKey = try KeyPair.generate(.server)
         let serverXKey = try XKeyPair.generate()
         let serviceXKey = try XKeyPair.generate()
-        let authorizer = Authorizer(identities: database, policy: try policy())
+        // As `serve` runs it: argon2id (cache misses, the warm-up) on the password pool.
+        let passwordChecks = PasswordCheckPool()
+        defer { Task { try? await passwordChecks.shutdown() } }
+        let authorizer = Authorizer(identities: database, policy: try policy(), passwordChecks: passwordChecks)
         let handler = AuthorizationHandler(keys: CalloutKeys(mode: .config(issuer: issuer), xkey: xkey ? serviceXKey : nil),
                                            decide: { await authorizer.decide($0) })
         let active = min(users, 1_000)

@@ -5,15 +5,26 @@ import NKeys
 ///
 /// It reads live state on every call (the credential cache only saves the argon2id work and is
 /// keyed by the user's version), so a SCIM change decides the very next connect.
+///
+/// argon2id checks (credential-cache misses and decoys) run on `passwordChecks` when given, so
+/// they never occupy the cooperative pool; a check that cannot start (pool full) or finish within
+/// `passwordCheckTimeout` is a denial (`overloaded` / `timeout`), never an allow.
 public struct Authorizer: Sendable {
     public let identities: any IdentityReading
     public let policy: PolicyStore
     public let cache: CredentialCache
+    /// Where argon2id checks run; nil runs them inline on the calling task (tests, tools).
+    public let passwordChecks: PasswordCheckPool?
+    /// The longest a decision waits for one argon2id check (keep it under the handler's budget).
+    public let passwordCheckTimeout: Duration
 
-    public init(identities: any IdentityReading, policy: PolicyStore, cache: CredentialCache = CredentialCache()) {
+    public init(identities: any IdentityReading, policy: PolicyStore, cache: CredentialCache = CredentialCache(),
+                passwordChecks: PasswordCheckPool? = nil, passwordCheckTimeout: Duration = .seconds(1)) {
         self.identities = identities
         self.policy = policy
         self.cache = cache
+        self.passwordChecks = passwordChecks
+        self.passwordCheckTimeout = passwordCheckTimeout
     }
 
     /// Decides `request`. Never throws: a storage failure is a denial (`internal_error`).
@@ -70,20 +81,23 @@ public struct Authorizer: Sendable {
         case .password:
             guard let user = request.user, let password = request.password else { return deny(.noCredentials, "no password") }
             guard let identity = try await identities.identity(userName: user) else {
-                spendDecoyCheck(password)
+                await spendDecoyCheck(password)
                 return deny(.unknownUser, "no such user")
             }
             guard identity.active else {
-                spendDecoyCheck(password)
+                await spendDecoyCheck(password)
                 return deny(.inactiveUser, "user is inactive", identity)
             }
             guard let hash = identity.passwordHash, !hash.isEmpty else {
-                spendDecoyCheck(password)
+                await spendDecoyCheck(password)
                 return deny(.wrongSecret, "user has no password", identity)
             }
             if cache.contains(userID: identity.id, version: identity.version, password: password) { return .success(identity) }
-            guard identities.verifyPassword(password, hash: hash) else {
-                return deny(.wrongSecret, "password does not match", identity)
+            switch await checkPassword(password, hash: hash) {
+            case .match: break
+            case .mismatch: return deny(.wrongSecret, "password does not match", identity)
+            case .overloaded: return deny(.overloaded, "too many password checks waiting", identity)
+            case .timedOut: return deny(.timeout, "the password check did not finish in time", identity)
             }
             cache.insert(userID: identity.id, version: identity.version, password: password)
             return .success(identity)
@@ -101,8 +115,15 @@ public struct Authorizer: Sendable {
 
     /// Spends one argon2id check on a decoy hash, so denials that need no real check take as
     /// long as a wrong password: the time to answer never tells whether a user exists.
-    private func spendDecoyCheck(_ password: String) {
+    private func spendDecoyCheck(_ password: String) async {
         guard let decoy = identities.decoyPasswordHash else { return }
-        _ = identities.verifyPassword(password, hash: decoy)
+        _ = await checkPassword(password, hash: decoy)
+    }
+
+    /// One argon2id check, on the pool when there is one.
+    private func checkPassword(_ password: String, hash: String) async -> PasswordCheckPool.Outcome {
+        let identities = self.identities
+        guard let passwordChecks else { return identities.verifyPassword(password, hash: hash) ? .match : .mismatch }
+        return await passwordChecks.check(timeout: passwordCheckTimeout) { identities.verifyPassword(password, hash: hash) }
     }
 }

@@ -95,7 +95,11 @@ struct ServiceRuntime: Sendable {
         let decisionLog = DecisionLog(logger: logger.with(component: "decisions"), sink: decisionStore, metricsFactory: factory)
         services.append(.init(service: DecisionLogService(log: decisionLog)))
         services.append(.init(service: PolicyWatcher(policy: policyStore, interval: .seconds(5))))
-        let authorizer = Authorizer(identities: identities, policy: policyStore)
+        // argon2id checks get their own threads, so a burst of wrong passwords cannot stall the
+        // decisions that hit the credential cache; it stops after the callout (reverse start order).
+        let passwordChecks = PasswordCheckPool()
+        services.append(.init(service: passwordChecks))
+        let authorizer = Authorizer(identities: identities, policy: policyStore, passwordChecks: passwordChecks)
         let cap = configuration.jwt.lifetime
         let handler = AuthorizationHandler(
             keys: calloutKeys,
