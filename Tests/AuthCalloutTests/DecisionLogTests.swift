@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import TestSupport
 @testable import AuthCallout
 
 /// Captures log lines in memory (no global bootstrap).
@@ -92,6 +93,38 @@ struct DecisionLogTests {
         log.finish()
         await runner.value
         #expect(try await store.count() == 10)
+    }
+
+    /// Counts the sink's writes, to see batching.
+    final class BatchCountingSink: DecisionSink, @unchecked Sendable {
+        private let lock = NSLock()
+        private var sizes: [Int] = []
+        var batches: [Int] { lock.withLock { sizes } }
+        func append(_ records: [DecisionRecord]) async throws { lock.withLock { sizes.append(records.count) } }
+    }
+
+    @Test func recordsGatherIntoOneWriteWithinTheFlushInterval() async throws {
+        let sink = BatchCountingSink()
+        let log = DecisionLog(logger: Logger(label: "d", factory: { _ in SwiftLogNoOpLogHandler() }), sink: sink,
+                              flushInterval: .seconds(2))
+        let runner = Task { await log.run() }
+        for index in 1 ... 5 { log.record(record(index)) }
+        try await pollUntil("the batch to be written", timeout: .seconds(20)) { sink.batches.reduce(0, +) == 5 }
+        #expect(sink.batches == [5], "five records recorded together are one table write")
+        log.finish()
+        await runner.value
+    }
+
+    @Test func finishWritesAtOnceWithoutWaitingOutTheInterval() async throws {
+        let sink = BatchCountingSink()
+        let log = DecisionLog(logger: Logger(label: "d", factory: { _ in SwiftLogNoOpLogHandler() }), sink: sink,
+                              flushInterval: .seconds(3_600))
+        let runner = Task { await log.run() }
+        log.record(record(1))
+        log.finish()
+        // An hour-long interval would hang here if finish() did not cut the wait short.
+        await runner.value
+        #expect(sink.batches.reduce(0, +) == 1)
     }
 
     @Test func recordsNeverCarrySecrets() throws {

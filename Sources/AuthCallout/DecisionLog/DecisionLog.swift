@@ -31,22 +31,35 @@ public final class DecisionLog: Sendable {
     private let factory: any MetricsFactory
     /// Largest batch written to the sink at once.
     public let batchSize: Int
+    /// How long `run()` lets records gather before writing a batch smaller than `batchSize`:
+    /// one table transaction (and WAL write) per interval instead of one per decision or two.
+    public let flushInterval: Duration
+    private let clock: any Clock<Duration>
+    /// `finish()` cuts a flush wait short: shutdown never waits out `flushInterval`.
+    private let flushWait = NIOLockedValueBox<(finished: Bool, sleeper: Task<Void, Never>?)>((false, nil))
 
     /// - Parameters:
     ///   - logger: receives one `info` line per decision, with `decision.*`, `user.*`, `client.*`, `server.*` metadata.
     ///   - sink: the table writer; nil keeps only the log.
     ///   - bufferSize: records waiting for the sink before the oldest are dropped.
+    ///   - batchSize: most records per sink write.
+    ///   - flushInterval: how long records may wait to join a batch (`.zero`: write at once).
+    ///   - clock: what `flushInterval` is measured with (inject a test clock).
     ///   - metricsFactory: where counters and the latency timer go.
     public init(
         logger: Logger,
         sink: (any DecisionSink)? = nil,
         bufferSize: Int = 10_000,
         batchSize: Int = 256,
+        flushInterval: Duration = .milliseconds(100),
+        clock: any Clock<Duration> = ContinuousClock(),
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.logger = logger
         self.sink = sink
         self.batchSize = max(1, batchSize)
+        self.flushInterval = flushInterval
+        self.clock = clock
         self.bufferSize = max(1, bufferSize)
         self.pending = NIOLockedValueBox([])
         (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -85,17 +98,35 @@ public final class DecisionLog: Sendable {
     }
 
     /// Drains queued records into the sink, in batches, until `finish()` is called (then writes
-    /// what is left and returns) or the task is cancelled.
+    /// what is left and returns) or the task is cancelled. A record reaches the sink at most
+    /// `flushInterval` after it was recorded (sooner when a full batch is waiting).
     public func run() async {
         guard let sink else { return }
         for await _ in wakeups {
+            if flushInterval > .zero, pending.withLockedValue({ $0.count }) < batchSize {
+                let clock = self.clock, interval = flushInterval
+                let sleeper = Task<Void, Never> { _ = try? await clock.sleep(for: interval) }
+                let finished = flushWait.withLockedValue { state -> Bool in
+                    state.sleeper = sleeper
+                    return state.finished
+                }
+                if finished { sleeper.cancel() }
+                await withTaskCancellationHandler { await sleeper.value } onCancel: { sleeper.cancel() }
+            }
             await drain(into: sink)
         }
         await drain(into: sink)
     }
 
     /// Stops `run()` after it has written the queued records.
-    public func finish() { wakeup.finish() }
+    public func finish() {
+        let sleeper = flushWait.withLockedValue { state -> Task<Void, Never>? in
+            state.finished = true
+            return state.sleeper
+        }
+        sleeper?.cancel()
+        wakeup.finish()
+    }
 
     private func drain(into sink: any DecisionSink) async {
         while true {
