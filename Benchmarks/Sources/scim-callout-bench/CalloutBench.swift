@@ -33,9 +33,10 @@ enum CalloutBench {
           production opens it): verify the request JWT, open the xkey box, read the user, check the password
           through the credential cache, evaluate the policy, sign the user and response JWTs, seal the reply.
           *CPU per decision* is process CPU (getrusage) over one-at-a-time decisions.
-          *32 in flight* keeps 32 decisions running back to back on 2 cores: a closed loop at saturation, so
-          by Little's law its latency is about 32 × (CPU per decision) ÷ 2 however fast one decision is; it
-          shows fairness under overload, not the latency a client sees.
+          *bursts of 32 at once* hands the handler 32 requests at the same instant (200 bursts) and times each
+          from the burst's start, so it includes waiting behind the other 31 for one of the 2 cores: the last
+          of a burst cannot finish before about 32 × (CPU per decision) ÷ 2, so this is the worst case of 32
+          clients connecting in the same instant, not what a client usually sees.
         - **served** rows run the release `scim-callout serve` binary exactly as deployed (JSON log lines to a
           file, the `decisions` table, metrics, session registry and revoker) behind a real nats-server, with 32
           nats-py clients connecting and closing in a loop (after a warm-up that puts each user through the
@@ -43,7 +44,9 @@ enum CalloutBench {
           the window ÷ the decisions stored in the window, so it includes NATS I/O, logging and the table.
           *service-side decision latency* is each stored decision's `latency_us`: from the request leaving
           the subscription to the reply being handed to the connection (issue 4's "32 clients connecting at
-          once"). nats-server, the 32 clients and the service share the same 2 cores.
+          once", with nats-server spreading their requests out as it does in production). nats-server, the 32
+          clients and the service share the same 2 cores; the clients stand in for other machines and run at
+          `nice 10` so they take the CPU the system under test leaves over (`CALLOUT_BENCH_CLIENT_NICE`).
         - Targets: ≤ 150 µs service CPU per decision (≤ 170 µs xkey); service-side p99 < 2 ms with 32 clients
           connecting at once; flat from 1,000 to 1,000,000 users.
         """
@@ -159,27 +162,29 @@ enum CalloutBench {
             BenchResult(name: "\(label): service CPU per decision (\(decisions) decisions)", value: cpu / Double(decisions) * 1e6, unit: "µs"),
             BenchResult(name: "\(label): decisions/s, one at a time", value: Double(decisions) / wall, unit: "ops/s"),
         ]
-        // 32 in flight: latency of each decision.
+        // Bursts of 32 requests arriving at the same instant: each one's latency counts from the
+        // burst's start, so waiting for a core behind the other 31 is included.
         let shared = requests
-        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-            for worker in 0 ..< 32 {
-                group.addTask {
-                    var samples: [Double] = []
-                    for round in 0 ..< 400 {
-                        let start = ContinuousClock.now
-                        let outcome = await handler.handle(payload: shared[(worker * 400 + round) % shared.count], serverXKey: header)
-                        samples.append((ContinuousClock.now - start).seconds * 1e3)
+        var latencies: [Double] = []
+        for burst in 0 ..< 200 {
+            let start = ContinuousClock.now
+            let samples = try await withThrowingTaskGroup(of: Double.self) { group in
+                for index in 0 ..< 32 {
+                    group.addTask {
+                        let outcome = await handler.handle(payload: shared[(burst * 32 + index) % shared.count], serverXKey: header)
                         guard outcome.record.result == .allow else { throw BenchError("denied: \(outcome.record.reason)") }
+                        return (ContinuousClock.now - start).seconds * 1e3
                     }
-                    return samples
                 }
+                var all: [Double] = []
+                for try await sample in group { all.append(sample) }
+                return all
             }
-            var all: [Double] = []
-            for try await samples in group { all += samples }
-            return all.sorted()
+            latencies += samples
         }
-        results.append(BenchResult(name: "\(label): decision latency p50, 32 in flight", value: percentile(latencies, 0.50), unit: "ms"))
-        results.append(BenchResult(name: "\(label): decision latency p99, 32 in flight", value: percentile(latencies, 0.99), unit: "ms"))
+        latencies.sort()
+        results.append(BenchResult(name: "\(label): latency p50, bursts of 32 at once", value: percentile(latencies, 0.50), unit: "ms"))
+        results.append(BenchResult(name: "\(label): latency p99, bursts of 32 at once", value: percentile(latencies, 0.99), unit: "ms"))
         return results
     }
 

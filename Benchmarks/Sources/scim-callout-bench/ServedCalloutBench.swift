@@ -124,7 +124,9 @@ enum ServedCalloutBench {
                 results.append(BenchResult(name: "\(label): service CPU per decision (\(window.count) decisions)",
                                            value: cpu / Double(window.count) * 1e6, unit: "µs"))
                 results.append(BenchResult(name: "\(label): service-side decision latency p50", value: CalloutBench.percentile(latencies, 0.50), unit: "ms"))
+                results.append(BenchResult(name: "\(label): service-side decision latency p90", value: CalloutBench.percentile(latencies, 0.90), unit: "ms"))
                 results.append(BenchResult(name: "\(label): service-side decision latency p99", value: CalloutBench.percentile(latencies, 0.99), unit: "ms"))
+                results.append(BenchResult(name: "\(label): service-side decision latency max", value: latencies.last ?? 0, unit: "ms"))
             }
         }
         return results
