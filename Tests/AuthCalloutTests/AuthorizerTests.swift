@@ -1,4 +1,5 @@
 import Foundation
+import IdentityStore
 import Logging
 import NKeys
 import Testing
@@ -32,6 +33,10 @@ final class TestIdentities: IdentityReading, @unchecked Sendable {
     func identity(accessToken: String) async throws -> CalloutIdentity? {
         lock.withLock { tokens[accessToken].flatMap { users[$0] } }
     }
+    func identity(accessTokenHash: [UInt8]) async throws -> CalloutIdentity? {
+        lock.withLock { tokens.first { SecretToken.hash($0.key) == accessTokenHash }.flatMap { users[$0.value] } }
+    }
+    func revokeToken(_ token: String) { lock.withLock { tokens[token] = nil } }
     func verifyPassword(_ password: String, hash: String) -> Bool {
         lock.withLock { verifications += 1 }
         return hash == "test-hash:" + password
@@ -115,6 +120,11 @@ struct AuthorizerTests {
         identities.issueToken("tok-123", for: "alice")
         let ok = await authorizer.decide(ConnectRequest(token: "tok-123", now: Self.now))
         #expect(ok.reason == .allowed)
+        // The grant keeps the token's hash (never the token) so revoking it can cut the session.
+        guard case let .allow(grant) = ok else { Issue.record("denied"); return }
+        #expect(grant.accessTokenHash == SecretToken.hash("tok-123"))
+        guard case let .allow(byPassword) = await authorizer.decide(request()) else { Issue.record("denied"); return }
+        #expect(byPassword.accessTokenHash == nil)
         let bad = await authorizer.decide(ConnectRequest(token: "tok-999", now: Self.now))
         #expect(bad.reason == .unknownUser)
     }
@@ -151,6 +161,7 @@ struct AuthorizerTests {
             func identity(userName: String) async throws -> CalloutIdentity? { throw Failure() }
             func identity(nkey: String) async throws -> CalloutIdentity? { throw Failure() }
             func identity(accessToken: String) async throws -> CalloutIdentity? { throw Failure() }
+            func identity(accessTokenHash: [UInt8]) async throws -> CalloutIdentity? { throw Failure() }
             func verifyPassword(_ password: String, hash: String) -> Bool { true }
             var decoyPasswordHash: String? { nil }
         }

@@ -11,5 +11,7 @@ protocol CalloutDirectory: IdentityReading, IdentityChangeFeed {
     func setGroups(_ userName: String, _ groups: [String]) async throws
     func addNKey(_ userName: String, _ publicKey: String) async throws
     func issueToken(_ userName: String) async throws -> String
+    /// Revokes every access token of the user (what `scim-callout tokens revoke` does).
+    func revokeTokens(_ userName: String) async throws
     func deleteUser(_ userName: String) async throws
 }

@@ -102,4 +102,31 @@ struct CalloutResilienceTests {
             await live.close()
         }
     }
+
+    @Test func tokenRevocationCutsOnlyTheSessionsThatUsedIt() async throws {
+        try await Fixture.with(revocation: true) { f in
+            try await f.directory.addUser("erin", password: "erin-pw", groups: ["developers"])
+            let token = try await f.directory.issueToken("erin")
+            func connect(_ authentication: NATSConfiguration.Authentication, _ name: String) async throws -> NATSConnection {
+                try await NATSConnection.connect(
+                    NATSConfiguration(servers: [f.server.server.url], name: name, authentication: authentication, reconnect: .disabled),
+                    logger: RunningCallout.logger)
+            }
+            let byToken = try await connect(.token(token), "by-token")
+            let byPassword = try await connect(.userPassword(user: "erin", password: "erin-pw"), "by-password")
+            _ = try await f.callout.record("erin allowed by token") { $0.userName == "erin" && $0.authMethod == .token && $0.result == .allow }
+            _ = try await f.callout.record("erin allowed by password") { $0.userName == "erin" && $0.authMethod == .password && $0.result == .allow }
+
+            try await f.directory.revokeTokens("erin")
+            try await pollUntil("the token session to be cut", timeout: .seconds(10)) { byToken.isClosed }
+            let revoke = try await f.callout.record("revocation") { $0.result == .revoke }
+            #expect(revoke.sessionsCut == 1 && revoke.detail == "access token revoked" && revoke.userName == "erin")
+            // The password session was decided on state that has not changed: it stays.
+            #expect(!byPassword.isClosed)
+            try await byPassword.flush()
+            #expect(!(try await PythonClient.run(f.server.server.url, ["token": token]).connected))
+            await byToken.close()
+            await byPassword.close()
+        }
+    }
 }

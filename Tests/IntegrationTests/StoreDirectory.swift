@@ -83,6 +83,12 @@ final class StoreDirectory: CalloutDirectory, @unchecked Sendable {
         try await database.issueAccessToken(userName: userName, name: "test").token
     }
 
+    func revokeTokens(_ userName: String) async throws {
+        for token in try await database.listAccessTokens(userName: userName) where token.revokedAt == nil {
+            try await database.revokeAccessToken(id: token.id)
+        }
+    }
+
     func deleteUser(_ userName: String) async throws {
         try await database.deleteUser(id: try user(userName).id)
         _ = inputs.withLockedValue { $0.removeValue(forKey: userName) }
@@ -93,6 +99,7 @@ final class StoreDirectory: CalloutDirectory, @unchecked Sendable {
     func identity(userName: String) async throws -> CalloutIdentity? { try await database.identity(userName: userName) }
     func identity(nkey: String) async throws -> CalloutIdentity? { try await database.identity(nkey: nkey) }
     func identity(accessToken: String) async throws -> CalloutIdentity? { try await database.identity(accessToken: accessToken) }
+    func identity(accessTokenHash: [UInt8]) async throws -> CalloutIdentity? { try await database.identity(accessTokenHash: accessTokenHash) }
     func verifyPassword(_ password: String, hash: String) -> Bool { database.verifyPassword(password, hash: hash) }
     var decoyPasswordHash: String? { database.decoyPasswordHash }
     func latestChangeSequence() async throws -> Int64 { try await database.latestChangeSequence() }

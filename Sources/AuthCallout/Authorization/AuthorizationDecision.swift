@@ -15,6 +15,8 @@ public enum AuthorizationDecision: Sendable, Equatable {
         /// The identity state decided on (live revocation compares it with the current state).
         public var fingerprint: IdentityFingerprint
         public var groupIDs: Set<String>
+        /// For token logins: the token's SHA-256 hash, so revoking the token can cut the session.
+        public var accessTokenHash: [UInt8]? = nil
     }
 
     public struct Denial: Error, Sendable, Equatable {

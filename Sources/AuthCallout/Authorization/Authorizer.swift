@@ -1,4 +1,5 @@
 import Foundation
+import IdentityStore
 import NKeys
 
 /// The decision step: credentials → SCIM user → policy → permissions.
@@ -50,7 +51,8 @@ public struct Authorizer: Sendable {
             if let seconds = identity.jwtLifetimeSeconds, seconds > 0 { lifetime = min(lifetime, .seconds(seconds)) }
             return .allow(.init(userName: identity.userName, userID: identity.id, permissions: permissions,
                                 lifetime: lifetime, authMethod: method, fingerprint: IdentityFingerprint(identity),
-                                groupIDs: Set(identity.groups.compactMap(\.id))))
+                                groupIDs: Set(identity.groups.compactMap(\.id)),
+                                accessTokenHash: method == .token ? request.token.map(SecretToken.hash) : nil))
         }
     }
 

@@ -18,6 +18,10 @@ extension IdentityDatabase: IdentityReading {
         try await authSubject(accessToken: accessToken).map(CalloutIdentity.init)
     }
 
+    public func identity(accessTokenHash: [UInt8]) async throws -> CalloutIdentity? {
+        try await authSubject(accessTokenHash: accessTokenHash).map(CalloutIdentity.init)
+    }
+
     public func verifyPassword(_ password: String, hash: String) -> Bool {
         PasswordHasher.verifySync(password, hash: hash)
     }

@@ -46,6 +46,9 @@ public protocol IdentityReading: Sendable {
     /// The user holding this (unrevoked, unexpired) access token, or nil. Implementations compare
     /// hashes only.
     func identity(accessToken: String) async throws -> CalloutIdentity?
+    /// The user holding the (unrevoked, unexpired) access token with this SHA-256 hash, or nil.
+    /// Live revocation re-checks the tokens of allowed sessions with it (it keeps hashes only).
+    func identity(accessTokenHash: [UInt8]) async throws -> CalloutIdentity?
     /// True when `password` matches the stored hash (argon2id: slow by design).
     func verifyPassword(_ password: String, hash: String) -> Bool
     /// A hash made with the same parameters as real ones, of a random secret nobody knows.

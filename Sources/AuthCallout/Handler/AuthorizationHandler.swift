@@ -184,7 +184,8 @@ public struct AuthorizationHandler: Sendable {
             let session = AllowedSession(serverID: request.nats.serverID.id, clientID: request.nats.clientInfo.id,
                                          userID: grant.userID, userName: grant.userName, account: grant.permissions.account,
                                          expires: Date(timeIntervalSince1970: TimeInterval(expires)),
-                                         fingerprint: grant.fingerprint, groupIDs: grant.groupIDs)
+                                         fingerprint: grant.fingerprint, groupIDs: grant.groupIDs,
+                                         accessTokenHash: grant.accessTokenHash)
             return Outcome(reply: reply, record: finish(record, started), session: session)
         } catch {
             record.reason = .internalError
@@ -233,6 +234,8 @@ public struct AllowedSession: Sendable, Equatable {
     /// The identity state the decision was made on.
     public var fingerprint: IdentityFingerprint
     public var groupIDs: Set<String>
+    /// Set for token logins (the token's SHA-256 hash, never the token).
+    public var accessTokenHash: [UInt8]? = nil
 }
 
 extension DecisionRecord {

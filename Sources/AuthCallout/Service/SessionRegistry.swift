@@ -13,6 +13,8 @@ public final class SessionRegistry: Sendable {
         public var clientID: UInt64
         public var account: String
         public var expires: Date
+        /// The access token's SHA-256 hash when the session logged in with one.
+        public var accessTokenHash: [UInt8]? = nil
     }
 
     /// What the registry knows about one user.
@@ -34,7 +36,8 @@ public final class SessionRegistry: Sendable {
     /// Remembers an allowed connection.
     public func add(_ session: AllowedSession) {
         guard let clientID = session.clientID else { return }
-        let entry = Session(serverID: session.serverID, clientID: clientID, account: session.account, expires: session.expires)
+        let entry = Session(serverID: session.serverID, clientID: clientID, account: session.account, expires: session.expires,
+                            accessTokenHash: session.accessTokenHash)
         users.withLockedValue { users in
             if var user = users[session.userID] {
                 if user.fingerprint != session.fingerprint {
@@ -63,6 +66,15 @@ public final class SessionRegistry: Sendable {
 
     /// Forgets a user (after its sessions were cut).
     public func remove(_ userID: String) { users.withLockedValue { $0[userID] = nil } }
+
+    /// Forgets some of a user's sessions (after they were cut); the user goes when none are left.
+    public func remove(_ userID: String, sessionsWhere shouldRemove: (Session) -> Bool) {
+        users.withLockedValue { users in
+            guard var user = users[userID] else { return }
+            user.sessions.removeAll(where: shouldRemove)
+            users[userID] = user.sessions.isEmpty ? nil : user
+        }
+    }
 
     /// Drops sessions whose JWT has expired (the server closed them already).
     public func prune(now: Date) {

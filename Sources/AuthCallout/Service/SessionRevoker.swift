@@ -104,6 +104,9 @@ public final class SessionRevoker: Service, Sendable {
             findEverywhere = true
         } else if let current, let tracked, IdentityFingerprint(current) != tracked.fingerprint {
             reason = "credentials or groups changed"
+        } else if let tracked {
+            try await cutRevokedTokenSessions(of: tracked, userID: userID)
+            return
         } else {
             return
         }
@@ -124,18 +127,38 @@ public final class SessionRevoker: Service, Sendable {
                 }
             }
         }
+        registry.remove(userID)
+        await cut(targets, userID: userID, userName: names.sorted().first, reason: reason, started: started)
+    }
+
+    /// The user's state is unchanged, but a token one of its sessions logged in with may have been
+    /// revoked (or may have expired): cut just those sessions.
+    private func cutRevokedTokenSessions(of tracked: SessionRegistry.TrackedUser, userID: String) async throws {
+        let started = now()
+        var revoked = Set<[UInt8]>()
+        for hash in Set(tracked.sessions.compactMap(\.accessTokenHash)) {
+            if try await identities.identity(accessTokenHash: hash)?.id != userID { revoked.insert(hash) }
+        }
+        guard !revoked.isEmpty else { return }
+        let sessions = tracked.sessions.filter { $0.accessTokenHash.map(revoked.contains) ?? false }
+        registry.remove(userID) { $0.accessTokenHash.map(revoked.contains) ?? false }
+        let targets = Set(sessions.map { ServerControl.Connection(serverID: $0.serverID, clientID: $0.clientID, account: $0.account) })
+        await cut(targets, userID: userID, userName: tracked.userName, reason: "access token revoked", started: started)
+    }
+
+    /// Kicks `targets` and records how many were cut.
+    private func cut(_ targets: Set<ServerControl.Connection>, userID: String, userName: String?, reason: String, started: Date) async {
         // The same connection may come from the registry (with account) and CONNZ (without).
         var byConnection: [String: ServerControl.Connection] = [:]
         for target in targets { byConnection["\(target.serverID)/\(target.clientID)"] = target }
+        guard !byConnection.isEmpty else { return }
         var cut = 0
         for target in byConnection.values {
             if (try? await control.kick(serverID: target.serverID, clientID: target.clientID)) == true { cut += 1 }
         }
-        registry.remove(userID)
-        guard !byConnection.isEmpty else { return }
         let elapsed = now().timeIntervalSince(started)
         decisionLog.record(DecisionRecord(
-            time: started, result: .revoke, reason: .sessionsCut, userName: names.sorted().first, userID: userID,
+            time: started, result: .revoke, reason: .sessionsCut, userName: userName, userID: userID,
             latencyMicroseconds: Int64(elapsed * 1_000_000), sessionsCut: cut, detail: reason))
     }
 }
