@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the auth callout needs to decide on a connect, read in one indexed query.
 public struct AuthSubject: Sendable, Equatable {
     public var id: String
@@ -18,4 +20,6 @@ public struct AuthSubject: Sendable, Equatable {
     public var version: Int64
     /// Direct group memberships.
     public var groups: [GroupRef]
+    /// When found by an access token that expires: its expiry (a session must not outlive it).
+    public var credentialExpiresAt: Date? = nil
 }

@@ -73,7 +73,9 @@ extension IdentityDatabase {
                   token.revokedAt == nil,
                   token.expiresAt.map({ $0 > now }) ?? true
             else { return nil }
-            return try AuthStatements.subject(db, AuthStatements.byID, token.userID)
+            var subject = try AuthStatements.subject(db, AuthStatements.byID, token.userID)
+            subject?.credentialExpiresAt = token.expiresAt.map(Date.init(timeIntervalSince1970:))
+            return subject
         }
     }
 }

@@ -154,6 +154,15 @@ struct AuthorizerTests {
         #expect(grant.lifetime == .seconds(60))
     }
 
+    @Test func anExpiringCredentialCapsTheJWTLifetime() async {
+        identities.update("alice") { $0.credentialExpiresAt = Self.now.addingTimeInterval(600) }
+        guard case let .allow(grant) = await authorizer.decide(request()) else { Issue.record("denied"); return }
+        #expect(grant.lifetime == .seconds(600))
+        identities.update("alice") { $0.credentialExpiresAt = Self.now.addingTimeInterval(0.2) }
+        guard case let .allow(soon) = await authorizer.decide(request()) else { Issue.record("denied"); return }
+        #expect(soon.lifetime == .seconds(1))
+    }
+
     @Test func storeFailureIsADenial() async {
         struct Broken: IdentityReading {
             struct Failure: Error {}

@@ -85,12 +85,17 @@ import Testing
         #expect(token.token.hasPrefix("natstok_"))
         #expect(try await store.authSubject(accessToken: token.token)?.id == user.id)
         #expect(try await store.authSubject(accessTokenHash: SecretToken.hash(token.token))?.id == user.id)
+        // The token's expiry travels with the subject (the callout caps the JWT at it); none here.
+        #expect(try await store.authSubject(accessToken: token.token)?.credentialExpiresAt == nil)
+        let expiring = try await store.issueAccessToken(userName: "frank", name: "ci", expiresAt: now.addingTimeInterval(900))
+        #expect(try await store.authSubject(accessToken: expiring.token)?.credentialExpiresAt == now.addingTimeInterval(900))
+        #expect(try await store.authSubject(userName: "frank")?.credentialExpiresAt == nil)
         let expired = try await store.issueAccessToken(userName: "frank", name: "old",
                                                        expiresAt: now.addingTimeInterval(-1))
         #expect(try await store.authSubject(accessToken: expired.token) == nil)
         try await store.revokeAccessToken(id: token.info.id)
         #expect(try await store.authSubject(accessToken: token.token) == nil)
-        #expect(try await store.listAccessTokens(userName: "frank").count == 2)
+        #expect(try await store.listAccessTokens(userName: "frank").count == 3)
         await #expect(throws: IdentityStoreError.self) {
             _ = try await store.issueAccessToken(userName: "nobody", name: "x")
         }

@@ -49,6 +49,10 @@ public struct Authorizer: Sendable {
         case let .success(permissions):
             var lifetime = permissions.lifetime
             if let seconds = identity.jwtLifetimeSeconds, seconds > 0 { lifetime = min(lifetime, .seconds(seconds)) }
+            if let expiry = identity.credentialExpiresAt {
+                // At least a second: the store only returns tokens that have not expired yet.
+                lifetime = min(lifetime, .seconds(max(1, Int64(expiry.timeIntervalSince(request.now).rounded(.down)))))
+            }
             return .allow(.init(userName: identity.userName, userID: identity.id, permissions: permissions,
                                 lifetime: lifetime, authMethod: method, fingerprint: IdentityFingerprint(identity),
                                 groupIDs: Set(identity.groups.compactMap(\.id)),

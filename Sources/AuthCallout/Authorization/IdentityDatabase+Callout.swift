@@ -50,7 +50,7 @@ extension CalloutIdentity {
             id: subject.id, userName: subject.userName, externalId: subject.externalId, active: subject.active,
             passwordHash: subject.passwordHash, nkeys: subject.nkeys, version: subject.version,
             groups: subject.groups.map { PolicySubject.Group(displayName: $0.displayName, externalId: $0.externalId, id: $0.id) },
-            jwtLifetimeSeconds: subject.jwtLifetimeSeconds
+            jwtLifetimeSeconds: subject.jwtLifetimeSeconds, credentialExpiresAt: subject.credentialExpiresAt
         )
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the callout needs to know about a SCIM user to decide a connect.
 public struct CalloutIdentity: Sendable, Equatable {
     public var id: String
@@ -13,10 +15,14 @@ public struct CalloutIdentity: Sendable, Equatable {
     public var groups: [PolicySubject.Group]
     /// A per-user cap on the user JWT lifetime, in seconds.
     public var jwtLifetimeSeconds: Int?
+    /// When the credential presented expires (an access token with an expiry): the JWT must not
+    /// outlive it, since an expiry is no change the revoker could see.
+    public var credentialExpiresAt: Date?
 
     public init(
         id: String, userName: String, externalId: String? = nil, active: Bool = true, passwordHash: String? = nil,
-        nkeys: [String] = [], version: Int64 = 1, groups: [PolicySubject.Group] = [], jwtLifetimeSeconds: Int? = nil
+        nkeys: [String] = [], version: Int64 = 1, groups: [PolicySubject.Group] = [], jwtLifetimeSeconds: Int? = nil,
+        credentialExpiresAt: Date? = nil
     ) {
         self.id = id
         self.userName = userName
@@ -27,6 +33,7 @@ public struct CalloutIdentity: Sendable, Equatable {
         self.version = version
         self.groups = groups
         self.jwtLifetimeSeconds = jwtLifetimeSeconds
+        self.credentialExpiresAt = credentialExpiresAt
     }
 
     /// The facts the policy looks at.
