@@ -3,10 +3,12 @@ import GRDB
 
 /// The auth-callout read path: one short, indexed read per connect.
 ///
-/// Every lookup runs in one read transaction (a consistent snapshot of user, nkeys and groups)
-/// on the calling thread, with prepared statements cached per connection: no SQL is parsed or
-/// authorized after a connection's first decision, no JSON is built or decoded (except a
-/// non-empty `tags` column), and rows are read by column index.
+/// Every lookup by name, nkey or id is **one** statement (user, nkeys and groups joined), so it
+/// sees one consistent snapshot without an explicit transaction (SQLite runs a lone statement in
+/// its own read transaction); that saves GRDB's BEGIN/COMMIT round per connect. A token lookup
+/// reads the token row and the user in one read transaction. Statements are prepared once per
+/// connection and cached: no SQL is parsed or authorized after a connection's first decision,
+/// and rows are read by column index.
 ///
 /// The read blocks the calling thread instead of hopping to GRDB's queue and back, which saves a
 /// dispatch + task switch per decision. That is bounded: on a file `DatabasePool` (production) a
@@ -43,20 +45,21 @@ extension IdentityDatabase {
 
     // MARK: Synchronous reads
 
-    // Non-async on purpose: from a non-async function `writer.read` resolves to GRDB's
-    // synchronous overload, which runs the transaction on this thread (see the type comment).
+    // Non-async on purpose: from a non-async function `writer.read`/`unsafeRead` resolve to GRDB's
+    // synchronous overloads, which run on this thread (see the type comment). `unsafeRead` only
+    // means "no explicit transaction": each of these reads is a single statement.
 
     func readAuthSubject(userName: String) throws -> AuthSubject? {
         let key = IdentityKey.fold(userName)
-        return try writer.read { db in try AuthStatements.subject(db, AuthStatements.byUserNameKey, key) }
+        return try writer.unsafeRead { db in try AuthStatements.subject(db, AuthStatements.byUserNameKey, key) }
     }
 
     func readAuthSubject(nkey publicKey: String) throws -> AuthSubject? {
-        try writer.read { db in try AuthStatements.subject(db, AuthStatements.byNKey, publicKey) }
+        try writer.unsafeRead { db in try AuthStatements.subject(db, AuthStatements.byNKey, publicKey) }
     }
 
     func readAuthSubject(id: String) throws -> AuthSubject? {
-        try writer.read { db in try AuthStatements.subject(db, AuthStatements.byID, id) }
+        try writer.unsafeRead { db in try AuthStatements.subject(db, AuthStatements.byID, id) }
     }
 
     func readAuthSubject(accessTokenHash: [UInt8]) throws -> AuthSubject? {
@@ -83,45 +86,41 @@ extension IdentityDatabase {
 /// The SQL of the auth reads. Constant strings, so `cachedStatement(sql:)` prepares each once per
 /// connection; the predicates are fixed here, never built from client input.
 enum AuthStatements {
-    static let byUserNameKey = """
-        SELECT id, user_name, external_id, display_name, active, password_hash, tags, jwt_lifetime_seconds, version
-        FROM users WHERE user_name_key = ?
+    /// The user with its nkeys (a JSON array) and one row per group membership (group columns
+    /// NULL when it has none): everything in one statement, hence one snapshot.
+    private static let subjectColumns = """
+        SELECT u.id, u.user_name, u.external_id, u.display_name, u.active, u.password_hash, u.tags,
+               u.jwt_lifetime_seconds, u.version,
+               (SELECT json_group_array(public_key) FROM user_nkeys WHERE user_id = u.id),
+               g.id, g.display_name, g.external_id
+        FROM users u
+        LEFT JOIN group_members m ON m.member_id = u.id
+        LEFT JOIN groups g ON g.id = m.group_id
         """
-    static let byNKey = """
-        SELECT id, user_name, external_id, display_name, active, password_hash, tags, jwt_lifetime_seconds, version
-        FROM users WHERE id = (SELECT user_id FROM user_nkeys WHERE public_key = ?)
-        """
-    static let byID = """
-        SELECT id, user_name, external_id, display_name, active, password_hash, tags, jwt_lifetime_seconds, version
-        FROM users WHERE id = ?
-        """
+    static let byUserNameKey = subjectColumns + "\nWHERE u.user_name_key = ?"
+    static let byNKey = subjectColumns + "\nWHERE u.id = (SELECT user_id FROM user_nkeys WHERE public_key = ?)"
+    static let byID = subjectColumns + "\nWHERE u.id = ?"
     static let accessToken = "SELECT user_id, token_hash, expires_at, revoked_at FROM access_tokens WHERE token_hash = ?"
-    static let nkeys = "SELECT public_key FROM user_nkeys WHERE user_id = ?"
-    static let groups = """
-        SELECT g.id, g.display_name, g.external_id
-        FROM group_members m JOIN groups g ON g.id = m.group_id
-        WHERE m.member_id = ?
-        """
-
     /// The user selected by `userSQL` (one of the `by…` statements) with its nkeys and groups.
-    /// Must run inside one read transaction so the three statements see the same snapshot.
     static func subject(_ db: Database, _ userSQL: String, _ argument: String) throws -> AuthSubject? {
-        // The cursor's row reads the statement in place: it is valid while the cursor lives (the
-        // cursor resets the statement when it goes away), so take every column here.
-        let users = try Row.fetchCursor(db.cachedStatement(sql: userSQL), arguments: [argument])
-        guard let row = try users.next() else { return nil }
-        var subject = withExtendedLifetime(users) {
-            AuthSubject(
+        // A cursor's row reads the statement in place: it is valid while the cursor lives (the
+        // cursor resets the statement, ending its read transaction, when it goes away).
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: userSQL), arguments: [argument])
+        return try withExtendedLifetime(rows) { () -> AuthSubject? in
+            guard let row = try rows.next() else { return nil }
+            var subject = AuthSubject(
                 id: row[0], userName: row[1], externalId: row[2], displayName: row[3], active: row[4],
-                passwordHash: row[5], nkeys: [], tags: JSONStringArray.decode(row[6] as String? ?? "[]"),
-                jwtLifetimeSeconds: row[7], version: row[8], groups: [])
+                passwordHash: row[5], nkeys: JSONStringArray.decode(row[9] as String? ?? "[]").sorted(),
+                tags: JSONStringArray.decode(row[6] as String? ?? "[]"), jwtLifetimeSeconds: row[7], version: row[8], groups: [])
+            var next: Row? = row
+            while let current = next {
+                if let groupID: String = current[10] {
+                    subject.groups.append(GroupRef(id: groupID, displayName: current[11], externalId: current[12]))
+                }
+                next = try rows.next()
+            }
+            if subject.groups.count > 1 { subject.groups.sort { $0.displayName < $1.displayName } }
+            return subject
         }
-        subject.nkeys = try String.fetchAll(db.cachedStatement(sql: nkeys), arguments: [subject.id]).sorted()
-        let groupRows = try Row.fetchCursor(db.cachedStatement(sql: groups), arguments: [subject.id])
-        while let group = try groupRows.next() {
-            subject.groups.append(GroupRef(id: group[0], displayName: group[1], externalId: group[2]))
-        }
-        if subject.groups.count > 1 { subject.groups.sort { $0.displayName < $1.displayName } }
-        return subject
     }
 }
