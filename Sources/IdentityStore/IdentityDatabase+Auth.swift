@@ -11,11 +11,11 @@ import GRDB
 /// and rows are read by column index.
 ///
 /// The read blocks the calling thread instead of hopping to GRDB's queue and back, which saves a
-/// dispatch + task switch per decision. That is bounded: on a file `DatabasePool` (production) a
-/// WAL reader never waits for the writer, the lookups are primary-key or unique-index probes
-/// (tens of µs), and the pool has at least one reader per cooperative thread plus spare ones
-/// (`IdentityDatabase.readerCount`), so a decision waits for a reader only while
-/// another read in flight finishes. On an in-memory `DatabaseQueue` (tests, tools) a read waits
+/// dispatch + task switch per decision. That is bounded: on a file store (production) the lookups
+/// by name, nkey and id run on ``AuthReaders`` (read-only connections of their own, at least one
+/// per cooperative thread plus spare ones, `IdentityDatabase.readerCount`), a WAL reader never
+/// waits for the writer, and the lookups are unique-index probes (about 10 µs), so a decision
+/// waits at most for one other lookup on the same connection. On an in-memory `DatabaseQueue` (tests, tools) a read waits
 /// for a write transaction in progress, which is equally short.
 extension IdentityDatabase {
     /// The user with this `userName` (caseless), or nil. One indexed statement.
@@ -51,15 +51,22 @@ extension IdentityDatabase {
 
     func readAuthSubject(userName: String) throws -> AuthSubject? {
         let key = IdentityKey.fold(userName)
-        return try writer.unsafeRead { db in try AuthStatements.subject(db, AuthStatements.byUserNameKey, key) }
+        return try readSubject(AuthStatements.byUserNameKey, key)
     }
 
     func readAuthSubject(nkey publicKey: String) throws -> AuthSubject? {
-        try writer.unsafeRead { db in try AuthStatements.subject(db, AuthStatements.byNKey, publicKey) }
+        try readSubject(AuthStatements.byNKey, publicKey)
     }
 
     func readAuthSubject(id: String) throws -> AuthSubject? {
-        try writer.unsafeRead { db in try AuthStatements.subject(db, AuthStatements.byID, id) }
+        try readSubject(AuthStatements.byID, id)
+    }
+
+    /// One single-statement lookup: on the auth readers of a file store, else on the writer's
+    /// own read path (`unsafeRead`: no explicit transaction, the lone statement is its snapshot).
+    private func readSubject(_ sql: String, _ argument: String) throws -> AuthSubject? {
+        if let authReaders { return try authReaders.read { db in try AuthStatements.subject(db, sql, argument) } }
+        return try writer.unsafeRead { db in try AuthStatements.subject(db, sql, argument) }
     }
 
     func readAuthSubject(accessTokenHash: [UInt8]) throws -> AuthSubject? {

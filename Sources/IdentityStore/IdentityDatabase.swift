@@ -15,22 +15,31 @@ public final class IdentityDatabase: Sendable {
     let coalescer: WriteCoalescer
     let logger: Logger
     let now: @Sendable () -> Date
+    /// The auth lookups' own read-only connections (file stores only).
+    let authReaders: AuthReaders?
 
     /// Wraps `writer` and applies pending migrations.
     /// - Parameters:
     ///   - writer: the database connection(s).
     ///   - logger: where store events go (never secrets).
     ///   - now: the wall clock, injectable for tests.
-    public init(
+    public convenience init(
         _ writer: any DatabaseWriter,
         logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
+        try self.init(writer, logger: logger, now: now, authReaders: nil)
+    }
+
+    /// - Parameter authReaders: opens the auth lookups' own connections, after the migrations.
+    init(_ writer: any DatabaseWriter, logger: Logger, now: @escaping @Sendable () -> Date, authReaders: (() throws -> AuthReaders)?) throws {
         self.writer = writer
         self.coalescer = WriteCoalescer(writer: writer)
         self.logger = logger
         self.now = now
         try Self.migrator.migrate(writer)
+        // After the migrations: these connections never see a schema change.
+        self.authReaders = try authReaders?()
     }
 
     /// How commits reach the disk.
@@ -55,7 +64,8 @@ public final class IdentityDatabase: Sendable {
         let level = durability == .full ? "FULL" : "NORMAL"
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(level)") }
         logger.info("identity store opened", metadata: ["store.path": .string(path)])
-        return try IdentityDatabase(pool, logger: logger)
+        return try IdentityDatabase(pool, logger: logger, now: { Date() },
+                                    authReaders: { try AuthReaders(path: path, count: readerCount) })
     }
 
     /// A fresh in-memory database (tests, tools).

@@ -171,6 +171,19 @@ import TestSupport
         let pool = try #require(store.writer as? DatabasePool)
         #expect(pool.configuration.maximumReaderCount >= ProcessInfo.processInfo.activeProcessorCount + 4)
     }
+
+    /// File stores answer auth lookups on read-only connections of their own (no pool checkout,
+    /// no schema check per read); they cannot write, and in-memory stores have none.
+    @Test func fileStoresHaveReadOnlyAuthReaders() async throws {
+        let dir = try TestEnvironment.temporaryDirectory("authread")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try IdentityDatabase.open(path: dir.appendingPathComponent("identity.sqlite").path, logger: quietLogger)
+        let readers = try #require(store.authReaders)
+        #expect(throws: DatabaseError.self) {
+            try readers.read { db in try db.execute(sql: "DELETE FROM users") }
+        }
+        #expect(try IdentityDatabase.inMemory(logger: quietLogger).authReaders == nil)
+    }
 }
 
 /// The ASCII shortcut of `IdentityKey.fold` gives what the full Unicode fold gives.
