@@ -55,6 +55,21 @@ struct JSONLogHandlerTests {
         #expect(found.count == keys.count && found == found.sorted())
     }
 
+    @Test func eventMetadataOverridesTheLoggersOwn() throws {
+        let lines = Lines()
+        var logger = Logger(label: "t") { label in
+            JSONLogHandler(label: label, level: .info, write: { lines.append(String(decoding: $0, as: UTF8.self)) })
+        }
+        logger[metadataKey: "component"] = "callout"
+        logger[metadataKey: "user"] = "from-logger"
+        logger.info("m", metadata: ["user": "from-event"])
+        let line = try #require(lines.all.first)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["user"] as? String == "from-event")
+        #expect(object["component"] as? String == "callout")
+        #expect(line.components(separatedBy: "\"user\"").count == 2, "each key once")
+    }
+
     @Test func warningsNameTheirSource() throws {
         let lines = Lines()
         let logger = Logger(label: "t") { label in

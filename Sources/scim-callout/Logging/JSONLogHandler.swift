@@ -1,5 +1,8 @@
 import Foundation
 import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A `LogHandler` that writes one JSON object per line, for log shippers (`log.format: json`).
 ///
@@ -27,23 +30,37 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
-        if let extra = event.metadata { merged.merge(extra) { $1 } }
         var line = JSONLineEncoder()
         line.field("ts", string: JSONLineEncoder.timestamp(Date()))
         line.field("level", string: event.level.rawValue)
         line.field("logger", string: label)
         line.field("msg", string: event.message.description)
-        if event.level >= .warning { merged["source"] = .string("\(event.file):\(event.line)") }
-        for key in merged.keys.sorted() where !JSONLineEncoder.fixedFields.contains(key) {
-            if let value = merged[key] { line.field(key, value: value) }
+        // Sorted keys without building a merged dictionary: later sources win, as `merge` would.
+        var fields: [(key: String, value: Logger.Metadata.Value)] = []
+        fields.reserveCapacity(metadata.count + (event.metadata?.count ?? 0) + 1)
+        func add(_ source: Logger.Metadata?) {
+            guard let source else { return }
+            for (key, value) in source where !JSONLineEncoder.fixedFields.contains(key) {
+                if let index = fields.firstIndex(where: { $0.key == key }) { fields[index].value = value } else { fields.append((key, value)) }
+            }
         }
+        add(metadata)
+        add(metadataProvider?.get())
+        add(event.metadata)
+        if event.level >= .warning { add(["source": .string("\(event.file):\(event.line)")]) }
+        fields.sort { $0.key < $1.key }
+        for field in fields { line.field(field.key, value: field.value) }
         write(line.finished())
     }
 
-    /// One `write(2)` per line, so concurrent lines stay whole.
+    /// One `write(2)` per line (retried only for a partial write), so concurrent lines stay whole.
     @Sendable static func standardError(_ line: [UInt8]) {
-        line.withUnsafeBytes { FileHandle.standardError.write(Data($0)) }
+        line.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count, let base = buffer.baseAddress {
+                let written = Glibc.write(STDERR_FILENO, base + offset, buffer.count - offset)
+                if written > 0 { offset += written } else if written < 0, errno == EINTR { continue } else { return }
+            }
+        }
     }
 }
