@@ -5,7 +5,12 @@ import NIOConcurrencyHelpers
 ///
 /// It lets the revoker cut exactly the sessions decided on state that has since changed (even
 /// after a rename), and cut membership removals, which the change feed reports on the group.
-/// Bounded by time: entries leave when their JWT expires (`prune`), and by `capacity`.
+/// Bounded by time: entries leave when their JWT expires (`prune`); and by size, since the
+/// server does not tell us when a client disconnects and connect churn can be high: at most
+/// `capacity` users, `sessionsPerUser` sessions per user (the newest) and `sessionCapacity`
+/// sessions in all. Beyond the caps a session is not tracked: a deactivation, deletion or
+/// credential change still finds it through CONNZ, only an access-token revocation cannot (the
+/// JWT's `exp` still bounds it).
 public final class SessionRegistry: Sendable {
     /// One allowed connection.
     public struct Session: Sendable, Equatable {
@@ -25,12 +30,18 @@ public final class SessionRegistry: Sendable {
         public var sessions: [Session]
     }
 
-    private let users = NIOLockedValueBox<[String: TrackedUser]>([:])
-    /// The most sessions kept; beyond it new ones are not tracked (the JWT lifetime still bounds them).
+    private let users = NIOLockedValueBox<(byID: [String: TrackedUser], sessions: Int)>(([:], 0))
+    /// The most users tracked.
     public let capacity: Int
+    /// The most sessions tracked per user (older ones are forgotten first).
+    public let sessionsPerUser: Int
+    /// The most sessions tracked in all.
+    public let sessionCapacity: Int
 
-    public init(capacity: Int = 100_000) {
+    public init(capacity: Int = 100_000, sessionsPerUser: Int = 64, sessionCapacity: Int = 200_000) {
         self.capacity = capacity
+        self.sessionsPerUser = max(1, sessionsPerUser)
+        self.sessionCapacity = max(1, sessionCapacity)
     }
 
     /// Remembers an allowed connection.
@@ -38,54 +49,69 @@ public final class SessionRegistry: Sendable {
         guard let clientID = session.clientID else { return }
         let entry = Session(serverID: session.serverID, clientID: clientID, account: session.account, expires: session.expires,
                             accessTokenHash: session.accessTokenHash)
-        users.withLockedValue { users in
-            if var user = users[session.userID] {
-                if user.fingerprint != session.fingerprint {
-                    // Decided on newer state: older sessions are the revoker's business, keep both.
-                    user.fingerprint = session.fingerprint
-                }
+        let (capacity, perUser, sessionCapacity) = (self.capacity, sessionsPerUser, self.sessionCapacity)
+        users.withLockedValue { state in
+            if var user = state.byID[session.userID] {
+                // Decided on newer state: older sessions are the revoker's business, keep both.
+                user.fingerprint = session.fingerprint
                 user.userName = session.userName
                 user.groupIDs = session.groupIDs
-                user.sessions.append(entry)
-                users[session.userID] = user
+                if user.sessions.count >= perUser {
+                    user.sessions.removeFirst()
+                    state.sessions -= 1
+                }
+                if state.sessions < sessionCapacity {
+                    user.sessions.append(entry)
+                    state.sessions += 1
+                }
+                state.byID[session.userID] = user
             } else {
-                guard users.count < capacity else { return }
-                users[session.userID] = TrackedUser(userName: session.userName, fingerprint: session.fingerprint,
-                                                    groupIDs: session.groupIDs, sessions: [entry])
+                guard state.byID.count < capacity, state.sessions < sessionCapacity else { return }
+                state.byID[session.userID] = TrackedUser(userName: session.userName, fingerprint: session.fingerprint,
+                                                         groupIDs: session.groupIDs, sessions: [entry])
+                state.sessions += 1
             }
         }
     }
 
     /// The tracked state of a user.
-    public func user(_ userID: String) -> TrackedUser? { users.withLockedValue { $0[userID] } }
+    public func user(_ userID: String) -> TrackedUser? { users.withLockedValue { $0.byID[userID] } }
 
     /// Tracked users who were members of `groupID` when they connected.
     public func users(inGroup groupID: String) -> [String] {
-        users.withLockedValue { $0.filter { $0.value.groupIDs.contains(groupID) }.map(\.key) }
+        users.withLockedValue { $0.byID.filter { $0.value.groupIDs.contains(groupID) }.map(\.key) }
     }
 
     /// Forgets a user (after its sessions were cut).
-    public func remove(_ userID: String) { users.withLockedValue { $0[userID] = nil } }
+    public func remove(_ userID: String) {
+        users.withLockedValue { state in
+            if let removed = state.byID.removeValue(forKey: userID) { state.sessions -= removed.sessions.count }
+        }
+    }
 
     /// Forgets some of a user's sessions (after they were cut); the user goes when none are left.
     public func remove(_ userID: String, sessionsWhere shouldRemove: (Session) -> Bool) {
-        users.withLockedValue { users in
-            guard var user = users[userID] else { return }
+        users.withLockedValue { state in
+            guard var user = state.byID[userID] else { return }
+            let before = user.sessions.count
             user.sessions.removeAll(where: shouldRemove)
-            users[userID] = user.sessions.isEmpty ? nil : user
+            state.sessions -= before - user.sessions.count
+            state.byID[userID] = user.sessions.isEmpty ? nil : user
         }
     }
 
     /// Drops sessions whose JWT has expired (the server closed them already).
     public func prune(now: Date) {
-        users.withLockedValue { users in
-            for (id, var user) in users {
+        users.withLockedValue { state in
+            for (id, var user) in state.byID {
+                let before = user.sessions.count
                 user.sessions.removeAll { $0.expires <= now }
-                users[id] = user.sessions.isEmpty ? nil : user
+                state.sessions -= before - user.sessions.count
+                state.byID[id] = user.sessions.isEmpty ? nil : user
             }
         }
     }
 
     /// Tracked sessions in total.
-    public var sessionCount: Int { users.withLockedValue { $0.values.reduce(0) { $0 + $1.sessions.count } } }
+    public var sessionCount: Int { users.withLockedValue { $0.sessions } }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 
 /// One entry of the store's change feed, as the revoker needs it.
@@ -25,10 +26,12 @@ public protocol IdentityChangeFeed: Sendable {
 /// Cuts live sessions when SCIM changes the state they were decided on.
 ///
 /// Watches the change feed (polling with the injected clock). For a changed user: if it was
-/// deleted or deactivated, every connection named after it is found with CONNZ and kicked;
-/// if its password, nkeys or groups changed, the sessions this replica allowed on the old state
-/// are kicked (the client reconnects and is decided on the new state). A group change re-checks
-/// the users this replica saw in that group. Each cut is a `revoke` record in the decision log.
+/// deleted or deactivated, or if its password, nkeys or groups changed since this replica allowed
+/// it, every connection named after it is found with CONNZ (on every server) and kicked, along
+/// with the sessions the registry holds; clients reconnect and are decided on the new state. If
+/// only an access token was revoked, just the sessions that logged in with it are kicked. A
+/// group change re-checks the users this replica saw in that group. Each cut is a `revoke`
+/// record in the decision log.
 public final class SessionRevoker: Service, Sendable {
     let identities: any IdentityReading
     let feed: any IdentityChangeFeed
@@ -42,6 +45,7 @@ public final class SessionRevoker: Service, Sendable {
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
     let logger: Logger
+    private let lastPrune = NIOLockedValueBox<Date?>(nil)
 
     public init(identities: any IdentityReading, feed: any IdentityChangeFeed, registry: SessionRegistry, control: ServerControl,
                 policy: PolicyStore, decisionLog: DecisionLog, accountKeys: [String: String] = [:], interval: Duration = .milliseconds(200),
@@ -73,7 +77,15 @@ public final class SessionRevoker: Service, Sendable {
 
     /// Handles the changes after `cursor`; returns the new cursor.
     public func processChanges(after cursor: Int64) async throws -> Int64 {
-        registry.prune(now: now())
+        let current = now()
+        let due = lastPrune.withLockedValue { last -> Bool in
+            guard last.map({ current.timeIntervalSince($0) >= 5 }) ?? true else { return false }
+            last = current
+            return true
+        }
+        // Pruning walks every tracked session: every few seconds is enough (expired JWTs are
+        // already disconnected by the server; the entries only take memory until then).
+        if due { registry.prune(now: current) }
         var cursor = cursor
         while true {
             let changes = try await feed.identityChanges(after: cursor, limit: 500)
@@ -95,13 +107,10 @@ public final class SessionRevoker: Service, Sendable {
         let tracked = registry.user(userID)
         let current = try await identities.identity(id: userID)
         let reason: String
-        var findEverywhere = false
         if current == nil {
             reason = "user deleted"
-            findEverywhere = true
         } else if let current, !current.active {
             reason = "user deactivated"
-            findEverywhere = true
         } else if let current, let tracked, IdentityFingerprint(current) != tracked.fingerprint {
             reason = "credentials or groups changed"
         } else if let tracked {
@@ -116,15 +125,17 @@ public final class SessionRevoker: Service, Sendable {
             targets.insert(.init(serverID: session.serverID, clientID: session.clientID, account: session.account))
         }
         let names = Set([tracked?.userName, current?.userName].compactMap { $0 })
-        if findEverywhere {
-            // Only connections in accounts we sign for: by name in config mode, by key in operator mode.
-            let accountNames = policy.current.accountNames
-            let accounts = accountNames.union(accountNames.compactMap { accountKeys[$0] })
-            for name in names {
-                for connection in try await control.connections(userName: name)
-                where connection.account.map(accounts.contains) ?? true {
-                    targets.insert(.init(serverID: connection.serverID, clientID: connection.clientID, account: nil))
-                }
+        // Every live connection of the user on every server, not only those in the registry (which
+        // is capped, and does not know what other replicas allowed). For a credential or group
+        // change this may also cut a session decided on the new state in the last moments; it
+        // reconnects and is decided again. Only connections in accounts we sign for: by name in
+        // config mode, by key in operator mode.
+        let accountNames = policy.current.accountNames
+        let accounts = accountNames.union(accountNames.compactMap { accountKeys[$0] })
+        for name in names {
+            for connection in try await control.connections(userName: name)
+            where connection.account.map(accounts.contains) ?? true {
+                targets.insert(.init(serverID: connection.serverID, clientID: connection.clientID, account: nil))
             }
         }
         registry.remove(userID)
