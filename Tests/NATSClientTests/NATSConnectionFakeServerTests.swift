@@ -140,4 +140,31 @@ struct NATSConnectionFakeServerTests {
         #expect(connection.isConnected)
         await connection.close()
     }
+
+    @Test func publishesQueuedInOneTickGoOutAsOneWriteBeforeALaterPing() async throws {
+        let server = FakeServer()
+        let connection = try server.connection()
+        var channels = server.channels.makeAsyncIterator()
+        async let connecting: Void = connection.connectInitially()
+        let channel = try #require(await channels.next())
+        try await channel.acceptHandshake()
+        try await connecting
+
+        // Two replies ready in the same event-loop tick share one task, one write and one flush.
+        let outbox = try #require(connection.state.withLockedValue { $0.outbox })
+        try await server.loop.submit {
+            outbox.enqueue(.publish(subject: "a", replyTo: nil, headers: nil, payload: ByteBuffer(string: "1")), written: nil)
+            outbox.enqueue(.publish(subject: "b", replyTo: nil, headers: nil, payload: ByteBuffer(string: "22")), written: nil)
+        }.get()
+        async let flushed: Void = connection.flush()
+        #expect(try await channel.clientWrote() == "PUB a 1\r\n1\r\nPUB b 2\r\n22\r\n")
+        #expect(try await channel.clientWrote() == "PING\r\n", "a flush issued after publishes follows them")
+        try await channel.serverSends("PONG\r\n")
+        try await flushed
+
+        // The public path goes through the same outbox, in order.
+        try await connection.publish(ByteBuffer(string: "3"), to: "c", replyTo: "r")
+        #expect(try await channel.clientWrote() == "PUB c r 1\r\n3\r\n")
+        await connection.close()
+    }
 }

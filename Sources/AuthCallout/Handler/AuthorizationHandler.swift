@@ -67,7 +67,8 @@ public struct AuthorizationHandler: Sendable {
         var record = DecisionRecord(time: started, result: .deny, reason: .badRequest)
 
         // 1. Open.
-        let token: String
+        // Bytes end to end: the token is verified as it arrived, never copied into a String.
+        let token: [UInt8]
         var replyBox: XKeyBox?
         if let serverXKey, !serverXKey.isEmpty {
             guard let boxes else {
@@ -76,26 +77,26 @@ public struct AuthorizationHandler: Sendable {
             }
             do {
                 let box = try boxes.box(for: serverXKey)
-                token = String(decoding: try box.open(payload), as: UTF8.self)
+                token = try box.open(payload)
                 replyBox = box
             } catch {
                 record.detail = "cannot open the xkey box: \(error.code)"
                 return Outcome(reply: nil, record: finish(record, started))
             }
         } else {
-            token = String(decoding: payload, as: UTF8.self)
+            token = payload
         }
 
         // 2. Decode and verify.
         let request: AuthorizationRequestClaims
         do {
-            request = try JWT.verify(token, as: NATSAuthorizationRequest.self, now: now(),
+            request = try JWT.verify(utf8: token, as: NATSAuthorizationRequest.self, now: now(),
                                      expectedAudience: "nats-authorization-request", allowedIssuerTypes: [.server],
                                      leeway: configuration.leeway)
         } catch {
             record.detail = "request JWT rejected: \(error.code)"
             // Unverified claims may still say where a denial should go; a denial is always safe to send.
-            let unverified = try? JWT.decode(token, as: NATSAuthorizationRequest.self)
+            let unverified = try? JWT.decode(utf8: token, as: NATSAuthorizationRequest.self)
             return deny(record, started: started, request: unverified, box: replyBox)
         }
         record.fill(from: request.nats)
@@ -170,16 +171,15 @@ public struct AuthorizationHandler: Sendable {
         }
         let issuedAt = now()
         let expires = Int64((issuedAt.timeIntervalSince1970 + grant.lifetime.timeInterval).rounded(.down))
-        var claims = UserClaims(subject: request.nats.userNKey, name: grant.userName, audience: signer.audience,
+        let claims = UserClaims(subject: request.nats.userNKey, name: grant.userName, audience: signer.audience,
                                 expires: expires, nats: NATSUser(permissions: grant.permissions, issuerAccount: signer.issuerAccount))
         do {
-            let userJWT = try JWT.encode(claims, signedBy: signer.key, issuedAt: issuedAt)
-            claims.issuer = signer.key.publicKey
-            claims.issuedAt = Int64(issuedAt.timeIntervalSince1970.rounded(.down))
-            let reply = try response(request: request, jwt: userJWT, error: nil, box: box)
+            // `signed` hands back the `jti` it computed, so the claims are not hashed a second time.
+            let userJWT = try JWT.signed(claims, by: signer.key, issuedAt: issuedAt)
+            let reply = try response(request: request, jwt: userJWT.text, error: nil, box: box)
             record.result = .allow
             record.reason = .allowed
-            record.jwtID = claims.computedID()
+            record.jwtID = userJWT.id
             record.jwtExpires = Date(timeIntervalSince1970: TimeInterval(expires))
             let session = AllowedSession(serverID: request.nats.serverID.id, clientID: request.nats.clientInfo.id,
                                          userID: grant.userID, userName: grant.userName, account: grant.permissions.account,
@@ -212,7 +212,7 @@ public struct AuthorizationHandler: Sendable {
             subject: request.nats.userNKey, audience: request.nats.serverID.id,
             nats: NATSAuthorizationResponse(jwt: jwt, error: error, issuerAccount: signer.issuerAccount)
         )
-        let token = Array(try JWT.encode(claims, signedBy: signer.key, issuedAt: now()).utf8)
+        let token = try JWT.signed(claims, by: signer.key, issuedAt: now()).bytes
         return try box?.seal(token) ?? token
     }
 

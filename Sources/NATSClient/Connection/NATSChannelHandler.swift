@@ -12,6 +12,28 @@ enum NATSOutbound: Sendable {
     case flush
 }
 
+extension NATSOutbound {
+    /// Room for the encoded bytes, so a reply (about a kilobyte) is written without regrowing the buffer.
+    var estimatedSize: Int {
+        switch self {
+        case .operation(let operation): operation.estimatedSize
+        case .operations(let operations): operations.reduce(0) { $0 + $1.estimatedSize }
+        case .flush: 8
+        }
+    }
+}
+
+extension ClientOperation {
+    var estimatedSize: Int {
+        switch self {
+        case .publish(let subject, let replyTo, let headers, let payload):
+            // The control line's fixed parts and numbers fit in 64 bytes.
+            64 + subject.utf8.count + (replyTo?.utf8.count ?? 0) + (headers?.encodedLength ?? 0) + payload.readableBytes
+        default: 256
+        }
+    }
+}
+
 /// How the handler reports to its connection. Called on the channel's event loop.
 struct NATSChannelCallbacks: Sendable {
     /// Builds the `CONNECT` body for the server's `INFO` (signs the nonce when needed).
@@ -150,9 +172,10 @@ final class NATSChannelHandler: ChannelDuplexHandler {
             promise?.fail(NATSClientError(.connectionClosed, "the connection is not established"))
             return
         }
-        var buffer = context.channel.allocator.buffer(capacity: 256)
+        let outbound = unwrapOutboundIn(data)
+        var buffer = context.channel.allocator.buffer(capacity: outbound.estimatedSize)
         do {
-            switch unwrapOutboundIn(data) {
+            switch outbound {
             case .operation(let operation):
                 try encoder.encode(data: operation, out: &buffer)
                 context.write(wrapOutboundOut(buffer), promise: promise)

@@ -129,6 +129,7 @@ extension NATSConnection {
             let isReconnect = state.status == .reconnecting
             state.status = .connected
             state.channel = channel
+            state.outbox = PublishOutbox(channel: channel)
             state.channelID = id
             state.server = address
             let info = state.earlyInfo.flatMap { $0.channelID == id ? $0.info : nil } ?? handshakeInfo

@@ -16,21 +16,22 @@ extension NATSConnection {
                 guard frame.subject.hasPrefix(prefix) else { return .drop }
                 return .reply(String(frame.subject.dropFirst(prefix.count)))
             }
-            guard var record = state.subscriptions[frame.sid] else { return .drop }
-            guard record.pending.tryAdd(bytes: frame.payload.readableBytes, limits: configuration.pendingLimits) else {
-                let becameSlow = !record.isSlow
-                record.isSlow = true
-                state.subscriptions[frame.sid] = record
-                return becameSlow ? .slow(subject: record.subject, dropped: record.pending.dropped) : .drop
+            // Mutated in place through the index: one hash lookup and no copy of the record per message.
+            guard let index = state.subscriptions.index(forKey: frame.sid) else { return .drop }
+            let pending = state.subscriptions.values[index].pending
+            guard pending.tryAdd(bytes: frame.payload.readableBytes, limits: configuration.pendingLimits) else {
+                let becameSlow = !state.subscriptions.values[index].isSlow
+                state.subscriptions.values[index].isSlow = true
+                return becameSlow ? .slow(subject: state.subscriptions.values[index].subject, dropped: pending.dropped) : .drop
             }
-            record.isSlow = false
-            record.delivered += 1
-            if let max = record.maxMessages, record.delivered >= max {
-                state.subscriptions[frame.sid] = nil
-                return .yield(record.continuation, finish: true)
+            state.subscriptions.values[index].isSlow = false
+            state.subscriptions.values[index].delivered += 1
+            let continuation = state.subscriptions.values[index].continuation
+            if let max = state.subscriptions.values[index].maxMessages, state.subscriptions.values[index].delivered >= max {
+                state.subscriptions.remove(at: index)
+                return .yield(continuation, finish: true)
             }
-            state.subscriptions[frame.sid] = record
-            return .yield(record.continuation, finish: false)
+            return .yield(continuation, finish: false)
         }
         switch outcome {
         case .reply(let token):

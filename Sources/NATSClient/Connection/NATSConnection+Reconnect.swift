@@ -12,6 +12,7 @@ extension NATSConnection {
         let next = state.withLockedValue { state -> Next in
             guard state.channelID == id, state.channel != nil else { return .ignore }
             state.channel = nil
+            state.outbox = nil
             switch state.status {
             case .connecting, .reconnecting, .closed:
                 return .ignore
@@ -86,6 +87,7 @@ extension NATSConnection {
             state.closeReason = reason
             defer {
                 state.channel = nil
+                state.outbox = nil
                 state.subscriptions.removeAll()
                 state.requests.removeAll()
                 state.reconnectTask = nil

@@ -62,6 +62,8 @@ public final class NATSConnection: Sendable {
     struct State {
         var status: Status = .connecting
         var channel: (any Channel)?
+        /// Batches publishes for `channel` (set with it).
+        var outbox: PublishOutbox?
         /// Identifies the channel whose close matters (older channels' closes are ignored).
         var channelID: UInt64 = 0
         var nextChannelID: UInt64 = 1
@@ -172,7 +174,7 @@ public final class NATSConnection: Sendable {
         try headers?.validateForSending()
         let size = payload.readableBytes + (headers?.encodedLength ?? 0)
         let operation = ClientOperation.publish(subject: subject, replyTo: replyTo, headers: headers, payload: payload)
-        let channel: (any Channel)? = try state.withLockedValue { state in
+        let outbox: PublishOutbox? = try state.withLockedValue { state in
             if state.status == .closed { throw NATSClientError(.connectionClosed, "the connection is closed") }
             if let info = state.serverInfo {
                 let maxPayload = info.maxPayload ?? ServerOperationDecoder.defaultMaxPayload
@@ -183,7 +185,7 @@ public final class NATSConnection: Sendable {
                     throw NATSClientError(.headersNotSupported, "the server does not support headers")
                 }
             }
-            if let channel = state.channel, state.status != .reconnecting { return channel }
+            if let outbox = state.outbox, state.channel != nil, state.status != .reconnecting { return outbox }
             guard state.reconnectBufferBytes + size <= configuration.reconnect.bufferSize else {
                 throw NATSClientError(.reconnectBufferFull, "reconnect buffer of \(configuration.reconnect.bufferSize) bytes is full")
             }
@@ -191,11 +193,15 @@ public final class NATSConnection: Sendable {
             state.reconnectBufferBytes += size
             return nil
         }
-        guard let channel else { return }
-        let written = channel.eventLoop.makePromise(of: Void.self)
-        channel.writeAndFlush(NATSOutbound.operation(operation), promise: written)
+        guard let outbox else { return }
         // Wait for the write only when the socket pushes back, so a fast publisher cannot fill memory.
-        if !channel.isWritable { try await written.futureResult.get() }
+        guard !outbox.channel.isWritable else {
+            outbox.enqueue(operation, written: nil)
+            return
+        }
+        let written = outbox.channel.eventLoop.makePromise(of: Void.self)
+        outbox.enqueue(operation, written: written)
+        try await written.futureResult.get()
     }
 
     /// Publishes a byte array; see ``publish(_:to:replyTo:headers:)``.
