@@ -127,6 +127,13 @@ struct DecisionLogTests {
         #expect(sink.batches.reduce(0, +) == 1)
     }
 
+    @Test func grantedByIsWrittenAsJSONThatJSONDecoderReadsBack() throws {
+        for names in [[], ["demo"], ["a\"b", "back\\slash", "tab\t nl\n \u{1}", "é 漢 🙂", "</x>"]] as [[String]] {
+            let text = DecisionStore.jsonStringArray(names)
+            #expect(try JSONDecoder().decode([String].self, from: Data(text.utf8)) == names, "\(text)")
+        }
+    }
+
     @Test func recordsNeverCarrySecrets() throws {
         // The record type has no field that could hold a password, token, signature or seed.
         let object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(record(1))) as? [String: Any]

@@ -35,19 +35,17 @@ struct JSONLogHandler: LogHandler {
         line.field("level", string: event.level.rawValue)
         line.field("logger", string: label)
         line.field("msg", string: event.message.description)
-        // Sorted keys without building a merged dictionary: later sources win, as `merge` would.
+        // Sorted keys without building a merged dictionary: the event's metadata wins over the
+        // provider's, which wins over the logger's (as `merge` would); keys within one source are unique.
         var fields: [(key: String, value: Logger.Metadata.Value)] = []
-        fields.reserveCapacity(metadata.count + (event.metadata?.count ?? 0) + 1)
-        func add(_ source: Logger.Metadata?) {
-            guard let source else { return }
-            for (key, value) in source where !JSONLineEncoder.fixedFields.contains(key) {
-                if let index = fields.firstIndex(where: { $0.key == key }) { fields[index].value = value } else { fields.append((key, value)) }
-            }
+        let provided = metadataProvider?.get()
+        fields.reserveCapacity((event.metadata?.count ?? 0) + (provided?.count ?? 0) + metadata.count + 1)
+        var taken = Set<String>(JSONLineEncoder.fixedFields)
+        for source in [event.metadata, provided, metadata] {
+            guard let source, !source.isEmpty else { continue }
+            for (key, value) in source where taken.insert(key).inserted { fields.append((key, value)) }
         }
-        add(metadata)
-        add(metadataProvider?.get())
-        add(event.metadata)
-        if event.level >= .warning { add(["source": .string("\(event.file):\(event.line)")]) }
+        if event.level >= .warning, taken.insert("source").inserted { fields.append(("source", .string("\(event.file):\(event.line)"))) }
         fields.sort { $0.key < $1.key }
         for field in fields { line.field(field.key, value: field.value) }
         write(line.finished())
