@@ -73,9 +73,11 @@ public enum SCIMDateTime {
         return Date(timeIntervalSince1970: seconds)
     }
 
-    /// Formats an instant as `YYYY-MM-DDThh:mm:ss.sssZ` (UTC, millisecond precision).
-    public static func format(_ date: Date) -> String {
-        let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    /// Formats an instant as `YYYY-MM-DDThh:mm:ss.sssZ` (UTC, millisecond precision, rounded
+    /// down), or `YYYY-MM-DDThh:mm:ssZ` without `milliseconds`. Digits go straight into one buffer
+    /// (the decision log and every log line format a date).
+    public static func format(_ date: Date, milliseconds withMilliseconds: Bool = true) -> String {
+        let totalMilliseconds = Int64(exactly: (date.timeIntervalSince1970 * 1000).rounded(.down)) ?? 0
         let milliseconds = Int(((totalMilliseconds % 1000) + 1000) % 1000)
         let totalSeconds = (totalMilliseconds - Int64(milliseconds)) / 1000
         var days = Int(totalSeconds / 86_400)
@@ -85,12 +87,30 @@ public enum SCIMDateTime {
             days -= 1
         }
         let (year, month, day) = civilFromDays(days)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(24)
+        func put(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1 ..< width { divisor *= 10 }
+            var rest = max(0, value)
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondsOfDay / 3600, 2)):"
-            + "\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)).\(pad(milliseconds, 3))Z"
+        put(year, 4); bytes.append(UInt8(ascii: "-"))
+        put(month, 2); bytes.append(UInt8(ascii: "-"))
+        put(day, 2); bytes.append(UInt8(ascii: "T"))
+        put(secondsOfDay / 3600, 2); bytes.append(UInt8(ascii: ":"))
+        put(secondsOfDay / 60 % 60, 2); bytes.append(UInt8(ascii: ":"))
+        put(secondsOfDay % 60, 2)
+        if withMilliseconds {
+            bytes.append(UInt8(ascii: "."))
+            put(milliseconds, 3)
+        }
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func daysInMonth(year: Int, month: Int) -> Int {

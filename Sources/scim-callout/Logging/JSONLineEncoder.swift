@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SCIM
 
 /// Builds one JSON object as a single line of UTF-8, for ``JSONLogHandler``.
 ///
@@ -113,33 +114,6 @@ struct JSONLineEncoder {
 
     /// `2026-11-29T05:59:01.123Z`: ISO 8601, UTC, milliseconds, without a formatter object.
     static func timestamp(_ date: Date) -> String {
-        let total = Int64(exactly: (date.timeIntervalSince1970 * 1_000).rounded(.down)) ?? 0
-        // Floor division, so instants before 1970 get a positive millisecond part.
-        let (quotient, remainder) = total.quotientAndRemainder(dividingBy: 1_000)
-        var seconds = time_t(remainder < 0 ? quotient - 1 : quotient)
-        let milliseconds = Int(remainder < 0 ? remainder + 1_000 : remainder)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        // Fixed-width digits straight into one buffer: no intermediate strings per field.
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(24)
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1 ..< width { divisor *= 10 }
-            var rest = max(0, value)
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8((rest / divisor) % 10))
-                rest %= divisor
-                divisor /= 10
-            }
-        }
-        digits(Int(parts.tm_year) + 1900, 4); bytes.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mon) + 1, 2); bytes.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mday), 2); bytes.append(UInt8(ascii: "T"))
-        digits(Int(parts.tm_hour), 2); bytes.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_min), 2); bytes.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_sec), 2); bytes.append(UInt8(ascii: "."))
-        digits(milliseconds, 3); bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
+        SCIMDateTime.format(date)
     }
 }
