@@ -6,18 +6,25 @@ import NKeys
 import Testing
 import TestSupport
 
-/// The callout in operator (JWT) mode: the AUTH account JWT carries the `authorization`
-/// section, the service logs in with AUTH creds, clients without a JWT get the default sentinel,
-/// and user JWTs are issued by APP's signing key with `issuer_account`.
-@Suite("Auth callout in operator mode", .serialized, .timeLimit(.minutes(5)))
-struct CalloutOperatorModeTests {
-    @Test func allowsDeniesAndEnforcesPermissions() async throws {
+/// An operator-mode nats-server (operator, SYS, AUTH with the callout settings, APP with a
+/// signing key, a default sentinel) and the keys the service and the revoker use with it.
+struct OperatorModeServer {
+    let server: NATSServerProcess
+    let app: KeyPair
+    let keys: CalloutKeys
+    /// The callout service's login (AUTH creds).
+    let service: NATSConfiguration.Authentication
+    /// A system-account user's login (creds), for CONNZ and KICK.
+    let system: NATSConfiguration.Authentication
+
+    static func start(label: String) async throws -> OperatorModeServer {
         let operatorKey = try KeyPair.generate(.operator)
         let system = try KeyPair.generate(.account)
         let auth = try KeyPair.generate(.account)
         let app = try KeyPair.generate(.account)
         let appSigningKey = try KeyPair.generate(.account)
         let serviceUser = try KeyPair.generate(.user)
+        let systemUser = try KeyPair.generate(.user)
         let sentinelUser = try KeyPair.generate(.user)
 
         func accountJWT(_ key: KeyPair, _ name: String, _ nats: NATSAccount) throws -> String {
@@ -25,36 +32,47 @@ struct CalloutOperatorModeTests {
         }
         let operatorJWT = try JWT.encode(OperatorClaims(subject: operatorKey.publicKey, name: "OP",
                                                         nats: NATSOperator(systemAccount: system.publicKey)), signedBy: operatorKey)
-        let systemJWT = try accountJWT(system, "SYS", NATSAccount())
         let authJWT = try accountJWT(auth, "AUTH", NATSAccount(authorization: ExternalAuthorization(
             authUsers: [serviceUser.publicKey], allowedAccounts: [app.publicKey])))
-        let appJWT = try accountJWT(app, "APP", NATSAccount(signingKeys: [.key(appSigningKey.publicKey)]))
         let serviceJWT = try JWT.encode(UserClaims(subject: serviceUser.publicKey, name: "scim-callout", nats: NATSUser()), signedBy: auth)
+        let systemUserJWT = try JWT.encode(UserClaims(subject: systemUser.publicKey, name: "revoker", nats: NATSUser()), signedBy: system)
         // Clients that present no JWT (user/password, token, nkey) are sent through AUTH's callout.
         let sentinel = try JWT.encode(UserClaims(subject: sentinelUser.publicKey, name: "sentinel", nats: NATSUser(
             pub: Permission(deny: [">"]), sub: Permission(deny: [">"]), bearerToken: true)), signedBy: auth)
-
         let server = try await NATSServerProcess.start(config: """
             operator: \(operatorJWT)
             system_account: \(system.publicKey)
             resolver: MEMORY
             resolver_preload: {
-              \(system.publicKey): \(systemJWT)
+              \(system.publicKey): \(try accountJWT(system, "SYS", NATSAccount()))
               \(auth.publicKey): \(authJWT)
-              \(app.publicKey): \(appJWT)
+              \(app.publicKey): \(try accountJWT(app, "APP", NATSAccount(signingKeys: [.key(appSigningKey.publicKey)])))
             }
             default_sentinel: \(sentinel)
-            """, label: "operator-callout")
-
-        let directory = try makeDirectory()
-        try await directory.addUser("olga", password: "olga-pw", groups: ["developers"])
-        let policy = PolicyStore(policy: try PolicyParser.parse(CalloutEndToEndTests.policyYAML), logger: RunningCallout.logger)
+            """, label: label)
         let keys = CalloutKeys(mode: .operator(
             callout: try AccountSigner(accountKey: auth),
             accounts: ["APP": try AccountSigner(account: app.publicKey, signer: appSigningKey)]))
-        let callout = try await RunningCallout.start(
-            url: server.url, authentication: .credentials(jwt: serviceJWT, signNonce: { serviceUser.signature(for: $0) }),
-            keys: keys, authorizer: Authorizer(identities: directory, policy: policy))
+        return OperatorModeServer(
+            server: server, app: app, keys: keys,
+            service: .credentials(jwt: serviceJWT, signNonce: { serviceUser.signature(for: $0) }),
+            system: .credentials(jwt: systemUserJWT, signNonce: { systemUser.signature(for: $0) }))
+    }
+}
+
+/// The callout in operator (JWT) mode: the AUTH account JWT carries the `authorization`
+/// section, the service logs in with AUTH creds, clients without a JWT get the default sentinel,
+/// and user JWTs are issued by APP's signing key with `issuer_account`.
+@Suite("Auth callout in operator mode", .serialized, .timeLimit(.minutes(5)))
+struct CalloutOperatorModeTests {
+    @Test func allowsDeniesAndEnforcesPermissions() async throws {
+        let fixture = try await OperatorModeServer.start(label: "operator-callout")
+        let server = fixture.server
+        let directory = try makeDirectory()
+        try await directory.addUser("olga", password: "olga-pw", groups: ["developers"])
+        let policy = PolicyStore(policy: try PolicyParser.parse(CalloutEndToEndTests.policyYAML), logger: RunningCallout.logger)
+        let callout = try await RunningCallout.start(url: server.url, authentication: fixture.service, keys: fixture.keys,
+                                                     authorizer: Authorizer(identities: directory, policy: policy))
         do {
             let allowed = try await PythonClient.run(server.url, ["user": "olga", "password": "olga-pw",
                                                                   "roundtrip": ["app.olga.x"], "publish": ["ops.x"], "expect_errors": 1])
@@ -79,46 +97,14 @@ struct CalloutOperatorModeTests {
     /// decision: it finds the connection with CONNZ, where operator-mode servers name the account
     /// by its public key, not by the policy's account name.
     @Test func deactivationCutsALiveSessionFoundThroughCONNZ() async throws {
-        let operatorKey = try KeyPair.generate(.operator)
-        let system = try KeyPair.generate(.account)
-        let auth = try KeyPair.generate(.account)
-        let app = try KeyPair.generate(.account)
-        let appSigningKey = try KeyPair.generate(.account)
-        let serviceUser = try KeyPair.generate(.user)
-        let systemUser = try KeyPair.generate(.user)
-        let sentinelUser = try KeyPair.generate(.user)
-
-        func accountJWT(_ key: KeyPair, _ name: String, _ nats: NATSAccount) throws -> String {
-            try JWT.encode(AccountClaims(subject: key.publicKey, name: name, nats: nats), signedBy: operatorKey)
-        }
-        let operatorJWT = try JWT.encode(OperatorClaims(subject: operatorKey.publicKey, name: "OP",
-                                                        nats: NATSOperator(systemAccount: system.publicKey)), signedBy: operatorKey)
-        let authJWT = try accountJWT(auth, "AUTH", NATSAccount(authorization: ExternalAuthorization(
-            authUsers: [serviceUser.publicKey], allowedAccounts: [app.publicKey])))
-        let serviceJWT = try JWT.encode(UserClaims(subject: serviceUser.publicKey, name: "scim-callout", nats: NATSUser()), signedBy: auth)
-        let systemUserJWT = try JWT.encode(UserClaims(subject: systemUser.publicKey, name: "revoker", nats: NATSUser()), signedBy: system)
-        let sentinel = try JWT.encode(UserClaims(subject: sentinelUser.publicKey, name: "sentinel", nats: NATSUser(
-            pub: Permission(deny: [">"]), sub: Permission(deny: [">"]), bearerToken: true)), signedBy: auth)
-        let server = try await NATSServerProcess.start(config: """
-            operator: \(operatorJWT)
-            system_account: \(system.publicKey)
-            resolver: MEMORY
-            resolver_preload: {
-              \(system.publicKey): \(try accountJWT(system, "SYS", NATSAccount()))
-              \(auth.publicKey): \(authJWT)
-              \(app.publicKey): \(try accountJWT(app, "APP", NATSAccount(signingKeys: [.key(appSigningKey.publicKey)])))
-            }
-            default_sentinel: \(sentinel)
-            """, label: "operator-cut")
-
+        let fixture = try await OperatorModeServer.start(label: "operator-cut")
+        let server = fixture.server
         let directory = try makeDirectory()
         let olgaID = try await directory.addUser("olga", password: "olga-pw", groups: ["developers"])
         let policy = PolicyStore(policy: try PolicyParser.parse(CalloutEndToEndTests.policyYAML), logger: RunningCallout.logger)
-        let keys = CalloutKeys(mode: .operator(
-            callout: try AccountSigner(accountKey: auth),
-            accounts: ["APP": try AccountSigner(account: app.publicKey, signer: appSigningKey)]))
-        #expect(keys.accountKeys == ["APP": app.publicKey])
-        let authentication = NATSConfiguration.Authentication.credentials(jwt: serviceJWT, signNonce: { serviceUser.signature(for: $0) })
+        let keys = fixture.keys
+        #expect(keys.accountKeys == ["APP": fixture.app.publicKey])
+        let authentication = fixture.service
         // Replica A decides the connect and has no revoker.
         let deciding = try await RunningCallout.start(url: server.url, authentication: authentication, keys: keys,
                                                       authorizer: Authorizer(identities: directory, policy: policy))
@@ -136,8 +122,7 @@ struct CalloutOperatorModeTests {
                 url: server.url, authentication: authentication, keys: keys, authorizer: Authorizer(identities: directory, policy: policy),
                 revoker: { running, registry, log in
                     let systemConnection = try await NATSConnection.connect(
-                        NATSConfiguration(servers: [server.url],
-                                          authentication: .credentials(jwt: systemUserJWT, signNonce: { systemUser.signature(for: $0) })),
+                        NATSConfiguration(servers: [server.url], authentication: fixture.system),
                         logger: RunningCallout.logger)
                     running.extraConnections.append(systemConnection)
                     return SessionRevoker(identities: directory, feed: directory, registry: registry,
