@@ -208,6 +208,7 @@ struct AuthorizationHandlerTests {
                                        options: ConnectOptions(username: "alice", password: "pw1"), now: time.now)
         let outcome = await handler().handle(payload: Array(token.utf8), serverXKey: nil, shed: true)
         #expect(outcome.record.reason == .overloaded)
+        #expect(outcome.record.userName == "alice" && outcome.record.authMethod == .password, "the log says who was shed")
         #expect(try response(outcome.reply).nats.error?.contains("overloaded") == true)
     }
 

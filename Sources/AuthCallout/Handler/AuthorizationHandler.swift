@@ -119,6 +119,9 @@ public struct AuthorizationHandler: Sendable {
         }
 
         if shed {
+            // The claimed name (unverified, as on every denial record) so SREs see who was shed.
+            record.userName = request.nats.connectOptions.username
+            record.authMethod = ConnectRequest(claims: request.nats, now: started).authMethod
             record.reason = .overloaded
             record.detail = "too many decisions in flight"
             return deny(record, started: started, request: request, box: replyBox)
