@@ -118,10 +118,11 @@ public struct AuthorizationHandler: Sendable {
             return deny(record, started: started, request: request, box: nil)
         }
 
+        // The claimed name and method (unverified, as on every denial record), shed or not.
+        let connect = ConnectRequest(claims: request.nats, now: now())
+        record.userName = connect.user
+        record.authMethod = connect.authMethod
         if shed {
-            // The claimed name (unverified, as on every denial record) so SREs see who was shed.
-            record.userName = request.nats.connectOptions.username
-            record.authMethod = ConnectRequest(claims: request.nats, now: started).authMethod
             record.reason = .overloaded
             record.detail = "too many decisions in flight"
             return deny(record, started: started, request: request, box: replyBox)
@@ -130,9 +131,6 @@ public struct AuthorizationHandler: Sendable {
         // 3. Decide, within the budget (time spent queued counts).
         var deadline = started.addingTimeInterval(configuration.decisionBudget.timeInterval)
         if let expires = request.expires { deadline = min(deadline, Date(timeIntervalSince1970: TimeInterval(expires))) }
-        let connect = ConnectRequest(claims: request.nats, now: now())
-        record.userName = connect.user
-        record.authMethod = connect.authMethod
         guard now() < deadline else {
             record.reason = .timeout
             record.detail = "request waited past its deadline before a decision started"
