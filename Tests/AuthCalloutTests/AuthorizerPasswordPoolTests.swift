@@ -17,7 +17,6 @@ final class GatedIdentities: IdentityReading, @unchecked Sendable {
     func identity(id: String) async throws -> CalloutIdentity? { try await inner.identity(id: id) }
     func identity(userName: String) async throws -> CalloutIdentity? { try await inner.identity(userName: userName) }
     func identity(nkey: String) async throws -> CalloutIdentity? { try await inner.identity(nkey: nkey) }
-    func identity(accessToken: String) async throws -> CalloutIdentity? { try await inner.identity(accessToken: accessToken) }
     func identity(accessTokenHash: [UInt8]) async throws -> CalloutIdentity? { try await inner.identity(accessTokenHash: accessTokenHash) }
     func verifyPassword(_ password: String, hash: String) -> Bool {
         entered.withLockedValue { $0 += 1 }

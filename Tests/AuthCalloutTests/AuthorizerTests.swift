@@ -30,9 +30,6 @@ final class TestIdentities: IdentityReading, @unchecked Sendable {
     func identity(nkey: String) async throws -> CalloutIdentity? {
         lock.withLock { users.values.first { $0.nkeys.contains(nkey) } }
     }
-    func identity(accessToken: String) async throws -> CalloutIdentity? {
-        lock.withLock { tokens[accessToken].flatMap { users[$0] } }
-    }
     func identity(accessTokenHash: [UInt8]) async throws -> CalloutIdentity? {
         lock.withLock { tokens.first { SecretToken.hash($0.key) == accessTokenHash }.flatMap { users[$0.value] } }
     }
@@ -169,7 +166,6 @@ struct AuthorizerTests {
             func identity(id: String) async throws -> CalloutIdentity? { throw Failure() }
             func identity(userName: String) async throws -> CalloutIdentity? { throw Failure() }
             func identity(nkey: String) async throws -> CalloutIdentity? { throw Failure() }
-            func identity(accessToken: String) async throws -> CalloutIdentity? { throw Failure() }
             func identity(accessTokenHash: [UInt8]) async throws -> CalloutIdentity? { throw Failure() }
             func verifyPassword(_ password: String, hash: String) -> Bool { true }
             var decoyPasswordHash: String? { nil }

@@ -98,7 +98,6 @@ final class StoreDirectory: CalloutDirectory, @unchecked Sendable {
     func identity(id: String) async throws -> CalloutIdentity? { try await database.identity(id: id) }
     func identity(userName: String) async throws -> CalloutIdentity? { try await database.identity(userName: userName) }
     func identity(nkey: String) async throws -> CalloutIdentity? { try await database.identity(nkey: nkey) }
-    func identity(accessToken: String) async throws -> CalloutIdentity? { try await database.identity(accessToken: accessToken) }
     func identity(accessTokenHash: [UInt8]) async throws -> CalloutIdentity? { try await database.identity(accessTokenHash: accessTokenHash) }
     func verifyPassword(_ password: String, hash: String) -> Bool { database.verifyPassword(password, hash: hash) }
     var decoyPasswordHash: String? { database.decoyPasswordHash }

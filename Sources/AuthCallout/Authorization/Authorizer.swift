@@ -31,9 +31,11 @@ public struct Authorizer: Sendable {
     /// Decides `request`. Never throws: a storage failure is a denial (`internal_error`).
     public func decide(_ request: ConnectRequest) async -> AuthorizationDecision {
         let method = request.authMethod
+        // Hashed once: the lookup and the grant (for revocation) both use the hash, never the token.
+        let tokenHash = method == .token ? request.token.map(SecretToken.hash) : nil
         let identity: CalloutIdentity
         do {
-            switch try await authenticate(request, method: method) {
+            switch try await authenticate(request, method: method, tokenHash: tokenHash) {
             case let .success(found): identity = found
             case let .failure(denial): return .deny(denial)
             }
@@ -56,11 +58,11 @@ public struct Authorizer: Sendable {
             return .allow(.init(userName: identity.userName, userID: identity.id, permissions: permissions,
                                 lifetime: lifetime, authMethod: method, fingerprint: IdentityFingerprint(identity),
                                 groupIDs: Set(identity.groups.compactMap(\.id)),
-                                accessTokenHash: method == .token ? request.token.map(SecretToken.hash) : nil))
+                                accessTokenHash: tokenHash))
         }
     }
 
-    private func authenticate(_ request: ConnectRequest, method: DecisionRecord.AuthMethod) async throws
+    private func authenticate(_ request: ConnectRequest, method: DecisionRecord.AuthMethod, tokenHash: [UInt8]?) async throws
         -> Result<CalloutIdentity, AuthorizationDecision.Denial>
     {
         func deny(_ reason: DecisionReason, _ detail: String, _ identity: CalloutIdentity? = nil) -> Result<CalloutIdentity, AuthorizationDecision.Denial> {
@@ -108,8 +110,8 @@ public struct Authorizer: Sendable {
             cache.insert(userID: identity.id, version: identity.version, password: password)
             return .success(identity)
         case .token:
-            guard let token = request.token else { return deny(.noCredentials, "no token") }
-            guard let identity = try await identities.identity(accessToken: token) else {
+            guard let tokenHash else { return deny(.noCredentials, "no token") }
+            guard let identity = try await identities.identity(accessTokenHash: tokenHash) else {
                 return deny(.unknownUser, "token is unknown, revoked or expired")
             }
             guard identity.active else { return deny(.inactiveUser, "user is inactive", identity) }

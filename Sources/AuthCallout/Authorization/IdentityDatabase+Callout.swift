@@ -14,10 +14,6 @@ extension IdentityDatabase: IdentityReading {
         try await authSubject(nkey: nkey).map(CalloutIdentity.init)
     }
 
-    public func identity(accessToken: String) async throws -> CalloutIdentity? {
-        try await authSubject(accessToken: accessToken).map(CalloutIdentity.init)
-    }
-
     public func identity(accessTokenHash: [UInt8]) async throws -> CalloutIdentity? {
         try await authSubject(accessTokenHash: accessTokenHash).map(CalloutIdentity.init)
     }

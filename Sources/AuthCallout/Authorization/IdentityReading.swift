@@ -50,11 +50,9 @@ public protocol IdentityReading: Sendable {
     func identity(userName: String) async throws -> CalloutIdentity?
     /// The user who registered this public nkey, or nil.
     func identity(nkey: String) async throws -> CalloutIdentity?
-    /// The user holding this (unrevoked, unexpired) access token, or nil. Implementations compare
-    /// hashes only.
-    func identity(accessToken: String) async throws -> CalloutIdentity?
-    /// The user holding the (unrevoked, unexpired) access token with this SHA-256 hash, or nil.
-    /// Live revocation re-checks the tokens of allowed sessions with it (it keeps hashes only).
+    /// The user holding the (unrevoked, unexpired) access token with this SHA-256 hash, or nil:
+    /// the callout hashes a presented token once and keeps only the hash (live revocation
+    /// re-checks allowed sessions' tokens with it).
     func identity(accessTokenHash: [UInt8]) async throws -> CalloutIdentity?
     /// True when `password` matches the stored hash (argon2id: slow by design).
     func verifyPassword(_ password: String, hash: String) -> Bool

@@ -99,7 +99,7 @@ public final class DecisionLog: Sendable {
 
     /// Drains queued records into the sink, in batches, until `finish()` is called (then writes
     /// what is left and returns) or the task is cancelled. A record reaches the sink at most
-    /// `flushInterval` after it was recorded (sooner when a full batch is waiting).
+    /// `flushInterval` after it was recorded (at once when a full batch is already waiting).
     public func run() async {
         guard let sink else { return }
         for await _ in wakeups {
