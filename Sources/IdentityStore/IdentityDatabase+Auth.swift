@@ -19,27 +19,27 @@ import GRDB
 /// for a write transaction in progress, which is equally short.
 extension IdentityDatabase {
     /// The user with this `userName` (caseless), or nil. One indexed statement.
-    public func authSubject(userName: String) async throws -> AuthSubject? {
+    public func authSubject(userName: String) throws -> AuthSubject? {
         try readAuthSubject(userName: userName)
     }
 
     /// The user owning the nkey `publicKey`, or nil. One indexed statement.
-    public func authSubject(nkey publicKey: String) async throws -> AuthSubject? {
+    public func authSubject(nkey publicKey: String) throws -> AuthSubject? {
         try readAuthSubject(nkey: publicKey)
     }
 
     /// The user owning a valid (not revoked, not expired) access token with this SHA-256 hash.
-    public func authSubject(accessTokenHash: [UInt8]) async throws -> AuthSubject? {
+    public func authSubject(accessTokenHash: [UInt8]) throws -> AuthSubject? {
         try readAuthSubject(accessTokenHash: accessTokenHash)
     }
 
     /// The user owning the valid access token `token` (plaintext as presented by the client).
-    public func authSubject(accessToken token: String) async throws -> AuthSubject? {
+    public func authSubject(accessToken token: String) throws -> AuthSubject? {
         try readAuthSubject(accessTokenHash: SecretToken.hash(token))
     }
 
     /// The user with this id, or nil.
-    public func authSubject(id: String) async throws -> AuthSubject? {
+    public func authSubject(id: String) throws -> AuthSubject? {
         try readAuthSubject(id: id)
     }
 

@@ -14,10 +14,10 @@ final class GatedIdentities: IdentityReading, @unchecked Sendable {
     var checksStarted: Int { entered.withLockedValue { $0 } }
     func release(_ count: Int) { for _ in 0 ..< count { semaphore.signal() } }
 
-    func identity(id: String) async throws -> CalloutIdentity? { try await inner.identity(id: id) }
-    func identity(userName: String) async throws -> CalloutIdentity? { try await inner.identity(userName: userName) }
-    func identity(nkey: String) async throws -> CalloutIdentity? { try await inner.identity(nkey: nkey) }
-    func identity(accessTokenHash: [UInt8]) async throws -> CalloutIdentity? { try await inner.identity(accessTokenHash: accessTokenHash) }
+    func identity(id: String) throws -> CalloutIdentity? { try inner.identity(id: id) }
+    func identity(userName: String) throws -> CalloutIdentity? { try inner.identity(userName: userName) }
+    func identity(nkey: String) throws -> CalloutIdentity? { try inner.identity(nkey: nkey) }
+    func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { try inner.identity(accessTokenHash: accessTokenHash) }
     func verifyPassword(_ password: String, hash: String) -> Bool {
         entered.withLockedValue { $0 += 1 }
         semaphore.wait()

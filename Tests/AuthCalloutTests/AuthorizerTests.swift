@@ -25,12 +25,12 @@ final class TestIdentities: IdentityReading, @unchecked Sendable {
     }
     func issueToken(_ token: String, for userName: String) { lock.withLock { tokens[token] = userName } }
 
-    func identity(id: String) async throws -> CalloutIdentity? { lock.withLock { users.values.first { $0.id == id } } }
-    func identity(userName: String) async throws -> CalloutIdentity? { lock.withLock { users[userName] } }
-    func identity(nkey: String) async throws -> CalloutIdentity? {
+    func identity(id: String) throws -> CalloutIdentity? { lock.withLock { users.values.first { $0.id == id } } }
+    func identity(userName: String) throws -> CalloutIdentity? { lock.withLock { users[userName] } }
+    func identity(nkey: String) throws -> CalloutIdentity? {
         lock.withLock { users.values.first { $0.nkeys.contains(nkey) } }
     }
-    func identity(accessTokenHash: [UInt8]) async throws -> CalloutIdentity? {
+    func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? {
         lock.withLock { tokens.first { SecretToken.hash($0.key) == accessTokenHash }.flatMap { users[$0.value] } }
     }
     func revokeToken(_ token: String) { lock.withLock { tokens[token] = nil } }
@@ -163,10 +163,10 @@ struct AuthorizerTests {
     @Test func storeFailureIsADenial() async {
         struct Broken: IdentityReading {
             struct Failure: Error {}
-            func identity(id: String) async throws -> CalloutIdentity? { throw Failure() }
-            func identity(userName: String) async throws -> CalloutIdentity? { throw Failure() }
-            func identity(nkey: String) async throws -> CalloutIdentity? { throw Failure() }
-            func identity(accessTokenHash: [UInt8]) async throws -> CalloutIdentity? { throw Failure() }
+            func identity(id: String) throws -> CalloutIdentity? { throw Failure() }
+            func identity(userName: String) throws -> CalloutIdentity? { throw Failure() }
+            func identity(nkey: String) throws -> CalloutIdentity? { throw Failure() }
+            func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { throw Failure() }
             func verifyPassword(_ password: String, hash: String) -> Bool { true }
             var decoyPasswordHash: String? { nil }
         }

@@ -57,25 +57,25 @@ import TestSupport
         for user in users {
             let reference = try await store.writer.read { db in try Self.referenceSubject(db, where: "u.id = ?", user.id) }
             let expected = try #require(reference)
-            #expect(try await store.authSubject(id: user.id) == expected)
-            #expect(try await store.authSubject(userName: user.userName.uppercased()) == expected)
+            #expect(try store.authSubject(id: user.id) == expected)
+            #expect(try store.authSubject(userName: user.userName.uppercased()) == expected)
             for key in expected.nkeys {
-                #expect(try await store.authSubject(nkey: key) == expected)
+                #expect(try store.authSubject(nkey: key) == expected)
             }
             let token = try await store.issueAccessToken(userName: user.userName, name: "t")
-            #expect(try await store.authSubject(accessToken: token.token) == expected)
+            #expect(try store.authSubject(accessToken: token.token) == expected)
         }
-        let rich = try #require(try await store.authSubject(userName: "émile zoë 🚀"))
+        let rich = try #require(try store.authSubject(userName: "émile zoë 🚀"))
         #expect(rich.nkeys == ["UAA", "UMM", "UZZ"])
         #expect(rich.groups.map(\.displayName) == ["Alpha", "zeta", "ünïcode grp"])
         #expect(rich.groups.map(\.externalId) == [nil, "z-ext", "u"])
         #expect(rich.tags == ["ops", "quote\"d", "back\\slash", "sl/ash", "tab\tnew\nline", "\u{01}", "ü", "日本"])
-        #expect(try await store.authSubject(userName: "plain")?.groups == [])
-        #expect(try await store.authSubject(userName: "plain")?.nkeys == [])
-        #expect(try await store.authSubject(userName: "missing") == nil)
-        #expect(try await store.authSubject(nkey: "UNOBODY") == nil)
-        #expect(try await store.authSubject(id: "no-such-id") == nil)
-        #expect(try await store.authSubject(accessToken: "not-a-token") == nil)
+        #expect(try store.authSubject(userName: "plain")?.groups == [])
+        #expect(try store.authSubject(userName: "plain")?.nkeys == [])
+        #expect(try store.authSubject(userName: "missing") == nil)
+        #expect(try store.authSubject(nkey: "UNOBODY") == nil)
+        #expect(try store.authSubject(id: "no-such-id") == nil)
+        #expect(try store.authSubject(accessToken: "not-a-token") == nil)
     }
 
     @Test func inMemoryReadMatchesTheReferenceQuery() async throws {
@@ -100,24 +100,24 @@ import TestSupport
             ? try IdentityDatabase.open(path: dir.appendingPathComponent("identity.sqlite").path, logger: quietLogger)
             : try makeStore()
         let user = try await store.createUser(userInput("frank", nkeys: ["UF1"]))
-        let first = try #require(try await store.authSubject(userName: "frank"))
+        let first = try #require(try store.authSubject(userName: "frank"))
         #expect(first.active && first.groups.isEmpty)
 
         _ = try await store.updateUser(id: user.id) { current in
             UserUpdate(input: userInput(current.userName, active: false, nkeys: ["UF2"]))
         }
-        let second = try #require(try await store.authSubject(userName: "frank"))
+        let second = try #require(try store.authSubject(userName: "frank"))
         #expect(!second.active)
         #expect(second.nkeys == ["UF2"])
         #expect(second.version > first.version)
-        #expect(try await store.authSubject(nkey: "UF1") == nil)
+        #expect(try store.authSubject(nkey: "UF1") == nil)
 
         let group = try await store.createGroup(groupInput("ops"), members: [MemberInput(value: user.id, type: "User")])
-        #expect(try await store.authSubject(nkey: "UF2")?.groups.map(\.id) == [group.id])
+        #expect(try store.authSubject(nkey: "UF2")?.groups.map(\.id) == [group.id])
         try await store.deleteGroup(id: group.id)
-        #expect(try await store.authSubject(id: user.id)?.groups == [])
+        #expect(try store.authSubject(id: user.id)?.groups == [])
         try await store.deleteUser(id: user.id)
-        #expect(try await store.authSubject(userName: "frank") == nil)
+        #expect(try store.authSubject(userName: "frank") == nil)
     }
 
     /// Many more concurrent reads than pool readers and cooperative threads, while a writer
@@ -137,7 +137,7 @@ import TestSupport
             for task in 0 ..< 64 {
                 group.addTask {
                     var hits = 0
-                    for round in 0 ..< 20 where try await store.authSubject(userName: names[(task + round) % names.count]) != nil {
+                    for round in 0 ..< 20 where try store.authSubject(userName: names[(task + round) % names.count]) != nil {
                         hits += 1
                     }
                     return hits
@@ -146,7 +146,7 @@ import TestSupport
             return try await group.reduce(0, +)
         }
         #expect(found == 64 * 20)
-        #expect(try await store.authSubject(userName: "writer-19") != nil)
+        #expect(try store.authSubject(userName: "writer-19") != nil)
     }
 
     @Test func tagArraysDecodeLikeJSONDecoder() throws {

@@ -95,10 +95,10 @@ final class StoreDirectory: CalloutDirectory, @unchecked Sendable {
     }
 
     // The callout reads through the store's own conformances.
-    func identity(id: String) async throws -> CalloutIdentity? { try await database.identity(id: id) }
-    func identity(userName: String) async throws -> CalloutIdentity? { try await database.identity(userName: userName) }
-    func identity(nkey: String) async throws -> CalloutIdentity? { try await database.identity(nkey: nkey) }
-    func identity(accessTokenHash: [UInt8]) async throws -> CalloutIdentity? { try await database.identity(accessTokenHash: accessTokenHash) }
+    func identity(id: String) throws -> CalloutIdentity? { try database.identity(id: id) }
+    func identity(userName: String) throws -> CalloutIdentity? { try database.identity(userName: userName) }
+    func identity(nkey: String) throws -> CalloutIdentity? { try database.identity(nkey: nkey) }
+    func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { try database.identity(accessTokenHash: accessTokenHash) }
     func verifyPassword(_ password: String, hash: String) -> Bool { database.verifyPassword(password, hash: hash) }
     var decoyPasswordHash: String? { database.decoyPasswordHash }
     func latestChangeSequence() async throws -> Int64 { try await database.latestChangeSequence() }

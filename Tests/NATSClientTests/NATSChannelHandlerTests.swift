@@ -34,7 +34,7 @@ final class HandlerHarness {
                 recorded.withLockedValue { $0.connectOptions.append(options) }
                 return options
             },
-            deliver: { frame in recorded.withLockedValue { $0.delivered.append(frame) } },
+            deliver: { frame, _ in recorded.withLockedValue { $0.delivered.append(frame) } },
             infoUpdated: { info in recorded.withLockedValue { $0.infos.append(info) } },
             serverError: { error in recorded.withLockedValue { $0.serverErrors.append(error) } },
             closed: { error in recorded.withLockedValue { $0.closed.append(error) } }

@@ -84,7 +84,7 @@ struct ConfigurationLoaderTests {
             "nats.tls.cert_file": "c.pem", "nats.tls.key_file": "k.pem", "nats.system.user": "sys",
             "nats.system.password": "sp", "nats.system.nkey_seed_file": "sys.nk", "nats.system.credentials_file": "sys.creds",
             "keys.issuer_seed_file": "i.nk", "keys.xkey_seed_file": "x.nk", "callout.mode": "operator",
-            "callout.auth_account": "A" + String(repeating: "B", count: 55), "http.listen": "1.2.3.4:5",
+            "callout.auth_account": "A" + String(repeating: "B", count: 55), "callout.connections": "3", "http.listen": "1.2.3.4:5",
             "http.tls.cert_file": "h.pem", "http.tls.key_file": "hk.pem", "store.path": "o.sqlite",
             "store.durability": "normal", "scim.schemas_dir": "schemas", "scim.base_url": "https://x/scim/v2",
             "scim.max_results": "50", "policy.file": "p.yaml", "jwt.lifetime": "1m",

@@ -119,7 +119,7 @@ enum SCIMBench {
             for _ in 0..<lookups {
                 let n = Int.random(in: 0..<users)
                 let start = ContinuousClock.now
-                guard try await store.authSubject(userName: "user-\(n)@example.com") != nil else {
+                guard try store.authSubject(userName: "user-\(n)@example.com") != nil else {
                     throw Failure(description: "authSubject(user-\(n)) missing")
                 }
                 storeLatencies.append(seconds(ContinuousClock.now - start) * 1000)

@@ -2,20 +2,20 @@ import Foundation
 import IdentityStore
 
 extension IdentityDatabase: IdentityReading {
-    public func identity(id: String) async throws -> CalloutIdentity? {
-        try await authSubject(id: id).map(CalloutIdentity.init)
+    public func identity(id: String) throws -> CalloutIdentity? {
+        try authSubject(id: id).map(CalloutIdentity.init)
     }
 
-    public func identity(userName: String) async throws -> CalloutIdentity? {
-        try await authSubject(userName: userName).map(CalloutIdentity.init)
+    public func identity(userName: String) throws -> CalloutIdentity? {
+        try authSubject(userName: userName).map(CalloutIdentity.init)
     }
 
-    public func identity(nkey: String) async throws -> CalloutIdentity? {
-        try await authSubject(nkey: nkey).map(CalloutIdentity.init)
+    public func identity(nkey: String) throws -> CalloutIdentity? {
+        try authSubject(nkey: nkey).map(CalloutIdentity.init)
     }
 
-    public func identity(accessTokenHash: [UInt8]) async throws -> CalloutIdentity? {
-        try await authSubject(accessTokenHash: accessTokenHash).map(CalloutIdentity.init)
+    public func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? {
+        try authSubject(accessTokenHash: accessTokenHash).map(CalloutIdentity.init)
     }
 
     public func verifyPassword(_ password: String, hash: String) -> Bool {

@@ -43,17 +43,20 @@ public struct CalloutIdentity: Sendable, Equatable {
 }
 
 /// Read access to the identity store, as the callout needs it. `IdentityDatabase` conforms.
+///
+/// The lookups are synchronous: each is one short indexed read, done on the calling thread so a
+/// decision needs no thread switch (see `IdentityDatabase+Auth.swift` for why that is bounded).
 public protocol IdentityReading: Sendable {
     /// The user with this SCIM id, or nil (deleted).
-    func identity(id: String) async throws -> CalloutIdentity?
+    func identity(id: String) throws -> CalloutIdentity?
     /// The user with this `userName`, or nil.
-    func identity(userName: String) async throws -> CalloutIdentity?
+    func identity(userName: String) throws -> CalloutIdentity?
     /// The user who registered this public nkey, or nil.
-    func identity(nkey: String) async throws -> CalloutIdentity?
+    func identity(nkey: String) throws -> CalloutIdentity?
     /// The user holding the (unrevoked, unexpired) access token with this SHA-256 hash, or nil:
     /// the callout hashes a presented token once and keeps only the hash (live revocation
     /// re-checks allowed sessions' tokens with it).
-    func identity(accessTokenHash: [UInt8]) async throws -> CalloutIdentity?
+    func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity?
     /// True when `password` matches the stored hash (argon2id: slow by design).
     func verifyPassword(_ password: String, hash: String) -> Bool
     /// A hash made with the same parameters as real ones, of a random secret nobody knows.

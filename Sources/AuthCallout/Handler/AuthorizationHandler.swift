@@ -6,9 +6,12 @@ import NKeys
 ///
 /// Steps (as in callout.go): open the xkey box, decode and verify the request JWT (signed by a
 /// server key `N…` that equals `server_id.id`, `aud` `nats-authorization-request`, not expired,
-/// `sub` = our issuer), run the injected decision step under a deadline, mint the user JWT and the
+/// `sub` = our issuer), run the decision step under a deadline, mint the user JWT and the
 /// response JWT, seal the reply to the server's key. Anything that fails is a denial, or no reply
 /// at all when the request cannot be trusted enough to address one.
+///
+/// ``start(payload:serverXKey:receivedAt:shed:)`` does all of it without waiting when no argon2id
+/// check is needed, so the service answers most requests on the thread that read them.
 public struct AuthorizationHandler: Sendable {
     /// Tunables.
     public struct Configuration: Sendable {
@@ -27,22 +30,41 @@ public struct AuthorizationHandler: Sendable {
         }
     }
 
-    /// The decision step (normally ``Authorizer/decide(_:)``).
+    /// A decision step that may wait (tests and tools inject one; the service uses an ``Authorizer``).
     public typealias Decide = @Sendable (ConnectRequest) async -> AuthorizationDecision
+
+    /// Where decisions come from.
+    private enum Decider: Sendable {
+        /// Decides without waiting unless an argon2id check is needed.
+        case authorizer(Authorizer)
+        case closure(Decide)
+    }
 
     public let keys: CalloutKeys
     public let configuration: Configuration
-    private let decide: Decide
+    private let decider: Decider
     private let now: @Sendable () -> Date
     private let boxes: XKeyBoxCache?
 
+    /// A handler whose decisions come from `authorizer`: ``start(payload:serverXKey:receivedAt:shed:)``
+    /// answers every request that needs no argon2id check without waiting.
     /// - Parameters:
     ///   - now: the wall clock (JWT `iat`/`exp`, deadlines); inject a fixed clock in tests.
     public init(keys: CalloutKeys, configuration: Configuration = Configuration(),
+                now: @escaping @Sendable () -> Date = { Date() }, authorizer: Authorizer) {
+        self.init(keys: keys, configuration: configuration, now: now, decider: .authorizer(authorizer))
+    }
+
+    /// A handler whose decisions come from `decide` (always through ``resume(_:)``).
+    public init(keys: CalloutKeys, configuration: Configuration = Configuration(),
                 now: @escaping @Sendable () -> Date = { Date() }, decide: @escaping Decide) {
+        self.init(keys: keys, configuration: configuration, now: now, decider: .closure(decide))
+    }
+
+    private init(keys: CalloutKeys, configuration: Configuration, now: @escaping @Sendable () -> Date, decider: Decider) {
         self.keys = keys
         self.configuration = configuration
-        self.decide = decide
+        self.decider = decider
         self.now = now
         self.boxes = keys.xkey.map { XKeyBoxCache(ours: $0) }
     }
@@ -56,13 +78,46 @@ public struct AuthorizationHandler: Sendable {
         public var session: AllowedSession?
     }
 
-    /// Handles one request.
+    /// How far ``start(payload:serverXKey:receivedAt:shed:)`` got without waiting.
+    public enum Step: Sendable {
+        /// Answered: send the reply and record the decision.
+        case answered(Outcome)
+        /// The decision has to wait (an argon2id check); ``resume(_:)`` finishes it.
+        case waiting(PendingDecision)
+    }
+
+    /// A verified request whose decision has to wait.
+    public struct PendingDecision: Sendable {
+        fileprivate enum Work: Sendable {
+            case passwordCheck(Authorizer, PendingPasswordCheck)
+            case closure(Decide)
+        }
+
+        fileprivate let request: AuthorizationRequestClaims
+        fileprivate let connect: ConnectRequest
+        fileprivate let record: DecisionRecord
+        fileprivate let started: Date
+        fileprivate let deadline: Date
+        fileprivate let box: XKeyBox?
+        fileprivate let work: Work
+    }
+
+    /// Handles one request, waiting for its decision when it has to.
     /// - Parameters:
     ///   - payload: the message payload (a JWT, or an `xkv1` box when `serverXKey` is set).
     ///   - serverXKey: the `Nats-Server-Xkey` header, if present.
     ///   - receivedAt: when the message arrived (queueing time counts against the budget).
     ///   - shed: answer with an `overloaded` denial without deciding (too many in flight).
     public func handle(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil, shed: Bool = false) async -> Outcome {
+        switch start(payload: payload, serverXKey: serverXKey, receivedAt: receivedAt, shed: shed) {
+        case let .answered(outcome): outcome
+        case let .waiting(pending): await resume(pending)
+        }
+    }
+
+    /// Handles one request as far as it can without waiting: everything but an argon2id check.
+    /// Parameters as for ``handle(payload:serverXKey:receivedAt:shed:)``.
+    public func start(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil, shed: Bool = false) -> Step {
         let started = receivedAt ?? now()
         var record = DecisionRecord(time: started, result: .deny, reason: .badRequest)
 
@@ -73,7 +128,7 @@ public struct AuthorizationHandler: Sendable {
         if let serverXKey, !serverXKey.isEmpty {
             guard let boxes else {
                 record.detail = "encrypted request but no xkey is configured"
-                return Outcome(reply: nil, record: finish(record, started))
+                return .answered(Outcome(reply: nil, record: finish(record, started)))
             }
             do {
                 let box = try boxes.box(for: serverXKey)
@@ -81,7 +136,7 @@ public struct AuthorizationHandler: Sendable {
                 replyBox = box
             } catch {
                 record.detail = "cannot open the xkey box: \(error.code)"
-                return Outcome(reply: nil, record: finish(record, started))
+                return .answered(Outcome(reply: nil, record: finish(record, started)))
             }
         } else {
             token = payload
@@ -97,25 +152,25 @@ public struct AuthorizationHandler: Sendable {
             record.detail = "request JWT rejected: \(error.code)"
             // Unverified claims may still say where a denial should go; a denial is always safe to send.
             let unverified = try? JWT.decode(utf8: token, as: NATSAuthorizationRequest.self)
-            return deny(record, started: started, request: unverified, box: replyBox)
+            return .answered(deny(record, started: started, request: unverified, box: replyBox))
         }
         record.fill(from: request.nats)
         guard request.issuer == request.nats.serverID.id else {
             record.detail = "request issuer is not the server id"
-            return deny(record, started: started, request: request, box: replyBox)
+            return .answered(deny(record, started: started, request: request, box: replyBox))
         }
         guard request.subject == keys.calloutPublicKey else {
             record.detail = "request is for another issuer"
-            return deny(record, started: started, request: request, box: replyBox)
+            return .answered(deny(record, started: started, request: request, box: replyBox))
         }
         guard PublicKey.isValid(request.nats.userNKey, types: [.user]) else {
             record.detail = "user_nkey is not a user public key"
-            return Outcome(reply: nil, record: finish(record, started))
+            return .answered(Outcome(reply: nil, record: finish(record, started)))
         }
         if replyBox == nil, configuration.requireEncryption {
             record.reason = .plaintextRefused
             record.detail = "encryption is required but the request was plaintext"
-            return deny(record, started: started, request: request, box: nil)
+            return .answered(deny(record, started: started, request: request, box: nil))
         }
 
         // The claimed name and method (unverified, as on every denial record), shed or not.
@@ -125,7 +180,7 @@ public struct AuthorizationHandler: Sendable {
         if shed {
             record.reason = .overloaded
             record.detail = "too many decisions in flight"
-            return deny(record, started: started, request: request, box: replyBox)
+            return .answered(deny(record, started: started, request: request, box: replyBox))
         }
 
         // 3. Decide, within the budget (time spent queued counts).
@@ -134,16 +189,53 @@ public struct AuthorizationHandler: Sendable {
         guard now() < deadline else {
             record.reason = .timeout
             record.detail = "request waited past its deadline before a decision started"
-            return deny(record, started: started, request: request, box: replyBox)
+            return .answered(deny(record, started: started, request: request, box: replyBox))
         }
-        let decision = await decide(connect)
+        let work: PendingDecision.Work
+        switch decider {
+        case let .closure(decide):
+            work = .closure(decide)
+        case let .authorizer(authorizer):
+            switch authorizer.begin(connect) {
+            case let .decided(decision):
+                return .answered(answer(decision, record: record, started: started, deadline: deadline,
+                                        request: request, box: replyBox))
+            case let .needsPasswordCheck(check):
+                work = .passwordCheck(authorizer, check)
+            }
+        }
+        return .waiting(PendingDecision(request: request, connect: connect, record: record, started: started,
+                                        deadline: deadline, box: replyBox, work: work))
+    }
+
+    /// Finishes a decision that had to wait.
+    public func resume(_ pending: PendingDecision) async -> Outcome {
+        let decision = switch pending.work {
+        case let .passwordCheck(authorizer, check): await authorizer.finish(check)
+        case let .closure(decide): await decide(pending.connect)
+        }
+        return answer(decision, record: pending.record, started: pending.started, deadline: pending.deadline,
+                      request: pending.request, box: pending.box)
+    }
+
+    /// Answers a decision that has to wait without deciding it, with `reason` (the service is
+    /// shutting down and will not run it).
+    public func abandon(_ pending: PendingDecision, reason: DecisionReason, detail: String) -> Outcome {
+        var record = pending.record
+        record.reason = reason
+        record.detail = detail
+        return deny(record, started: pending.started, request: pending.request, box: pending.box)
+    }
+
+    // 4. Answer.
+    private func answer(_ decision: AuthorizationDecision, record: DecisionRecord, started: Date, deadline: Date,
+                        request: AuthorizationRequestClaims, box: XKeyBox?) -> Outcome {
+        var record = record
         guard now() <= deadline else {
             record.reason = .timeout
             record.detail = "decision finished after the deadline"
-            return deny(record, started: started, request: request, box: replyBox)
+            return deny(record, started: started, request: request, box: box)
         }
-
-        // 4. Answer.
         switch decision {
         case let .deny(denial):
             record.reason = denial.reason
@@ -151,9 +243,9 @@ public struct AuthorizationHandler: Sendable {
             record.userName = denial.userName ?? record.userName
             record.userID = denial.userID
             record.authMethod = denial.authMethod
-            return deny(record, started: started, request: request, box: replyBox)
+            return deny(record, started: started, request: request, box: box)
         case let .allow(grant):
-            return allow(grant, record: record, started: started, request: request, box: replyBox)
+            return allow(grant, record: record, started: started, request: request, box: box)
         }
     }
 

@@ -6,10 +6,19 @@ import NIOCore
 import ServiceLifecycle
 
 /// Answers nats-server's authorization requests: subscribes to `$SYS.REQ.USER.AUTH` in a queue
-/// group, decides each request concurrently (bounded), replies, and records every decision.
+/// group, decides each request, replies, and records every decision.
 ///
-/// Survives nats-server restarts through the connection's reconnect and resubscribe: the
-/// subscription keeps delivering after the server is back.
+/// A request that needs no argon2id check (nkey, token, cached password, and every denial that
+/// needs no decoy check) is decided and answered on the NATS event loop as it is read: no task
+/// or thread switch between the socket read and the reply write, which is most of what a
+/// decision would otherwise cost beyond its signatures. The rest wait for their check in child
+/// tasks, bounded by `maxInFlight`.
+///
+/// With several connections, each subscribes in the queue group, so nats-server spreads the
+/// requests over their event loops (one per core decides in parallel without handing work over).
+///
+/// Survives nats-server restarts through the connections' reconnect and resubscribe: the
+/// subscriptions keep delivering after the server is back.
 public final class CalloutService: Service, Sendable {
     /// The subject nats-server publishes authorization requests on.
     public static let subject = "$SYS.REQ.USER.AUTH"
@@ -19,8 +28,8 @@ public final class CalloutService: Service, Sendable {
     public struct Configuration: Sendable {
         /// Replicas in the same queue group share the requests.
         public var queueGroup: String
-        /// Decisions in flight at once; more are answered at once with an `overloaded` denial,
-        /// so a connect burst cannot grow memory or latency without bound.
+        /// Decisions waiting (for an argon2id check) at once; more are answered at once with an
+        /// `overloaded` denial, so a connect burst cannot grow memory or latency without bound.
         public var maxInFlight: Int
 
         public init(queueGroup: String = "scim-callout", maxInFlight: Int = 256) {
@@ -29,7 +38,14 @@ public final class CalloutService: Service, Sendable {
         }
     }
 
-    private let connection: NATSConnection
+    /// A decision handed from the event loop to a task, with where its answer goes.
+    private struct Waiting: Sendable {
+        var decision: AuthorizationHandler.PendingDecision
+        var replyTo: String
+        var connection: NATSConnection
+    }
+
+    private let connections: [NATSConnection]
     private let handler: AuthorizationHandler
     private let decisionLog: DecisionLog
     private let sessions: SessionRegistry?
@@ -39,10 +55,13 @@ public final class CalloutService: Service, Sendable {
     private let ready = NIOLockedValueBox(false)
 
     /// - Parameters:
+    ///   - connections: where requests are received and answered (at least one; each answers
+    ///     the requests it received).
     ///   - sessions: where allowed connections are remembered for live revocation (nil: don't).
-    public init(connection: NATSConnection, handler: AuthorizationHandler, decisionLog: DecisionLog,
+    public init(connections: [NATSConnection], handler: AuthorizationHandler, decisionLog: DecisionLog,
                 sessions: SessionRegistry? = nil, configuration: Configuration = Configuration(), logger: Logger) {
-        self.connection = connection
+        precondition(!connections.isEmpty, "CalloutService needs a connection")
+        self.connections = connections
         self.handler = handler
         self.decisionLog = decisionLog
         self.sessions = sessions
@@ -50,48 +69,93 @@ public final class CalloutService: Service, Sendable {
         self.logger = logger
     }
 
-    /// True once the subscription is in place (for readiness checks and tests).
+    /// One connection receiving and answering the requests.
+    public convenience init(connection: NATSConnection, handler: AuthorizationHandler, decisionLog: DecisionLog,
+                            sessions: SessionRegistry? = nil, configuration: Configuration = Configuration(), logger: Logger) {
+        self.init(connections: [connection], handler: handler, decisionLog: decisionLog, sessions: sessions,
+                  configuration: configuration, logger: logger)
+    }
+
+    /// True once the subscriptions are in place (for readiness checks and tests).
     public var isSubscribed: Bool { ready.withLockedValue { $0 } }
 
-    /// Subscribes and serves until graceful shutdown or cancellation.
+    /// Subscribes and serves until graceful shutdown, cancellation or the connection's end; then
+    /// stops taking requests and finishes the decisions still waiting.
     public func run() async throws {
-        let subscription = try await connection.subscribe(to: Self.subject, queue: configuration.queueGroup)
-        try await connection.flush()
+        // Unbounded on purpose: at most `maxInFlight` are ever in it (the rest are shed).
+        let (waiting, waitingContinuation) = AsyncStream.makeStream(of: Waiting.self)
+        var subscribed: [NATSHandlerSubscription] = []
+        for connection in connections {
+            subscribed.append(try await connection.subscribe(to: Self.subject, queue: configuration.queueGroup) { message, readAt in
+                self.received(message, readAt: readAt, on: connection, waiting: waitingContinuation)
+            })
+            try await connection.flush()
+        }
+        let subscriptions = subscribed
         ready.withLockedValue { $0 = true }
         defer { ready.withLockedValue { $0 = false } }
         logger.info("auth callout subscribed", metadata: [
             "nats.subject": .string(Self.subject), "nats.queue": .string(configuration.queueGroup),
+            "callout.connections": .stringConvertible(connections.count),
         ])
         await withDiscardingTaskGroup { group in
-            for await message in subscription.cancelOnGracefulShutdown() {
-                guard let replyTo = message.replyTo else {
-                    logger.warning("authorization request without a reply subject ignored")
-                    continue
+            group.addTask {
+                await withTaskGroup(of: Void.self) { race in
+                    race.addTask {
+                        try? await gracefulShutdown()
+                        for subscription in subscriptions { try? await subscription.unsubscribe() }
+                    }
+                    // A connection that ended for good ends the service (ServiceGroup decides what next).
+                    for subscription in subscriptions { race.addTask { await subscription.waitUntilEnded() } }
+                    await race.next()
+                    race.cancelAll()
+                    for subscription in subscriptions { try? await subscription.unsubscribe() }
                 }
-                let payload = Array(message.payload.readableBytesView)
-                let serverXKey = message.headers?[Self.xkeyHeader]
-                let receivedAt = Date()
-                let admitted = inFlight.withLockedValue { count -> Bool in
-                    guard count < configuration.maxInFlight else { return false }
-                    count += 1
-                    return true
-                }
+                waitingContinuation.finish()
+            }
+            for await item in waiting {
                 group.addTask {
-                    defer { if admitted { self.inFlight.withLockedValue { $0 -= 1 } } }
-                    let outcome = await self.handler.handle(payload: payload, serverXKey: serverXKey,
-                                                            receivedAt: receivedAt, shed: !admitted)
-                    await self.finish(outcome, replyTo: replyTo)
+                    let outcome = await self.handler.resume(item.decision)
+                    self.inFlight.withLockedValue { $0 -= 1 }
+                    self.finish(outcome, replyTo: item.replyTo, on: item.connection)
                 }
             }
         }
-        try? await subscription.unsubscribe()
     }
 
-    private func finish(_ outcome: AuthorizationHandler.Outcome, replyTo: String) async {
+    /// One request, on the event loop: answered here, or handed to a task when it has to wait.
+    private func received(_ message: NATSMessage, readAt: NIODeadline, on connection: NATSConnection,
+                          waiting: AsyncStream<Waiting>.Continuation) {
+        guard let replyTo = message.replyTo else {
+            logger.warning("authorization request without a reply subject ignored")
+            return
+        }
+        let payload = Array(message.payload.readableBytesView)
+        let serverXKey = message.headers?[Self.xkeyHeader]
+        // Dated back to the socket read: requests read together wait for each other, and that
+        // wait belongs to their latency and their budget.
+        let queued = Double((NIODeadline.now() - readAt).nanoseconds) / 1e9
+        let receivedAt = Date(timeIntervalSinceNow: -max(0, queued))
+        let shed = inFlight.withLockedValue { $0 >= configuration.maxInFlight }
+        switch handler.start(payload: payload, serverXKey: serverXKey, receivedAt: receivedAt, shed: shed) {
+        case let .answered(outcome):
+            finish(outcome, replyTo: replyTo, on: connection)
+        case let .waiting(decision):
+            inFlight.withLockedValue { $0 += 1 }
+            if case .terminated = waiting.yield(Waiting(decision: decision, replyTo: replyTo, connection: connection)) {
+                // Raced with shutdown: answer now rather than leave the connect hanging.
+                inFlight.withLockedValue { $0 -= 1 }
+                finish(handler.abandon(decision, reason: .overloaded, detail: "the callout is shutting down"), replyTo: replyTo, on: connection)
+            }
+        }
+    }
+
+    /// Sends the answer (without waiting: the event loop may be the caller) and records it.
+    private func finish(_ outcome: AuthorizationHandler.Outcome, replyTo: String, on connection: NATSConnection) {
         var record = outcome.record
         if let reply = outcome.reply {
             do {
-                try await connection.publish(reply, to: replyTo)
+                try connection.publishWithoutWaiting(ByteBuffer(bytes: reply), to: replyTo)
             } catch {
                 record.detail = [record.detail, "reply not sent: \(error)"].compactMap { $0 }.joined(separator: "; ")
             }

@@ -38,7 +38,8 @@ extension ClientOperation {
 struct NATSChannelCallbacks: Sendable {
     /// Builds the `CONNECT` body for the server's `INFO` (signs the nonce when needed).
     var makeConnectOptions: @Sendable (ServerInfo) throws -> ConnectOptions
-    var deliver: @Sendable (MessageFrame) -> Void
+    /// A message, and when the bytes carrying it were read.
+    var deliver: @Sendable (MessageFrame, NIODeadline) -> Void
     var infoUpdated: @Sendable (ServerInfo) -> Void
     var serverError: @Sendable (ServerErrorMessage) -> Void
     /// The channel closed; the error is nil when the connection asked for it.
@@ -69,6 +70,8 @@ final class NATSChannelHandler: ChannelDuplexHandler {
     private var connectTimeoutTask: Scheduled<Void>?
     private var closeError: NATSClientError?
     private var context: ChannelHandlerContext?
+    /// When the read being decoded came off the socket (each message delivered from it carries it).
+    private var readAt = NIODeadline.uptimeNanoseconds(0)
 
     private let tls: TLSSettings?
     private let pingInterval: TimeAmount
@@ -113,6 +116,7 @@ final class NATSChannelHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
+        readAt = .now()
         var buffer: ByteBuffer
         if var pending = inbound, pending.readableBytes > 0 {
             inbound = nil  // drop the second reference so the append does not copy
@@ -235,7 +239,7 @@ final class NATSChannelHandler: ChannelDuplexHandler {
         case .pongReceived:
             if let waiter = pongWaiters.popFirst() { waiter?.succeed() }
         case .deliver(let frame):
-            callbacks.deliver(frame)
+            callbacks.deliver(frame, readAt)
         case .infoUpdated(let info):
             callbacks.infoUpdated(info)
         case .reportServerError(let error):

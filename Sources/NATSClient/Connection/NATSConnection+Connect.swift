@@ -111,7 +111,7 @@ extension NATSConnection {
                 guard let self else { throw NATSClientError(.connectionClosed, "connection released") }
                 return try self.makeConnectOptions(info: info, address: address)
             },
-            deliver: { [weak self] frame in self?.deliver(frame) },
+            deliver: { [weak self] frame, readAt in self?.deliver(frame, readAt: readAt) },
             infoUpdated: { [weak self] info in self?.infoUpdated(info, channelID: channelID) },
             serverError: { [weak self] error in
                 self?.logger.info("NATS server error", metadata: ["nats.error": "\(error.message)"])

@@ -2,11 +2,13 @@ import Logging
 import NIOCore
 
 extension NATSConnection {
-    /// Routes a MSG/HMSG (on the event loop) to its subscription or pending request.
-    func deliver(_ frame: MessageFrame) {
+    /// Routes a MSG/HMSG (on the event loop) to its subscription or pending request; `readAt` is
+    /// when the bytes carrying it were read from the socket.
+    func deliver(_ frame: MessageFrame, readAt: NIODeadline) {
         enum Outcome {
             case reply(String)
             case yield(AsyncStream<NATSMessage>.Continuation, finish: Bool)
+            case handle(MessageHandler, ended: EventLoopPromise<Void>?)
             case slow(subject: String, dropped: Int)
             case drop
         }
@@ -18,20 +20,24 @@ extension NATSConnection {
             }
             // Mutated in place through the index: one hash lookup and no copy of the record per message.
             guard let index = state.subscriptions.index(forKey: frame.sid) else { return .drop }
-            let pending = state.subscriptions.values[index].pending
-            guard pending.tryAdd(bytes: frame.payload.readableBytes, limits: configuration.pendingLimits) else {
+            let sink = state.subscriptions.values[index].sink
+            if case .stream(_, let pending) = sink,
+               !pending.tryAdd(bytes: frame.payload.readableBytes, limits: configuration.pendingLimits) {
                 let becameSlow = !state.subscriptions.values[index].isSlow
                 state.subscriptions.values[index].isSlow = true
                 return becameSlow ? .slow(subject: state.subscriptions.values[index].subject, dropped: pending.dropped) : .drop
             }
             state.subscriptions.values[index].isSlow = false
             state.subscriptions.values[index].delivered += 1
-            let continuation = state.subscriptions.values[index].continuation
+            var finish = false
             if let max = state.subscriptions.values[index].maxMessages, state.subscriptions.values[index].delivered >= max {
                 state.subscriptions.remove(at: index)
-                return .yield(continuation, finish: true)
+                finish = true
             }
-            return .yield(continuation, finish: false)
+            switch sink {
+            case .stream(let continuation, _): return .yield(continuation, finish: finish)
+            case .handler(let handler, let ended): return .handle(handler, ended: finish ? ended : nil)
+            }
         }
         switch outcome {
         case .reply(let token):
@@ -44,6 +50,9 @@ extension NATSConnection {
         case .yield(let continuation, let finish):
             continuation.yield(NATSMessage(frame))
             if finish { continuation.finish() }
+        case .handle(let handler, let ended):
+            handler(NATSMessage(frame), readAt)
+            ended?.succeed()
         case .slow(let subject, let dropped):
             logger.info("NATS slow consumer: dropping messages", metadata: [
                 "nats.subject": "\(subject)", "nats.sid": "\(frame.sid)",

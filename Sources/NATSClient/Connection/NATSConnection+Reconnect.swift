@@ -101,7 +101,7 @@ extension NATSConnection {
         if let channel = taken.channel {
             try? await channel.close()
         }
-        for record in taken.records { record.continuation.finish() }
+        for record in taken.records { record.sink.finish() }
         let error = reason ?? NATSClientError(.connectionClosed, "the connection was closed")
         for request in taken.requests { request.fail(error) }
         logger.debug("NATS connection closed", metadata: reason.map { ["nats.reason": "\($0)"] } ?? [:])

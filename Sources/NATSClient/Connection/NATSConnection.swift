@@ -52,8 +52,7 @@ public final class NATSConnection: Sendable {
     struct SubscriptionRecord {
         var subject: String
         var queue: String?
-        var continuation: AsyncStream<NATSMessage>.Continuation
-        var pending: PendingCounter
+        var sink: SubscriptionSink
         var maxMessages: Int?
         var delivered = 0
         var isSlow = false
@@ -169,6 +168,34 @@ public final class NATSConnection: Sendable {
     public func publish(
         _ payload: ByteBuffer, to subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil
     ) async throws {
+        let (outbox, operation) = try prepare(payload, to: subject, replyTo: replyTo, headers: headers)
+        guard let outbox else { return }
+        // Wait for the write only when the socket pushes back, so a fast publisher cannot fill memory.
+        guard !outbox.channel.isWritable else {
+            outbox.enqueue(operation, written: nil)
+            return
+        }
+        let written = outbox.channel.eventLoop.makePromise(of: Void.self)
+        outbox.enqueue(operation, written: written)
+        try await written.futureResult.get()
+    }
+
+    /// Publishes without waiting, for callers that cannot suspend (a ``MessageHandler`` on the
+    /// event loop): the message is queued for the next write even when the socket pushes back.
+    /// Use it only where something else bounds the rate (replies to received requests).
+    /// - Throws: as ``publish(_:to:replyTo:headers:)``.
+    public func publishWithoutWaiting(
+        _ payload: ByteBuffer, to subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil
+    ) throws {
+        let (outbox, operation) = try prepare(payload, to: subject, replyTo: replyTo, headers: headers)
+        outbox?.enqueue(operation, written: nil)
+    }
+
+    /// Validates a publish and finds where it goes: the outbox of the current channel, or nil
+    /// when it was buffered for the reconnect.
+    private func prepare(
+        _ payload: ByteBuffer, to subject: String, replyTo: String?, headers: NATSHeaders?
+    ) throws -> (PublishOutbox?, ClientOperation) {
         try ClientOperationEncoder.validate(subject: subject, what: "subject")
         if let replyTo { try ClientOperationEncoder.validate(subject: replyTo, what: "reply subject") }
         try headers?.validateForSending()
@@ -193,15 +220,7 @@ public final class NATSConnection: Sendable {
             state.reconnectBufferBytes += size
             return nil
         }
-        guard let outbox else { return }
-        // Wait for the write only when the socket pushes back, so a fast publisher cannot fill memory.
-        guard !outbox.channel.isWritable else {
-            outbox.enqueue(operation, written: nil)
-            return
-        }
-        let written = outbox.channel.eventLoop.makePromise(of: Void.self)
-        outbox.enqueue(operation, written: written)
-        try await written.futureResult.get()
+        return (outbox, operation)
     }
 
     /// Publishes a byte array; see ``publish(_:to:replyTo:headers:)``.
@@ -235,7 +254,7 @@ public final class NATSConnection: Sendable {
             let sid = state.nextSID
             state.nextSID += 1
             state.subscriptions[sid] = SubscriptionRecord(
-                subject: subject, queue: queue, continuation: continuation, pending: pending
+                subject: subject, queue: queue, sink: .stream(continuation, pending)
             )
             return (sid, state.status == .connected ? state.channel : nil)
         }
@@ -247,8 +266,48 @@ public final class NATSConnection: Sendable {
         return NATSSubscription(subject: subject, queue: queue, sid: sid, stream: stream, pending: pending, connection: self)
     }
 
+    /// Called on the connection's event loop with each message and the time its bytes were read
+    /// from the socket.
+    public typealias MessageHandler = @Sendable (_ message: NATSMessage, _ readAt: NIODeadline) -> Void
+
+    /// Subscribes with a handler that the event loop calls for every message as soon as it is
+    /// decoded, in order: no task switch and no buffer in between.
+    ///
+    /// For handlers that finish quickly and never wait (they hold up every other read on the
+    /// connection while they run); hand anything slow to a task. There are no pending limits: the
+    /// connection reads no more while the handler runs, which is the back-pressure.
+    public func subscribe(to subject: String, queue: String? = nil,
+                          onMessage handler: @escaping MessageHandler) async throws -> NATSHandlerSubscription {
+        try ClientOperationEncoder.validate(subject: subject, what: "subject")
+        if let queue { try ClientOperationEncoder.validate(subject: queue, what: "queue group") }
+        let ended = eventLoopGroup.any().makePromise(of: Void.self)
+        let registered = state.withLockedValue { state -> Result<(UInt64, (any Channel)?), NATSClientError> in
+            switch state.status {
+            case .closed: return .failure(NATSClientError(.connectionClosed, "the connection is closed"))
+            case .draining: return .failure(NATSClientError(.draining, "the connection is draining"))
+            case .connecting, .connected, .reconnecting: break
+            }
+            let sid = state.nextSID
+            state.nextSID += 1
+            state.subscriptions[sid] = SubscriptionRecord(subject: subject, queue: queue, sink: .handler(handler, ended: ended))
+            return .success((sid, state.status == .connected ? state.channel : nil))
+        }
+        let sid: UInt64
+        let channel: (any Channel)?
+        switch registered {
+        case .success(let found): (sid, channel) = found
+        case .failure(let error):
+            ended.succeed()  // never leave a promise unfulfilled
+            throw error
+        }
+        if let channel {
+            try await channel.writeAndFlush(NATSOutbound.operation(.subscribe(subject: subject, queue: queue, sid: sid))).get()
+        }
+        return NATSHandlerSubscription(subject: subject, queue: queue, sid: sid, ended: ended.futureResult, connection: self)
+    }
+
     func unsubscribe(sid: UInt64, after max: Int?) async throws {
-        let (channel, finish) = try state.withLockedValue { state -> ((any Channel)?, AsyncStream<NATSMessage>.Continuation?) in
+        let (channel, finish) = try state.withLockedValue { state -> ((any Channel)?, SubscriptionSink?) in
             guard var record = state.subscriptions[sid] else {
                 throw NATSClientError(.subscriptionClosed, "subscription \(sid) is no longer active")
             }
@@ -259,7 +318,7 @@ public final class NATSConnection: Sendable {
                 return (channel, nil)
             }
             state.subscriptions[sid] = nil
-            return (channel, record.continuation)
+            return (channel, record.sink)
         }
         finish?.finish()
         if let channel {
@@ -353,7 +412,7 @@ public final class NATSConnection: Sendable {
             defer { state.subscriptions.removeAll() }
             return Array(state.subscriptions.values)
         }
-        for record in records { record.continuation.finish() }
+        for record in records { record.sink.finish() }
         await close()
     }
 

@@ -38,7 +38,7 @@ enum StoreAccess {
     /// The user and its groups as the policy sees them.
     static func policySubject(userName: String, configuration: Configuration) async throws -> PolicySubject {
         let database = try open(configuration)
-        guard let identity = try await mapErrors({ try await database.identity(userName: userName) }) else {
+        guard let identity = try await mapErrors({ try database.identity(userName: userName) }) else {
             throw CLIError(.notFound, "no user with userName \(userName) in the store")
         }
         return identity.policySubject

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Logging
 
 /// Every setting of `scim-callout serve`, with the defaults it runs on when nothing is configured.
@@ -71,6 +72,12 @@ struct Configuration: Sendable, Equatable {
         /// Operator mode: the public key of the account the service connects to (the one with the
         /// auth callout settings); the issuer is one of its signing keys. Nil: the issuer's own key.
         var authAccount: String?
+        /// NATS connections that receive authorization requests, each on its own event loop
+        /// (nil: one per CPU core, at most 8).
+        var connections: Int?
+
+        /// The connection count in effect.
+        var effectiveConnections: Int { connections ?? min(8, max(1, System.coreCount)) }
     }
 
     /// The HTTP listener for SCIM, health and metrics.

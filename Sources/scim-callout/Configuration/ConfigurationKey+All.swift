@@ -99,6 +99,11 @@ extension ConfigurationKey {
               isSecret: false) {
             $0.callout.authAccount = try optionalString($1, $2)
         },
+        .init(path: "callout.connections", type: "integer", defaultValue: "one per CPU core (at most 8)",
+              summary: "NATS connections that receive auth requests in the queue group; each decides on its own event loop.",
+              isSecret: false) {
+            $0.callout.connections = try positiveInteger($1, $2)
+        },
     ]
 
     private static let http: [ConfigurationKey] = [

@@ -6,7 +6,9 @@ import NKeys
 /// Turns the `nats.*` settings into `NATSConfiguration`s for the service and system-account users.
 enum NATSClientSettings {
     /// The service user's connection (subscribes to `$SYS.REQ.USER.AUTH`).
-    static func service(_ configuration: Configuration, keys: ServiceKeys) throws(ConfigurationError) -> NATSConfiguration {
+    /// - Parameter name: 0 for the main connection; the extra callout connections (`callout.connections`)
+    ///   are told apart in the server's connection list by a `-<n>` suffix on the name.
+    static func service(_ configuration: Configuration, keys: ServiceKeys, name index: Int = 0) throws(ConfigurationError) -> NATSConfiguration {
         let nats = configuration.nats
         let authentication: NATSConfiguration.Authentication
         if let user = nats.user, let password = nats.password {
@@ -20,7 +22,8 @@ enum NATSClientSettings {
         } else {
             authentication = .none
         }
-        return NATSConfiguration(servers: nats.urls, name: nats.name, authentication: authentication,
+        let name = index == 0 ? nats.name : "\(nats.name)-\(index)"
+        return NATSConfiguration(servers: nats.urls, name: name, authentication: authentication,
                                  tls: try tls(nats.tls), echo: false, reconnect: reconnect(nats))
     }
 

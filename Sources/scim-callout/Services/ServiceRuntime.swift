@@ -7,6 +7,8 @@ import HummingbirdTLS
 import Logging
 import Metrics
 import NATSClient
+import NIOCore
+import NIOPosix
 import NIOSSL
 import Prometheus
 import SCIM
@@ -84,7 +86,10 @@ struct ServiceRuntime: Sendable {
 
         // NATS: connect before serving, so a wrong URL or credential fails the start clearly.
         let natsLogger = logger.with(component: "nats")
-        let nats = try await Self.connect(try NATSClientSettings.service(configuration, keys: keys), configuration, natsLogger)
+        // The callout's connections are pinned to the shared loops in turn (see below).
+        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
+        let nats = try await Self.connect(try NATSClientSettings.service(configuration, keys: keys), configuration, natsLogger,
+                                          on: loops.first)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         services.append(.init(service: nats))
         services.append(.init(service: NATSEventMonitor(connection: nats, role: "service", metrics: metrics, logger: natsLogger),
@@ -99,23 +104,24 @@ struct ServiceRuntime: Sendable {
         // decisions that hit the credential cache; it stops after the callout (reverse start order).
         let passwordChecks = PasswordCheckPool()
         services.append(.init(service: passwordChecks))
-        let authorizer = Authorizer(identities: identities, policy: policyStore, passwordChecks: passwordChecks)
+        // jwt.lifetime caps whatever the policy grants.
+        let authorizer = Authorizer(identities: identities, policy: policyStore, passwordChecks: passwordChecks,
+                                    maxLifetime: configuration.jwt.lifetime)
         let cap = configuration.jwt.lifetime
-        let handler = AuthorizationHandler(
-            keys: calloutKeys,
-            configuration: .init(requireEncryption: keys.xkey != nil),
-            decide: { request in
-                // jwt.lifetime caps whatever the policy grants.
-                var decision = await authorizer.decide(request)
-                if case .allow(var grant) = decision, grant.lifetime > cap {
-                    grant.lifetime = cap
-                    decision = .allow(grant)
-                }
-                return decision
-            })
+        let handler = AuthorizationHandler(keys: calloutKeys, configuration: .init(requireEncryption: keys.xkey != nil),
+                                           authorizer: authorizer)
+        // More connections in the same queue group spread the requests over more event loops:
+        // each is pinned to its own loop (round-robin would put them wherever it happens to be).
+        var calloutConnections = [nats]
+        for index in 1 ..< configuration.callout.effectiveConnections {
+            let extra = try await Self.connect(try NATSClientSettings.service(configuration, keys: keys, name: index),
+                                               configuration, natsLogger, on: loops[index % loops.count])
+            services.append(.init(service: extra))
+            calloutConnections.append(extra)
+        }
         let sessions = SessionRegistry()
         let callout = CalloutService(
-            connection: nats, handler: handler, decisionLog: decisionLog, sessions: sessions,
+            connections: calloutConnections, handler: handler, decisionLog: decisionLog, sessions: sessions,
             configuration: .init(queueGroup: configuration.nats.queueGroup), logger: logger.with(component: "callout"))
 
         // Live revocation needs a system-account connection; without one, jwt.lifetime bounds sessions.
@@ -136,7 +142,7 @@ struct ServiceRuntime: Sendable {
 
         let readiness = [
             ReadinessCheck(name: "store open") { (try? await database.latestChangeSequence()) != nil },
-            ReadinessCheck(name: "nats connected") { nats.isConnected },
+            ReadinessCheck(name: "nats connected") { [calloutConnections] in calloutConnections.allSatisfy { $0.isConnected } },
             ReadinessCheck(name: "callout subscribed") { callout.isSubscribed },
         ]
         let http = try makeHTTPApplication(readiness: readiness, database: database, schemas: schemas, factory: factory) {
@@ -164,10 +170,12 @@ struct ServiceRuntime: Sendable {
         }
     }
 
+    /// - Parameter eventLoop: the loop the connection always runs on (nil: any of the shared ones).
     private static func connect(_ settings: NATSConfiguration, _ configuration: Configuration,
-                                _ logger: Logger) async throws -> NATSConnection {
+                                _ logger: Logger, on eventLoop: (any EventLoop)? = nil) async throws -> NATSConnection {
         do {
-            return try await NATSConnection.connect(settings, logger: logger)
+            return try await NATSConnection.connect(settings, eventLoopGroup: eventLoop ?? MultiThreadedEventLoopGroup.singleton,
+                                                    logger: logger)
         } catch {
             throw CLIError(.unavailable, "cannot connect to nats-server at \(configuration.nats.urls.joined(separator: ", ")) "
                            + "as \(settings.authentication): \(error)")
