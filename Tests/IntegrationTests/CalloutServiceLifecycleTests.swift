@@ -1,0 +1,180 @@
+import AuthCallout
+import Dispatch
+import Foundation
+import Logging
+import NATSClient
+import NIOConcurrencyHelpers
+import NIOCore
+import NKeys
+import ServiceLifecycle
+import Testing
+import TestSupport
+
+/// The directory, with every argon2id check held until the test opens the gate (it blocks a
+/// `PasswordCheckPool` thread, never the cooperative pool).
+final class GatedPasswordChecks: IdentityReading, Sendable {
+    let base: any CalloutDirectory
+    private let gate = DispatchSemaphore(value: 0)
+    private let started = NIOLockedValueBox(0)
+
+    init(_ base: any CalloutDirectory) { self.base = base }
+
+    var checksStarted: Int { started.withLockedValue { $0 } }
+    /// Lets `count` held checks go on.
+    func open(_ count: Int = 1) { for _ in 0..<count { gate.signal() } }
+
+    func identity(id: String) throws -> CalloutIdentity? { try base.identity(id: id) }
+    func identity(userName: String) throws -> CalloutIdentity? { try base.identity(userName: userName) }
+    func identity(nkey: String) throws -> CalloutIdentity? { try base.identity(nkey: nkey) }
+    func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { try base.identity(accessTokenHash: accessTokenHash) }
+    func verifyPassword(_ password: String, hash: String) -> Bool {
+        started.withLockedValue { $0 += 1 }
+        // A safety net so a failed test cannot hold the pool thread forever.
+        _ = gate.wait(timeout: .now() + 20)
+        return base.verifyPassword(password, hash: hash)
+    }
+    var decoyPasswordHash: String? { base.decoyPasswordHash }
+}
+
+/// How `CalloutService.run()` starts and ends with decisions waiting off the event loop.
+@Suite("Auth callout service lifecycle", .serialized, .timeLimit(.minutes(2)))
+struct CalloutServiceLifecycleTests {
+    static func serviceConnection(_ server: CalloutServer, name: String) async throws -> NATSConnection {
+        try await NATSConnection.connect(
+            NATSConfiguration(servers: [server.server.url], name: name,
+                              authentication: .nkey(publicKey: server.serviceUser.publicKey, signNonce: { server.serviceUser.signature(for: $0) }),
+                              reconnect: .disabled),
+            logger: RunningCallout.logger)
+    }
+
+    static func systemConnection(_ server: CalloutServer) async throws -> NATSConnection {
+        try await NATSConnection.connect(
+            NATSConfiguration(servers: [server.server.url],
+                              authentication: .userPassword(user: CalloutServer.systemUser.name, password: CalloutServer.systemUser.password)),
+            logger: RunningCallout.logger)
+    }
+
+    /// The subjects connection `name` subscribes to, as the server's CONNZ reports them.
+    static func serverSubscriptions(of name: String, via system: NATSConnection) async throws -> [String]? {
+        struct Reply: Decodable {
+            struct Data: Decodable {
+                struct Conn: Decodable {
+                    var name: String?
+                    var subscriptions: [String]?
+                    enum CodingKeys: String, CodingKey { case name; case subscriptions = "subscriptions_list" }
+                }
+                var connections: [Conn]?
+            }
+            var data: Data?
+        }
+        let reply = try await system.request(ByteBuffer(string: #"{"subscriptions":true,"limit":1024}"#), to: "$SYS.REQ.SERVER.PING.CONNZ")
+        let decoded = try JSONDecoder().decode(Reply.self, from: Data(reply.payload.readableBytesView))
+        guard let connection = decoded.data?.connections?.first(where: { $0.name == name }) else { return nil }
+        return connection.subscriptions ?? []
+    }
+
+    /// Our client connecting as a user (true when the server let it in).
+    static func connects(_ server: CalloutServer, _ authentication: NATSConfiguration.Authentication) async -> Bool {
+        let attempt = try? await NATSConnection.connect(
+            NATSConfiguration(servers: [server.server.url], authentication: authentication, connectTimeout: .seconds(10), reconnect: .disabled),
+            logger: RunningCallout.logger)
+        await attempt?.close()
+        return attempt != nil
+    }
+
+    /// Graceful shutdown stops taking requests at once, but a decision already waiting for its
+    /// argon2id check is still finished and answered before `run()` returns.
+    @Test func gracefulShutdownAnswersTheDecisionStillWaiting() async throws {
+        let server = try await CalloutServer.start(label: "callout-shutdown")
+        let directory = try makeDirectory()
+        try await directory.addUser("pat", password: "pat-pw", groups: ["developers"])
+        let gated = GatedPasswordChecks(directory)
+        let policy = PolicyStore(policy: try PolicyParser.parse(CalloutEndToEndTests.policyYAML), logger: RunningCallout.logger)
+        let passwordChecks = PasswordCheckPool(threads: 1)
+        let authorizer = Authorizer(identities: gated, policy: policy, passwordChecks: passwordChecks, passwordCheckTimeout: .seconds(10))
+        let connection = try await Self.serviceConnection(server, name: "callout-shutdown")
+        let system = try await Self.systemConnection(server)
+        let sink = RecordingSink()
+        let decisionLog = DecisionLog(logger: RunningCallout.logger, sink: sink, flushInterval: .zero)
+        let service = CalloutService(connection: connection, handler: AuthorizationHandler(keys: server.keys, authorizer: authorizer),
+                                     decisionLog: decisionLog, configuration: .init(queueGroup: "shutdown"), logger: RunningCallout.logger)
+        let group = ServiceGroup(services: [service], gracefulShutdownSignals: [], logger: RunningCallout.logger)
+        let returned = NIOLockedValueBox(false)
+        let groupTask = Task {
+            defer { returned.withLockedValue { $0 = true } }
+            try await group.run()
+        }
+        let logTask = Task { await decisionLog.run() }
+        do {
+            try await pollUntil("the service to subscribe") { service.isSubscribed }
+            #expect(try await Self.serverSubscriptions(of: "callout-shutdown", via: system)?.contains(CalloutService.subject) == true)
+            let client = Task { await Self.connects(server, .userPassword(user: "pat", password: "pat-pw")) }
+            try await pollUntil("pat's password check to start") { gated.checksStarted == 1 }
+
+            await group.triggerGracefulShutdown()
+            try await connection.flush()
+            try await pollUntil("the callout subscription to be gone from the server") {
+                try await Self.serverSubscriptions(of: "callout-shutdown", via: system)?.contains(CalloutService.subject) == false
+            }
+            #expect(!returned.withLockedValue { $0 }, "run() waits for the decision still in flight")
+
+            gated.open()
+            #expect(await client.value, "the waiting decision was finished and answered")
+            try await groupTask.value
+            let record = try await poll("pat's decision") { sink.records.first { $0.userName == "pat" } }
+            #expect(record.result == .allow && record.authMethod == .password)
+        } catch {
+            gated.open(4)
+            groupTask.cancel()
+            throw error
+        }
+        decisionLog.finish()
+        await logTask.value
+        await connection.close()
+        await system.close()
+        try await passwordChecks.shutdown()
+        try await server.server.stop()
+    }
+
+    /// `run()` subscribes connection by connection; when a later one fails, the earlier
+    /// subscriptions must go too, or a service that reported failure keeps answering connects.
+    /// Known broken on c3b15bb: the first connection's handler subscription stays, and keeps
+    /// allowing nkey/token connects after `run()` threw (password checks would queue into a
+    /// stream nobody reads, counting against maxInFlight forever).
+    @Test func aFailedSubscribeLeavesNoSubscriptionBehind() async throws {
+        let server = try await CalloutServer.start(label: "callout-subscribe-failure")
+        let directory = try makeDirectory()
+        try await directory.addUser("kim", password: nil, groups: ["developers"])
+        let key = try KeyPair.generate(.user)
+        try await directory.addNKey("kim", key.publicKey)
+        let policy = PolicyStore(policy: try PolicyParser.parse(CalloutEndToEndTests.policyYAML), logger: RunningCallout.logger)
+        let authorizer = Authorizer(identities: directory, policy: policy)
+        let first = try await Self.serviceConnection(server, name: "callout-first")
+        let second = try await Self.serviceConnection(server, name: "callout-second")
+        let system = try await Self.systemConnection(server)
+        await second.close()  // the second subscribe fails: the connection is closed
+        let sink = RecordingSink()
+        let decisionLog = DecisionLog(logger: RunningCallout.logger, sink: sink, flushInterval: .zero)
+        let service = CalloutService(connections: [first, second], handler: AuthorizationHandler(keys: server.keys, authorizer: authorizer),
+                                     decisionLog: decisionLog, configuration: .init(queueGroup: "leak"), logger: RunningCallout.logger)
+
+        do {
+            try await service.run()
+            Issue.record("run() returned although a connection could not subscribe")
+        } catch let error as NATSClientError {
+            #expect(error.code == .connectionClosed)
+        }
+        #expect(!service.isSubscribed)
+        try await first.flush()  // the server has processed whatever the first connection sent
+        let left = try #require(try await Self.serverSubscriptions(of: "callout-first", via: system))
+        let stillSubscribed = left.contains(CalloutService.subject)
+        let allowed = stillSubscribed ? await Self.connects(server, .nkey(publicKey: key.publicKey, signNonce: { key.signature(for: $0) })) : false
+        withKnownIssue("CalloutService.run() leaves earlier subscriptions behind when a later subscribe throws") {
+            #expect(!stillSubscribed, "callout-first still subscribes to \(CalloutService.subject) after run() threw")
+            #expect(!allowed, "a connect was allowed by the service whose run() threw")
+        }
+        await first.close()
+        await system.close()
+        try await server.server.stop()
+    }
+}
