@@ -12,12 +12,13 @@ import Glibc
 
 /// The auth callout as production runs it: the release `scim-callout serve` binary (JSON log
 /// lines to a file, the `decisions` table, metrics, the session registry, the revoker) against a
-/// real nats-server, with 32 nats-py clients connecting and closing in a loop.
+/// real nats-server, with 32 nats-py clients connecting and closing in a loop, then in rounds of
+/// 32 connects at the same moment.
 ///
 /// Measured per mode, in one run: connects/s and connect latency as the clients see it, the
 /// service process's CPU per decision (from `/proc/<pid>/stat`, so the load generator and
-/// nats-server are not counted), and the service-side decision latency (receipt of the request
-/// to the reply, the `latency_us` of each stored decision record).
+/// nats-server are not counted), and the service-side decision latency (the socket read that
+/// brought the request to the reply, the `latency_us` of each stored decision record).
 enum ServedCalloutBench {
     static let policy = """
         version: 1
