@@ -35,6 +35,23 @@ struct CalloutSheddingTests {
         }
     }
 
+    /// The service's own connection (its user bypasses the callout).
+    static func serviceConnection(_ server: CalloutServer) async throws -> NATSConnection {
+        try await NATSConnection.connect(
+            NATSConfiguration(servers: [server.server.url],
+                              authentication: .nkey(publicKey: server.serviceUser.publicKey, signNonce: { server.serviceUser.signature(for: $0) })),
+            logger: RunningCallout.logger)
+    }
+
+    /// Whether a client with these credentials gets in (then it leaves at once).
+    static func connects(_ server: CalloutServer, _ name: String, _ authentication: NATSConfiguration.Authentication) async -> Bool {
+        let attempt = try? await NATSConnection.connect(
+            NATSConfiguration(servers: [server.server.url], name: name, authentication: authentication, reconnect: .disabled),
+            logger: RunningCallout.logger)
+        await attempt?.close()
+        return attempt != nil
+    }
+
     @Test func aRequestBeyondTheLimitIsAnOverloadedDenialWhileTheFirstIsStillDeciding() async throws {
         let server = try await CalloutServer.start(label: "shedding")
         let gate = Gate()
@@ -42,10 +59,7 @@ struct CalloutSheddingTests {
             await gate.wait()
             return .deny(.init(reason: .wrongSecret, detail: "test", userName: request.user, authMethod: .password))
         }
-        let connection = try await NATSConnection.connect(
-            NATSConfiguration(servers: [server.server.url],
-                              authentication: .nkey(publicKey: server.serviceUser.publicKey, signNonce: { server.serviceUser.signature(for: $0) })),
-            logger: RunningCallout.logger)
+        let connection = try await Self.serviceConnection(server)
         let sink = RecordingSink()
         let log = DecisionLog(logger: RunningCallout.logger, sink: sink, flushInterval: .zero)
         let service = CalloutService(connection: connection, handler: handler, decisionLog: log,
@@ -53,12 +67,7 @@ struct CalloutSheddingTests {
         let serviceTask = Task { try? await service.run() }
         let logTask = Task { await log.run() }
         func connect(_ user: String) async -> Bool {
-            let attempt = try? await NATSConnection.connect(
-                NATSConfiguration(servers: [server.server.url], name: user,
-                                  authentication: .userPassword(user: user, password: "pw"), reconnect: .disabled),
-                logger: RunningCallout.logger)
-            await attempt?.close()
-            return attempt != nil
+            await Self.connects(server, user, .userPassword(user: user, password: "pw"))
         }
         do {
             try await pollUntil("the service to subscribe") { service.isSubscribed }
@@ -122,10 +131,7 @@ struct CalloutSheddingTests {
         let passwordPool = PasswordCheckPool(threads: 1)
         let policy = PolicyStore(policy: try PolicyParser.parse(CalloutEndToEndTests.policyYAML), logger: RunningCallout.logger)
         let authorizer = Authorizer(identities: checks, policy: policy, passwordChecks: passwordPool, passwordCheckTimeout: .seconds(60))
-        let connection = try await NATSConnection.connect(
-            NATSConfiguration(servers: [server.server.url],
-                              authentication: .nkey(publicKey: server.serviceUser.publicKey, signNonce: { server.serviceUser.signature(for: $0) })),
-            logger: RunningCallout.logger)
+        let connection = try await Self.serviceConnection(server)
         let sink = RecordingSink()
         let log = DecisionLog(logger: RunningCallout.logger, sink: sink, flushInterval: .zero)
         let service = CalloutService(connection: connection, handler: AuthorizationHandler(keys: server.keys, authorizer: authorizer),
@@ -134,11 +140,7 @@ struct CalloutSheddingTests {
         let serviceTask = Task { try? await service.run() }
         let logTask = Task { await log.run() }
         func connect(_ user: String, _ authentication: NATSConfiguration.Authentication) async -> Bool {
-            let attempt = try? await NATSConnection.connect(
-                NATSConfiguration(servers: [server.server.url], name: user, authentication: authentication, reconnect: .disabled),
-                logger: RunningCallout.logger)
-            await attempt?.close()
-            return attempt != nil
+            await Self.connects(server, user, authentication)
         }
         func cleanUp() async {
             checks.gate.signal()
