@@ -127,8 +127,9 @@ enum CalloutBench {
         let passwordChecks = PasswordCheckPool()
         defer { Task { try? await passwordChecks.shutdown() } }
         let authorizer = Authorizer(identities: database, policy: try policy(), passwordChecks: passwordChecks)
+        // As `serve` builds it: decided without waiting unless an argon2id check is needed.
         let handler = AuthorizationHandler(keys: CalloutKeys(mode: .config(issuer: issuer), xkey: xkey ? serviceXKey : nil),
-                                           decide: { await authorizer.decide($0) })
+                                           authorizer: authorizer)
         let active = min(users, 1_000)
         // Requests are made up front (the server's cost, not ours); 2,000 distinct ones, reused.
         var requests: [[UInt8]] = []
