@@ -35,6 +35,10 @@ final class AuthReaders: Sendable {
         var configuration = IdentityDatabase.configuration()
         configuration.readonly = true
         configuration.label = "scim-callout.auth-reader"
+        // These reads run on the NATS event loop: a WAL reader is almost never busy (recovery
+        // after a crash), and if it is, a quick `internal_error` denial beats stalling every
+        // decision of that loop for the writers' 10 s.
+        configuration.busyMode = .timeout(0.25)
         readers = try (0 ..< max(1, count)).map { _ in
             Reader(queue: try DatabaseQueue(path: path, configuration: configuration),
                    cache: AuthLookupCache(capacity: cacheCapacity))
