@@ -12,11 +12,13 @@ import GRDB
 ///
 /// The read blocks the calling thread instead of hopping to GRDB's queue and back, which saves a
 /// dispatch + task switch per decision. That is bounded: on a file store (production) the lookups
-/// by name, nkey and id run on ``AuthReaders`` (read-only connections of their own, at least one
-/// per cooperative thread plus spare ones, `IdentityDatabase.readerCount`), a WAL reader never
-/// waits for the writer, and the lookups are unique-index probes (about 10 µs), so a decision
-/// waits at most for one other lookup on the same connection. On an in-memory `DatabaseQueue` (tests, tools) a read waits
-/// for a write transaction in progress, which is equally short.
+/// run on ``AuthReaders`` (read-only connections of their own, one per core plus spare ones,
+/// `IdentityDatabase.readerCount`), a WAL reader never waits for the writer, and the lookups are
+/// unique-index probes (about 10 µs), so a decision waits at most for one other lookup on the same
+/// connection. Those connections remember results until the next commit to the store
+/// (``AuthLookupCache``, checked with `PRAGMA data_version` on every lookup), so every connect is
+/// still decided on the committed state. On an in-memory `DatabaseQueue` (tests, tools) a read
+/// waits for a write transaction in progress, which is equally short.
 extension IdentityDatabase {
     /// The user with this `userName` (caseless), or nil. One indexed statement.
     public func authSubject(userName: String) throws -> AuthSubject? {
@@ -51,42 +53,55 @@ extension IdentityDatabase {
 
     func readAuthSubject(userName: String) throws -> AuthSubject? {
         let key = IdentityKey.fold(userName)
-        return try readSubject(AuthStatements.byUserNameKey, key)
+        return try readSubject(.userNameKey(key), AuthStatements.byUserNameKey, key)
     }
 
     func readAuthSubject(nkey publicKey: String) throws -> AuthSubject? {
-        try readSubject(AuthStatements.byNKey, publicKey)
+        try readSubject(.nkey(publicKey), AuthStatements.byNKey, publicKey)
     }
 
     func readAuthSubject(id: String) throws -> AuthSubject? {
-        try readSubject(AuthStatements.byID, id)
+        try readSubject(.id(id), AuthStatements.byID, id)
     }
 
-    /// One single-statement lookup: on the auth readers of a file store, else on the writer's
-    /// own read path (`unsafeRead`: no explicit transaction, the lone statement is its snapshot).
-    private func readSubject(_ sql: String, _ argument: String) throws -> AuthSubject? {
-        if let authReaders { return try authReaders.read { db in try AuthStatements.subject(db, sql, argument) } }
+    /// One single-statement lookup: on the auth readers of a file store (which remember results
+    /// until the next commit), else on the writer's own read path (`unsafeRead`: no explicit
+    /// transaction, the lone statement is its snapshot).
+    private func readSubject(_ lookup: AuthLookup, _ sql: String, _ argument: String) throws -> AuthSubject? {
+        if let authReaders {
+            return try authReaders.subject(lookup, now: timestamp) { db in try AuthStatements.subject(db, sql, argument) }
+        }
         return try writer.unsafeRead { db in try AuthStatements.subject(db, sql, argument) }
     }
 
     func readAuthSubject(accessTokenHash: [UInt8]) throws -> AuthSubject? {
         let now = timestamp
-        return try writer.read { db in
-            // Read the token row fully while its cursor lives, before the user statement runs.
-            let tokens = try Row.fetchCursor(db.cachedStatement(sql: AuthStatements.accessToken),
-                                             arguments: [Data(accessTokenHash)])
-            let token: (userID: String, hash: [UInt8], expiresAt: Double?, revokedAt: Double?)? = try withExtendedLifetime(tokens) {
-                try tokens.next().map { row in (row[0], Array(row[1] as Data), row[2], row[3]) }
+        if let authReaders {
+            return try authReaders.subject(.accessTokenHash(accessTokenHash), now: now, transaction: true) { db in
+                try AuthStatements.subject(db, accessTokenHash: accessTokenHash, now: now)
             }
-            guard let token,
-                  SecretToken.constantTimeEquals(token.hash, accessTokenHash),
-                  token.revokedAt == nil,
-                  token.expiresAt.map({ $0 > now }) ?? true
-            else { return nil }
-            var subject = try AuthStatements.subject(db, AuthStatements.byID, token.userID)
-            subject?.credentialExpiresAt = token.expiresAt.map(Date.init(timeIntervalSince1970:))
-            return subject
         }
+        return try writer.read { db in try AuthStatements.subject(db, accessTokenHash: accessTokenHash, now: now) }
+    }
+}
+
+extension AuthStatements {
+    /// The user holding the valid access token with this hash, read in the caller's transaction.
+    static func subject(_ db: Database, accessTokenHash: [UInt8], now: Double) throws -> AuthSubject? {
+        // Read the token row fully while its cursor lives, before the user statement runs.
+        let tokens = try Row.fetchCursor(db.cachedStatement(sql: AuthStatements.accessToken),
+                                         arguments: [Data(accessTokenHash)])
+        let token: (userID: String, hash: [UInt8], expiresAt: Double?, revokedAt: Double?)? = try withExtendedLifetime(tokens) {
+            try tokens.next().map { row in (row[0], Array(row[1] as Data), row[2], row[3]) }
+        }
+        guard let token,
+              SecretToken.constantTimeEquals(token.hash, accessTokenHash),
+              token.revokedAt == nil,
+              token.expiresAt.map({ $0 > now }) ?? true
+        else { return nil }
+        var subject = try AuthStatements.subject(db, AuthStatements.byID, token.userID)
+        subject?.credentialExpiresAt = token.expiresAt.map(Date.init(timeIntervalSince1970:))
+        return subject
     }
 }
 

@@ -44,4 +44,31 @@ struct SessionRegistryTests {
         #expect(registry.user("bob") == nil)
         #expect(registry.sessionCount == 1)
     }
+
+    @Test func aNewerDecisionUpdatesTheUserInPlaceAndKeepsOlderSessions() {
+        let registry = SessionRegistry()
+        registry.add(session("alice", 1))
+        var renamed = session("alice", 2)
+        renamed.userName = "alice.new"
+        renamed.fingerprint = IdentityFingerprint(CalloutIdentity(id: "u", userName: "alice.new", version: 2))
+        renamed.groupIDs = ["h"]
+        registry.add(renamed)
+        let user = registry.user("alice")
+        #expect(user?.userName == "alice.new")
+        #expect(user?.fingerprint == renamed.fingerprint)
+        #expect(user?.groupIDs == ["h"])
+        #expect(user?.sessions.map(\.clientID) == [1, 2])
+        #expect(registry.users(inGroup: "h") == ["alice"])
+    }
+
+    @Test func pruneLeavesUsersWithNothingExpiredAlone() {
+        let registry = SessionRegistry()
+        let now = Date(timeIntervalSince1970: 1_900_000_000)
+        for n in 0 ..< 100 {
+            registry.add(session("user\(n)", UInt64(n), expires: now.addingTimeInterval(n.isMultiple(of: 2) ? 60 : -1)))
+        }
+        registry.prune(now: now)
+        #expect(registry.sessionCount == 50)
+        #expect((0 ..< 100).filter { registry.user("user\($0)") != nil } == Array(stride(from: 0, to: 100, by: 2)))
+    }
 }

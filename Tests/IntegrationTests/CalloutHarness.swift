@@ -90,9 +90,9 @@ final class RunningCallout: @unchecked Sendable {
         let sink = RecordingSink()
         let decisionLog = DecisionLog(logger: logger, sink: sink, batchSize: 16)
         let registry = SessionRegistry()
-        let handler = AuthorizationHandler(
-            keys: keys, configuration: .init(requireEncryption: requireEncryption),
-            decide: { await authorizer.decide($0) })
+        // As `serve` builds it: decisions that need no argon2id check run on the event loop.
+        let handler = AuthorizationHandler(keys: keys, configuration: .init(requireEncryption: requireEncryption),
+                                           authorizer: authorizer)
         let service = CalloutService(connection: connection, handler: handler, decisionLog: decisionLog,
                                      sessions: registry, configuration: .init(queueGroup: queueGroup), logger: logger)
         let running = RunningCallout(connection: connection, service: service, decisionLog: decisionLog, sink: sink, registry: registry)

@@ -2,6 +2,7 @@ import AuthCallout
 import Foundation
 import NATSClient
 import NIOConcurrencyHelpers
+import NKeys
 import Testing
 import TestSupport
 
@@ -34,6 +35,23 @@ struct CalloutSheddingTests {
         }
     }
 
+    /// The service's own connection (its user bypasses the callout).
+    static func serviceConnection(_ server: CalloutServer) async throws -> NATSConnection {
+        try await NATSConnection.connect(
+            NATSConfiguration(servers: [server.server.url],
+                              authentication: .nkey(publicKey: server.serviceUser.publicKey, signNonce: { server.serviceUser.signature(for: $0) })),
+            logger: RunningCallout.logger)
+    }
+
+    /// Whether a client with these credentials gets in (then it leaves at once).
+    static func connects(_ server: CalloutServer, _ name: String, _ authentication: NATSConfiguration.Authentication) async -> Bool {
+        let attempt = try? await NATSConnection.connect(
+            NATSConfiguration(servers: [server.server.url], name: name, authentication: authentication, reconnect: .disabled),
+            logger: RunningCallout.logger)
+        await attempt?.close()
+        return attempt != nil
+    }
+
     @Test func aRequestBeyondTheLimitIsAnOverloadedDenialWhileTheFirstIsStillDeciding() async throws {
         let server = try await CalloutServer.start(label: "shedding")
         let gate = Gate()
@@ -41,10 +59,7 @@ struct CalloutSheddingTests {
             await gate.wait()
             return .deny(.init(reason: .wrongSecret, detail: "test", userName: request.user, authMethod: .password))
         }
-        let connection = try await NATSConnection.connect(
-            NATSConfiguration(servers: [server.server.url],
-                              authentication: .nkey(publicKey: server.serviceUser.publicKey, signNonce: { server.serviceUser.signature(for: $0) })),
-            logger: RunningCallout.logger)
+        let connection = try await Self.serviceConnection(server)
         let sink = RecordingSink()
         let log = DecisionLog(logger: RunningCallout.logger, sink: sink, flushInterval: .zero)
         let service = CalloutService(connection: connection, handler: handler, decisionLog: log,
@@ -52,12 +67,7 @@ struct CalloutSheddingTests {
         let serviceTask = Task { try? await service.run() }
         let logTask = Task { await log.run() }
         func connect(_ user: String) async -> Bool {
-            let attempt = try? await NATSConnection.connect(
-                NATSConfiguration(servers: [server.server.url], name: user,
-                                  authentication: .userPassword(user: user, password: "pw"), reconnect: .disabled),
-                logger: RunningCallout.logger)
-            await attempt?.close()
-            return attempt != nil
+            await Self.connects(server, user, .userPassword(user: user, password: "pw"))
         }
         do {
             try await pollUntil("the service to subscribe") { service.isSubscribed }
@@ -89,5 +99,84 @@ struct CalloutSheddingTests {
         await logTask.value
         await connection.close()
         try await server.server.stop()
+    }
+
+    /// The store's lookups, with argon2id checks that wait for a gate (on the password pool's thread).
+    final class GatedChecks: IdentityReading, @unchecked Sendable {
+        let inner: any CalloutDirectory
+        let gate = DispatchSemaphore(value: 0)
+        let started = NIOLockedValueBox(0)
+        init(_ inner: any CalloutDirectory) { self.inner = inner }
+        func identity(id: String) throws -> CalloutIdentity? { try inner.identity(id: id) }
+        func identity(userName: String) throws -> CalloutIdentity? { try inner.identity(userName: userName) }
+        func identity(nkey: String) throws -> CalloutIdentity? { try inner.identity(nkey: nkey) }
+        func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { try inner.identity(accessTokenHash: accessTokenHash) }
+        func verifyPassword(_ password: String, hash: String) -> Bool {
+            started.withLockedValue { $0 += 1 }
+            gate.wait()
+            return inner.verifyPassword(password, hash: hash)
+        }
+        var decoyPasswordHash: String? { nil }
+    }
+
+    @Test func decisionsThatNeedNoWaitAreNeverShed() async throws {
+        let server = try await CalloutServer.start(label: "shed-nkey")
+        let directory = try makeDirectory()
+        _ = try await directory.addUser("waiting", password: "pw", groups: ["developers"])
+        _ = try await directory.addUser("second", password: "pw", groups: ["developers"])
+        let key = try KeyPair.generate(.user)
+        _ = try await directory.addUser("keyed", password: nil, groups: ["developers"])
+        try await directory.addNKey("keyed", key.publicKey)
+        let checks = GatedChecks(directory)
+        let passwordPool = PasswordCheckPool(threads: 1)
+        let policy = PolicyStore(policy: try PolicyParser.parse(CalloutEndToEndTests.policyYAML), logger: RunningCallout.logger)
+        let authorizer = Authorizer(identities: checks, policy: policy, passwordChecks: passwordPool, passwordCheckTimeout: .seconds(60))
+        let connection = try await Self.serviceConnection(server)
+        let sink = RecordingSink()
+        let log = DecisionLog(logger: RunningCallout.logger, sink: sink, flushInterval: .zero)
+        let service = CalloutService(connection: connection, handler: AuthorizationHandler(keys: server.keys, authorizer: authorizer),
+                                     decisionLog: log, configuration: .init(queueGroup: "shed-test", maxInFlight: 1),
+                                     logger: RunningCallout.logger)
+        let serviceTask = Task { try? await service.run() }
+        let logTask = Task { await log.run() }
+        func connect(_ user: String, _ authentication: NATSConfiguration.Authentication) async -> Bool {
+            await Self.connects(server, user, authentication)
+        }
+        func cleanUp() async {
+            checks.gate.signal()
+            serviceTask.cancel()
+            log.finish()
+            await logTask.value
+            await connection.close()
+            try? await passwordPool.shutdown()
+            try? await server.server.stop()
+        }
+        do {
+            try await pollUntil("the service to subscribe") { service.isSubscribed }
+            // A password connect that misses the credential cache waits for its argon2id check
+            // and holds the only place.
+            let first = Task { await connect("waiting", .userPassword(user: "waiting", password: "pw")) }
+            try await pollUntil("the first check to start") { checks.started.withLockedValue { $0 } == 1 }
+
+            // An nkey connect needs no check: decided and allowed, not shed.
+            #expect(await connect("keyed", .nkey(publicKey: key.publicKey, signNonce: { key.signature(for: $0) })))
+            let keyed = try await poll("the nkey decision", timeout: .seconds(10)) { sink.records.first { $0.userName == "keyed" } }
+            #expect(keyed.result == .allow && keyed.authMethod == .nkey)
+
+            // Another password connect would have to wait too: shed.
+            #expect(await connect("second", .userPassword(user: "second", password: "pw")) == false)
+            let shed = try await poll("the shed decision", timeout: .seconds(10)) { sink.records.first { $0.userName == "second" } }
+            #expect(shed.reason == .overloaded && shed.result == .deny)
+            #expect(checks.started.withLockedValue { $0 } == 1, "the shed request never started a check")
+
+            checks.gate.signal()
+            #expect(await first.value == true)
+            let decided = try await poll("the first decision", timeout: .seconds(10)) { sink.records.first { $0.userName == "waiting" } }
+            #expect(decided.result == .allow && decided.authMethod == .password)
+        } catch {
+            await cleanUp()
+            throw error
+        }
+        await cleanUp()
     }
 }

@@ -1,7 +1,16 @@
 import Foundation
 
-/// Concurrent nats-py clients doing connect+close in a loop (another process, so its CPU is not ours).
+/// Concurrent nats-py clients connecting (another process, so its CPU is not ours).
 enum LoadGenerator {
+    /// How the clients connect.
+    enum Mode: String {
+        /// Each client connects and closes in a loop, as fast as it can: the host's CPU is saturated.
+        case sustained
+        /// Rounds of every client connecting at the same moment; a round starts when the last
+        /// one finished, and all close before the next round.
+        case bursts
+    }
+
     struct Report: Decodable { var rate: Double; var p50: Double; var p99: Double; var failures: Int }
 
     static let script = """
@@ -19,12 +28,33 @@ enum LoadGenerator {
                     await nc.close()
                 except Exception:
                     failures.append(1)
+        async def bursts(url, prefix, clients, distinct, deadline, latencies, failures):
+            n = 0
+            async def one(index):
+                user = prefix if distinct <= 1 else f"{prefix}{index % distinct}"
+                start = time.perf_counter()
+                try:
+                    nc = await nats.connect(url, user=user, password="bench-password", connect_timeout=5,
+                                            allow_reconnect=False, max_reconnect_attempts=0)
+                    latencies.append((time.perf_counter() - start) * 1000)
+                    return nc
+                except Exception:
+                    failures.append(1)
+                    return None
+            while time.monotonic() < deadline:
+                connections = await asyncio.gather(*[one(n + i) for i in range(clients)])
+                n += clients
+                await asyncio.gather(*[nc.close() for nc in connections if nc is not None])
         async def main():
             url, prefix, clients, seconds, distinct = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+            mode = sys.argv[6]
             latencies, failures = [], []
             start = time.monotonic()
             deadline = start + seconds
-            await asyncio.gather(*[worker(url, prefix, distinct, i, deadline, latencies, failures) for i in range(clients)])
+            if mode == "bursts":
+                await bursts(url, prefix, clients, distinct, deadline, latencies, failures)
+            else:
+                await asyncio.gather(*[worker(url, prefix, distinct, i, deadline, latencies, failures) for i in range(clients)])
             elapsed = time.monotonic() - start
             latencies.sort()
             def pct(p): return latencies[min(len(latencies) - 1, int(round((len(latencies) - 1) * p)))] if latencies else 0
@@ -32,7 +62,8 @@ enum LoadGenerator {
         asyncio.run(main())
         """
 
-    static func run(url: String, userPrefix: String, clients: Int, seconds: Int, distinctUsers: Int) async throws -> Report {
+    static func run(url: String, userPrefix: String, clients: Int, seconds: Int, distinctUsers: Int,
+                    mode: Mode = .sustained) async throws -> Report {
         let venv = ProcessInfo.processInfo.environment["SCIM_CALLOUT_VENV"] ?? ".venv"
         let python = URL(fileURLWithPath: venv).appendingPathComponent("bin/python")
         let scriptURL = FileManager.default.temporaryDirectory.appendingPathComponent("callout-load-\(UUID().uuidString.prefix(8)).py")
@@ -45,7 +76,7 @@ enum LoadGenerator {
         // (CALLOUT_BENCH_CLIENT_NICE=0 gives them equal priority).
         let niceness = ProcessInfo.processInfo.environment["CALLOUT_BENCH_CLIENT_NICE"] ?? "10"
         process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
-        process.arguments = ["-n", niceness, python.path, scriptURL.path, url, userPrefix, String(clients), String(seconds), String(distinctUsers)]
+        process.arguments = ["-n", niceness, python.path, scriptURL.path, url, userPrefix, String(clients), String(seconds), String(distinctUsers), mode.rawValue]
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()

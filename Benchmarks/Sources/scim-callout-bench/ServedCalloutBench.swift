@@ -12,12 +12,13 @@ import Glibc
 
 /// The auth callout as production runs it: the release `scim-callout serve` binary (JSON log
 /// lines to a file, the `decisions` table, metrics, the session registry, the revoker) against a
-/// real nats-server, with 32 nats-py clients connecting and closing in a loop.
+/// real nats-server, with 32 nats-py clients connecting and closing in a loop, then in rounds of
+/// 32 connects at the same moment.
 ///
 /// Measured per mode, in one run: connects/s and connect latency as the clients see it, the
 /// service process's CPU per decision (from `/proc/<pid>/stat`, so the load generator and
-/// nats-server are not counted), and the service-side decision latency (receipt of the request
-/// to the reply, the `latency_us` of each stored decision record).
+/// nats-server are not counted), and the service-side decision latency (the socket read that
+/// brought the request to the reply, the `latency_us` of each stored decision record).
 enum ServedCalloutBench {
     static let policy = """
         version: 1
@@ -107,6 +108,12 @@ enum ServedCalloutBench {
                                                    distinctUsers: min(users, 1_000))
             let cpu = try processCPUSeconds(pid: serve.pid) - cpuBefore
             let windowEnd = Date()
+            // Then rounds of 32 connects at the same moment, with the host otherwise idle: the
+            // latency a burst of clients sees, without the queueing of a saturated host.
+            let burstStart = Date()
+            let bursts = try await LoadGenerator.run(url: server.url, userPrefix: "user", clients: 32, seconds: max(3, seconds / 2),
+                                                     distinctUsers: min(users, 1_000), mode: .bursts)
+            let burstEnd = Date()
             // SIGTERM drains the decision log into its table before the process exits.
             let status = try await serve.stop(signal: SIGTERM, timeout: .seconds(30))
             guard status == 0 else { throw BenchError("scim-callout serve exited with \(status):\n\(serve.output.suffix(2_000))") }
@@ -127,6 +134,22 @@ enum ServedCalloutBench {
                 results.append(BenchResult(name: "\(label): service-side decision latency p90", value: CalloutBench.percentile(latencies, 0.90), unit: "ms"))
                 results.append(BenchResult(name: "\(label): service-side decision latency p99", value: CalloutBench.percentile(latencies, 0.99), unit: "ms"))
                 results.append(BenchResult(name: "\(label): service-side decision latency max", value: latencies.last ?? 0, unit: "ms"))
+            }
+            let burstWindow = try await store.decisions(DecisionQuery(since: burstStart, until: burstEnd, limit: 10_000_000))
+            let burstLatencies = burstWindow.map { Double($0.record.latencyMicroseconds) / 1_000 }.sorted()
+            let burstLabel = "\(label), bursts of 32 connects at once"
+            results.append(BenchResult(name: "\(burstLabel): connect latency p50", value: bursts.p50, unit: "ms"))
+            results.append(BenchResult(name: "\(burstLabel): connect latency p99", value: bursts.p99, unit: "ms"))
+            results.append(BenchResult(name: "\(burstLabel): failed connects", value: Double(bursts.failures), unit: "count"))
+            results.append(BenchResult(name: "\(burstLabel): decisions (allowed)",
+                                       value: Double(burstWindow.count { $0.record.result == .allow }), unit: "count"))
+            if !burstLatencies.isEmpty {
+                results.append(BenchResult(name: "\(burstLabel): service-side decision latency p50",
+                                           value: CalloutBench.percentile(burstLatencies, 0.50), unit: "ms"))
+                results.append(BenchResult(name: "\(burstLabel): service-side decision latency p99",
+                                           value: CalloutBench.percentile(burstLatencies, 0.99), unit: "ms"))
+                results.append(BenchResult(name: "\(burstLabel): service-side decision latency max",
+                                           value: burstLatencies.last ?? 0, unit: "ms"))
             }
         }
         return results

@@ -28,8 +28,9 @@ public final class CalloutService: Service, Sendable {
     public struct Configuration: Sendable {
         /// Replicas in the same queue group share the requests.
         public var queueGroup: String
-        /// Decisions waiting (for an argon2id check) at once; more are answered at once with an
-        /// `overloaded` denial, so a connect burst cannot grow memory or latency without bound.
+        /// Decisions waiting (for an argon2id check) at once; another one that would have to wait
+        /// is answered at once with an `overloaded` denial, so a connect burst cannot grow memory
+        /// or latency without bound. Decisions that need no wait are never shed.
         public var maxInFlight: Int
 
         public init(queueGroup: String = "scim-callout", maxInFlight: Int = 256) {
@@ -136,12 +137,22 @@ public final class CalloutService: Service, Sendable {
         // wait belongs to their latency and their budget.
         let queued = Double((NIODeadline.now() - readAt).nanoseconds) / 1e9
         let receivedAt = Date(timeIntervalSinceNow: -max(0, queued))
-        let shed = inFlight.withLockedValue { $0 >= configuration.maxInFlight }
-        switch handler.start(payload: payload, serverXKey: serverXKey, receivedAt: receivedAt, shed: shed) {
+        switch handler.start(payload: payload, serverXKey: serverXKey, receivedAt: receivedAt) {
         case let .answered(outcome):
             finish(outcome, replyTo: replyTo, on: connection)
         case let .waiting(decision):
-            inFlight.withLockedValue { $0 += 1 }
+            // Only decisions that wait take a place: one answered here holds nothing afterwards,
+            // so a backlog of argon2id checks never sheds an nkey, token or cached-password connect.
+            let admitted = inFlight.withLockedValue { count -> Bool in
+                guard count < configuration.maxInFlight else { return false }
+                count += 1
+                return true
+            }
+            guard admitted else {
+                finish(handler.abandon(decision, reason: .overloaded, detail: "too many decisions in flight"),
+                       replyTo: replyTo, on: connection)
+                return
+            }
             if case .terminated = waiting.yield(Waiting(decision: decision, replyTo: replyTo, connection: connection)) {
                 // Raced with shutdown: answer now rather than leave the connect hanging.
                 inFlight.withLockedValue { $0 -= 1 }

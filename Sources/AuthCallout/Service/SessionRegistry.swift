@@ -51,20 +51,21 @@ public final class SessionRegistry: Sendable {
                             accessTokenHash: session.accessTokenHash)
         let (capacity, perUser, sessionCapacity) = (self.capacity, sessionsPerUser, self.sessionCapacity)
         users.withLockedValue { state in
-            if var user = state.byID[session.userID] {
+            // Changed in place through the index: copying a user out and back would copy its
+            // sessions array on every connect, under the lock every decision takes.
+            if let index = state.byID.index(forKey: session.userID) {
                 // Decided on newer state: older sessions are the revoker's business, keep both.
-                user.fingerprint = session.fingerprint
-                user.userName = session.userName
-                user.groupIDs = session.groupIDs
-                if user.sessions.count >= perUser {
-                    user.sessions.removeFirst()
+                state.byID.values[index].fingerprint = session.fingerprint
+                state.byID.values[index].userName = session.userName
+                state.byID.values[index].groupIDs = session.groupIDs
+                if state.byID.values[index].sessions.count >= perUser {
+                    state.byID.values[index].sessions.removeFirst()
                     state.sessions -= 1
                 }
                 if state.sessions < sessionCapacity {
-                    user.sessions.append(entry)
+                    state.byID.values[index].sessions.append(entry)
                     state.sessions += 1
                 }
-                state.byID[session.userID] = user
             } else {
                 guard state.byID.count < capacity, state.sessions < sessionCapacity else { return }
                 state.byID[session.userID] = TrackedUser(userName: session.userName, fingerprint: session.fingerprint,
@@ -101,14 +102,24 @@ public final class SessionRegistry: Sendable {
     }
 
     /// Drops sessions whose JWT has expired (the server closed them already).
+    ///
+    /// Runs under the lock every decision takes, so it touches only users with an expired
+    /// session, in place, instead of rewriting every entry.
     public func prune(now: Date) {
         users.withLockedValue { state in
-            for (id, var user) in state.byID {
-                let before = user.sessions.count
-                user.sessions.removeAll { $0.expires <= now }
-                state.sessions -= before - user.sessions.count
-                state.byID[id] = user.sessions.isEmpty ? nil : user
+            var emptied: [String] = []
+            var index = state.byID.startIndex
+            while index != state.byID.endIndex {
+                if state.byID.values[index].sessions.contains(where: { $0.expires <= now }) {
+                    let before = state.byID.values[index].sessions.count
+                    state.byID.values[index].sessions.removeAll { $0.expires <= now }
+                    let after = state.byID.values[index].sessions.count
+                    state.sessions -= before - after
+                    if after == 0 { emptied.append(state.byID.keys[index]) }
+                }
+                state.byID.formIndex(after: &index)
             }
+            for id in emptied { state.byID.removeValue(forKey: id) }
         }
     }
 

@@ -26,6 +26,8 @@ struct ServeCommand: AsyncParsableCommand {
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let runtime = ServiceRuntime(configuration: configuration, registry: registry,
                                          logger: Logger(label: "scim-callout"))
+            // Written out before the process exits, whatever the outcome.
+            defer { if configuration.log.format == .json { LogLineWriter.standardError.flush() } }
             try await runtime.run()
         }
     }

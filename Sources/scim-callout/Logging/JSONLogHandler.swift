@@ -1,8 +1,5 @@
 import Foundation
 import Logging
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A `LogHandler` that writes one JSON object per line, for log shippers (`log.format: json`).
 ///
@@ -51,14 +48,9 @@ struct JSONLogHandler: LogHandler {
         write(line.finished())
     }
 
-    /// One `write(2)` per line (retried only for a partial write), so concurrent lines stay whole.
+    /// Lines go to stderr through ``LogLineWriter`` (batched, never blocking the caller); each
+    /// line is appended whole, so concurrent lines never interleave.
     @Sendable static func standardError(_ line: [UInt8]) {
-        line.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count, let base = buffer.baseAddress {
-                let written = Glibc.write(STDERR_FILENO, base + offset, buffer.count - offset)
-                if written > 0 { offset += written } else if written < 0, errno == EINTR { continue } else { return }
-            }
-        }
+        LogLineWriter.standardError.write(line)
     }
 }

@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+import TestSupport
+@testable import IdentityStore
+
+/// The auth readers remember lookups only while no commit happened: every read after a write
+/// made anywhere (this store's writer, another handle on the file as the CLI opens it) sees the
+/// write, and an access token's expiry is honoured on a remembered result.
+@Suite struct AuthLookupCacheTests {
+    static func subject(_ id: String, version: Int64 = 1) -> AuthSubject {
+        AuthSubject(id: id, userName: id, externalId: nil, displayName: nil, active: true, passwordHash: nil,
+                    nkeys: [], tags: [], jwtLifetimeSeconds: nil, version: version, groups: [])
+    }
+
+    @Test func aNewDataVersionForgetsEverything() {
+        var cache = AuthLookupCache(capacity: 10)
+        #expect(cache.result(for: .id("a"), version: 1) == .none, "nothing yet")
+        cache.remember(Self.subject("a"), for: .id("a"), version: 1)
+        cache.remember(nil, for: .userNameKey("ghost"), version: 1)
+        #expect(cache.result(for: .id("a"), version: 1) == .some(Self.subject("a")))
+        #expect(cache.result(for: .userNameKey("ghost"), version: 1) == .some(nil), "a miss is remembered too")
+        #expect(cache.result(for: .id("a"), version: 2) == .none)
+        #expect(cache.count == 0)
+        #expect(cache.result(for: .userNameKey("ghost"), version: 2) == .none)
+    }
+
+    @Test func aResultReadUnderAnOlderVersionIsNotRemembered() {
+        var cache = AuthLookupCache(capacity: 10)
+        _ = cache.result(for: .id("a"), version: 5)
+        cache.remember(Self.subject("a"), for: .id("a"), version: 4)
+        #expect(cache.result(for: .id("a"), version: 5) == .none)
+    }
+
+    @Test func beyondCapacityItStartsOver() {
+        var cache = AuthLookupCache(capacity: 3)
+        _ = cache.result(for: .id("x"), version: 1)
+        for id in ["a", "b", "c"] { cache.remember(Self.subject(id), for: .id(id), version: 1) }
+        #expect(cache.count == 3)
+        cache.remember(Self.subject("d"), for: .id("d"), version: 1)
+        #expect(cache.count == 1)
+        #expect(cache.result(for: .id("d"), version: 1) == .some(Self.subject("d")))
+        #expect(cache.result(for: .id("a"), version: 1) == .none)
+    }
+
+    /// Reads enough times that every auth reader connection has looked the user up (and
+    /// remembered it), so the next reads would serve a stale result if any connection could.
+    static func warm(_ store: IdentityDatabase, _ read: () throws -> AuthSubject?) throws -> [AuthSubject?] {
+        try (0 ..< 3 * IdentityDatabase.readerCount).map { _ in try read() }
+    }
+
+    @Test func everyConnectionSeesAWriteOfThisStore() async throws {
+        let dir = try TestEnvironment.temporaryDirectory("authcache")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try IdentityDatabase.open(path: dir.appendingPathComponent("identity.sqlite").path, logger: quietLogger)
+        let user = try await store.createUser(userInput("gina", nkeys: ["UG1"]))
+        #expect(try Self.warm(store) { try store.authSubject(userName: "gina") }.allSatisfy { $0?.active == true })
+        #expect(try Self.warm(store) { try store.authSubject(nkey: "UG1") }.allSatisfy { $0?.id == user.id })
+
+        _ = try await store.updateUser(id: user.id) { current in
+            UserUpdate(input: userInput(current.userName, active: false, nkeys: ["UG2"]))
+        }
+        #expect(try Self.warm(store) { try store.authSubject(userName: "gina") }.allSatisfy { $0?.active == false })
+        #expect(try Self.warm(store) { try store.authSubject(nkey: "UG1") }.allSatisfy { $0 == nil })
+
+        try await store.deleteUser(id: user.id)
+        #expect(try Self.warm(store) { try store.authSubject(id: user.id) }.allSatisfy { $0 == nil })
+    }
+
+    @Test func everyConnectionSeesAWriteOfAnotherHandleOnTheFile() async throws {
+        let dir = try TestEnvironment.temporaryDirectory("authcache")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("identity.sqlite").path
+        let service = try IdentityDatabase.open(path: path, logger: quietLogger)
+        // The CLI opens its own handle (its own connections) on the same file.
+        let cli = try IdentityDatabase.open(path: path, logger: quietLogger)
+        let user = try await cli.createUser(userInput("hank"))
+        let token = try await cli.issueAccessToken(userName: "hank", name: "t")
+        let hash = SecretToken.hash(token.token)
+        #expect(try Self.warm(service) { try service.authSubject(accessTokenHash: hash) }.allSatisfy { $0?.id == user.id })
+        #expect(try Self.warm(service) { try service.authSubject(userName: "nobody") }.allSatisfy { $0 == nil })
+
+        try await cli.revokeAccessToken(id: token.info.id)
+        _ = try await cli.createUser(userInput("nobody"))
+        #expect(try Self.warm(service) { try service.authSubject(accessTokenHash: hash) }.allSatisfy { $0 == nil })
+        #expect(try Self.warm(service) { try service.authSubject(userName: "nobody") }.allSatisfy { $0 != nil })
+    }
+
+    @Test func aRememberedTokenStopsWorkingWhenItExpires() async throws {
+        let dir = try TestEnvironment.temporaryDirectory("authcache")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("identity.sqlite").path
+        let clock = Mutex(Date(timeIntervalSince1970: 1_900_000_000))
+        let pool = try DatabasePool(path: path, configuration: IdentityDatabase.configuration())
+        let store = try IdentityDatabase(pool, logger: quietLogger, now: { clock.withLock { $0 } },
+                                         authReaders: { try AuthReaders(path: path, count: 2) })
+        _ = try await store.createUser(userInput("ida"))
+        let token = try await store.issueAccessToken(userName: "ida", name: "t",
+                                                     expiresAt: Date(timeIntervalSince1970: 1_900_000_060))
+        let hash = SecretToken.hash(token.token)
+        #expect(try Self.warm(store) { try store.authSubject(accessTokenHash: hash) }.allSatisfy { $0 != nil })
+        // No commit in between: only the clock moved.
+        clock.withLock { $0 = Date(timeIntervalSince1970: 1_900_000_060) }
+        #expect(try Self.warm(store) { try store.authSubject(accessTokenHash: hash) }.allSatisfy { $0 == nil })
+    }
+}
