@@ -1,11 +1,48 @@
 import AuthCallout
 import Foundation
 import NATSClient
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NKeys
 import Testing
 import TestSupport
+
+/// The directory, noting on which of `loops` each store read and argon2id check ran (-1: on
+/// none of them), so a test can see where decisions happen without a hook in the service.
+final class LoopRecordingDirectory: IdentityReading, Sendable {
+    let base: any CalloutDirectory
+    let loops: [any EventLoop]
+    private let seen = NIOLockedValueBox<(lookups: [Int], checks: [Int])>(([], []))
+
+    init(_ base: any CalloutDirectory, loops: [any EventLoop]) {
+        self.base = base
+        self.loops = loops
+    }
+
+    /// The loop index of each store read (nkey, token and user name lookups).
+    var lookupLoops: [Int] { seen.withLockedValue { $0.lookups } }
+    /// The loop index of each argon2id check.
+    var checkLoops: [Int] { seen.withLockedValue { $0.checks } }
+
+    private var currentLoop: Int { loops.firstIndex { $0.inEventLoop } ?? -1 }
+    private func lookup<T>(_ read: () throws -> T) rethrows -> T {
+        let loop = currentLoop
+        seen.withLockedValue { $0.lookups.append(loop) }
+        return try read()
+    }
+
+    func identity(id: String) throws -> CalloutIdentity? { try base.identity(id: id) }
+    func identity(userName: String) throws -> CalloutIdentity? { try lookup { try base.identity(userName: userName) } }
+    func identity(nkey: String) throws -> CalloutIdentity? { try lookup { try base.identity(nkey: nkey) } }
+    func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { try lookup { try base.identity(accessTokenHash: accessTokenHash) } }
+    func verifyPassword(_ password: String, hash: String) -> Bool {
+        let loop = currentLoop
+        seen.withLockedValue { $0.checks.append(loop) }
+        return base.verifyPassword(password, hash: hash)
+    }
+    var decoyPasswordHash: String? { base.decoyPasswordHash }
+}
 
 /// `CalloutService(connections:)` with two connections in one queue group, deciding on the event
 /// loop (an `Authorizer`-backed handler), against a real nats-server and real nats-py clients.
@@ -75,8 +112,11 @@ struct CalloutMultiConnectionTests {
         let server = try await CalloutServer.start(label: "multi-connection")
         let directory = try makeDirectory()
         let policy = PolicyStore(policy: try PolicyParser.parse(CalloutEndToEndTests.policyYAML), logger: RunningCallout.logger)
+        // Two service connections, each pinned to a shared loop in turn, as the executable places them.
+        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
+        let recording = LoopRecordingDirectory(directory, loops: loops)
         let passwordChecks = PasswordCheckPool(threads: 1)
-        let authorizer = Authorizer(identities: directory, policy: policy, passwordChecks: passwordChecks)
+        let authorizer = Authorizer(identities: recording, policy: policy, passwordChecks: passwordChecks)
         let handler = AuthorizationHandler(keys: server.keys, authorizer: authorizer)
 
         // 20 users: nkeys and tokens are decided on the event loop; passwords (argon2id cache
@@ -99,8 +139,6 @@ struct CalloutMultiConnectionTests {
             }
         }
 
-        // Two service connections, each pinned to a shared loop in turn, as the executable places them.
-        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
         func serviceConnection(_ name: String, on loop: any EventLoop) async throws -> NATSConnection {
             try await NATSConnection.connect(
                 NATSConfiguration(servers: [server.server.url], name: name,
@@ -164,6 +202,15 @@ struct CalloutMultiConnectionTests {
             #expect(a.inMsgs + b.inMsgs == 20, "one reply per request")
             #expect(a.inMsgs == a.outMsgs && b.inMsgs == b.outMsgs, "each connection answered what it received")
             #expect(a.outMsgs > 0 && b.outMsgs > 0, "both connections answered some (a: \(a.outMsgs), b: \(b.outMsgs))")
+
+            // Every store read ran on a service connection's event loop (decided where it was
+            // read), and every argon2id check off them (on the password pool).
+            let lookups = recording.lookupLoops, checks = recording.checkLoops
+            #expect(lookups.count == 20 && !lookups.contains(-1), "store reads on the event loops: \(lookups)")
+            #expect(checks.count == 6 && checks.allSatisfy { $0 == -1 }, "argon2id checks off the event loops: \(checks)")
+            if loops.count > 1 {
+                #expect(Set(lookups) == [0, 1], "both connections' loops decided some")
+            }
         } catch {
             try? await stop()
             throw error
