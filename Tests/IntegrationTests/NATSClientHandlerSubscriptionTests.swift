@@ -207,6 +207,44 @@ struct NATSClientHandlerSubscriptionTests {
         try await server.stop()
     }
 
+    /// A handler subscription made while the server is away is sent when the client reconnects.
+    @Test func subscribingWhileReconnectingTakesEffectOnReconnect() async throws {
+        let server = try await NATSServerProcess.start()
+        let nats = try await NATSClientTestHelpers.connect(server)
+        let events = EventRecorder(nats)
+        try await server.stop()
+        try await events.waitFor("disconnected") { if case .disconnected = $0 { true } else { false } }
+        let log = HandlerLog()
+        let subscription = try await nats.subscribe(to: "late", onMessage: log.handler)
+        try await server.start()
+        try await events.waitFor("reconnected") { if case .reconnected = $0 { true } else { false } }
+        try await nats.flush()
+        let other = try await NATSClientTestHelpers.connect(server)
+        try await other.publish(ByteBuffer(string: "hello"), to: "late")
+        try await log.waitFor(1)
+        #expect(log.payloads == ["hello"] && subscription.subject == "late")
+        await other.close()
+        await nats.close()
+        try await server.stop()
+    }
+
+    @Test func invalidSubjectsAndClosedStatesAreTypedErrors() async throws {
+        let server = try await NATSServerProcess.start()
+        let nats = try await NATSClientTestHelpers.connect(server)
+        let log = HandlerLog()
+        func code(_ body: () async throws -> Void) async -> NATSClientError.Code? {
+            do { try await body() } catch let error as NATSClientError { return error.code } catch { return nil }
+            return nil
+        }
+        #expect(await code { _ = try await nats.subscribe(to: "", onMessage: log.handler) } == .invalidSubject)
+        #expect(await code { _ = try await nats.subscribe(to: "a b", onMessage: log.handler) } == .invalidSubject)
+        #expect(await code { _ = try await nats.subscribe(to: "ok", queue: "bad queue", onMessage: log.handler) } == .invalidSubject)
+        try await nats.drain()
+        #expect(await code { _ = try await nats.subscribe(to: "ok", onMessage: log.handler) } == .connectionClosed)
+        #expect(log.count == 0)
+        try await server.stop()
+    }
+
     @Test func publishWithoutWaitingFromTheHandlerAnswersRequests() async throws {
         let server = try await NATSServerProcess.start()
         let responder = try await NATSClientTestHelpers.connect(server)
