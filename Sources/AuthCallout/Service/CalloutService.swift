@@ -98,6 +98,12 @@ public final class CalloutService: Service, Sendable {
             // connections that did subscribe.
             for subscription in subscribed { try? await subscription.unsubscribe() }
             waitingContinuation.finish()
+            // A decision that started waiting meanwhile is answered and logged, not dropped.
+            for await item in waiting {
+                inFlight.withLockedValue { $0 -= 1 }
+                finish(handler.abandon(item.decision, reason: .overloaded, detail: "the callout is shutting down"),
+                       replyTo: item.replyTo, on: item.connection)
+            }
             throw error
         }
         let subscriptions = subscribed
