@@ -86,11 +86,25 @@ public final class CalloutService: Service, Sendable {
         // Unbounded on purpose: at most `maxInFlight` are ever in it (the rest are shed).
         let (waiting, waitingContinuation) = AsyncStream.makeStream(of: Waiting.self)
         var subscribed: [NATSHandlerSubscription] = []
-        for connection in connections {
-            subscribed.append(try await connection.subscribe(to: Self.subject, queue: configuration.queueGroup) { message, readAt in
-                self.received(message, readAt: readAt, on: connection, waiting: waitingContinuation)
-            })
-            try await connection.flush()
+        do {
+            for connection in connections {
+                subscribed.append(try await connection.subscribe(to: Self.subject, queue: configuration.queueGroup) { message, readAt in
+                    self.received(message, readAt: readAt, on: connection, waiting: waitingContinuation)
+                })
+                try await connection.flush()
+            }
+        } catch {
+            // All or nothing: a service whose run() failed must not keep answering on the
+            // connections that did subscribe.
+            for subscription in subscribed { try? await subscription.unsubscribe() }
+            waitingContinuation.finish()
+            // A decision that started waiting meanwhile is answered and logged, not dropped.
+            for await item in waiting {
+                inFlight.withLockedValue { $0 -= 1 }
+                finish(handler.abandon(item.decision, reason: .overloaded, detail: "the callout is shutting down"),
+                       replyTo: item.replyTo, on: item.connection)
+            }
+            throw error
         }
         let subscriptions = subscribed
         ready.withLockedValue { $0 = true }
