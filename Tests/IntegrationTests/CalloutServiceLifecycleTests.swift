@@ -138,9 +138,7 @@ struct CalloutServiceLifecycleTests {
 
     /// `run()` subscribes connection by connection; when a later one fails, the earlier
     /// subscriptions must go too, or a service that reported failure keeps answering connects.
-    /// Known broken on c3b15bb: the first connection's handler subscription stays, and keeps
-    /// allowing nkey/token connects after `run()` threw (password checks would queue into a
-    /// stream nobody reads, counting against maxInFlight forever).
+    /// (Found broken on c3b15bb: the first connection kept allowing nkey connects; fixed in c4e2c51.)
     @Test func aFailedSubscribeLeavesNoSubscriptionBehind() async throws {
         let server = try await CalloutServer.start(label: "callout-subscribe-failure")
         let directory = try makeDirectory()
@@ -153,8 +151,7 @@ struct CalloutServiceLifecycleTests {
         let second = try await Self.serviceConnection(server, name: "callout-second")
         let system = try await Self.systemConnection(server)
         await second.close()  // the second subscribe fails: the connection is closed
-        let sink = RecordingSink()
-        let decisionLog = DecisionLog(logger: RunningCallout.logger, sink: sink, flushInterval: .zero)
+        let decisionLog = DecisionLog(logger: RunningCallout.logger, sink: RecordingSink(), flushInterval: .zero)
         let service = CalloutService(connections: [first, second], handler: AuthorizationHandler(keys: server.keys, authorizer: authorizer),
                                      decisionLog: decisionLog, configuration: .init(queueGroup: "leak"), logger: RunningCallout.logger)
 
@@ -167,12 +164,10 @@ struct CalloutServiceLifecycleTests {
         #expect(!service.isSubscribed)
         try await first.flush()  // the server has processed whatever the first connection sent
         let left = try #require(try await Self.serverSubscriptions(of: "callout-first", via: system))
-        let stillSubscribed = left.contains(CalloutService.subject)
-        let allowed = stillSubscribed ? await Self.connects(server, .nkey(publicKey: key.publicKey, signNonce: { key.signature(for: $0) })) : false
-        withKnownIssue("CalloutService.run() leaves earlier subscriptions behind when a later subscribe throws") {
-            #expect(!stillSubscribed, "callout-first still subscribes to \(CalloutService.subject) after run() threw")
-            #expect(!allowed, "a connect was allowed by the service whose run() threw")
-        }
+        #expect(!left.contains(CalloutService.subject), "callout-first still subscribes after run() threw")
+        // Nobody answers now: the server denies the connect when its auth timeout (2 s) passes.
+        let allowed = await Self.connects(server, .nkey(publicKey: key.publicKey, signNonce: { key.signature(for: $0) }))
+        #expect(!allowed, "a connect was allowed by the service whose run() threw")
         await first.close()
         await system.close()
         try await server.server.stop()
