@@ -2,8 +2,9 @@ import Foundation
 
 /// The parts of an authorization request the decision needs (credentials and client facts).
 ///
-/// `description` is redacted: password, token and signature never appear in it.
-public struct ConnectRequest: Sendable, CustomStringConvertible {
+/// `description` and the mirror (`dump`, debuggers, test failure output) are redacted: password,
+/// token and signature never appear in them.
+public struct ConnectRequest: Sendable, CustomStringConvertible, CustomReflectable {
     public var user: String?
     public var password: String?
     public var token: String?
@@ -56,6 +57,17 @@ public struct ConnectRequest: Sendable, CustomStringConvertible {
 
     public var description: String {
         "ConnectRequest(user: \(user ?? "-"), method: \(authMethod.rawValue), host: \(host ?? "-"), client: \(clientID.map(String.init) ?? "-"))"
+    }
+
+    /// Secrets show only whether they were given.
+    public var customMirror: Mirror {
+        func given(_ secret: String?) -> String { secret.isPresent ? "<redacted>" : "-" }
+        return Mirror(self, children: [
+            "user": user as Any, "password": given(password), "token": given(token), "nkey": nkey as Any,
+            "signature": given(signature), "nonce": nonce as Any, "host": host as Any, "clientID": clientID as Any,
+            "kind": kind as Any, "type": type as Any, "name": name as Any, "lang": lang as Any,
+            "version": version as Any, "now": now,
+        ], displayStyle: .struct)
     }
 }
 

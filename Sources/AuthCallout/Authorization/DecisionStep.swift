@@ -8,8 +8,8 @@ public enum DecisionStep: Sendable {
 }
 
 /// A decision waiting for one argon2id check. Holds the presented password until the check
-/// runs; its description never shows it.
-public struct PendingPasswordCheck: Sendable, CustomStringConvertible {
+/// runs; neither its description nor its mirror shows it (or the stored hash).
+public struct PendingPasswordCheck: Sendable, CustomStringConvertible, CustomReflectable {
     /// What the check's outcome leads to.
     enum Purpose: Sendable {
         /// A decoy check: whatever it says, the answer is this denial.
@@ -22,6 +22,10 @@ public struct PendingPasswordCheck: Sendable, CustomStringConvertible {
     let password: String
     let hash: String
     let purpose: Purpose
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["request": request, "check": description], displayStyle: .struct)
+    }
 
     public var description: String {
         switch purpose {

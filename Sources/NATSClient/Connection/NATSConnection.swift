@@ -135,12 +135,13 @@ public final class NATSConnection: Sendable {
 
     deinit {
         // Dropped without close(): don't leave a pinging socket behind on the event loop.
-        let (channel, task) = state.withLockedValue { ($0.channel, $0.reconnectTask) }
+        let (channel, task, closed) = state.withLockedValue { ($0.channel, $0.reconnectTask, $0.status == .closed) }
         task?.cancel()
         channel?.close(promise: nil)
         eventContinuation.finish()
-        // A no-op after close(); otherwise NIO would report an unfulfilled promise.
-        closedPromise.succeed()
+        // Only when close() never ran (it fulfils the promise): NIO would report an unfulfilled
+        // promise, and completing it again could land on a loop its owner has shut down since.
+        if !closed { closedPromise.succeed() }
     }
 
     /// The `INFO` of the server we are connected to (nil while reconnecting).
