@@ -14,7 +14,7 @@ struct ServeCommandTests {
         let serve = try ManagedProcess(
             executable: CLI.binary, arguments: ["serve", "--data-dir", directory.path],
             environment: ["SCIM_CALLOUT_HTTP_LISTEN": "127.0.0.1:\(port)", "SCIM_CALLOUT_LOG_FORMAT": "json",
-                          "SCIM_CALLOUT_NATS_URLS": nats.url],
+                          "SCIM_CALLOUT_NATS_URLS": nats.url, "SCIM_CALLOUT_CALLOUT_CONNECTIONS": "3"],
             logURL: directory.appendingPathComponent("serve.log"))
         let base = "http://127.0.0.1:\(port)"
         let health = try await poll("serve /healthz", timeout: .seconds(30)) {
@@ -33,7 +33,11 @@ struct ServeCommandTests {
         let parsed = try PrometheusText(metrics.body)
         #expect(parsed.values("scim_callout_info", ["version": "0.1.0"]) == [1])
         #expect(parsed.types["scim_callout_uptime_seconds"] == "gauge")
-        #expect(parsed.values("nats_connection_state", ["connection": "service", "state": "connected"]) == [1])
+        // callout.connections = 3: the main connection and two more, each watched.
+        for connection in ["service", "service-1", "service-2"] {
+            #expect(parsed.values("nats_connection_state", ["connection": connection, "state": "connected"]) == [1], "\(connection)")
+        }
+        #expect(serve.output.contains(#""callout.connections":"3""#), "the subscribe line says how many connections answer")
 
         let stopped = try await serve.stop(signal: SIGTERM)
         #expect(stopped == 0, "\(serve.output)")

@@ -117,6 +117,8 @@ struct ServiceRuntime: Sendable {
             let extra = try await Self.connect(try NATSClientSettings.service(configuration, keys: keys, name: index),
                                                configuration, natsLogger, on: loops[index % loops.count])
             services.append(.init(service: extra))
+            services.append(.init(service: NATSEventMonitor(connection: extra, role: "service-\(index)", metrics: metrics, logger: natsLogger),
+                                  successTerminationBehavior: .ignore))
             calloutConnections.append(extra)
         }
         let sessions = SessionRegistry()
