@@ -45,14 +45,10 @@ final class AuthReaders: Sendable {
         }
     }
 
-    /// Runs `read` on the next connection, on this thread. With more connections than threads
-    /// that read at once, a lookup waits at most for one other lookup on the same connection.
-    func read<T>(_ read: (Database) throws -> T) throws -> T {
-        try readers[nextIndex()].queue.unsafeRead(read)
-    }
-
     /// The result of `lookup`: remembered when no commit happened since it was read, else read
-    /// by `load` (and remembered).
+    /// by `load` (and remembered). Runs on the next connection, on this thread; with more
+    /// connections than threads that read at once, a lookup waits at most for one other lookup
+    /// on the same connection.
     /// - Parameters:
     ///   - now: the time an access token's expiry is checked against on a remembered result.
     ///   - transaction: run `load` in one read transaction (it has several statements); a single

@@ -180,7 +180,10 @@ import TestSupport
         let store = try IdentityDatabase.open(path: dir.appendingPathComponent("identity.sqlite").path, logger: quietLogger)
         let readers = try #require(store.authReaders)
         #expect(throws: DatabaseError.self) {
-            try readers.read { db in try db.execute(sql: "DELETE FROM users") }
+            try readers.subject(.id("any"), now: 0) { db in
+                try db.execute(sql: "DELETE FROM users")
+                return nil
+            }
         }
         #expect(try IdentityDatabase.inMemory(logger: quietLogger).authReaders == nil)
     }
