@@ -161,16 +161,7 @@ struct AuthorizerTests {
     }
 
     @Test func storeFailureIsADenial() async {
-        struct Broken: IdentityReading {
-            struct Failure: Error {}
-            func identity(id: String) throws -> CalloutIdentity? { throw Failure() }
-            func identity(userName: String) throws -> CalloutIdentity? { throw Failure() }
-            func identity(nkey: String) throws -> CalloutIdentity? { throw Failure() }
-            func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { throw Failure() }
-            func verifyPassword(_ password: String, hash: String) -> Bool { true }
-            var decoyPasswordHash: String? { nil }
-        }
-        let broken = Authorizer(identities: Broken(), policy: authorizer.policy)
+        let broken = Authorizer(identities: FailingIdentities(), policy: authorizer.policy)
         #expect(await broken.decide(request()).reason == .internalError)
     }
 
