@@ -69,6 +69,7 @@ enum CalloutBench {
             results += try await inProcess(database: database, users: size, xkey: true)
             largest = path
         }
+        results += try await DecisionTableBench.run()
         if let path = largest, environment["CALLOUT_BENCH_SERVER"] != "0" {
             results += try await ServedCalloutBench.run(storePath: path, users: sizes.last ?? 0, seconds: seconds)
         }
