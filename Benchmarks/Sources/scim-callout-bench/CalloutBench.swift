@@ -37,6 +37,9 @@ enum CalloutBench {
           from the burst's start, so it includes waiting behind the other 31 for one of the 2 cores: the last
           of a burst cannot finish before about 32 × (CPU per decision) ÷ 2, so this is the worst case of 32
           clients connecting in the same instant, not what a client usually sees.
+        - **decision table** is the process CPU per record appended to the `decisions` table in the service's
+          batches (256 per transaction, a WAL file as `serve` opens it): that part of a served decision is
+          SQLite's insert (two indexes) and GRDB's argument binding.
         - **served** rows run the release `scim-callout serve` binary exactly as deployed (JSON log lines to a
           file, the `decisions` table, metrics, session registry and revoker) behind a real nats-server, with 32
           nats-py clients connecting and closing in a loop (after a warm-up that puts each user through the
