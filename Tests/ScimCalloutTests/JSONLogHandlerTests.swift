@@ -34,6 +34,25 @@ struct JSONLogHandlerTests {
         #expect((object["ts"] as? String)?.hasSuffix("Z") == true)
     }
 
+    /// Random strings over the characters that matter (every control byte, quote, backslash, the
+    /// line separators and their near misses U+2027 / U+20AC, which share the lead byte E2,
+    /// multi-byte text) at every position: each decodes back to itself.
+    @Test func everyStringRoundTripsThroughJSONSerialization() throws {
+        let alphabet: [Character] = (0 ..< 0x20).map { Character(Unicode.Scalar(UInt8($0))) }
+            + ["\"", "\\", "/", "a", "Z", " ", "\u{2028}", "\u{2029}", "\u{2027}", "\u{20AC}", "é", "漢", "🙂", "\u{7F}"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0 ..< 500 {
+            let length = Int(generator.next(upperBound: UInt64(24)))
+            let string = String((0 ..< length).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+            var encoded: [UInt8] = []
+            JSONLineEncoder.append(string: string, to: &encoded)
+            let text = String(decoding: encoded, as: UTF8.self)
+            #expect(!text.contains("\u{2028}") && !text.contains("\u{2029}") && !text.contains("\n"))
+            let decoded = try JSONSerialization.jsonObject(with: Data(encoded), options: .fragmentsAllowed) as? String
+            #expect(decoded == string, "\(Array(string.unicodeScalars))")
+        }
+    }
+
     @Test func escapesEverythingJSONNeedsAndKeepsUnicode() throws {
         let lines = Lines()
         let logger = Logger(label: "t\u{1}") { label in
