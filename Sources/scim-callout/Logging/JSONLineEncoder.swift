@@ -7,8 +7,9 @@ import SCIM
 /// Strings are escaped as RFC 8259 requires (quote, backslash, control characters), plus U+2028
 /// and U+2029 so a line can be pasted into JavaScript; no raw newline can end up in a line.
 struct JSONLineEncoder {
-    /// Fields the handler writes itself; metadata with these keys is left out.
-    static let fixedFields: Set<String> = ["ts", "level", "logger", "msg"]
+    /// Fields the handler writes itself; metadata with these keys is left out (four short
+    /// strings: a linear look beats hashing the key).
+    static let fixedFields: [String] = ["ts", "level", "logger", "msg"]
 
     private var bytes: [UInt8]
     private var isEmpty = true

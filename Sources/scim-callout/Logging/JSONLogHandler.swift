@@ -32,18 +32,24 @@ struct JSONLogHandler: LogHandler {
         line.field("level", string: event.level.rawValue)
         line.field("logger", string: label)
         line.field("msg", string: event.message.description)
-        // Sorted keys without building a merged dictionary: the event's metadata wins over the
-        // provider's, which wins over the logger's (as `merge` would); keys within one source are unique.
-        var fields: [(key: String, value: Logger.Metadata.Value)] = []
+        // Sorted keys without building a merged dictionary or hashing a key: every field is
+        // tagged with its source's rank, sorted by key then rank, and only the first of equal
+        // keys is kept, so the event's metadata wins over the provider's, which wins over the
+        // logger's (as `merge` would); keys within one source are unique.
+        var fields: [(key: String, rank: Int, value: Logger.Metadata.Value)] = []
         let provided = metadataProvider?.get()
         fields.reserveCapacity((event.metadata?.count ?? 0) + (provided?.count ?? 0) + metadata.count + 1)
-        var taken = Set<String>(JSONLineEncoder.fixedFields)
-        for source in [event.metadata, provided, metadata] {
+        for (rank, source) in [event.metadata, provided, metadata].enumerated() {
             guard let source, !source.isEmpty else { continue }
-            for (key, value) in source where taken.insert(key).inserted { fields.append((key, value)) }
+            for (key, value) in source where !JSONLineEncoder.fixedFields.contains(key) { fields.append((key, rank, value)) }
         }
-        if event.level >= .warning, taken.insert("source").inserted { fields.append(("source", .string("\(event.file):\(event.line)"))) }
-        fields.sort { $0.key < $1.key }
+        if event.level >= .warning { fields.append(("source", 3, .string("\(event.file):\(event.line)"))) }
+        fields.sort { $0.key != $1.key ? $0.key < $1.key : $0.rank < $1.rank }
+        var previous: String?
+        fields.removeAll { field in
+            defer { previous = field.key }
+            return field.key == previous
+        }
         for field in fields { line.field(field.key, value: field.value) }
         write(line.finished())
     }
