@@ -206,7 +206,12 @@ struct AuthorizationHandlerTests {
     @Test func shedRequestsAreOverloadedDenials() async throws {
         let token = try server.request(issuer: issuer.publicKey, userNKey: try KeyPair.generate(.user).publicKey,
                                        options: ConnectOptions(username: "alice", password: "pw1"), now: time.now)
-        let outcome = await handler().handle(payload: Array(token.utf8), serverXKey: nil, shed: true)
+        // As the service sheds a decision that would wait with no place left.
+        guard case let .waiting(pending) = handler().start(payload: Array(token.utf8), serverXKey: nil) else {
+            Issue.record("a password cache miss waits")
+            return
+        }
+        let outcome = handler().abandon(pending, reason: .overloaded, detail: "too many decisions in flight")
         #expect(outcome.record.reason == .overloaded)
         #expect(outcome.record.userName == "alice" && outcome.record.authMethod == .password, "the log says who was shed")
         #expect(try response(outcome.reply).nats.error?.contains("overloaded") == true)

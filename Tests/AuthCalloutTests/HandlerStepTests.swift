@@ -174,9 +174,10 @@ struct HandlerStepTests {
         #expect(try verifiedResponse(outcome.reply).nats.error?.contains("timeout") == true)
     }
 
-    @Test func shedAndBadRequestsAreAnsweredWithoutWaiting() throws {
+    @Test func shedAndBadRequestsAreAnsweredWithoutACheck() throws {
         let (payload, _) = try request(ConnectOptions(username: "alice", password: "pw1"))
-        let shed = try #require(answered(handler().start(payload: payload, serverXKey: nil, shed: true)))
+        let shed = handler().abandon(try #require(waiting(handler().start(payload: payload, serverXKey: nil))),
+                                     reason: .overloaded, detail: "too many decisions in flight")
         #expect(shed.record.reason == .overloaded)
         #expect(try verifiedResponse(shed.reply).nats.error?.contains("overloaded") == true)
         let garbage = try #require(answered(handler().start(payload: Array("not a jwt".utf8), serverXKey: nil)))

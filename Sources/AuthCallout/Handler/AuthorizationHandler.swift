@@ -10,7 +10,7 @@ import NKeys
 /// response JWT, seal the reply to the server's key. Anything that fails is a denial, or no reply
 /// at all when the request cannot be trusted enough to address one.
 ///
-/// ``start(payload:serverXKey:receivedAt:shed:)`` does all of it without waiting when no argon2id
+/// ``start(payload:serverXKey:receivedAt:)`` does all of it without waiting when no argon2id
 /// check is needed, so the service answers most requests on the thread that read them.
 public struct AuthorizationHandler: Sendable {
     /// Tunables.
@@ -46,7 +46,7 @@ public struct AuthorizationHandler: Sendable {
     private let now: @Sendable () -> Date
     private let boxes: XKeyBoxCache?
 
-    /// A handler whose decisions come from `authorizer`: ``start(payload:serverXKey:receivedAt:shed:)``
+    /// A handler whose decisions come from `authorizer`: ``start(payload:serverXKey:receivedAt:)``
     /// answers every request that needs no argon2id check without waiting.
     /// - Parameters:
     ///   - now: the wall clock (JWT `iat`/`exp`, deadlines); inject a fixed clock in tests.
@@ -78,7 +78,7 @@ public struct AuthorizationHandler: Sendable {
         public var session: AllowedSession?
     }
 
-    /// How far ``start(payload:serverXKey:receivedAt:shed:)`` got without waiting.
+    /// How far ``start(payload:serverXKey:receivedAt:)`` got without waiting.
     public enum Step: Sendable {
         /// Answered: send the reply and record the decision.
         case answered(Outcome)
@@ -107,17 +107,16 @@ public struct AuthorizationHandler: Sendable {
     ///   - payload: the message payload (a JWT, or an `xkv1` box when `serverXKey` is set).
     ///   - serverXKey: the `Nats-Server-Xkey` header, if present.
     ///   - receivedAt: when the message arrived (queueing time counts against the budget).
-    ///   - shed: answer with an `overloaded` denial without deciding (too many in flight).
-    public func handle(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil, shed: Bool = false) async -> Outcome {
-        switch start(payload: payload, serverXKey: serverXKey, receivedAt: receivedAt, shed: shed) {
+    public func handle(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil) async -> Outcome {
+        switch start(payload: payload, serverXKey: serverXKey, receivedAt: receivedAt) {
         case let .answered(outcome): outcome
         case let .waiting(pending): await resume(pending)
         }
     }
 
     /// Handles one request as far as it can without waiting: everything but an argon2id check.
-    /// Parameters as for ``handle(payload:serverXKey:receivedAt:shed:)``.
-    public func start(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil, shed: Bool = false) -> Step {
+    /// Parameters as for ``handle(payload:serverXKey:receivedAt:)``.
+    public func start(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil) -> Step {
         let started = receivedAt ?? now()
         var record = DecisionRecord(time: started, result: .deny, reason: .badRequest)
 
@@ -173,15 +172,10 @@ public struct AuthorizationHandler: Sendable {
             return .answered(deny(record, started: started, request: request, box: nil))
         }
 
-        // The claimed name and method (unverified, as on every denial record), shed or not.
+        // The claimed name and method (unverified, as on every denial record, a shed one too).
         let connect = ConnectRequest(claims: request.nats, now: now())
         record.userName = connect.user
         record.authMethod = connect.authMethod
-        if shed {
-            record.reason = .overloaded
-            record.detail = "too many decisions in flight"
-            return .answered(deny(record, started: started, request: request, box: replyBox))
-        }
 
         // 3. Decide, within the budget (time spent queued counts).
         var deadline = started.addingTimeInterval(configuration.decisionBudget.timeInterval)
@@ -218,8 +212,8 @@ public struct AuthorizationHandler: Sendable {
                       request: pending.request, box: pending.box)
     }
 
-    /// Answers a decision that has to wait without deciding it, with `reason` (the service is
-    /// shutting down and will not run it).
+    /// Answers a decision that has to wait without deciding it, with `reason`: the service sheds
+    /// it (`overloaded`, no place to wait) or is shutting down and will not run it.
     public func abandon(_ pending: PendingDecision, reason: DecisionReason, detail: String) -> Outcome {
         var record = pending.record
         record.reason = reason
