@@ -116,14 +116,12 @@ public final class CalloutService: Service, Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask {
                 await withTaskGroup(of: Void.self) { race in
-                    race.addTask {
-                        try? await gracefulShutdown()
-                        for subscription in subscriptions { try? await subscription.unsubscribe() }
-                    }
+                    race.addTask { try? await gracefulShutdown() }
                     // A connection that ended for good ends the service (ServiceGroup decides what next).
                     for subscription in subscriptions { race.addTask { await subscription.waitUntilEnded() } }
                     await race.next()
                     race.cancelAll()
+                    // Also ends the other waits, which do not react to cancellation.
                     for subscription in subscriptions { try? await subscription.unsubscribe() }
                 }
                 waitingContinuation.finish()
