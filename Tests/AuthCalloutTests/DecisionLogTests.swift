@@ -6,7 +6,9 @@ import TestSupport
 
 /// Captures log lines in memory (no global bootstrap).
 final class CapturingLogHandler: LogHandler, @unchecked Sendable {
-    struct Line { var message: String; var metadata: Logger.Metadata }
+    /// `metadata` holds a ``LogFieldsConvertible`` value's fields in its place, as a structured
+    /// handler writes them; `raw` is the metadata as logged.
+    struct Line { var message: String; var metadata: Logger.Metadata; var raw: Logger.Metadata }
     final class Box: @unchecked Sendable {
         let lock = NSLock()
         var lines: [Line] = []
@@ -20,7 +22,14 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
         set { metadata[key] = newValue }
     }
     func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        box.lock.withLock { box.lines.append(Line(message: message.description, metadata: metadata ?? [:])) }
+        let raw = metadata ?? [:]
+        var flat = raw
+        for (key, value) in raw {
+            guard case let .stringConvertible(convertible) = value, let group = convertible as? any LogFieldsConvertible else { continue }
+            flat[key] = nil
+            flat.merge(group.metadata) { plain, _ in plain }
+        }
+        box.lock.withLock { box.lines.append(Line(message: message.description, metadata: flat, raw: raw)) }
     }
 }
 
@@ -39,7 +48,8 @@ struct DecisionLogTests {
     @Test func oneStructuredLinePerDecision() {
         let box = CapturingLogHandler.Box()
         let log = DecisionLog(logger: Logger(label: "d", factory: { _ in CapturingLogHandler(box: box) }))
-        log.record(record(1))
+        let logged = record(1)
+        log.record(logged)
         let lines = box.lock.withLock { box.lines }
         #expect(lines.count == 1)
         let metadata = lines[0].metadata
@@ -50,6 +60,43 @@ struct DecisionLogTests {
         #expect(metadata["server.id"] == "NSERVER")
         #expect(metadata["jwt.id"] == "JTI1")
         #expect(metadata["decision.granted_by"] == .array(["developers"]))
+        #expect(metadata["decision.latency_us"] == "120")
+        #expect(metadata["jwt.expires"] == "2026-01-01T01:00:00Z")
+        // Logged as one value: its fields are only spread out by the handler.
+        #expect(lines[0].raw.count == 1)
+        guard case let .stringConvertible(value) = lines[0].raw[DecisionLog.metadataKey] else {
+            Issue.record("no \(DecisionLog.metadataKey) value in \(lines[0].raw)")
+            return
+        }
+        #expect((value as? DecisionLogFields)?.record == logged)
+    }
+
+    @Test func logFieldsComeInAscendingUniqueKeyOrder() {
+        // Every optional field set, so every key is written.
+        var full = record(7)
+        full.detail = "a detail"
+        full.sessionsCut = 2
+        var keys: [String] = []
+        DecisionLogFields(full).forEachLogField { key, _ in keys.append(key) }
+        #expect(keys.count == 20)
+        #expect(keys == keys.sorted())
+        #expect(Set(keys).count == keys.count)
+        // Absent values are left out, not written empty.
+        var sparse: [String] = []
+        DecisionLogFields(DecisionRecord(time: Self.start, result: .deny, reason: .unknownUser)).forEachLogField { key, _ in sparse.append(key) }
+        #expect(sparse == ["decision.auth_method", "decision.id", "decision.latency_us", "decision.reason", "decision.result"])
+    }
+
+    @Test func textHandlersGetTheFieldsAsOneJSONObject() throws {
+        var full = record(3)
+        full.detail = "quote \" and\nnewline"
+        let fields = DecisionLogFields(full)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(fields.description.utf8)) as? [String: Any])
+        #expect(object.count == fields.metadata.count)
+        #expect(object["decision.detail"] as? String == "quote \" and\nnewline")
+        #expect(object["decision.granted_by"] as? [String] == ["developers"])
+        #expect(object["client.id"] as? String == "3")
+        #expect(object["user.name"] as? String == "alice")
     }
 
     @Test func storesQueriesAndRoundTrips() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import AuthCallout
 import Testing
 @testable import scim_callout
 
@@ -72,6 +73,66 @@ struct JSONLogHandlerTests {
         let keys = ["\"ts\"", "\"level\"", "\"logger\"", "\"msg\"", "\"a\"", "\"z\""].map { line.range(of: $0)?.lowerBound }
         let found = keys.compactMap { $0 }
         #expect(found.count == keys.count && found == found.sorted())
+    }
+
+    static func decision() -> DecisionRecord {
+        DecisionRecord(time: Date(timeIntervalSince1970: 1_767_225_600), result: .allow, reason: .allowed, userName: "alice",
+                       userID: "id-1", grantedBy: ["developers", "ops \"x\""], account: "APP", authMethod: .nkey,
+                       clientHost: "10.0.0.1", clientID: 42, clientName: "app\n", clientLang: "python3", clientVersion: "2.9",
+                       serverID: "NSERVER", serverName: "n1", latencyMicroseconds: 187, jwtID: "JTI",
+                       jwtExpires: Date(timeIntervalSince1970: 1_767_229_200), sessionsCut: 1, detail: "é\u{2028}")
+    }
+
+    /// Without the `ts` field (the handler stamps lines with the time of writing).
+    static func withoutTimestamp(_ line: String) -> String {
+        line.replacingOccurrences(of: #""ts":"[^"]*","#, with: "", options: .regularExpression)
+    }
+
+    /// A decision's fields, logged as one value, make the same bytes as the same fields logged
+    /// as one metadata key each, other metadata merged in key order.
+    @Test func decisionFieldsAreWrittenAsIfEachWereAKey() throws {
+        let lines = Lines()
+        var logger = Logger(label: "callout") { label in
+            JSONLogHandler(label: label, level: .info, write: { lines.append(String(decoding: $0, as: UTF8.self)) })
+        }
+        logger[metadataKey: "component"] = "callout"
+        logger[metadataKey: "zz.last"] = "z"
+        let record = Self.decision()
+        logger.info("decision", metadata: [DecisionLog.metadataKey: .stringConvertible(DecisionLogFields(record))])
+        logger.info("decision", metadata: DecisionLog.metadata(for: record))
+        let all = lines.all
+        try #require(all.count == 2)
+        #expect(Self.withoutTimestamp(all[0]) == Self.withoutTimestamp(all[1]))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(all[0].utf8)) as? [String: Any])
+        #expect(object[DecisionLog.metadataKey] == nil, "the group's own key is not written")
+        #expect(object["decision.granted_by"] as? [String] == ["developers", "ops \"x\""])
+        #expect(object["client.name"] as? String == "app\n")
+        #expect(object["decision.detail"] as? String == "é\u{2028}")
+        #expect(object["component"] as? String == "callout")
+        #expect(object["zz.last"] as? String == "z")
+        // Keys in order: the logger's keys sit among the decision's, not after them.
+        let keys = try NSRegularExpression(pattern: #"[{,]"([^"]+)":"#).matches(in: all[0], range: NSRange(all[0].startIndex..., in: all[0]))
+            .compactMap { Range($0.range(at: 1), in: all[0]).map { String(all[0][$0]) } }
+        let metadataKeys = Array(keys.dropFirst(4))
+        #expect(metadataKeys == metadataKeys.sorted())
+        #expect(metadataKeys.first == "client.host" && metadataKeys.contains("component") && metadataKeys.last == "zz.last")
+    }
+
+    @Test func aDecisionFieldYieldsToEventMetadataAndWinsOverTheLoggers() throws {
+        let lines = Lines()
+        var logger = Logger(label: "callout") { label in
+            JSONLogHandler(label: label, level: .info, write: { lines.append(String(decoding: $0, as: UTF8.self)) })
+        }
+        logger[metadataKey: "decision.id"] = "from-logger"
+        let record = Self.decision()
+        logger.info("decision", metadata: [DecisionLog.metadataKey: .stringConvertible(DecisionLogFields(record)),
+                                           "user.name": "from-event"])
+        let line = try #require(lines.all.first)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["user.name"] as? String == "from-event")
+        #expect(object["decision.id"] as? String == record.id)
+        #expect(line.components(separatedBy: "\"user.name\"").count == 2, "each key once")
+        #expect(line.components(separatedBy: "\"decision.id\"").count == 2, "each key once")
     }
 
     @Test func eventMetadataOverridesTheLoggersOwn() throws {

@@ -39,7 +39,8 @@ public final class DecisionLog: Sendable {
     private let flushWait = NIOLockedValueBox<(finished: Bool, sleeper: Task<Void, Never>?)>((false, nil))
 
     /// - Parameters:
-    ///   - logger: receives one `info` line per decision, with `decision.*`, `user.*`, `client.*`, `server.*` metadata.
+    ///   - logger: receives one `info` line per decision, its ``DecisionLogFields`` (`decision.*`,
+    ///     `user.*`, `client.*`, `server.*`, `jwt.*`) under ``metadataKey``.
     ///   - sink: the table writer; nil keeps only the log.
     ///   - bufferSize: records waiting for the sink before the oldest are dropped.
     ///   - batchSize: most records per sink write.
@@ -71,7 +72,7 @@ public final class DecisionLog: Sendable {
 
     /// Logs, counts and queues `record` for the sink.
     public func record(_ record: DecisionRecord) {
-        logger.info("decision", metadata: Self.metadata(for: record))
+        logger.info("decision", metadata: [Self.metadataKey: .stringConvertible(DecisionLogFields(record))])
         decisionCounter(result: record.result, reason: record.reason).increment()
         if record.result != .revoke { latency.recordMicroseconds(record.latencyMicroseconds) }
         guard sink != nil else { return }
@@ -144,31 +145,12 @@ public final class DecisionLog: Sendable {
         }
     }
 
-    /// The log metadata of a record (dot-separated keys; absent values are left out).
+    /// The metadata key a decision's ``DecisionLogFields`` are logged under (a structured
+    /// handler writes the fields in its place; others print them as one JSON object).
+    public static let metadataKey = "decision"
+
+    /// The log fields of a record as ordinary metadata (dot-separated keys; absent values left out).
     public static func metadata(for record: DecisionRecord) -> Logger.Metadata {
-        // Sized for every field at once: growing from the literal's size rehashed it twice.
-        var metadata = Logger.Metadata(minimumCapacity: 20)
-        metadata["decision.id"] = .string(record.id)
-        metadata["decision.result"] = .string(record.result.rawValue)
-        metadata["decision.reason"] = .string(record.reason.rawValue)
-        metadata["decision.auth_method"] = .string(record.authMethod.rawValue)
-        metadata["decision.latency_us"] = .stringConvertible(record.latencyMicroseconds)
-        func put(_ key: String, _ value: String?) { if let value { metadata[key] = .string(value) } }
-        put("user.name", record.userName)
-        put("user.id", record.userID)
-        if !record.grantedBy.isEmpty { metadata["decision.granted_by"] = .array(record.grantedBy.map { .string($0) }) }
-        put("decision.account", record.account)
-        put("client.host", record.clientHost)
-        put("client.id", record.clientID.map(String.init))
-        put("client.name", record.clientName)
-        put("client.lang", record.clientLang)
-        put("client.version", record.clientVersion)
-        put("server.id", record.serverID)
-        put("server.name", record.serverName)
-        put("jwt.id", record.jwtID)
-        put("jwt.expires", record.jwtExpires.map(InternetDateTime.string))
-        put("decision.sessions_cut", record.sessionsCut.map(String.init))
-        put("decision.detail", record.detail)
-        return metadata
+        DecisionLogFields(record).metadata
     }
 }

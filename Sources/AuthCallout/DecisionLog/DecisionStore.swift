@@ -80,25 +80,11 @@ public final class DecisionStore: DecisionSink, Sendable {
     // MARK: Writing
 
     /// `granted_by` as a JSON array of strings, written by hand (one per stored row: a
-    /// `JSONEncoder` per row cost more than the insert). Escapes what RFC 8259 requires.
+    /// `JSONEncoder` per row cost more than the insert).
     static func jsonStringArray(_ strings: [String]) -> String {
-        var out = "["
-        for (index, string) in strings.enumerated() {
-            if index > 0 { out += "," }
-            out += "\""
-            for scalar in string.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\u{00}" ..< "\u{20}":
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            out += "\""
-        }
-        return out + "]"
+        var out = ""
+        JSONText.appendArray(strings, to: &out)
+        return out
     }
 
     /// Inserts a batch in one transaction, then trims to the retention limit.

@@ -1,3 +1,4 @@
+import AuthCallout
 import Foundation
 import Logging
 import SCIM
@@ -33,9 +34,28 @@ struct JSONLineEncoder {
         Self.append(value: value, to: &bytes)
     }
 
-    /// The object, closed, with the line's `\n`.
-    func finished() -> [UInt8] {
-        bytes + [UInt8(ascii: "}"), UInt8(ascii: "\n")]
+    mutating func field(_ key: String, value: LogFieldValue) {
+        separator()
+        Self.append(string: key, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        switch value {
+        case let .string(text):
+            Self.append(string: text, to: &bytes)
+        case let .strings(texts):
+            bytes.append(UInt8(ascii: "["))
+            for (index, text) in texts.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                Self.append(string: text, to: &bytes)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+    }
+
+    /// The object, closed, with the line's `\n` (closed in place: no copy of the line).
+    consuming func finish() -> [UInt8] {
+        bytes.append(UInt8(ascii: "}"))
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
     }
 
     private mutating func separator() {

@@ -1,11 +1,13 @@
 import Foundation
+import AuthCallout
 import Logging
 
 /// A `LogHandler` that writes one JSON object per line, for log shippers (`log.format: json`).
 ///
 /// Fields: `ts` (ISO 8601, UTC, milliseconds), `level`, `logger` (the label), `msg`, then the
 /// merged metadata, keys sorted, as strings, arrays or nested objects (and `source` for warnings
-/// and worse). Secrets never reach here because no code logs them; this handler does not try to
+/// and worse). A ``LogFieldsConvertible`` value (a decision) stands for its fields: they are
+/// written in its key's place, merged into the sorted keys. Secrets never reach here because no code logs them; this handler does not try to
 /// redact. Every decision is a log line, so lines are written by hand (``JSONLineEncoder``):
 /// `JSONSerialization` with sorted keys and a date formatter cost more than the decision itself.
 struct JSONLogHandler: LogHandler {
@@ -37,11 +39,24 @@ struct JSONLogHandler: LogHandler {
         // keys is kept, so the event's metadata wins over the provider's, which wins over the
         // logger's (as `merge` would); keys within one source are unique.
         var fields: [(key: String, rank: Int, value: Logger.Metadata.Value)] = []
+        // A group of fields (a decision's) comes sorted already: it is merged in, not sorted.
+        var group: (fields: any LogFieldsConvertible, rank: Int)?
         let provided = metadataProvider?.get()
         fields.reserveCapacity((event.metadata?.count ?? 0) + (provided?.count ?? 0) + metadata.count + 1)
         for (rank, source) in [event.metadata, provided, metadata].enumerated() {
             guard let source, !source.isEmpty else { continue }
-            for (key, value) in source where !JSONLineEncoder.fixedFields.contains(key) { fields.append((key, rank, value)) }
+            for (key, value) in source where !JSONLineEncoder.fixedFields.contains(key) {
+                if case let .stringConvertible(convertible) = value, let fieldGroup = convertible as? any LogFieldsConvertible {
+                    if group == nil {
+                        group = (fieldGroup, rank)
+                    } else {
+                        // A second group (nothing logs one today) joins the fields to sort.
+                        fieldGroup.forEachLogField { key, value in fields.append((key, rank, value.metadataValue)) }
+                    }
+                    continue
+                }
+                fields.append((key, rank, value))
+            }
         }
         if event.level >= .warning { fields.append(("source", 3, .string("\(event.file):\(event.line)"))) }
         fields.sort { $0.key != $1.key ? $0.key < $1.key : $0.rank < $1.rank }
@@ -50,8 +65,26 @@ struct JSONLogHandler: LogHandler {
             defer { previous = field.key }
             return field.key == previous
         }
-        for field in fields { line.field(field.key, value: field.value) }
-        write(line.finished())
+        var next = 0
+        if let group {
+            group.fields.forEachLogField { key, value in
+                while next < fields.count, fields[next].key < key {
+                    line.field(fields[next].key, value: fields[next].value)
+                    next += 1
+                }
+                if next < fields.count, fields[next].key == key {
+                    // Equal keys: the higher-ranked source wins, as above (a plain field on a tie).
+                    defer { next += 1 }
+                    if fields[next].rank <= group.rank {
+                        line.field(fields[next].key, value: fields[next].value)
+                        return
+                    }
+                }
+                line.field(key, value: value)
+            }
+        }
+        for field in fields[next...] { line.field(field.key, value: field.value) }
+        write(line.finish())
     }
 
     /// Lines go to stderr through ``LogLineWriter`` (batched, never blocking the caller); each

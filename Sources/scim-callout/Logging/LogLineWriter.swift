@@ -22,6 +22,9 @@ final class LogLineWriter: @unchecked Sendable {
     /// for an idle writer, when a flush is asked for, and when a batch has been written.
     private let condition = NSCondition()
     private var buffer: [UInt8] = []
+    /// The last batch's storage, handed back to `buffer` emptied: both keep their capacity, so
+    /// appends stop regrowing an array after the first batches.
+    private var spare: [UInt8] = []
     private var dropped = 0
     /// The writer waits for a first line with no deadline: only then does an append wake it.
     private var writerIdle = false
@@ -92,7 +95,8 @@ final class LogLineWriter: @unchecked Sendable {
             let deadline = Date(timeIntervalSinceNow: linger)
             while !flushRequested, buffer.count < capacity / 2, condition.wait(until: deadline) {}
             var batch = buffer
-            buffer = []
+            buffer = spare
+            spare = []
             if dropped > 0 {
                 batch += Array(#"{"level":"warning","logger":"scim-callout","msg":"log lines dropped: stderr did not keep up","dropped":"\#(dropped)"}"#.utf8)
                 batch.append(UInt8(ascii: "\n"))
@@ -102,7 +106,10 @@ final class LogLineWriter: @unchecked Sendable {
             flushRequested = false
             condition.unlock()
             Self.writeAll(batch, to: fileDescriptor)
+            batch.removeAll(keepingCapacity: true)
             condition.lock()
+            // A batch that grew past the bound (a stall) is not kept at that size.
+            spare = batch.capacity <= capacity ? batch : []
             writing = false
             condition.broadcast()
         }
