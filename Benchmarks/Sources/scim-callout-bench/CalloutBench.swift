@@ -22,7 +22,8 @@ import Glibc
 /// Environment: `CALLOUT_BENCH_USERS` (comma-separated store sizes, default `1000,1000000`),
 /// `CALLOUT_BENCH_SECONDS` (seconds per through-server run, default 10), `CALLOUT_BENCH_SERVER=0`
 /// (in-process runs only, for profiling), `CALLOUT_BENCH_DECISIONS` (sequential decisions per
-/// in-process run, default 20,000), `SCIM_CALLOUT_VENV`.
+/// in-process run, default 20,000), `CALLOUT_BENCH_SERVE_PREFIX` (a command that execs the served
+/// `scim-callout serve`, such as `nice -n -10`; default none), `SCIM_CALLOUT_VENV`.
 enum CalloutBench {
     static let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
 

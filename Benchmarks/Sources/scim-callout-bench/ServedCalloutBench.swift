@@ -87,8 +87,14 @@ enum ServedCalloutBench {
 
             let decisionsPath = directory.appendingPathComponent("decisions.sqlite").path
             let port = freeLoopbackPort()
+            // CALLOUT_BENCH_SERVE_PREFIX runs serve under a command that execs it (`nice -n -10`,
+            // `chrt -f 10`): the scheduling experiments of docs/benchmarks.md. The PID stays serve's.
+            let prefix = (ProcessInfo.processInfo.environment["CALLOUT_BENCH_SERVE_PREFIX"] ?? "")
+                .split(separator: " ").map(String.init)
+            let serveArguments = ["serve", "--data-dir", directory.path]
             let serve = try ManagedProcess(
-                executable: binary, arguments: ["serve", "--data-dir", directory.path],
+                executable: prefix.first.map { URL(fileURLWithPath: try commandPath($0)) } ?? binary,
+                arguments: prefix.isEmpty ? serveArguments : Array(prefix.dropFirst()) + [binary.path] + serveArguments,
                 environment: [
                     "SCIM_CALLOUT_NATS_URLS": server.url, "SCIM_CALLOUT_HTTP_LISTEN": "127.0.0.1:\(port)",
                     "SCIM_CALLOUT_STORE_PATH": storePath, "SCIM_CALLOUT_DECISIONS_PATH": decisionsPath,
@@ -153,6 +159,16 @@ enum ServedCalloutBench {
             }
         }
         return results
+    }
+
+    /// The executable `command` names (a path, or found on `PATH`).
+    static func commandPath(_ command: String) throws -> String {
+        if command.contains("/") { return command }
+        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        guard let found = directories.map({ "\($0)/\(command)" }).first(where: FileManager.default.isExecutableFile(atPath:)) else {
+            throw BenchError("CALLOUT_BENCH_SERVE_PREFIX: \(command) is not on PATH")
+        }
+        return found
     }
 
     /// User + system CPU of another process, from `/proc/<pid>/stat` (clock ticks).
