@@ -1,0 +1,68 @@
+import GRDB
+import GRDBSQLite
+
+/// Binds one row's values to a prepared INSERT by position and runs it, through SQLite's C API.
+///
+/// For the `decisions` table's batches only: every decision is a row, and converting each value
+/// to an existential and then to a `DatabaseValue` (GRDB's `StatementArguments`) cost more than
+/// the insert. Values are copied by SQLite (`SQLITE_TRANSIENT`), so nothing outlives the call.
+struct RowBinding {
+    private let statement: SQLiteStatement
+    private var index: Int32 = 0
+
+    init(_ statement: SQLiteStatement) {
+        self.statement = statement
+    }
+
+    mutating func bind(_ text: String?) {
+        index += 1
+        guard var text else {
+            sqlite3_bind_null(statement, index)
+            return
+        }
+        text.withUTF8 { utf8 in
+            // An empty string's buffer may have no address, and a null pointer would bind NULL.
+            guard let base = utf8.baseAddress else {
+                sqlite3_bind_text(statement, index, "", 0, Self.transient)
+                return
+            }
+            base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { characters in
+                sqlite3_bind_text(statement, index, characters, Int32(utf8.count), Self.transient)
+            }
+        }
+    }
+
+    mutating func bind(_ number: Int64?) {
+        index += 1
+        guard let number else {
+            sqlite3_bind_null(statement, index)
+            return
+        }
+        sqlite3_bind_int64(statement, index, number)
+    }
+
+    mutating func bind(_ number: Double?) {
+        index += 1
+        guard let number else {
+            sqlite3_bind_null(statement, index)
+            return
+        }
+        sqlite3_bind_double(statement, index, number)
+    }
+
+    /// Runs the statement once with the bound values and resets it for the next row.
+    func execute(in db: Database) throws {
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        let code = sqlite3_step(statement)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                message: db.lastErrorMessage ?? "sqlite3_step failed")
+        }
+    }
+
+    /// Tells SQLite to copy a bound value before the call returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}
