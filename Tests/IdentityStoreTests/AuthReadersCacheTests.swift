@@ -64,8 +64,9 @@ import TestSupport
         #expect(readers.cachedCount == 3)
     }
 
-    /// Warms every connection with `gina`'s state, commits `gina.active = active` through
-    /// `commit`, then reads through connection `first` before all others: each must see it.
+    /// For each connection `first`: warms every connection with `gina`'s state, commits
+    /// `gina.active = active` through `commit`, then reads through `first` before all others:
+    /// each must see the commit.
     static func expectEveryReaderSeesTheCommit(_ fixture: Fixture, commit: (Bool) async throws -> Void) async throws {
         let readers = fixture.readers
         var loads = 0
@@ -78,6 +79,8 @@ import TestSupport
             try await commit(active)
             let order = [first] + (0 ..< readers.count).filter { $0 != first }
             for reader in order {
+                // Another key first: the validation that sees the commit must forget `gina` too.
+                #expect(try Self.byName(readers, reader: reader, "nobody", loads: &loads) == nil)
                 #expect(try Self.byName(readers, reader: reader, loads: &loads)?.active == active,
                         "connection \(reader) after a commit first seen through \(first)")
             }
