@@ -15,10 +15,13 @@ enum AuthLookup: Hashable, Sendable {
 /// reader reporting a different one (or its first) empties the cache and starts a new `epoch`.
 ///
 /// Why no result is served across a commit: a commit changes every reader's version, so the
-/// first validation after it, on whichever reader, empties the cache. A result that may predate
-/// the commit was loaded after a validation that came before that one, under an older epoch, and
-/// ``remember(_:for:epoch:)`` drops it. Entries stored before the clear are gone. Results do not
-/// go stale by time except for an access token's expiry, which the caller checks on every hit.
+/// first validation after it, on whichever reader, empties the cache and starts a new epoch (and
+/// a reader's own first validation after it does so too). A result that may predate the commit
+/// was read after a validation before that clear, so it carries an older epoch and
+/// ``remember(_:for:epoch:)`` drops it; results stored before the clear are gone with it. (A hit
+/// for a reader whose pragma ran before the commit answers as of before it, as its read would.)
+/// Results do not go stale by time except for an access token's expiry, which the caller checks
+/// on every hit.
 struct AuthLookupCache: Sendable {
     /// What ``result(for:reader:version:)`` found.
     enum Probe: Equatable, Sendable {
