@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// Read-only SQLite connections of their own for the auth-callout lookups of a file store.
@@ -62,10 +63,7 @@ final class AuthReaders: Sendable {
     func subject(_ lookup: AuthLookup, reader: Int, now: Double, transaction: Bool = false,
                  load: (Database) throws -> AuthSubject?) throws -> AuthSubject? {
         try queues[reader].unsafeRead { db in
-            // The pragma always returns a row; if it ever did not, read without the cache.
-            guard let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) else {
-                return try Self.load(db, transaction: transaction, load)
-            }
+            let version = try Self.dataVersion(db)
             switch cache.withLock({ $0.result(for: lookup, reader: reader, version: version) }) {
             case let .hit(remembered):
                 // An expiry is the one change no commit announces.
@@ -79,6 +77,21 @@ final class AuthReaders: Sendable {
                 return loaded
             }
         }
+    }
+
+    /// `PRAGMA data_version` on `db`. Stepped through the C API: GRDB's generic `fetchOne`
+    /// (cursor, argument checks) took about 0.9 of the pragma's 3.5 µs on every lookup.
+    private static func dataVersion(_ db: Database) throws -> Int64 {
+        let statement = try db.cachedStatement(sql: "PRAGMA data_version").sqliteStatement
+        // The reset ends the read transaction the step opened: without it this connection would
+        // keep its snapshot and never see another commit.
+        defer { sqlite3_reset(statement) }
+        let code = sqlite3_step(statement)
+        guard code == SQLITE_ROW else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage,
+                                sql: "PRAGMA data_version")
+        }
+        return sqlite3_column_int64(statement, 0)
     }
 
     private static func load(_ db: Database, transaction: Bool,
