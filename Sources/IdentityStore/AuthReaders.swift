@@ -70,8 +70,9 @@ final class AuthReaders: Sendable {
                 if let expires = remembered?.credentialExpiresAt, expires.timeIntervalSince1970 <= now { return nil }
                 return remembered
             case let .miss(epoch):
-                // Read after the validation: a commit before it is seen; one after it makes some
-                // reader's next validation start a new epoch, and then this result is dropped.
+                // Read after the validation: a commit before it is seen; one after it starts a
+                // new epoch at the next validation on any reader, and this result is dropped (or,
+                // if already stored, forgotten) there.
                 let loaded = try Self.load(db, transaction: transaction, load)
                 cache.withLock { $0.remember(loaded, for: lookup, epoch: epoch) }
                 return loaded
