@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 import TestSupport
 @testable import IdentityStore
@@ -145,6 +146,55 @@ import TestSupport
         }
         #expect(after?.active == false)
         #expect(loads == 1, "the stale read was dropped, so this one reads")
+    }
+
+    /// Under real concurrency (lookups by name and by nkey on two tasks, over all connections,
+    /// while the store commits): no lookup returns a state older than a commit that finished
+    /// before it began.
+    @Test func concurrentLookupsNeverGoBehindAFinishedCommit() async throws {
+        let fixture = try await Fixture()
+        defer { fixture.remove() }
+        final class Progress: Sendable {
+            let committed: Atomic<Int64>
+            let writing = Atomic<Bool>(true)
+            let stale = Atomic<Int>(0)
+            let checks = Atomic<Int>(0)
+            init(_ version: Int64) { committed = Atomic(version) }
+        }
+        let progress = Progress(fixture.user.version)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0 ..< 2 {
+                group.addTask {
+                    var byName = false
+                    while progress.writing.load(ordering: .acquiring) {
+                        let floor = progress.committed.load(ordering: .acquiring)
+                        // Two keys for one user: a validation that sees a commit while looking
+                        // up one must forget the other too.
+                        byName.toggle()
+                        let seen = try byName ? fixture.store.authSubject(userName: "gina")
+                            : fixture.store.authSubject(nkey: "UGINA")
+                        if (seen?.version ?? -1) < floor { progress.stale.add(1, ordering: .relaxed) }
+                        progress.checks.add(1, ordering: .relaxed)
+                        await Task.yield()
+                    }
+                }
+            }
+            group.addTask {
+                defer { progress.writing.store(false, ordering: .releasing) }
+                for round in 0 ..< 100 {
+                    let user = try await fixture.store.updateUser(id: fixture.user.id) { current in
+                        UserUpdate(input: userInput(current.userName, displayName: "round \(round)", nkeys: ["UGINA"]))
+                    }
+                    progress.committed.store(user.version, ordering: .releasing)
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(progress.checks.load(ordering: .relaxed) > 0)
+        #expect(progress.stale.load(ordering: .relaxed) == 0)
+        let last = try fixture.store.authSubject(userName: "gina")
+        #expect(last?.displayName == "round 99")
+        #expect(last?.version == progress.committed.load(ordering: .relaxed))
     }
 
     /// A remembered token result is re-checked against the clock on every hit, through any
