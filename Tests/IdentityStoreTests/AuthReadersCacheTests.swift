@@ -28,7 +28,7 @@ import TestSupport
         func remove() { try? FileManager.default.removeItem(at: directory) }
     }
 
-    /// Looks `gina` up by name on `reader`, counting the reads that reach the database.
+    /// Looks `name` (`gina` by default) up on `reader`, counting the reads that reach the database.
     static func byName(_ readers: AuthReaders, reader: Int, _ name: String = "gina",
                        loads: inout Int) throws -> AuthSubject? {
         try readers.subject(.userNameKey(name), reader: reader, now: 0) { db in
