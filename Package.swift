@@ -52,6 +52,8 @@ let package = Package(
             dependencies: [
                 "SCIM", "CSodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The auth readers' `PRAGMA data_version`, stepped through the C API.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

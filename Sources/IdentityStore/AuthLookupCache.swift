@@ -6,40 +6,67 @@ enum AuthLookup: Hashable, Sendable {
     case accessTokenHash([UInt8])
 }
 
-/// Results of one auth reader connection's lookups, valid only for one `PRAGMA data_version`.
+/// The lookup results of all auth reader connections of one ``AuthReaders``, forgotten at the
+/// first sign of a commit on any of them.
 ///
-/// SQLite changes a connection's `data_version` whenever another connection, in this process or
-/// any other (the CLI, a replica sharing the file), commits to the database; the auth readers
-/// never write. So a result remembered under the version the connection reports *now* is exactly
-/// what reading the rows now would return: the first lookup after any commit finds a different
-/// version and empties the cache. Nothing here is ever served across a write, and it cannot go
-/// stale by time except for an access token's expiry, which the caller checks on every hit.
+/// SQLite changes a connection's `PRAGMA data_version` whenever another connection, in this
+/// process or any other (the CLI, a replica sharing the file), commits; the readers never write.
+/// The values are per connection, so the cache keeps the last one each reader reported, and a
+/// reader reporting a different one (or its first) empties the cache and starts a new `epoch`.
+///
+/// Why no result is served across a commit: a commit changes every reader's version, so the
+/// first validation after it, on whichever reader, empties the cache and starts a new epoch (and
+/// a reader's own first validation after it does so too). A result that may predate the commit
+/// was read after a validation before that clear, so it carries an older epoch and
+/// ``remember(_:for:epoch:)`` drops it; results stored before the clear are gone with it. (A hit
+/// for a reader whose pragma ran before the commit answers as of before it, as its read would.)
+/// Results do not go stale by time except for an access token's expiry, which the caller checks
+/// on every hit.
 struct AuthLookupCache: Sendable {
+    /// What ``result(for:reader:version:)`` found.
+    enum Probe: Equatable, Sendable {
+        /// A result read after the last commit any reader has seen (nil: no such user, token or
+        /// key).
+        case hit(AuthSubject?)
+        /// Nothing remembered: read, then ``remember(_:for:epoch:)`` the result with this epoch.
+        case miss(epoch: UInt64)
+    }
+
     /// Results kept at most; beyond that the cache starts over (cheaper than tracking use, and a
     /// store this busy with distinct users reads more than it remembers anyway).
     let capacity: Int
-    private var version: Int64?
+    /// The `data_version` each reader last reported, by reader index.
+    private var versions: [Int64?]
+    /// Counts the clears that a commit caused; a result loaded under an older one is dropped.
+    private(set) var epoch: UInt64 = 0
     /// A nil result (no such user, token or key) is remembered too.
     private var results: [AuthLookup: AuthSubject?] = [:]
 
-    init(capacity: Int) {
+    /// - Parameters:
+    ///   - capacity: results remembered at most.
+    ///   - readers: the connections that validate against this cache (indices `0 ..< readers`).
+    init(capacity: Int, readers: Int) {
         self.capacity = max(1, capacity)
+        versions = Array(repeating: nil, count: max(1, readers))
     }
 
-    /// The result remembered for `lookup` if the connection's data version is still `version`;
-    /// `.none` when the lookup has to read (and then the cache has forgotten older versions).
-    mutating func result(for lookup: AuthLookup, version: Int64) -> AuthSubject?? {
-        guard version == self.version else {
+    /// Validates the cache against `version`, the `data_version` that reader `reader` reports
+    /// now, and looks `lookup` up: one call per lookup, so one lock round on the hot path.
+    mutating func result(for lookup: AuthLookup, reader: Int, version: Int64) -> Probe {
+        guard versions[reader] == version else {
+            versions[reader] = version
             results.removeAll(keepingCapacity: true)
-            self.version = version
-            return .none
+            epoch &+= 1
+            return .miss(epoch: epoch)
         }
-        return results[lookup]
+        guard let remembered = results[lookup] else { return .miss(epoch: epoch) }
+        return .hit(remembered)
     }
 
-    /// Remembers what a read made at `version` returned.
-    mutating func remember(_ result: AuthSubject?, for lookup: AuthLookup, version: Int64) {
-        guard version == self.version else { return }
+    /// Remembers what a read returned if no reader has seen a commit since the read's
+    /// validation returned `epoch`.
+    mutating func remember(_ result: AuthSubject?, for lookup: AuthLookup, epoch: UInt64) {
+        guard epoch == self.epoch else { return }
         if results.count >= capacity { results.removeAll(keepingCapacity: true) }
         results[lookup] = .some(result)
     }

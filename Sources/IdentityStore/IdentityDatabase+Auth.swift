@@ -15,8 +15,8 @@ import GRDB
 /// run on ``AuthReaders`` (read-only connections of their own, one per core plus spare ones,
 /// `IdentityDatabase.readerCount`), a WAL reader never waits for the writer, and the lookups are
 /// unique-index probes (about 10 µs), so a decision waits at most for one other lookup on the same
-/// connection. Those connections remember results until the next commit to the store
-/// (``AuthLookupCache``, checked with `PRAGMA data_version` on every lookup), so every connect is
+/// connection. Those connections share one cache of results, kept until the next commit to the
+/// store (``AuthLookupCache``, checked with `PRAGMA data_version` on every lookup), so every connect is
 /// still decided on the committed state. On an in-memory `DatabaseQueue` (tests, tools) a read
 /// waits for a write transaction in progress, which is equally short.
 extension IdentityDatabase {

@@ -14,34 +14,53 @@ import TestSupport
                     nkeys: [], tags: [], jwtLifetimeSeconds: nil, version: version, groups: [])
     }
 
-    @Test func aNewDataVersionForgetsEverything() {
-        var cache = AuthLookupCache(capacity: 10)
-        #expect(cache.result(for: .id("a"), version: 1) == .none, "nothing yet")
-        cache.remember(Self.subject("a"), for: .id("a"), version: 1)
-        cache.remember(nil, for: .userNameKey("ghost"), version: 1)
-        #expect(cache.result(for: .id("a"), version: 1) == .some(Self.subject("a")))
-        #expect(cache.result(for: .userNameKey("ghost"), version: 1) == .some(nil), "a miss is remembered too")
-        #expect(cache.result(for: .id("a"), version: 2) == .none)
+    @Test func aNewDataVersionOnAnyReaderForgetsEverything() {
+        var cache = AuthLookupCache(capacity: 10, readers: 2)
+        #expect(cache.result(for: .id("a"), reader: 0, version: 1) == .miss(epoch: 1), "nothing yet")
+        cache.remember(Self.subject("a"), for: .id("a"), epoch: 1)
+        cache.remember(nil, for: .userNameKey("ghost"), epoch: 1)
+        #expect(cache.result(for: .id("a"), reader: 0, version: 1) == .hit(Self.subject("a")))
+        #expect(cache.result(for: .userNameKey("ghost"), reader: 0, version: 1) == .hit(nil), "a miss is remembered too")
+        #expect(cache.count == 2)
+        // Reader 1's first validation: it has never seen a version, so it cannot vouch for them.
+        #expect(cache.result(for: .id("a"), reader: 1, version: 7) == .miss(epoch: 2))
         #expect(cache.count == 0)
-        #expect(cache.result(for: .userNameKey("ghost"), version: 2) == .none)
+        cache.remember(Self.subject("a"), for: .id("a"), epoch: 2)
+        // Both readers agree with what they saw last: results are shared.
+        #expect(cache.result(for: .id("a"), reader: 0, version: 1) == .hit(Self.subject("a")))
+        #expect(cache.result(for: .id("a"), reader: 1, version: 7) == .hit(Self.subject("a")))
+        // A commit shows on reader 0 first: everything goes, for reader 1 too.
+        #expect(cache.result(for: .id("a"), reader: 0, version: 2) == .miss(epoch: 3))
+        #expect(cache.result(for: .id("a"), reader: 1, version: 7) == .miss(epoch: 3))
+        #expect(cache.result(for: .userNameKey("ghost"), reader: 1, version: 7) == .miss(epoch: 3))
+        // Reader 1 then sees the commit too: one more clear (its version is its own to compare).
+        #expect(cache.result(for: .id("a"), reader: 1, version: 8) == .miss(epoch: 4))
+        #expect(cache.epoch == 4)
     }
 
-    @Test func aResultReadUnderAnOlderVersionIsNotRemembered() {
-        var cache = AuthLookupCache(capacity: 10)
-        _ = cache.result(for: .id("a"), version: 5)
-        cache.remember(Self.subject("a"), for: .id("a"), version: 4)
-        #expect(cache.result(for: .id("a"), version: 5) == .none)
+    @Test func aResultLoadedBeforeAnotherReadersClearIsDropped() {
+        var cache = AuthLookupCache(capacity: 10, readers: 2)
+        #expect(cache.result(for: .id("b"), reader: 1, version: 3) == .miss(epoch: 1))
+        #expect(cache.result(for: .id("a"), reader: 0, version: 5) == .miss(epoch: 2))
+        // While reader 0 reads "a", reader 1 sees a commit.
+        #expect(cache.result(for: .id("b"), reader: 1, version: 4) == .miss(epoch: 3))
+        cache.remember(Self.subject("a"), for: .id("a"), epoch: 2)
+        #expect(cache.count == 0)
+        #expect(cache.result(for: .id("a"), reader: 1, version: 4) == .miss(epoch: 3))
+        // A read validated after the clear is kept.
+        cache.remember(Self.subject("b"), for: .id("b"), epoch: 3)
+        #expect(cache.result(for: .id("b"), reader: 0, version: 5) == .hit(Self.subject("b")))
     }
 
     @Test func beyondCapacityItStartsOver() {
-        var cache = AuthLookupCache(capacity: 3)
-        _ = cache.result(for: .id("x"), version: 1)
-        for id in ["a", "b", "c"] { cache.remember(Self.subject(id), for: .id(id), version: 1) }
+        var cache = AuthLookupCache(capacity: 3, readers: 1)
+        #expect(cache.result(for: .id("x"), reader: 0, version: 1) == .miss(epoch: 1))
+        for id in ["a", "b", "c"] { cache.remember(Self.subject(id), for: .id(id), epoch: 1) }
         #expect(cache.count == 3)
-        cache.remember(Self.subject("d"), for: .id("d"), version: 1)
+        cache.remember(Self.subject("d"), for: .id("d"), epoch: 1)
         #expect(cache.count == 1)
-        #expect(cache.result(for: .id("d"), version: 1) == .some(Self.subject("d")))
-        #expect(cache.result(for: .id("a"), version: 1) == .none)
+        #expect(cache.result(for: .id("d"), reader: 0, version: 1) == .hit(Self.subject("d")))
+        #expect(cache.result(for: .id("a"), reader: 0, version: 1) == .miss(epoch: 1), "starting over is no commit")
     }
 
     /// Reads enough times that every auth reader connection has looked the user up (and
