@@ -72,6 +72,8 @@ let package = Package(
             dependencies: [
                 "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "CSodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The decisions table binds its rows through the C API (RowBinding).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 // NIOThreadPool: argon2id checks run on their own threads, off the cooperative pool.
