@@ -201,6 +201,26 @@ struct AuthorizationHandlerTests {
         // Queued past the deadline: no decision is even started.
         let late = await handler().handle(payload: Array(token.utf8), serverXKey: nil, receivedAt: time.now.addingTimeInterval(-1.6))
         #expect(late.record.reason == .timeout)
+        #expect(late.record.queueMicroseconds == 1_600_000)
+    }
+
+    /// The wait between receipt and the decision's start is recorded apart from the whole latency,
+    /// so a queued request can be told from a slow decision.
+    @Test func queueWaitIsRecordedApartFromTheDecision() async throws {
+        let time = self.time
+        let slow = handler { _ in
+            time.advance(by: 0.003)
+            return .deny(.init(reason: .wrongSecret, detail: "slow"))
+        }
+        let token = try server.request(issuer: issuer.publicKey, userNKey: try KeyPair.generate(.user).publicKey,
+                                       options: ConnectOptions(username: "alice", password: "pw1"), now: time.now)
+        let queued = await slow.handle(payload: Array(token.utf8), serverXKey: nil, receivedAt: time.now.addingTimeInterval(-0.002))
+        #expect(queued.record.queueMicroseconds == 2_000)
+        #expect(queued.record.latencyMicroseconds == 5_000)
+        // Nothing known about the receipt: nothing recorded.
+        let unknown = await slow.handle(payload: Array(token.utf8), serverXKey: nil)
+        #expect(unknown.record.queueMicroseconds == nil)
+        #expect(unknown.record.latencyMicroseconds == 3_000)
     }
 
     @Test func shedRequestsAreOverloadedDenials() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import Testing
 import TestSupport
@@ -61,6 +62,7 @@ struct DecisionLogTests {
         #expect(metadata["jwt.id"] == "JTI1")
         #expect(metadata["decision.granted_by"] == .array(["developers"]))
         #expect(metadata["decision.latency_us"] == "120")
+        #expect(metadata["decision.queue_us"] == nil, "not measured, not written")
         #expect(metadata["jwt.expires"] == "2026-01-01T01:00:00Z")
         // Logged as one value: its fields are only spread out by the handler.
         #expect(lines[0].raw.count == 1)
@@ -76,9 +78,10 @@ struct DecisionLogTests {
         var full = record(7)
         full.detail = "a detail"
         full.sessionsCut = 2
+        full.queueMicroseconds = 40
         var keys: [String] = []
         DecisionLogFields(full).forEachLogField { key, _ in keys.append(key) }
-        #expect(keys.count == 20)
+        #expect(keys.count == 21)
         #expect(keys == keys.sorted())
         #expect(Set(keys).count == keys.count)
         // Absent values are left out, not written empty.
@@ -122,7 +125,7 @@ struct DecisionLogTests {
         let full = DecisionRecord(time: Self.start.addingTimeInterval(0.25), result: .revoke, reason: .allowed, userName: "",
                                   userID: "ïd-漢字-🙂", grantedBy: ["", "a\"b", "c\\d\u{1}"], account: "APP", authMethod: .token,
                                   clientHost: "::1", clientID: UInt64.max, clientName: "tab\tinside", clientLang: "",
-                                  clientVersion: "1", serverID: "NSERVER", serverName: "n\n1", latencyMicroseconds: Int64.max,
+                                  clientVersion: "1", serverID: "NSERVER", serverName: "n\n1", latencyMicroseconds: Int64.max, queueMicroseconds: 17,
                                   jwtID: "JTI", jwtExpires: Self.start.addingTimeInterval(3600.5), sessionsCut: 3, detail: "détail")
         let empty = DecisionRecord(time: Self.start, result: .deny, reason: .noCredentials)
         try await store.append([full, empty])
@@ -130,6 +133,27 @@ struct DecisionLogTests {
         #expect(stored == [full, empty])
         // An empty name is stored as an empty string, not NULL: it is found as one.
         #expect(try await store.decisions(DecisionQuery(userName: "")).map(\.record.id) == [full.id])
+    }
+
+    /// A table written before `queue_us` existed gains the column; its rows read back without one.
+    @Test func aVersionOneTableGainsTheQueueColumn() async throws {
+        let queue = try DatabaseQueue()
+        try DecisionStore.migrator.migrate(queue, upTo: "callout-v1-decisions")
+        try await queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO decisions (id, time, result, reason, auth_method, latency_us)
+                VALUES ('old', ?, 'deny', 'unknown_user', 'password', 42)
+                """, arguments: [Self.start.timeIntervalSince1970])
+        }
+        let store = try DecisionStore(queue, now: { Self.start })
+        var new = record(2)
+        new.queueMicroseconds = 9
+        try await store.append([new])
+        let stored = try await store.decisions(DecisionQuery()).map(\.record)
+        #expect(stored.map(\.id) == ["old", new.id])
+        #expect(stored.first?.queueMicroseconds == nil)
+        #expect(stored.first?.latencyMicroseconds == 42)
+        #expect(stored.last == new)
     }
 
     @Test func retentionKeepsTheNewestRowsAndDropsOldOnes() async throws {

@@ -78,6 +78,9 @@ struct CalloutEndToEndTests {
             #expect(ok.received == ["app.alice.hello"])
             let allowed = try await f.callout.record("alice allowed") { $0.userName == "alice" && $0.result == .allow }
             #expect(allowed.clientLang == "python3" && allowed.grantedBy == ["developers"] && allowed.account == "APP")
+            // Dated from the socket read: the queue wait is measured, and is part of the latency.
+            let queued = try #require(allowed.queueMicroseconds)
+            #expect(queued >= 0 && queued <= allowed.latencyMicroseconds)
 
             for (user, password, reason) in [("alice", "wrong", DecisionReason.wrongSecret), ("nobody", "x", .unknownUser),
                                              ("ivan", "ivan-pw", .inactiveUser)] {

@@ -40,7 +40,7 @@ enum CalloutBench {
           clients connecting in the same instant, not what a client usually sees.
         - **decision table** is the process CPU per record appended to the `decisions` table in the service's
           batches (256 per transaction, a WAL file as `serve` opens it): that part of a served decision is
-          SQLite's insert (two indexes) and GRDB's argument binding.
+          SQLite's insert (two indexes), each row bound through SQLite's C API.
         - **served** rows run the release `scim-callout serve` binary exactly as deployed (JSON log lines to a
           file, the `decisions` table, metrics, session registry and revoker) behind a real nats-server, with 32
           nats-py clients connecting and closing in a loop (after a warm-up that puts each user through the
@@ -48,7 +48,9 @@ enum CalloutBench {
           the window ÷ the decisions stored in the window, so it includes NATS I/O, logging and the table.
           *service-side decision latency* is each stored decision's `latency_us`: from the socket read that
           brought the request to the reply being queued for the socket, so time behind other requests of the
-          same read counts. The sustained rows saturate the host (the clients connect as fast as they can);
+          same read counts. It is split in two, each with its own p99: the *queue wait* (`queue_us`: socket read →
+          decision start, behind the requests read with it) and the *deciding time* (decision start → reply; a
+          decision preempted by another process counts here). The sustained rows saturate the host (the clients connect as fast as they can);
           the *bursts of 32 connects at once* rows then run rounds of all 32 clients connecting at the same
           moment, each round after the last finished (issue 4's "32 clients connecting at once").
           nats-server, the 32 clients and the service share the same 2 cores; the clients stand in for other

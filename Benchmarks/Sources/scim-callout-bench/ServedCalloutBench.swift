@@ -140,6 +140,7 @@ enum ServedCalloutBench {
                 results.append(BenchResult(name: "\(label): service-side decision latency p90", value: CalloutBench.percentile(latencies, 0.90), unit: "ms"))
                 results.append(BenchResult(name: "\(label): service-side decision latency p99", value: CalloutBench.percentile(latencies, 0.99), unit: "ms"))
                 results.append(BenchResult(name: "\(label): service-side decision latency max", value: latencies.last ?? 0, unit: "ms"))
+                results += latencyParts(window, label: label)
             }
             let burstWindow = try await store.decisions(DecisionQuery(since: burstStart, until: burstEnd, limit: 10_000_000))
             let burstLatencies = burstWindow.map { Double($0.record.latencyMicroseconds) / 1_000 }.sorted()
@@ -156,9 +157,23 @@ enum ServedCalloutBench {
                                            value: CalloutBench.percentile(burstLatencies, 0.99), unit: "ms"))
                 results.append(BenchResult(name: "\(burstLabel): service-side decision latency max",
                                            value: burstLatencies.last ?? 0, unit: "ms"))
+                results += latencyParts(burstWindow, label: burstLabel)
             }
         }
         return results
+    }
+
+    /// The p99 of the two parts of the service-side latency: waiting after the socket read
+    /// (`queue_us`) and deciding after that.
+    static func latencyParts(_ decisions: [StoredDecision], label: String) -> [BenchResult] {
+        let measured = decisions.compactMap { decision in
+            decision.record.queueMicroseconds.map { (queued: Double($0) / 1_000, deciding: Double(decision.record.latencyMicroseconds - $0) / 1_000) }
+        }
+        guard !measured.isEmpty else { return [] }
+        return [
+            BenchResult(name: "\(label): service-side queue wait p99 (socket read → decision start)", value: CalloutBench.percentile(measured.map(\.queued).sorted(), 0.99), unit: "ms"),
+            BenchResult(name: "\(label): service-side deciding time p99 (decision start → reply)", value: CalloutBench.percentile(measured.map(\.deciding).sorted(), 0.99), unit: "ms"),
+        ]
     }
 
     /// The executable `command` names (a path, or found on `PATH`).

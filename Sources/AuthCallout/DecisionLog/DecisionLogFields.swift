@@ -21,6 +21,7 @@ public struct DecisionLogFields: LogFieldsConvertible {
         if !record.grantedBy.isEmpty { body("decision.granted_by", .strings(record.grantedBy)) }
         put("decision.id", record.id)
         put("decision.latency_us", String(record.latencyMicroseconds))
+        put("decision.queue_us", record.queueMicroseconds.map { String($0) })
         put("decision.reason", record.reason.rawValue)
         put("decision.result", record.result.rawValue)
         put("decision.sessions_cut", record.sessionsCut.map { String($0) })

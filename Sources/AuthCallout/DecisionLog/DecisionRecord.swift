@@ -42,6 +42,10 @@ public struct DecisionRecord: Sendable, Codable, Equatable {
     public var serverName: String?
     /// Time from receiving the request to having the reply ready, in microseconds.
     public var latencyMicroseconds: Int64
+    /// The part of `latencyMicroseconds` the request waited after it was received, before its
+    /// decision started (behind requests read with it, or for a thread): tells a slow decision
+    /// from a queued one. Nil where nothing was queued (revocations) or not measured.
+    public var queueMicroseconds: Int64?
     /// `jti` of the issued user JWT.
     public var jwtID: String?
     public var jwtExpires: Date?
@@ -68,6 +72,7 @@ public struct DecisionRecord: Sendable, Codable, Equatable {
         serverID: String? = nil,
         serverName: String? = nil,
         latencyMicroseconds: Int64 = 0,
+        queueMicroseconds: Int64? = nil,
         jwtID: String? = nil,
         jwtExpires: Date? = nil,
         sessionsCut: Int? = nil,
@@ -90,6 +95,7 @@ public struct DecisionRecord: Sendable, Codable, Equatable {
         self.serverID = serverID
         self.serverName = serverName
         self.latencyMicroseconds = latencyMicroseconds
+        self.queueMicroseconds = queueMicroseconds
         self.jwtID = jwtID
         self.jwtExpires = jwtExpires
         self.sessionsCut = sessionsCut

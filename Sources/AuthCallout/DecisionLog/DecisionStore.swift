@@ -75,6 +75,9 @@ public final class DecisionStore: DecisionSink, Sendable {
                 CREATE INDEX decisions_user_time ON decisions(user_name, time);
                 """)
         }
+        migrator.registerMigration("callout-v2-queue-time") { db in
+            try db.execute(sql: "ALTER TABLE decisions ADD COLUMN queue_us INTEGER")
+        }
         return migrator
     }
 
@@ -97,8 +100,8 @@ public final class DecisionStore: DecisionSink, Sendable {
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO decisions (id, time, result, reason, user_name, user_id, auth_method, granted_by, account,
                     client_host, client_id, client_name, client_lang, client_version, server_id, server_name,
-                    latency_us, jwt_id, jwt_expires, sessions_cut, detail)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    latency_us, jwt_id, jwt_expires, sessions_cut, detail, queue_us)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             // Bound through the C API: GRDB's `StatementArguments` from 21 existentials per row
             // cost more than SQLite's insert itself (half of an append in a profile).
@@ -126,6 +129,7 @@ public final class DecisionStore: DecisionSink, Sendable {
                 row.bind(record.jwtExpires?.timeIntervalSince1970)
                 row.bind(record.sessionsCut.map(Int64.init))
                 row.bind(record.detail)
+                row.bind(record.queueMicroseconds)
                 try row.execute(in: db)
             }
             try db.execute(sql: "DELETE FROM decisions WHERE time < ?", arguments: [cutoff])
@@ -241,6 +245,7 @@ public struct StoredDecision: Sendable, Equatable {
             clientHost: row["client_host"], clientID: (row["client_id"] as Int64?).map { UInt64(bitPattern: $0) },
             clientName: row["client_name"], clientLang: row["client_lang"], clientVersion: row["client_version"],
             serverID: row["server_id"], serverName: row["server_name"], latencyMicroseconds: row["latency_us"],
+            queueMicroseconds: row["queue_us"],
             jwtID: row["jwt_id"], jwtExpires: (row["jwt_expires"] as Double?).map { Date(timeIntervalSince1970: $0) },
             sessionsCut: row["sessions_cut"], detail: row["detail"])
     }

@@ -117,8 +117,12 @@ public struct AuthorizationHandler: Sendable {
     /// Handles one request as far as it can without waiting: everything but an argon2id check.
     /// Parameters as for ``handle(payload:serverXKey:receivedAt:)``.
     public func start(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil) -> Step {
-        let started = receivedAt ?? now()
+        let begun = now()
+        let started = receivedAt ?? begun
         var record = DecisionRecord(time: started, result: .deny, reason: .badRequest)
+        if receivedAt != nil {
+            record.queueMicroseconds = max(0, Int64((begun.timeIntervalSince(started) * 1_000_000).rounded()))
+        }
 
         // 1. Open.
         // Bytes end to end: the token is verified as it arrived, never copied into a String.
