@@ -11,13 +11,18 @@ struct JSONLogHandlerTests {
         let storage = Mutex<[String]>([])
         func append(_ line: String) { storage.withLock { $0.append(line) } }
         var all: [String] { storage.withLock { $0 } }
+
+        /// A logger whose JSON lines (at `.info` and above) are collected here.
+        func logger(label: String) -> Logger {
+            Logger(label: label) { label in
+                JSONLogHandler(label: label, level: .info, write: { self.append(String(decoding: $0, as: UTF8.self)) })
+            }
+        }
     }
 
     @Test func oneObjectPerLineWithMetadata() throws {
         let lines = Lines()
-        var logger = Logger(label: "test") { label in
-            JSONLogHandler(label: label, level: .info, write: { lines.append(String(decoding: $0, as: UTF8.self)) })
-        }
+        var logger = lines.logger(label: "test")
         logger[metadataKey: "component"] = "callout"
         logger.debug("hidden")
         logger.info("decision", metadata: ["user": "alice", "groups": ["a", "b"], "quote": "he said \"hi\"\n"])
@@ -56,9 +61,7 @@ struct JSONLogHandlerTests {
 
     @Test func escapesEverythingJSONNeedsAndKeepsUnicode() throws {
         let lines = Lines()
-        let logger = Logger(label: "t\u{1}") { label in
-            JSONLogHandler(label: label, level: .info, write: { lines.append(String(decoding: $0, as: UTF8.self)) })
-        }
+        let logger = lines.logger(label: "t\u{1}")
         let tricky = "q\" b\\ nl\n cr\r tab\t bell\u{7} nul\u{0} ls\u{2028} ps\u{2029} é 漢 🙂 </script>"
         logger.info("m\n", metadata: ["z": .string(tricky), "a": ["k": ["1", .stringConvertible(2)]], "msg": "not me"])
         let line = try #require(lines.all.first)
@@ -92,9 +95,7 @@ struct JSONLogHandlerTests {
     /// as one metadata key each, other metadata merged in key order.
     @Test func decisionFieldsAreWrittenAsIfEachWereAKey() throws {
         let lines = Lines()
-        var logger = Logger(label: "callout") { label in
-            JSONLogHandler(label: label, level: .info, write: { lines.append(String(decoding: $0, as: UTF8.self)) })
-        }
+        var logger = lines.logger(label: "callout")
         logger[metadataKey: "component"] = "callout"
         logger[metadataKey: "zz.last"] = "z"
         let record = Self.decision()
@@ -120,9 +121,7 @@ struct JSONLogHandlerTests {
 
     @Test func aDecisionFieldYieldsToEventMetadataAndWinsOverTheLoggers() throws {
         let lines = Lines()
-        var logger = Logger(label: "callout") { label in
-            JSONLogHandler(label: label, level: .info, write: { lines.append(String(decoding: $0, as: UTF8.self)) })
-        }
+        var logger = lines.logger(label: "callout")
         logger[metadataKey: "decision.id"] = "from-logger"
         let record = Self.decision()
         logger.info("decision", metadata: [DecisionLog.metadataKey: .stringConvertible(DecisionLogFields(record)),
@@ -137,9 +136,7 @@ struct JSONLogHandlerTests {
 
     @Test func eventMetadataOverridesTheLoggersOwn() throws {
         let lines = Lines()
-        var logger = Logger(label: "t") { label in
-            JSONLogHandler(label: label, level: .info, write: { lines.append(String(decoding: $0, as: UTF8.self)) })
-        }
+        var logger = lines.logger(label: "t")
         logger[metadataKey: "component"] = "callout"
         logger[metadataKey: "user"] = "from-logger"
         logger.info("m", metadata: ["user": "from-event"])
@@ -152,9 +149,7 @@ struct JSONLogHandlerTests {
 
     @Test func warningsNameTheirSource() throws {
         let lines = Lines()
-        let logger = Logger(label: "t") { label in
-            JSONLogHandler(label: label, level: .info, write: { lines.append(String(decoding: $0, as: UTF8.self)) })
-        }
+        let logger = lines.logger(label: "t")
         logger.warning("careful")
         let line = try #require(lines.all.first)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])

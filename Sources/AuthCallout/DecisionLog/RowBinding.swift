@@ -15,39 +15,37 @@ struct RowBinding {
     }
 
     mutating func bind(_ text: String?) {
-        index += 1
-        guard var text else {
-            sqlite3_bind_null(statement, index)
-            return
-        }
-        text.withUTF8 { utf8 in
-            // An empty string's buffer may have no address, and a null pointer would bind NULL.
-            guard let base = utf8.baseAddress else {
-                sqlite3_bind_text(statement, index, "", 0, Self.transient)
-                return
-            }
-            base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { characters in
-                sqlite3_bind_text(statement, index, characters, Int32(utf8.count), Self.transient)
+        bind(text) { statement, index, text in
+            var text = text
+            text.withUTF8 { utf8 in
+                // An empty string's buffer may have no address, and a null pointer would bind NULL.
+                guard let base = utf8.baseAddress else {
+                    sqlite3_bind_text(statement, index, "", 0, Self.transient)
+                    return
+                }
+                base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { characters in
+                    sqlite3_bind_text(statement, index, characters, Int32(utf8.count), Self.transient)
+                }
             }
         }
     }
 
     mutating func bind(_ number: Int64?) {
-        index += 1
-        guard let number else {
-            sqlite3_bind_null(statement, index)
-            return
-        }
-        sqlite3_bind_int64(statement, index, number)
+        bind(number) { sqlite3_bind_int64($0, $1, $2) }
     }
 
     mutating func bind(_ number: Double?) {
+        bind(number) { sqlite3_bind_double($0, $1, $2) }
+    }
+
+    /// Binds the next parameter: NULL for nil, else through `bindValue`.
+    private mutating func bind<Value>(_ value: Value?, _ bindValue: (SQLiteStatement, Int32, Value) -> Void) {
         index += 1
-        guard let number else {
+        guard let value else {
             sqlite3_bind_null(statement, index)
             return
         }
-        sqlite3_bind_double(statement, index, number)
+        bindValue(statement, index, value)
     }
 
     /// Runs the statement once with the bound values and resets it for the next row.
