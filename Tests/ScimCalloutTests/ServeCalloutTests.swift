@@ -97,6 +97,10 @@ struct ServeCalloutTests {
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.hasPrefix("TIME"))
         #expect(table.stdout.contains("allow   allowed"))
+        #expect(table.stdout.split(separator: "\n").first?.hasSuffix("LATENCY  QUEUED") == true)
+        // Served decisions carry their queue wait (dated from the socket read), in ms like the latency.
+        let aliceRow = try #require(table.stdout.split(separator: "\n").dropFirst().first)
+        #expect(aliceRow.split(separator: " ").suffix(2).allSatisfy { $0.hasSuffix("ms") }, "\(aliceRow)")
         #expect(!table.stdout.contains("alice-pw"))
         let bad = try await CLI.run(["decisions", "--data-dir", directory.path, "--reason", "because"])
         #expect(bad.status == 64)

@@ -86,13 +86,20 @@ struct DecisionsCommand: AsyncParsableCommand {
         let rows = records.map { record in
             [Table.time(record.time), record.result.rawValue, record.reason.rawValue, record.userName ?? "-",
              record.authMethod.rawValue, record.clientHost ?? "-", record.account ?? "-",
-             record.grantedBy.joined(separator: ","), "\(record.latencyMicroseconds / 1_000)ms"]
+             record.grantedBy.joined(separator: ","), Self.milliseconds(record.latencyMicroseconds),
+             record.queueMicroseconds.map(Self.milliseconds) ?? "-"]
         }
         if header {
-            Table.print(header: ["TIME", "RESULT", "REASON", "USER", "AUTH", "CLIENT", "ACCOUNT", "GRANTED BY", "LATENCY"],
+            Table.print(header: ["TIME", "RESULT", "REASON", "USER", "AUTH", "CLIENT", "ACCOUNT", "GRANTED BY", "LATENCY", "QUEUED"],
                         rows: rows, json: false)
         } else {
             for row in rows { print(row.joined(separator: "  ")) }
         }
+    }
+
+    /// Microseconds as milliseconds with two decimals (`0.27ms`): most decisions take well under
+    /// one, so whole milliseconds would print `0ms` for nearly all of them.
+    static func milliseconds(_ microseconds: Int64) -> String {
+        String(format: "%.2fms", Double(microseconds) / 1_000)
     }
 }
