@@ -118,8 +118,7 @@ struct DecisionLogTests {
     }
 
     /// Every column as bound, with the values binding gets wrong: empty strings (not NULL),
-    /// NULLs, multi-byte text, control characters, the largest client id, fractional times. (Text
-    /// is read back as a C string, so a NUL inside one would end it there: left out.)
+    /// NULLs, multi-byte text, control characters, the largest client id, fractional times.
     @Test func everyColumnRoundTripsThroughTheTable() async throws {
         let store = try DecisionStore.inMemory(now: { Self.start })
         let full = DecisionRecord(time: Self.start.addingTimeInterval(0.25), result: .revoke, reason: .allowed, userName: "",
@@ -133,6 +132,21 @@ struct DecisionLogTests {
         #expect(stored == [full, empty])
         // An empty name is stored as an empty string, not NULL: it is found as one.
         #expect(try await store.decisions(DecisionQuery(userName: "")).map(\.record.id) == [full.id])
+    }
+
+    /// SQLite hands text back as C strings: a client claiming `alice\0x` must not read back as
+    /// `alice`. The NUL is stored as U+FFFD, in every text column.
+    @Test func aNULInAClaimedNameIsNotCutAtTheNUL() async throws {
+        let store = try DecisionStore.inMemory(now: { Self.start })
+        var record = record(5, user: "alice\u{0}x", result: .deny, reason: .unknownUser)
+        record.clientName = "\u{0}"
+        record.detail = "a\u{0}b\u{0}"
+        try await store.append([record])
+        let stored = try #require(try await store.decisions(DecisionQuery()).first?.record)
+        #expect(stored.userName == "alice\u{FFFD}x")
+        #expect(stored.clientName == "\u{FFFD}")
+        #expect(stored.detail == "a\u{FFFD}b\u{FFFD}")
+        #expect(try await store.decisions(DecisionQuery(userName: "alice")).isEmpty)
     }
 
     /// A table written before `queue_us` existed gains the column; its rows read back without one.

@@ -68,6 +68,8 @@ import Testing
                 (#"{"userName":"x","favouriteColour":"blue"}"#, .badRequest, "invalidValue"),
                 (#"{"displayName":"no userName"}"#, .badRequest, "invalidValue"),
                 ("[]", .badRequest, "invalidSyntax"),
+                // SQLite would hand "bob\u0000evil" back as "bob": NUL is refused everywhere.
+                (#"{"userName":"bob\u0000evil"}"#, .badRequest, "invalidSyntax"),
                 (#"{"userName":"\#(String(repeating: "x", count: 5000))"}"#, .contentTooLarge, "tooLarge"),
             ]
             for (body, status, scimType) in cases {

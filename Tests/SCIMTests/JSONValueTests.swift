@@ -13,6 +13,7 @@ struct JSONValueTests {
             ("1.5", .decimal(1.5)),
             ("1e2", .decimal(100)),
             ("9223372036854775808", .decimal(9_223_372_036_854_775_808)),
+            (#""\u0001""#, .string("\u{1}")),
             (#""a\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00""#, .string("a\"\\/\u{8}\u{c}\n\r\té😀")),
             (#" [1, "x", {"k": []}] "#, .array([.integer(1), .string("x"), .object(["k": .array([])])])),
         ]
@@ -25,7 +26,7 @@ struct JSONValueTests {
         "malformed JSON is a typed error",
         arguments: [
             "", "{", "[1,]", "{\"a\":}", "01", "1.", "-", "tru", "\"\\x\"", "\"\u{01}\"", "{\"a\" 1}", "[1 2]",
-            "\"\\ud800\"", "1 2", "{'a':1}", "NaN", "\"abc",
+            "\"\\ud800\"", "1 2", "{'a':1}", "NaN", "\"abc", "\"a\\u0000b\"", "{\"\\u0000\":1}",
         ]
     )
     func rejects(text: String) {

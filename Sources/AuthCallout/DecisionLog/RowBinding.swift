@@ -14,8 +14,10 @@ struct RowBinding {
         self.statement = statement
     }
 
+    /// Binds text; a NUL in it becomes U+FFFD (SQLite hands text back as C strings, so a claimed
+    /// name `alice\0x` would otherwise read back as `alice`; the log line keeps it escaped).
     mutating func bind(_ text: String?) {
-        bind(text) { statement, index, text in
+        bind(text.map(Self.replacingNUL)) { statement, index, text in
             var text = text
             text.withUTF8 { utf8 in
                 // An empty string's buffer may have no address, and a null pointer would bind NULL.
@@ -59,6 +61,13 @@ struct RowBinding {
             throw DatabaseError(resultCode: ResultCode(rawValue: code),
                                 message: db.lastErrorMessage ?? "sqlite3_step failed")
         }
+    }
+
+    static func replacingNUL(_ text: String) -> String {
+        guard text.utf8.contains(0) else { return text }
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { scalars.append(scalar == "\u{0}" ? "\u{FFFD}" : scalar) }
+        return String(scalars)
     }
 
     /// Tells SQLite to copy a bound value before the call returns.

@@ -205,6 +205,9 @@ struct JSONByteParser {
         } else if (0xDC00...0xDFFF).contains(scalarValue) {
             throw failure("unpaired surrogate")
         }
+        // Valid JSON, but never a legitimate name, and SQLite hands text back as C strings: a
+        // stored "bob\u0000evil" would read back as "bob" (its subjects, its bindings). Refused.
+        guard scalarValue != 0 else { throw failure("\\u0000 (NUL) is not accepted in a string") }
         guard let scalar = Unicode.Scalar(scalarValue) else { throw failure("invalid code point") }
         return Array(String(Character(scalar)).utf8)
     }
