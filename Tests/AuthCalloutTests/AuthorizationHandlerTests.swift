@@ -47,7 +47,7 @@ struct AuthorizationHandlerTests {
         issuer = try KeyPair.generate(.account)
         serviceXKey = try XKeyPair.generate()
         server = try FakeServer()
-        let policy = try PolicyParser.parse("""
+        let policy = try PolicyStore.parsing("""
             account: APP
             bindings:
               - group: developers
@@ -55,7 +55,7 @@ struct AuthorizationHandlerTests {
                 subscribe: ["_INBOX.>"]
                 responses: { max: 1, ttl: 5s }
             """)
-        authorizer = Authorizer(identities: identities, policy: PolicyStore(policy: policy, logger: .init(label: "t", factory: { _ in SwiftLogNoOpLogHandler() })))
+        authorizer = Authorizer(identities: identities, policy: policy)
         identities.put(CalloutIdentity(id: "id-alice", userName: "alice", passwordHash: "test-hash:pw1",
                                        groups: [.init(displayName: "developers", id: "g-dev")]))
     }

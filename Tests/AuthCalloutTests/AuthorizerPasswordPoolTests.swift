@@ -37,8 +37,7 @@ struct AuthorizerPasswordPoolTests {
         """
 
     func authorizer(_ identities: any IdentityReading, pool: PasswordCheckPool, timeout: Duration = .seconds(30)) throws -> Authorizer {
-        Authorizer(identities: identities, policy: PolicyStore(policy: try PolicyParser.parse(Self.policy),
-                                                               logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() })),
+        Authorizer(identities: identities, policy: try PolicyStore.parsing(Self.policy),
                    passwordChecks: pool, passwordCheckTimeout: timeout)
     }
 

@@ -44,8 +44,7 @@ struct AuthorizerStepTests {
     let key: KeyPair
 
     init() throws {
-        policy = PolicyStore(policy: try PolicyParser.parse(Self.policyYAML),
-                             logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() }))
+        policy = try PolicyStore.parsing(Self.policyYAML)
         key = try KeyPair.generate(.user)
         identities.put(CalloutIdentity(id: "id-alice", userName: "alice", passwordHash: "test-hash:pw1", nkeys: [key.publicKey],
                                        groups: [.init(displayName: "developers")]))

@@ -51,7 +51,7 @@ struct AuthorizerTests {
     static let now = Date(timeIntervalSince1970: 1_767_225_600 + 12 * 3600)
 
     init() throws {
-        let policy = try PolicyParser.parse("""
+        let policy = try PolicyStore.parsing("""
             account: APP
             bindings:
               - group: developers
@@ -61,7 +61,7 @@ struct AuthorizerTests {
                 publish: [">"]
                 subscribe: [">"]
             """)
-        authorizer = Authorizer(identities: identities, policy: PolicyStore(policy: policy, logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() })))
+        authorizer = Authorizer(identities: identities, policy: policy)
         identities.put(CalloutIdentity(id: "id-alice", userName: "alice", passwordHash: "test-hash:pw1",
                                        groups: [.init(displayName: "developers")]))
     }

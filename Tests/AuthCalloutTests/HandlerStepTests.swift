@@ -23,7 +23,7 @@ struct HandlerStepTests {
         serviceXKey = try XKeyPair.generate()
         server = try FakeServer()
         userKey = try KeyPair.generate(.user)
-        let policy = try PolicyParser.parse("""
+        let policy = try PolicyStore.parsing("""
             account: APP
             bindings:
               - group: developers
@@ -31,7 +31,7 @@ struct HandlerStepTests {
                 subscribe: ["_INBOX.>"]
             """)
         authorizer = Authorizer(identities: identities,
-                                policy: PolicyStore(policy: policy, logger: .init(label: "t", factory: { _ in SwiftLogNoOpLogHandler() })))
+                                policy: policy)
         identities.put(CalloutIdentity(id: "id-alice", userName: "alice", passwordHash: "test-hash:pw1", nkeys: [userKey.publicKey],
                                        groups: [.init(displayName: "developers", id: "g-dev")]))
         identities.issueToken("tok-alice", for: "alice")

@@ -29,7 +29,7 @@ struct CalloutEndToEndTests {
         static func start(xkey: Bool = false, requireEncryption: Bool = false, revocation: Bool = false) async throws -> Fixture {
             let server = try await CalloutServer.start(xkey: xkey)
             let directory = try makeDirectory()
-            let policy = PolicyStore(policy: try PolicyParser.parse(CalloutEndToEndTests.policyYAML), logger: RunningCallout.logger)
+            let policy = try PolicyStore.parsing(CalloutEndToEndTests.policyYAML)
             let authorizer = Authorizer(identities: directory, policy: policy)
             let callout = try await RunningCallout.start(
                 url: server.server.url, serviceUser: server.serviceUser, keys: server.keys, authorizer: authorizer,

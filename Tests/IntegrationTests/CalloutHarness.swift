@@ -183,3 +183,10 @@ enum PythonClient {
         return try JSONDecoder().decode(Result.self, from: Data(line.utf8))
     }
 }
+
+extension PolicyStore {
+    /// A store holding the policy `yaml` (which must be valid), logging nowhere.
+    static func parsing(_ yaml: String) throws -> PolicyStore {
+        PolicyStore(policy: try PolicyParser.parse(yaml), logger: RunningCallout.logger)
+    }
+}

@@ -111,7 +111,7 @@ struct CalloutMultiConnectionTests {
     @Test func twoConnectionsInOneQueueGroupShareAndAllowAConnectBurst() async throws {
         let server = try await CalloutServer.start(label: "multi-connection")
         let directory = try makeDirectory()
-        let policy = PolicyStore(policy: try PolicyParser.parse(CalloutEndToEndTests.policyYAML), logger: RunningCallout.logger)
+        let policy = try PolicyStore.parsing(CalloutEndToEndTests.policyYAML)
         // Two service connections, each pinned to a shared loop in turn, as the executable places them.
         let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
         let recording = LoopRecordingDirectory(directory, loops: loops)

@@ -70,7 +70,7 @@ struct CalloutOperatorModeTests {
         let server = fixture.server
         let directory = try makeDirectory()
         try await directory.addUser("olga", password: "olga-pw", groups: ["developers"])
-        let policy = PolicyStore(policy: try PolicyParser.parse(CalloutEndToEndTests.policyYAML), logger: RunningCallout.logger)
+        let policy = try PolicyStore.parsing(CalloutEndToEndTests.policyYAML)
         let callout = try await RunningCallout.start(url: server.url, authentication: fixture.service, keys: fixture.keys,
                                                      authorizer: Authorizer(identities: directory, policy: policy))
         do {
@@ -101,7 +101,7 @@ struct CalloutOperatorModeTests {
         let server = fixture.server
         let directory = try makeDirectory()
         let olgaID = try await directory.addUser("olga", password: "olga-pw", groups: ["developers"])
-        let policy = PolicyStore(policy: try PolicyParser.parse(CalloutEndToEndTests.policyYAML), logger: RunningCallout.logger)
+        let policy = try PolicyStore.parsing(CalloutEndToEndTests.policyYAML)
         let keys = fixture.keys
         #expect(keys.accountKeys == ["APP": fixture.app.publicKey])
         let authentication = fixture.service

@@ -129,7 +129,7 @@ struct CalloutSheddingTests {
         try await directory.addNKey("keyed", key.publicKey)
         let checks = GatedChecks(directory)
         let passwordPool = PasswordCheckPool(threads: 1)
-        let policy = PolicyStore(policy: try PolicyParser.parse(CalloutEndToEndTests.policyYAML), logger: RunningCallout.logger)
+        let policy = try PolicyStore.parsing(CalloutEndToEndTests.policyYAML)
         let authorizer = Authorizer(identities: checks, policy: policy, passwordChecks: passwordPool, passwordCheckTimeout: .seconds(60))
         let connection = try await Self.serviceConnection(server)
         let sink = RecordingSink()
