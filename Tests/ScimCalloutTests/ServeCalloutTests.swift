@@ -27,11 +27,21 @@ struct ServeCalloutTests {
         let port = freeLoopbackPort()
         let serve = try ManagedProcess(
             executable: CLI.binary, arguments: ["serve", "--data-dir", directory.path],
-            environment: ["SCIM_CALLOUT_HTTP_LISTEN": "127.0.0.1:\(port)", "SCIM_CALLOUT_NATS_URLS": nats.url],
+            // A raised nice value (allowed to anyone) on the threads that decide.
+            environment: ["SCIM_CALLOUT_HTTP_LISTEN": "127.0.0.1:\(port)", "SCIM_CALLOUT_NATS_URLS": nats.url,
+                          "SCIM_CALLOUT_CALLOUT_THREAD_PRIORITY": "nice:5"],
             logURL: directory.appendingPathComponent("serve.log"))
         try await pollUntil("serve ready", timeout: .seconds(30)) {
             (try? await HTTPProbe.get("http://127.0.0.1:\(port)/readyz"))?.status == 200
         }
+        // callout.thread_priority reached the callout's own event loops and only them (not the
+        // shared loops the HTTP server runs on).
+        let threads = try ProcThreads.list(pid: serve.pid)
+        let calloutThreads = threads.filter { $0.name.hasPrefix("NIO-ELT-") }
+        #expect(!calloutThreads.isEmpty, "\(threads)")
+        #expect(calloutThreads.allSatisfy { $0.nice == 5 }, "\(threads)")
+        #expect(threads.filter { $0.nice == 5 }.count == calloutThreads.count, "\(threads)")
+        #expect(serve.output.contains("callout threads scheduled"), "\(serve.output)")
 
         // When they connect (the server seals requests with the xkey init configured).
         let result = try await runPython("""

@@ -75,6 +75,8 @@ struct Configuration: Sendable, Equatable {
         /// NATS connections that receive authorization requests, each on its own event loop
         /// (nil: one per CPU core, at most 8).
         var connections: Int?
+        /// CPU scheduling for the threads that decide (nil: the host's default).
+        var threadPriority: ThreadPriority?
 
         /// The connection count in effect.
         var effectiveConnections: Int { connections ?? min(8, max(1, System.coreCount)) }

@@ -104,6 +104,11 @@ extension ConfigurationKey {
               isSecret: false) {
             $0.callout.connections = try positiveInteger($1, $2)
         },
+        .init(path: "callout.thread_priority", type: "nice:N | fifo:N", defaultValue: "unset (the host's default)",
+              summary: "CPU priority of the threads that decide (nice -20…19, or SCHED_FIFO 1…99); see docs/operations.md.",
+              isSecret: false) {
+            $0.callout.threadPriority = try threadPriority($1, $2)
+        },
     ]
 
     private static let http: [ConfigurationKey] = [

@@ -80,6 +80,16 @@ extension ConfigurationKey {
         return value
     }
 
+    /// `nice:N` (-20…19) or `fifo:N` (1…99); empty means unset.
+    static func threadPriority(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> ThreadPriority? {
+        guard let text = try optionalString(raw, key) else { return nil }
+        guard let priority = ThreadPriority(parsing: text) else {
+            throw ConfigurationError(code: .invalidValue, key: key,
+                                     message: "expected nice:N with N from -20 to 19, or fifo:N with N from 1 to 99, got \"\(text)\"")
+        }
+        return priority
+    }
+
     static func bool(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> Bool {
         switch try string(raw, key).lowercased() {
         case "true", "yes", "on", "1": return true

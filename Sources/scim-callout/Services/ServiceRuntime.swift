@@ -59,6 +59,20 @@ struct ServiceRuntime: Sendable {
     }
 
     func run() async throws {
+        // The callout decides on event-loop threads of its own (one per connection, at most one
+        // per core), so callout.thread_priority reaches exactly the threads that decide.
+        let calloutLoops = MultiThreadedEventLoopGroup(
+            numberOfThreads: max(1, min(configuration.callout.effectiveConnections, System.coreCount)))
+        do {
+            try await run(calloutLoops: calloutLoops)
+        } catch {
+            try? await calloutLoops.shutdownGracefully()
+            throw error
+        }
+        try? await calloutLoops.shutdownGracefully()
+    }
+
+    private func run(calloutLoops: MultiThreadedEventLoopGroup) async throws {
         let keys = try ServiceKeys.load(configuration)
         let policyStore: PolicyStore
         do {
@@ -86,8 +100,11 @@ struct ServiceRuntime: Sendable {
 
         // NATS: connect before serving, so a wrong URL or credential fails the start clearly.
         let natsLogger = logger.with(component: "nats")
-        // The callout's connections are pinned to the shared loops in turn (see below).
-        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
+        // The callout's connections are pinned to its loops in turn (see below).
+        let loops = Array(calloutLoops.makeIterator())
+        if let priority = configuration.callout.threadPriority {
+            await Self.apply(priority, to: loops, logger: logger)
+        }
         let nats = try await Self.connect(try NATSClientSettings.service(configuration, keys: keys), configuration, natsLogger,
                                           on: loops.first)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
@@ -160,6 +177,30 @@ struct ServiceRuntime: Sendable {
                                                       logger: logger))
         try await group.run()
         logger.info("scim-callout stopped")
+    }
+
+    /// Sets `priority` on every callout loop's thread; a host that refuses gets a warning, not
+    /// a failed start: the decisions are as correct without it, only more exposed to other load.
+    static func apply(_ priority: ThreadPriority, to loops: [any EventLoop], logger: Logger) async {
+        var refusal: ThreadPriorityError?
+        for loop in loops {
+            do {
+                try await loop.submit { try priority.applyToCurrentThread() }.get()
+            } catch let error as ThreadPriorityError {
+                refusal = error
+            } catch {
+                refusal = ThreadPriorityError(priority: priority, errorNumber: EINVAL)
+            }
+        }
+        if let refusal {
+            logger.warning("callout.thread_priority not applied: the callout threads keep the host's default", metadata: [
+                "callout.thread_priority": "\(priority)", "error": "\(refusal)",
+            ])
+        } else {
+            logger.info("callout threads scheduled", metadata: [
+                "callout.thread_priority": "\(priority)", "callout.threads": "\(loops.count)",
+            ])
+        }
     }
 
     /// Opens the decision log's table with the configured retention.
