@@ -23,7 +23,9 @@ import Glibc
 /// `CALLOUT_BENCH_SECONDS` (seconds per through-server run, default 10), `CALLOUT_BENCH_SERVER=0`
 /// (in-process runs only, for profiling), `CALLOUT_BENCH_DECISIONS` (sequential decisions per
 /// in-process run, default 20,000), `CALLOUT_BENCH_SERVE_PREFIX` (a command that execs the served
-/// `scim-callout serve`, such as `nice -n -10`; default none), `SCIM_CALLOUT_VENV`.
+/// `scim-callout serve`, such as `chrt -f 10`; default none), `CALLOUT_BENCH_THREAD_PRIORITY`
+/// (`callout.thread_priority` for the extra served runs, default `fifo:10`; empty skips them),
+/// `SCIM_CALLOUT_VENV`.
 enum CalloutBench {
     static let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -56,6 +58,9 @@ enum CalloutBench {
           nats-server, the 32 clients and the service share the same 2 cores; the clients stand in for other
           machines and run at `nice 10` so they take the CPU the system under test leaves over
           (`CALLOUT_BENCH_CLIENT_NICE`).
+          Rows labelled *callout.thread_priority fifo:10* repeat both callout modes with the service's decision
+          threads under SCHED_FIFO (the opt-in setting of docs/operations.md; `CALLOUT_BENCH_THREAD_PRIORITY`
+          picks another value, empty skips them): the same work, without waiting for nats-server's threads.
         - Targets: ≤ 150 µs service CPU per decision (≤ 170 µs xkey); service-side p99 < 2 ms with 32 clients
           connecting at once; flat from 1,000 to 1,000,000 users.
         """

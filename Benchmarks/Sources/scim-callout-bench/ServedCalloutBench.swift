@@ -92,7 +92,7 @@ enum ServedCalloutBench {
 
             let decisionsPath = directory.appendingPathComponent("decisions.sqlite").path
             let port = freeLoopbackPort()
-            // CALLOUT_BENCH_SERVE_PREFIX runs serve under a command that execs it (`nice -n -10`,
+            // CALLOUT_BENCH_SERVE_PREFIX runs serve under a command that execs it (`taskset -c 1`,
             // `chrt -f 10`): the scheduling experiments of docs/benchmarks.md. The PID stays serve's.
             let prefix = (ProcessInfo.processInfo.environment["CALLOUT_BENCH_SERVE_PREFIX"] ?? "")
                 .split(separator: " ").map(String.init)
