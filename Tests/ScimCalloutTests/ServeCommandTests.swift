@@ -48,6 +48,41 @@ struct ServeCommandTests {
     }
 }
 
+@Suite("scim-callout serve: callout.thread_priority the host refuses")
+struct ServeThreadPriorityTests {
+    /// Without CAP_SYS_NICE and with no real-time allowance, SCHED_FIFO is refused: serve says
+    /// so, names what the host must allow, and serves anyway.
+    @Test func aRefusedPriorityIsAWarningAndServeRunsAtTheDefault() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("serve")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServeFixture.prepare(directory)
+        let nats = try await ServeFixture.natsServer(directory)
+        defer { Task { try? await nats.stop() } }
+        // Root: drop CAP_SYS_NICE from the bounding set (root's capabilities after exec).
+        // Others: take away any RLIMIT_RTPRIO allowance. Both tools exec serve, so the PID is serve's.
+        let (tool, options) = geteuid() == 0
+            ? ("/usr/bin/setpriv", ["--bounding-set=-sys_nice"]) : ("/usr/bin/prlimit", ["--rtprio=0:0", "--"])
+        try #require(FileManager.default.isExecutableFile(atPath: tool), "\(tool) (util-linux) is needed")
+        let port = freeLoopbackPort()
+        let serve = try ManagedProcess(
+            executable: URL(fileURLWithPath: tool),
+            arguments: options + [CLI.binary.path, "serve", "--data-dir", directory.path],
+            environment: ["SCIM_CALLOUT_HTTP_LISTEN": "127.0.0.1:\(port)", "SCIM_CALLOUT_NATS_URLS": nats.url,
+                          "SCIM_CALLOUT_CALLOUT_THREAD_PRIORITY": "fifo:10"],
+            logURL: directory.appendingPathComponent("serve.log"))
+        try await pollUntil("serve ready", timeout: .seconds(30)) {
+            (try? await HTTPProbe.get("http://127.0.0.1:\(port)/readyz"))?.status == 200
+        }
+        #expect(serve.output.contains("callout.thread_priority not applied"), "\(serve.output)")
+        #expect(serve.output.contains("CAP_SYS_NICE"), "\(serve.output)")
+        #expect(!serve.output.contains("callout threads scheduled"), "\(serve.output)")
+        let threads = try ProcThreads.list(pid: serve.pid)
+        #expect(!threads.isEmpty)
+        #expect(threads.allSatisfy { $0.policy == 0 }, "every thread stays SCHED_OTHER: \(threads)")
+        #expect(try await serve.stop(signal: SIGTERM) == 0, "\(serve.output)")
+    }
+}
+
 @Suite("scim-callout serve: start-up failures")
 struct ServeStartupTests {
     @Test func anUnreachableNATSServerExits69() async throws {

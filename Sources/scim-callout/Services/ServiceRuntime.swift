@@ -183,9 +183,11 @@ struct ServiceRuntime: Sendable {
     /// a failed start: the decisions are as correct without it, only more exposed to other load.
     static func apply(_ priority: ThreadPriority, to loops: [any EventLoop], logger: Logger) async {
         var refusal: ThreadPriorityError?
+        var applied = 0
         for loop in loops {
             do {
                 try await loop.submit { try priority.applyToCurrentThread() }.get()
+                applied += 1
             } catch let error as ThreadPriorityError {
                 refusal = error
             } catch {
@@ -193,8 +195,9 @@ struct ServiceRuntime: Sendable {
             }
         }
         if let refusal {
-            logger.warning("callout.thread_priority not applied: the callout threads keep the host's default", metadata: [
+            logger.warning("callout.thread_priority not applied: callout threads it did not reach keep the host's default", metadata: [
                 "callout.thread_priority": "\(priority)", "error": "\(refusal)",
+                "callout.threads": "\(loops.count)", "callout.threads_applied": "\(applied)",
             ])
         } else {
             logger.info("callout threads scheduled", metadata: [
