@@ -47,7 +47,9 @@ enum CalloutBench {
           file, the `decisions` table, metrics, session registry and revoker) behind a real nats-server, with 32
           nats-py clients connecting and closing in a loop (after a warm-up that puts each user through the
           credential cache once). *service CPU per decision* is that process's CPU (`/proc/<pid>/stat`) over
-          the window ÷ the decisions stored in the window, so it includes NATS I/O, logging and the table.
+          the window ÷ the decisions stored in the window, so it includes NATS I/O, logging and the table;
+          *of which on the decision threads* is the part the callout's event-loop threads ran (their
+          `schedstat`), the rest being the table and log writers and the runtime's pools.
           *service-side decision latency* is each stored decision's `latency_us`: from the socket read that
           brought the request to the reply being queued for the socket, so time behind other requests of the
           same read counts. It is split in two, each with its own p99: the *queue wait* (`queue_us`: socket read →

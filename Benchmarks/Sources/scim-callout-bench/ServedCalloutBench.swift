@@ -119,9 +119,11 @@ enum ServedCalloutBench {
 
             let windowStart = Date()
             let cpuBefore = try processCPUSeconds(pid: serve.pid)
+            let deciderCPUBefore = try decisionThreadCPUSeconds(pid: serve.pid)
             let load = try await LoadGenerator.run(url: server.url, userPrefix: "user", clients: 32, seconds: seconds,
                                                    distinctUsers: min(users, 1_000))
             let cpu = try processCPUSeconds(pid: serve.pid) - cpuBefore
+            let deciderCPU = try decisionThreadCPUSeconds(pid: serve.pid) - deciderCPUBefore
             let windowEnd = Date()
             // Then rounds of 32 connects at the same moment, with the host otherwise idle: the
             // latency a burst of clients sees, without the queueing of a saturated host.
@@ -145,6 +147,8 @@ enum ServedCalloutBench {
             if !window.isEmpty {
                 results.append(BenchResult(name: "\(label): service CPU per decision (\(window.count) decisions)",
                                            value: cpu / Double(window.count) * 1e6, unit: "µs"))
+                results.append(BenchResult(name: "\(label): of which on the decision threads (NATS I/O, deciding, the log line)",
+                                           value: deciderCPU / Double(window.count) * 1e6, unit: "µs"))
                 results.append(BenchResult(name: "\(label): service-side decision latency p50", value: CalloutBench.percentile(latencies, 0.50), unit: "ms"))
                 results.append(BenchResult(name: "\(label): service-side decision latency p90", value: CalloutBench.percentile(latencies, 0.90), unit: "ms"))
                 results.append(BenchResult(name: "\(label): service-side decision latency p99", value: CalloutBench.percentile(latencies, 0.99), unit: "ms"))
@@ -205,6 +209,22 @@ enum ServedCalloutBench {
             throw BenchError("unreadable /proc/\(pid)/stat")
         }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// CPU time of the callout's event-loop threads (`NIO-ELT-*`: the callout has the only
+    /// such group in `serve`), from each thread's `schedstat` (nanoseconds run).
+    static func decisionThreadCPUSeconds(pid: Int32) throws -> Double {
+        let directory = "/proc/\(pid)/task"
+        var nanoseconds: UInt64 = 0
+        for thread in try FileManager.default.contentsOfDirectory(atPath: directory) {
+            guard let name = try? String(contentsOfFile: "\(directory)/\(thread)/comm", encoding: .utf8),
+                  name.hasPrefix("NIO-ELT-"),
+                  let schedstat = try? String(contentsOfFile: "\(directory)/\(thread)/schedstat", encoding: .utf8),
+                  let ran = schedstat.split(separator: " ").first.flatMap({ UInt64($0) }) else { continue }
+            nanoseconds += ran
+        }
+        guard nanoseconds > 0 else { throw BenchError("no NIO-ELT-* decision threads in /proc/\(pid)/task") }
+        return Double(nanoseconds) / 1e9
     }
 
     static func isReady(_ url: String) async -> Bool {
