@@ -24,16 +24,9 @@ struct ServeCalloutTests {
 
         let nats = try await ServeFixture.natsServer(directory)
         defer { Task { try? await nats.stop() } }
-        let port = freeLoopbackPort()
-        let serve = try ManagedProcess(
-            executable: CLI.binary, arguments: ["serve", "--data-dir", directory.path],
-            // A raised nice value (allowed to anyone) on the threads that decide.
-            environment: ["SCIM_CALLOUT_HTTP_LISTEN": "127.0.0.1:\(port)", "SCIM_CALLOUT_NATS_URLS": nats.url,
-                          "SCIM_CALLOUT_CALLOUT_THREAD_PRIORITY": "nice:5"],
-            logURL: directory.appendingPathComponent("serve.log"))
-        try await pollUntil("serve ready", timeout: .seconds(30)) {
-            (try? await HTTPProbe.get("http://127.0.0.1:\(port)/readyz"))?.status == 200
-        }
+        // A raised nice value (allowed to anyone) on the threads that decide.
+        let (serve, port) = try await ServeFixture.startServe(
+            directory, nats: nats, environment: ["SCIM_CALLOUT_CALLOUT_THREAD_PRIORITY": "nice:5"])
         // callout.thread_priority reached the callout's own event loops and only them (not the
         // shared loops the HTTP server runs on).
         let threads = try ProcThreads.list(pid: serve.pid)

@@ -63,16 +63,8 @@ struct ServeThreadPriorityTests {
         let (tool, options) = geteuid() == 0
             ? ("/usr/bin/setpriv", ["--bounding-set=-sys_nice"]) : ("/usr/bin/prlimit", ["--rtprio=0:0", "--"])
         try #require(FileManager.default.isExecutableFile(atPath: tool), "\(tool) (util-linux) is needed")
-        let port = freeLoopbackPort()
-        let serve = try ManagedProcess(
-            executable: URL(fileURLWithPath: tool),
-            arguments: options + [CLI.binary.path, "serve", "--data-dir", directory.path],
-            environment: ["SCIM_CALLOUT_HTTP_LISTEN": "127.0.0.1:\(port)", "SCIM_CALLOUT_NATS_URLS": nats.url,
-                          "SCIM_CALLOUT_CALLOUT_THREAD_PRIORITY": "fifo:10"],
-            logURL: directory.appendingPathComponent("serve.log"))
-        try await pollUntil("serve ready", timeout: .seconds(30)) {
-            (try? await HTTPProbe.get("http://127.0.0.1:\(port)/readyz"))?.status == 200
-        }
+        let (serve, _) = try await ServeFixture.startServe(
+            directory, nats: nats, environment: ["SCIM_CALLOUT_CALLOUT_THREAD_PRIORITY": "fifo:10"], wrapper: (tool, options))
         #expect(serve.output.contains("callout.thread_priority not applied"), "\(serve.output)")
         #expect(serve.output.contains("CAP_SYS_NICE"), "\(serve.output)")
         #expect(!serve.output.contains("callout threads scheduled"), "\(serve.output)")
@@ -139,5 +131,24 @@ enum ServeFixture {
         let body = conf.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { !$0.hasPrefix("listen:") }.joined(separator: "\n")
         return try await NATSServerProcess.start(config: body)
+    }
+
+    /// Starts `serve` on `directory` against `nats` (HTTP on a free loopback port) and returns once
+    /// `/readyz` answers 200.
+    /// - Parameter wrapper: a command that execs serve with its options (`setpriv …`), or nil.
+    static func startServe(_ directory: URL, nats: NATSServerProcess, environment: [String: String] = [:],
+                           wrapper: (tool: String, options: [String])? = nil) async throws -> (serve: ManagedProcess, port: Int) {
+        let port = freeLoopbackPort()
+        let command = ["serve", "--data-dir", directory.path]
+        let serve = try ManagedProcess(
+            executable: wrapper.map { URL(fileURLWithPath: $0.tool) } ?? CLI.binary,
+            arguments: wrapper.map { $0.options + [CLI.binary.path] + command } ?? command,
+            environment: ["SCIM_CALLOUT_HTTP_LISTEN": "127.0.0.1:\(port)", "SCIM_CALLOUT_NATS_URLS": nats.url]
+                .merging(environment) { _, given in given },
+            logURL: directory.appendingPathComponent("serve.log"))
+        try await pollUntil("serve ready", timeout: .seconds(30)) {
+            (try? await HTTPProbe.get("http://127.0.0.1:\(port)/readyz"))?.status == 200
+        }
+        return (serve, port)
     }
 }

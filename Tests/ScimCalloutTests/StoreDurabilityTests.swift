@@ -15,15 +15,7 @@ struct StoreDurabilityTests {
         let token = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let nats = try await ServeFixture.natsServer(directory)
         defer { Task { try? await nats.stop() } }
-        let port = freeLoopbackPort()
-        let serve = try ManagedProcess(
-            executable: CLI.binary, arguments: ["serve", "--data-dir", directory.path],
-            environment: ["SCIM_CALLOUT_HTTP_LISTEN": "127.0.0.1:\(port)", "SCIM_CALLOUT_NATS_URLS": nats.url],
-            logURL: directory.appendingPathComponent("serve.log"))
-        _ = try await poll("serve /readyz", timeout: .seconds(30)) {
-            let reply = try? await HTTPProbe.get("http://127.0.0.1:\(port)/readyz")
-            return reply?.status == 200 ? reply : nil
-        }
+        let (serve, port) = try await ServeFixture.startServe(directory, nats: nats)
         // The writer posts users on 4 threads, printing each userName once its 201 arrived; the
         // test kills the server as soon as 100 are acknowledged, while requests are in flight.
         let writer = """
