@@ -182,21 +182,21 @@ struct ServiceRuntime: Sendable {
     /// Sets `priority` on every callout loop's thread; a host that refuses gets a warning, not
     /// a failed start: the decisions are as correct without it, only more exposed to other load.
     static func apply(_ priority: ThreadPriority, to loops: [any EventLoop], logger: Logger) async {
-        var refusal: ThreadPriorityError?
+        var refusal: String?
         var applied = 0
         for loop in loops {
             do {
                 try await loop.submit { try priority.applyToCurrentThread() }.get()
                 applied += 1
             } catch let error as ThreadPriorityError {
-                refusal = error
+                refusal = "\(error)"
             } catch {
-                refusal = ThreadPriorityError(priority: priority, errorNumber: EINVAL)
+                refusal = "the callout loop did not run the change: \(error)"
             }
         }
         if let refusal {
             logger.warning("callout.thread_priority not applied: callout threads it did not reach keep the host's default", metadata: [
-                "callout.thread_priority": "\(priority)", "error": "\(refusal)",
+                "callout.thread_priority": "\(priority)", "error": .string(refusal),
                 "callout.threads": "\(loops.count)", "callout.threads_applied": "\(applied)",
             ])
         } else {
