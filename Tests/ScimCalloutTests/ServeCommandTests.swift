@@ -75,6 +75,29 @@ struct ServeThreadPriorityTests {
     }
 }
 
+@Suite("scim-callout serve: callout connections follow the usable CPUs")
+struct ServeCPUAffinityTests {
+    /// Under `taskset -c 0` (as under systemd's `CPUAffinity=`) the default is one callout
+    /// connection and one decision thread, not one per host core: two loops on one CPU would
+    /// only take turns.
+    @Test func oneAllowedCPUMeansOneCalloutConnection() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("serve")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServeFixture.prepare(directory)
+        let nats = try await ServeFixture.natsServer(directory)
+        defer { Task { try? await nats.stop() } }
+        let tool = "/usr/bin/taskset"
+        try #require(FileManager.default.isExecutableFile(atPath: tool), "\(tool) (util-linux) is needed")
+        let (serve, _) = try await ServeFixture.startServe(
+            directory, nats: nats, environment: ["SCIM_CALLOUT_LOG_FORMAT": "json"], wrapper: (tool, ["-c", "0"]))
+        try await pollUntil("the subscribe line", timeout: .seconds(10)) { serve.output.contains("auth callout subscribed") }
+        #expect(serve.output.contains(#""callout.connections":"1""#), "\(serve.output)")
+        let threads = try ProcThreads.list(pid: serve.pid)
+        #expect(threads.count { $0.name.hasPrefix("NIO-ELT-") } == 1, "one decision thread: \(threads)")
+        #expect(try await serve.stop(signal: SIGTERM) == 0, "\(serve.output)")
+    }
+}
+
 @Suite("scim-callout serve: start-up failures")
 struct ServeStartupTests {
     @Test func anUnreachableNATSServerExits69() async throws {

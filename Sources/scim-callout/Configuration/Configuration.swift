@@ -73,13 +73,13 @@ struct Configuration: Sendable, Equatable {
         /// auth callout settings); the issuer is one of its signing keys. Nil: the issuer's own key.
         var authAccount: String?
         /// NATS connections that receive authorization requests, each on its own event loop
-        /// (nil: one per CPU core, at most 8).
+        /// (nil: one per usable CPU, at most 8).
         var connections: Int?
         /// CPU scheduling for the threads that decide (nil: the host's default).
         var threadPriority: ThreadPriority?
 
         /// The connection count in effect.
-        var effectiveConnections: Int { connections ?? min(8, max(1, System.coreCount)) }
+        var effectiveConnections: Int { connections ?? min(8, UsableCPUs.count) }
     }
 
     /// The HTTP listener for SCIM, health and metrics.

@@ -99,7 +99,7 @@ extension ConfigurationKey {
               isSecret: false) {
             $0.callout.authAccount = try optionalString($1, $2)
         },
-        .init(path: "callout.connections", type: "integer", defaultValue: "one per CPU core (at most 8)",
+        .init(path: "callout.connections", type: "integer", defaultValue: "one per usable CPU (at most 8)",
               summary: "NATS connections that receive auth requests in the queue group; each decides on its own event loop.",
               isSecret: false) {
             $0.callout.connections = try positiveInteger($1, $2)

@@ -62,7 +62,7 @@ struct ServiceRuntime: Sendable {
         // The callout decides on event-loop threads of its own (one per connection, at most one
         // per core), so callout.thread_priority reaches exactly the threads that decide.
         let calloutLoops = MultiThreadedEventLoopGroup(
-            numberOfThreads: max(1, min(configuration.callout.effectiveConnections, System.coreCount)))
+            numberOfThreads: max(1, min(configuration.callout.effectiveConnections, UsableCPUs.count)))
         do {
             try await run(calloutLoops: calloutLoops)
         } catch {
