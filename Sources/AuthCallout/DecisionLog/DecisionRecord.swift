@@ -1,5 +1,6 @@
 import CSodium
 import Foundation
+import Synchronization
 
 /// One decision: what the decision log writes as a JSON line and keeps in the `decisions` table.
 ///
@@ -104,10 +105,7 @@ public struct DecisionRecord: Sendable, Codable, Equatable {
 
     /// A random 16-character id (base32-like, lowercase): 80 bits from libsodium's CSPRNG.
     public static func makeID() -> String {
-        _ = sodiumReady
-        // One 10-byte draw, 5 bits per character, written straight into the string's buffer.
-        var random: (low: UInt64, high: UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &random) { bytes in if let base = bytes.baseAddress { randombytes_buf(base, 10) } }
+        let random = randomPool.withLock { $0.next() }
         return String(unsafeUninitializedCapacity: 16) { buffer in
             var bits = random.low
             for index in 0 ..< 12 {
@@ -124,6 +122,7 @@ public struct DecisionRecord: Sendable, Codable, Equatable {
         }
     }
 
+    /// Every decision takes an id; drawing them in bulk saves a `getrandom` system call each.
+    private static let randomPool = Mutex(IDRandomPool())
     private static let idAlphabet: [UInt8] = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
-    private static let sodiumReady: Bool = sodium_init() >= 0
 }
