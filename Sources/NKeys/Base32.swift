@@ -9,22 +9,35 @@ package enum Base32 {
 
     /// Encodes `bytes` without `=` padding.
     package static func encode(_ bytes: some Collection<UInt8>) -> String {
-        var output = [UInt8]()
-        output.reserveCapacity((bytes.count * 8 + 4) / 5)
-        var buffer: UInt32 = 0
-        var bits = 0
-        for byte in bytes {
-            buffer = (buffer << 8) | UInt32(byte)
-            bits += 8
-            while bits >= 5 {
-                bits -= 5
-                output.append(alphabet[Int((buffer >> UInt32(bits)) & 31)])
+        // Callers in other modules get this generic entry unspecialized: hand the work to a
+        // concrete function at once rather than iterate through witness calls.
+        if let encoded = bytes.withContiguousStorageIfAvailable(encode(buffer:)) { return encoded }
+        return Array(bytes).withUnsafeBufferPointer(encode(buffer:))
+    }
+
+    private static func encode(buffer bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let count = (bytes.count * 8 + 4) / 5
+        return String(unsafeUninitializedCapacity: count) { output in
+            alphabet.withUnsafeBufferPointer { alphabet in
+                var written = 0
+                var buffer: UInt32 = 0
+                var bits = 0
+                for byte in bytes {
+                    buffer = (buffer << 8) | UInt32(byte)
+                    bits += 8
+                    while bits >= 5 {
+                        bits -= 5
+                        output[written] = alphabet[Int((buffer >> UInt32(bits)) & 31)]
+                        written += 1
+                    }
+                }
+                if bits > 0 {
+                    output[written] = alphabet[Int((buffer << UInt32(5 - bits)) & 31)]
+                    written += 1
+                }
+                return written
             }
         }
-        if bits > 0 {
-            output.append(alphabet[Int((buffer << UInt32(5 - bits)) & 31)])
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// Decodes unpadded base32; nil for characters outside the alphabet, impossible lengths
