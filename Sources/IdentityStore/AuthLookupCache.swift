@@ -22,6 +22,11 @@ enum AuthLookup: Hashable, Sendable {
 /// for a reader whose pragma ran before the commit answers as of before it, as its read would.)
 /// Results do not go stale by time except for an access token's expiry, which the caller checks
 /// on every hit.
+///
+/// A lookup for a request that arrived before a validation had started may skip validating:
+/// every commit finished before that arrival had finished before the validation started too, so
+/// the validation saw it and the cache holds nothing older (``validatedResult(for:arrivedAt:)``).
+/// The requests one socket read brings share one validation that way.
 struct AuthLookupCache: Sendable {
     /// What ``result(for:reader:version:)`` found.
     enum Probe: Equatable, Sendable {
@@ -41,6 +46,9 @@ struct AuthLookupCache: Sendable {
     private(set) var epoch: UInt64 = 0
     /// A nil result (no such user, token or key) is remembered too.
     private var results: [AuthLookup: AuthSubject?] = [:]
+    /// The latest start (`DispatchTime` uptime nanoseconds) of a validation that has completed:
+    /// the cache reflects every commit that finished before it.
+    private(set) var validatedSince: UInt64 = 0
 
     /// - Parameters:
     ///   - capacity: results remembered at most.
@@ -52,7 +60,10 @@ struct AuthLookupCache: Sendable {
 
     /// Validates the cache against `version`, the `data_version` that reader `reader` reports
     /// now, and looks `lookup` up: one call per lookup, so one lock round on the hot path.
-    mutating func result(for lookup: AuthLookup, reader: Int, version: Int64) -> Probe {
+    /// - Parameter started: when the validation began, before `version` was read (`DispatchTime`
+    ///   uptime nanoseconds); nil records nothing for ``validatedResult(for:arrivedAt:)``.
+    mutating func result(for lookup: AuthLookup, reader: Int, version: Int64, started: UInt64? = nil) -> Probe {
+        if let started { validatedSince = max(validatedSince, started) }
         guard versions[reader] == version else {
             versions[reader] = version
             results.removeAll(keepingCapacity: true)
@@ -61,6 +72,14 @@ struct AuthLookupCache: Sendable {
         }
         guard let remembered = results[lookup] else { return .miss(epoch: epoch) }
         return .hit(remembered)
+    }
+
+    /// The remembered result of `lookup` if a validation started at or after `arrival` (the
+    /// request's arrival, `DispatchTime` uptime nanoseconds) has completed; nil: validate and look
+    /// up through ``result(for:reader:version:started:)``. `.some(nil)` is a remembered "none".
+    func validatedResult(for lookup: AuthLookup, arrivedAt arrival: UInt64) -> AuthSubject?? {
+        guard arrival <= validatedSince else { return nil }
+        return results[lookup]
     }
 
     /// Remembers what a read returned if no reader has seen a commit since the read's

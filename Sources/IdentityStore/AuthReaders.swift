@@ -50,12 +50,17 @@ final class AuthReaders: Sendable {
     /// on the same connection.
     /// - Parameters:
     ///   - now: the time an access token's expiry is checked against on a remembered result.
+    ///   - arrival: when the request this lookup serves arrived; a result remembered and
+    ///     validated since then is returned without asking SQLite anything (nil: always validate).
     ///   - transaction: run `load` in one read transaction (it has several statements); a single
     ///     statement is a snapshot of its own and skips the BEGIN/COMMIT.
     ///   - load: the lookup's statements.
-    func subject(_ lookup: AuthLookup, now: Double, transaction: Bool = false,
+    func subject(_ lookup: AuthLookup, now: Double, arrival: DispatchTime? = nil, transaction: Bool = false,
                  load: (Database) throws -> AuthSubject?) throws -> AuthSubject? {
-        try subject(lookup, reader: nextIndex(), now: now, transaction: transaction, load: load)
+        if let arrival, let remembered = cache.withLock({ $0.validatedResult(for: lookup, arrivedAt: arrival.uptimeNanoseconds) }) {
+            return Self.unexpired(remembered, now: now)
+        }
+        return try subject(lookup, reader: nextIndex(), now: now, transaction: transaction, load: load)
     }
 
     /// ``subject(_:now:transaction:load:)`` on the connection `reader` (`0 ..< count`; tests pick
@@ -63,12 +68,12 @@ final class AuthReaders: Sendable {
     func subject(_ lookup: AuthLookup, reader: Int, now: Double, transaction: Bool = false,
                  load: (Database) throws -> AuthSubject?) throws -> AuthSubject? {
         try queues[reader].unsafeRead { db in
+            // Taken before the pragma: every commit finished before this instant is in `version`.
+            let started = DispatchTime.now().uptimeNanoseconds
             let version = try Self.dataVersion(db)
-            switch cache.withLock({ $0.result(for: lookup, reader: reader, version: version) }) {
+            switch cache.withLock({ $0.result(for: lookup, reader: reader, version: version, started: started) }) {
             case let .hit(remembered):
-                // An expiry is the one change no commit announces.
-                if let expires = remembered?.credentialExpiresAt, expires.timeIntervalSince1970 <= now { return nil }
-                return remembered
+                return Self.unexpired(remembered, now: now)
             case let .miss(epoch):
                 // Read after the validation: a commit before it is seen; one after it starts a
                 // new epoch at the next validation on any reader, and this result is dropped (or,
@@ -78,6 +83,13 @@ final class AuthReaders: Sendable {
                 return loaded
             }
         }
+    }
+
+    /// A remembered result, unless its access token has expired since: an expiry is the one
+    /// change no commit announces.
+    private static func unexpired(_ remembered: AuthSubject?, now: Double) -> AuthSubject? {
+        if let expires = remembered?.credentialExpiresAt, expires.timeIntervalSince1970 <= now { return nil }
+        return remembered
     }
 
     /// `PRAGMA data_version` on `db`. Stepped through the C API: GRDB's generic `fetchOne`

@@ -16,23 +16,28 @@ import GRDB
 /// `IdentityDatabase.readerCount`), a WAL reader never waits for the writer, and the lookups are
 /// unique-index probes (about 10 µs), so a decision waits at most for one other lookup on the same
 /// connection. Those connections share one cache of results, kept until the next commit to the
-/// store (``AuthLookupCache``, checked with `PRAGMA data_version` on every lookup), so every connect is
-/// still decided on the committed state. On an in-memory `DatabaseQueue` (tests, tools) a read
+/// store (``AuthLookupCache``, checked with `PRAGMA data_version`), so every connect is still
+/// decided on the state committed when its request arrived: a lookup given the request's
+/// `arrival` skips the check when one has started since (the requests of one socket read share
+/// one check); without it, every lookup checks. On an in-memory `DatabaseQueue` (tests, tools) a read
 /// waits for a write transaction in progress, which is equally short.
 extension IdentityDatabase {
     /// The user with this `userName` (caseless), or nil. One indexed statement.
-    public func authSubject(userName: String) throws -> AuthSubject? {
-        try readAuthSubject(userName: userName)
+    /// - Parameter arrival: when the request asking arrived (`DispatchTime`, the monotonic clock
+    ///   `NIODeadline` reads too): the answer reflects every commit finished before it. Nil: every
+    ///   commit finished before the call.
+    public func authSubject(userName: String, arrival: DispatchTime? = nil) throws -> AuthSubject? {
+        try readAuthSubject(userName: userName, arrival: arrival)
     }
 
     /// The user owning the nkey `publicKey`, or nil. One indexed statement.
-    public func authSubject(nkey publicKey: String) throws -> AuthSubject? {
-        try readAuthSubject(nkey: publicKey)
+    public func authSubject(nkey publicKey: String, arrival: DispatchTime? = nil) throws -> AuthSubject? {
+        try readAuthSubject(nkey: publicKey, arrival: arrival)
     }
 
     /// The user owning a valid (not revoked, not expired) access token with this SHA-256 hash.
-    public func authSubject(accessTokenHash: [UInt8]) throws -> AuthSubject? {
-        try readAuthSubject(accessTokenHash: accessTokenHash)
+    public func authSubject(accessTokenHash: [UInt8], arrival: DispatchTime? = nil) throws -> AuthSubject? {
+        try readAuthSubject(accessTokenHash: accessTokenHash, arrival: arrival)
     }
 
     /// The user owning the valid access token `token` (plaintext as presented by the client).
@@ -51,13 +56,13 @@ extension IdentityDatabase {
     // synchronous overloads, which run on this thread (see the type comment). `unsafeRead` only
     // means "no explicit transaction": each of these reads is a single statement.
 
-    func readAuthSubject(userName: String) throws -> AuthSubject? {
+    func readAuthSubject(userName: String, arrival: DispatchTime? = nil) throws -> AuthSubject? {
         let key = IdentityKey.fold(userName)
-        return try readSubject(.userNameKey(key), AuthStatements.byUserNameKey, key)
+        return try readSubject(.userNameKey(key), AuthStatements.byUserNameKey, key, arrival: arrival)
     }
 
-    func readAuthSubject(nkey publicKey: String) throws -> AuthSubject? {
-        try readSubject(.nkey(publicKey), AuthStatements.byNKey, publicKey)
+    func readAuthSubject(nkey publicKey: String, arrival: DispatchTime? = nil) throws -> AuthSubject? {
+        try readSubject(.nkey(publicKey), AuthStatements.byNKey, publicKey, arrival: arrival)
     }
 
     func readAuthSubject(id: String) throws -> AuthSubject? {
@@ -67,17 +72,20 @@ extension IdentityDatabase {
     /// One single-statement lookup: on the auth readers of a file store (which remember results
     /// until the next commit), else on the writer's own read path (`unsafeRead`: no explicit
     /// transaction, the lone statement is its snapshot).
-    private func readSubject(_ lookup: AuthLookup, _ sql: String, _ argument: String) throws -> AuthSubject? {
+    private func readSubject(_ lookup: AuthLookup, _ sql: String, _ argument: String,
+                             arrival: DispatchTime? = nil) throws -> AuthSubject? {
         if let authReaders {
-            return try authReaders.subject(lookup, now: timestamp) { db in try AuthStatements.subject(db, sql, argument) }
+            return try authReaders.subject(lookup, now: timestamp, arrival: arrival) { db in
+                try AuthStatements.subject(db, sql, argument)
+            }
         }
         return try writer.unsafeRead { db in try AuthStatements.subject(db, sql, argument) }
     }
 
-    func readAuthSubject(accessTokenHash: [UInt8]) throws -> AuthSubject? {
+    func readAuthSubject(accessTokenHash: [UInt8], arrival: DispatchTime? = nil) throws -> AuthSubject? {
         let now = timestamp
         if let authReaders {
-            return try authReaders.subject(.accessTokenHash(accessTokenHash), now: now, transaction: true) { db in
+            return try authReaders.subject(.accessTokenHash(accessTokenHash), now: now, arrival: arrival, transaction: true) { db in
                 try AuthStatements.subject(db, accessTokenHash: accessTokenHash, now: now)
             }
         }

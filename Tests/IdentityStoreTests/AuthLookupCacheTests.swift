@@ -52,6 +52,34 @@ import TestSupport
         #expect(cache.result(for: .id("b"), reader: 0, version: 5) == .hit(Self.subject("b")))
     }
 
+    /// A lookup for a request that arrived before a validation started may use that validation;
+    /// one that arrived after the last one started may not, however fresh the entry looks.
+    @Test func aValidationStartedAfterTheArrivalVouchesForTheRemembered() {
+        var cache = AuthLookupCache(capacity: 10, readers: 2)
+        #expect(cache.validatedResult(for: .id("a"), arrivedAt: 1) == nil, "nothing validated yet")
+        #expect(cache.result(for: .id("a"), reader: 0, version: 1, started: 100) == .miss(epoch: 1))
+        cache.remember(Self.subject("a"), for: .id("a"), epoch: 1)
+        cache.remember(nil, for: .userNameKey("ghost"), epoch: 1)
+        #expect(cache.validatedResult(for: .id("a"), arrivedAt: 99) == .some(Self.subject("a")))
+        #expect(cache.validatedResult(for: .id("a"), arrivedAt: 100) == .some(Self.subject("a")), "arrived as it started")
+        #expect(cache.validatedResult(for: .userNameKey("ghost"), arrivedAt: 50) == .some(nil), "a remembered none")
+        #expect(cache.validatedResult(for: .id("a"), arrivedAt: 101) == nil, "arrived after: validate")
+        #expect(cache.validatedResult(for: .id("b"), arrivedAt: 50) == nil, "not remembered: read")
+        // A later validation on another reader vouches for later arrivals; an earlier start
+        // finishing late does not move the mark back.
+        #expect(cache.result(for: .id("a"), reader: 1, version: 7, started: 300) == .miss(epoch: 2))
+        cache.remember(Self.subject("a", version: 2), for: .id("a"), epoch: 2)
+        #expect(cache.result(for: .id("a"), reader: 0, version: 1, started: 200) == .hit(Self.subject("a", version: 2)))
+        #expect(cache.validatedSince == 300)
+        #expect(cache.validatedResult(for: .id("a"), arrivedAt: 250) == .some(Self.subject("a", version: 2)))
+        // A clear leaves nothing to vouch for: the arrival before it reads again too.
+        #expect(cache.result(for: .id("a"), reader: 0, version: 2, started: 400) == .miss(epoch: 3))
+        #expect(cache.validatedResult(for: .id("a"), arrivedAt: 10) == nil)
+        // Lookups without a start (no arrival known) leave the mark alone.
+        #expect(cache.result(for: .id("a"), reader: 0, version: 2) == .miss(epoch: 3))
+        #expect(cache.validatedSince == 400)
+    }
+
     @Test func beyondCapacityItStartsOver() {
         var cache = AuthLookupCache(capacity: 3, readers: 1)
         #expect(cache.result(for: .id("x"), reader: 0, version: 1) == .miss(epoch: 1))

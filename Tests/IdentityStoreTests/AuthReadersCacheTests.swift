@@ -197,6 +197,47 @@ import TestSupport
         #expect(last?.version == progress.committed.load(ordering: .relaxed))
     }
 
+    /// The requests of one socket read share one check for commits: a lookup for a request that
+    /// arrived before a check started is answered from the cache, and one for a request that
+    /// arrived after a commit (the next connect) is decided on it, through every connection.
+    @Test func aLookupIsAnsweredAsOfItsRequestsArrival() async throws {
+        let fixture = try await Fixture()
+        defer { fixture.remove() }
+        let readers = fixture.readers
+        var loads = 0
+        func lookup(_ reader: Int, arrival: DispatchTime) throws -> AuthSubject? {
+            try readers.subject(.userNameKey("gina"), now: 0, arrival: arrival) { db in
+                loads += 1
+                return try AuthStatements.subject(db, AuthStatements.byUserNameKey, "gina")
+            }
+        }
+        for reader in 0 ..< readers.count {
+            _ = try Self.byName(readers, reader: reader, "warm-up", loads: &loads)
+        }
+        let readTogether = DispatchTime.now()
+        loads = 0
+        // The first request of the read validates (it arrived before any check began) and loads.
+        #expect(try Self.byName(readers, reader: 0, loads: &loads)?.active == true)
+        #expect(loads == 1)
+        // A commit lands while the rest of that read is being decided.
+        _ = try await fixture.store.updateUser(id: fixture.user.id) { current in
+            UserUpdate(input: userInput(current.userName, active: false, nkeys: ["UGINA"]))
+        }
+        // The rest of the read arrived before the check above: the state then is their answer.
+        for reader in 0 ..< readers.count {
+            #expect(try lookup(reader, arrival: readTogether)?.active == true, "connection \(reader)")
+        }
+        #expect(loads == 1, "no read reached the database")
+        // The next connect arrives after the commit: every connection answers with it.
+        let next = DispatchTime.now()
+        #expect(try lookup(0, arrival: next)?.active == false)
+        for reader in 0 ..< readers.count {
+            #expect(try lookup(reader, arrival: next)?.active == false, "connection \(reader)")
+        }
+        // And a request from before the commit that looks up after the new check gets the new state.
+        #expect(try lookup(1, arrival: readTogether)?.active == false)
+    }
+
     /// A remembered token result is re-checked against the clock on every hit, through any
     /// connection, without a commit in between.
     @Test func aSharedTokenResultExpiresOnEveryReader() async throws {

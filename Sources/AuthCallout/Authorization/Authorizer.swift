@@ -127,7 +127,7 @@ public struct Authorizer: Sendable {
             guard let nkey = request.nkey, let key = try? PublicKey(nkey, allowedTypes: [.user]) else {
                 return deny(.wrongSecret, "connect nkey is not a valid user public key")
             }
-            guard let identity = try identities.identity(nkey: key.encoded) else {
+            guard let identity = try identities.identity(nkey: key.encoded, arrival: request.arrival) else {
                 return deny(.unknownUser, "no user has this nkey")
             }
             guard identity.active else { return deny(.inactiveUser, "user is inactive", identity) }
@@ -147,7 +147,7 @@ public struct Authorizer: Sendable {
                 guard let hash = identities.decoyPasswordHash else { return .denied(denied) }
                 return .needsPasswordCheck(PendingPasswordCheck(request: request, password: password, hash: hash, purpose: .decoy(denied)))
             }
-            guard let identity = try identities.identity(userName: user) else {
+            guard let identity = try identities.identity(userName: user, arrival: request.arrival) else {
                 return decoy(denial(.unknownUser, "no such user"))
             }
             guard identity.active else { return decoy(denial(.inactiveUser, "user is inactive", identity)) }
@@ -158,7 +158,7 @@ public struct Authorizer: Sendable {
             return .needsPasswordCheck(PendingPasswordCheck(request: request, password: password, hash: hash, purpose: .verify(identity)))
         case .token:
             guard let tokenHash else { return deny(.noCredentials, "no token") }
-            guard let identity = try identities.identity(accessTokenHash: tokenHash) else {
+            guard let identity = try identities.identity(accessTokenHash: tokenHash, arrival: request.arrival) else {
                 return deny(.unknownUser, "token is unknown, revoked or expired")
             }
             guard identity.active else { return deny(.inactiveUser, "user is inactive", identity) }

@@ -21,11 +21,14 @@ public struct ConnectRequest: Sendable, CustomStringConvertible, CustomReflectab
     public var lang: String?
     public var version: String?
     public var now: Date
+    /// When the request arrived (the socket read that brought it, on `DispatchTime`'s monotonic
+    /// clock): the decision reflects every store change committed before it. Nil: before the lookup.
+    public var arrival: DispatchTime?
 
     public init(
         user: String? = nil, password: String? = nil, token: String? = nil, nkey: String? = nil, signature: String? = nil,
         nonce: String? = nil, host: String? = nil, clientID: UInt64? = nil, kind: String? = "Client", type: String? = "nats",
-        name: String? = nil, lang: String? = nil, version: String? = nil, now: Date
+        name: String? = nil, lang: String? = nil, version: String? = nil, now: Date, arrival: DispatchTime? = nil
     ) {
         self.user = user
         self.password = password
@@ -41,6 +44,7 @@ public struct ConnectRequest: Sendable, CustomStringConvertible, CustomReflectab
         self.lang = lang
         self.version = version
         self.now = now
+        self.arrival = arrival
     }
 
     /// The method the credentials select: a signed nonce first, then user + password, then token.

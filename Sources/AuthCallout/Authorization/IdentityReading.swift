@@ -64,4 +64,40 @@ public protocol IdentityReading: Sendable {
     /// inactive or password-less user takes as long as one for a wrong password (no user
     /// enumeration by timing). Nil disables the decoy check.
     var decoyPasswordHash: String? { get }
+
+    /// ``identity(userName:)`` for a request that arrived at `arrival` (`DispatchTime`, the
+    /// monotonic clock `NIODeadline` reads): the answer must reflect every change committed
+    /// before then, and may come from what the store checked since (the default just looks up).
+    func identity(userName: String, arrival: DispatchTime) throws -> CalloutIdentity?
+    /// ``identity(nkey:)`` for a request that arrived at `arrival`.
+    func identity(nkey: String, arrival: DispatchTime) throws -> CalloutIdentity?
+    /// ``identity(accessTokenHash:)`` for a request that arrived at `arrival`.
+    func identity(accessTokenHash: [UInt8], arrival: DispatchTime) throws -> CalloutIdentity?
+}
+
+extension IdentityReading {
+    public func identity(userName: String, arrival: DispatchTime) throws -> CalloutIdentity? {
+        try identity(userName: userName)
+    }
+
+    public func identity(nkey: String, arrival: DispatchTime) throws -> CalloutIdentity? {
+        try identity(nkey: nkey)
+    }
+
+    public func identity(accessTokenHash: [UInt8], arrival: DispatchTime) throws -> CalloutIdentity? {
+        try identity(accessTokenHash: accessTokenHash)
+    }
+
+    /// The lookups with the request's arrival when it is known.
+    func identity(userName: String, arrival: DispatchTime?) throws -> CalloutIdentity? {
+        try arrival.map { try identity(userName: userName, arrival: $0) } ?? identity(userName: userName)
+    }
+
+    func identity(nkey: String, arrival: DispatchTime?) throws -> CalloutIdentity? {
+        try arrival.map { try identity(nkey: nkey, arrival: $0) } ?? identity(nkey: nkey)
+    }
+
+    func identity(accessTokenHash: [UInt8], arrival: DispatchTime?) throws -> CalloutIdentity? {
+        try arrival.map { try identity(accessTokenHash: accessTokenHash, arrival: $0) } ?? identity(accessTokenHash: accessTokenHash)
+    }
 }

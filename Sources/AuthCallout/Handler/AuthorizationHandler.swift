@@ -107,8 +107,10 @@ public struct AuthorizationHandler: Sendable {
     ///   - payload: the message payload (a JWT, or an `xkv1` box when `serverXKey` is set).
     ///   - serverXKey: the `Nats-Server-Xkey` header, if present.
     ///   - receivedAt: when the message arrived (queueing time counts against the budget).
-    public func handle(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil) async -> Outcome {
-        switch start(payload: payload, serverXKey: serverXKey, receivedAt: receivedAt) {
+    ///   - arrival: the same instant on the monotonic clock, when known: the store answers as of
+    ///     then (see ``ConnectRequest/arrival``).
+    public func handle(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil, arrival: DispatchTime? = nil) async -> Outcome {
+        switch start(payload: payload, serverXKey: serverXKey, receivedAt: receivedAt, arrival: arrival) {
         case let .answered(outcome): outcome
         case let .waiting(pending): await resume(pending)
         }
@@ -116,7 +118,7 @@ public struct AuthorizationHandler: Sendable {
 
     /// Handles one request as far as it can without waiting: everything but an argon2id check.
     /// Parameters as for ``handle(payload:serverXKey:receivedAt:)``.
-    public func start(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil) -> Step {
+    public func start(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil, arrival: DispatchTime? = nil) -> Step {
         let begun = now()
         let started = receivedAt ?? begun
         var record = DecisionRecord(time: started, result: .deny, reason: .badRequest)
@@ -177,7 +179,8 @@ public struct AuthorizationHandler: Sendable {
         }
 
         // The claimed name and method (unverified, as on every denial record, a shed one too).
-        let connect = ConnectRequest(claims: request.nats, now: now())
+        var connect = ConnectRequest(claims: request.nats, now: now())
+        connect.arrival = arrival
         record.userName = connect.user
         record.authMethod = connect.authMethod
 

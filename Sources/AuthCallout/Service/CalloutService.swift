@@ -149,7 +149,10 @@ public final class CalloutService: Service, Sendable {
         // wait belongs to their latency and their budget.
         let queued = Double((NIODeadline.now() - readAt).nanoseconds) / 1e9
         let receivedAt = Date(timeIntervalSinceNow: -max(0, queued))
-        switch handler.start(payload: payload, serverXKey: serverXKey, receivedAt: receivedAt) {
+        // NIODeadline and DispatchTime read the same monotonic clock: the store answers as of
+        // the read, so the requests read together share one freshness check.
+        let arrival = DispatchTime(uptimeNanoseconds: readAt.uptimeNanoseconds)
+        switch handler.start(payload: payload, serverXKey: serverXKey, receivedAt: receivedAt, arrival: arrival) {
         case let .answered(outcome):
             finish(outcome, replyTo: replyTo, on: connection)
         case let .waiting(decision):
