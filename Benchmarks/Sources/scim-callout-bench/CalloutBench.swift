@@ -25,7 +25,7 @@ import Glibc
 /// in-process run, default 20,000), `CALLOUT_BENCH_SERVE_PREFIX` (a command that execs the served
 /// `scim-callout serve`, such as `chrt -f 10`; default none), `CALLOUT_BENCH_THREAD_PRIORITY`
 /// (`callout.thread_priority` for the extra served runs, default `fifo:10`; empty skips them),
-/// `SCIM_CALLOUT_VENV`.
+/// `CALLOUT_BENCH_PIN` (`0` skips the runs with the service on a CPU of its own), `SCIM_CALLOUT_VENV`.
 enum CalloutBench {
     static let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -63,6 +63,12 @@ enum CalloutBench {
           Rows labelled *callout.thread_priority fifo:10* repeat both callout modes with the service's decision
           threads under SCHED_FIFO (the opt-in setting of docs/operations.md; `CALLOUT_BENCH_THREAD_PRIORITY`
           picks another value, empty skips them): the same work, without waiting for nats-server's threads.
+          Rows labelled *service alone on CPU …* repeat all three modes at the default priority with the
+          host split, as docs/operations.md advises when the p99 matters: `serve` started under `taskset -c`
+          on the last CPU (so it runs one callout connection), nats-server and the clients moved to the
+          others (`CALLOUT_BENCH_PIN=0` skips these runs). Here nats-server then has one core, so
+          connects/s is lower and is compared with static users under the same split; a burst's 32
+          requests reach the service as fast as that one core sends them.
         - Targets: ≤ 150 µs service CPU per decision (≤ 170 µs xkey); service-side p99 < 2 ms with 32 clients
           connecting at once; flat from 1,000 to 1,000,000 users.
         """

@@ -62,8 +62,9 @@ enum LoadGenerator {
         asyncio.run(main())
         """
 
+    /// - Parameter cpus: the CPUs the clients may run on (`taskset -c` syntax); nil: any.
     static func run(url: String, userPrefix: String, clients: Int, seconds: Int, distinctUsers: Int,
-                    mode: Mode = .sustained) async throws -> Report {
+                    mode: Mode = .sustained, cpus: String? = nil) async throws -> Report {
         let venv = ProcessInfo.processInfo.environment["SCIM_CALLOUT_VENV"] ?? ".venv"
         let python = URL(fileURLWithPath: venv).appendingPathComponent("bin/python")
         let scriptURL = FileManager.default.temporaryDirectory.appendingPathComponent("callout-load-\(UUID().uuidString.prefix(8)).py")
@@ -75,8 +76,11 @@ enum LoadGenerator {
         // and the service leave over on this 2-core host instead of preempting them
         // (CALLOUT_BENCH_CLIENT_NICE=0 gives them equal priority).
         let niceness = ProcessInfo.processInfo.environment["CALLOUT_BENCH_CLIENT_NICE"] ?? "10"
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
-        process.arguments = ["-n", niceness, python.path, scriptURL.path, url, userPrefix, String(clients), String(seconds), String(distinctUsers), mode.rawValue]
+        let command = ["nice", "-n", niceness, python.path, scriptURL.path, url, userPrefix, String(clients), String(seconds),
+                       String(distinctUsers), mode.rawValue]
+        let pinned = cpus.map { ["taskset", "-c", $0] + command } ?? command
+        process.executableURL = URL(fileURLWithPath: try ServedCalloutBench.commandPath(pinned[0]))
+        process.arguments = Array(pinned.dropFirst())
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -19,6 +19,8 @@ import Glibc
 /// service process's CPU per decision (from `/proc/<pid>/stat`, so the load generator and
 /// nats-server are not counted), and the service-side decision latency (the socket read that
 /// brought the request to the reply, the `latency_us` of each stored decision record).
+/// Each mode runs on the shared host, then (callout modes) with raised decision-thread priority,
+/// then with the host split by ``Placement``: the service on a CPU of its own.
 enum ServedCalloutBench {
     static let policy = """
         version: 1
@@ -38,12 +40,21 @@ enum ServedCalloutBench {
         }
         var results: [BenchResult] = []
         var staticRate: Double?
+        var pinnedStaticRate: Double?
         // Then both callout modes again with the decision threads at a raised priority
         // (`callout.thread_priority`, CALLOUT_BENCH_THREAD_PRIORITY; empty skips these runs).
-        let priority = ProcessInfo.processInfo.environment["CALLOUT_BENCH_THREAD_PRIORITY"] ?? "fifo:10"
-        var runs: [(mode: String, priority: String?)] = [("static", nil), ("callout", nil), ("callout-xkey", nil)]
-        if !priority.isEmpty { runs += [("callout", priority), ("callout-xkey", priority)] }
-        for (mode, priority) in runs {
+        let environment = ProcessInfo.processInfo.environment
+        let priority = environment["CALLOUT_BENCH_THREAD_PRIORITY"] ?? "fifo:10"
+        var runs: [(mode: String, priority: String?, placement: Placement?)] = [
+            ("static", nil, nil), ("callout", nil, nil), ("callout-xkey", nil, nil),
+        ]
+        if !priority.isEmpty { runs += [("callout", priority, nil), ("callout-xkey", priority, nil)] }
+        // And all three at the default priority with the service on a CPU of its own
+        // (CALLOUT_BENCH_PIN=0 skips these runs).
+        if environment["CALLOUT_BENCH_PIN"] != "0", let placement = Placement.ownCPU() {
+            runs += [("static", nil, placement), ("callout", nil, placement), ("callout-xkey", nil, placement)]
+        }
+        for (mode, priority, placement) in runs {
             let directory = try TestEnvironment.temporaryDirectory("served-bench")
             defer { try? FileManager.default.removeItem(at: directory) }
             let initResult = try await runCommand(binary, ["init", "--data-dir", directory.path])
@@ -81,12 +92,14 @@ enum ServedCalloutBench {
                 }
                 """, label: "served-bench")
             defer { Task { try? await server.stop() } }
+            if let placement { try await placement.pin(pid: server.pid, to: placement.others) }
 
-            let label = "served \(mode)\(priority.map { ", callout.thread_priority \($0)" } ?? ""), 32 nats-py clients, \(users) users"
+            let label = "served \(mode)\(priority.map { ", callout.thread_priority \($0)" } ?? "")\(placement.map { ", \($0.label)" } ?? ""), 32 nats-py clients, \(users) users"
             if mode == "static" {
-                let load = try await LoadGenerator.run(url: server.url, userPrefix: "static", clients: 32, seconds: seconds, distinctUsers: 1)
+                let load = try await LoadGenerator.run(url: server.url, userPrefix: "static", clients: 32, seconds: seconds, distinctUsers: 1,
+                                                       cpus: placement?.others)
+                if placement != nil { pinnedStaticRate = load.rate } else { staticRate = load.rate }
                 results += load.results(label)
-                staticRate = load.rate
                 continue
             }
 
@@ -94,8 +107,10 @@ enum ServedCalloutBench {
             let port = freeLoopbackPort()
             // CALLOUT_BENCH_SERVE_PREFIX runs serve under a command that execs it (`taskset -c 1`,
             // `chrt -f 10`): the scheduling experiments of docs/benchmarks.md. The PID stays serve's.
-            let prefix = (ProcessInfo.processInfo.environment["CALLOUT_BENCH_SERVE_PREFIX"] ?? "")
-                .split(separator: " ").map(String.init)
+            // A placed run starts serve on its CPU, as systemd's CPUAffinity= would: the default
+            // callout.connections follows the usable CPUs.
+            let prefix = (placement.map { ["taskset", "-c", $0.service] } ?? [])
+                + (ProcessInfo.processInfo.environment["CALLOUT_BENCH_SERVE_PREFIX"] ?? "").split(separator: " ").map(String.init)
             let serveArguments = ["serve", "--data-dir", directory.path]
             let serve = try ManagedProcess(
                 executable: prefix.first.map { URL(fileURLWithPath: try commandPath($0)) } ?? binary,
@@ -115,13 +130,19 @@ enum ServedCalloutBench {
             }
             // Warm-up: every benchmark user once through the credential cache (one argon2id each),
             // as a service that has been running a while would be.
-            _ = try await LoadGenerator.run(url: server.url, userPrefix: "user", clients: 32, seconds: 3, distinctUsers: min(users, 1_000))
+            _ = try await LoadGenerator.run(url: server.url, userPrefix: "user", clients: 32, seconds: 3, distinctUsers: min(users, 1_000),
+                                            cpus: placement?.others)
+            if let placement {
+                // A thread left unpinned would make these rows the shared host's under another name.
+                try placement.verify(pid: serve.pid, cpus: placement.service)
+                try placement.verify(pid: server.pid, cpus: placement.others)
+            }
 
             let windowStart = Date()
             let cpuBefore = try processCPUSeconds(pid: serve.pid)
             let deciderCPUBefore = try decisionThreadCPUSeconds(pid: serve.pid)
             let load = try await LoadGenerator.run(url: server.url, userPrefix: "user", clients: 32, seconds: seconds,
-                                                   distinctUsers: min(users, 1_000))
+                                                   distinctUsers: min(users, 1_000), cpus: placement?.others)
             let cpu = try processCPUSeconds(pid: serve.pid) - cpuBefore
             let deciderCPU = try decisionThreadCPUSeconds(pid: serve.pid) - deciderCPUBefore
             let windowEnd = Date()
@@ -129,7 +150,7 @@ enum ServedCalloutBench {
             // latency a burst of clients sees, without the queueing of a saturated host.
             let burstStart = Date()
             let bursts = try await LoadGenerator.run(url: server.url, userPrefix: "user", clients: 32, seconds: max(3, seconds / 2),
-                                                     distinctUsers: min(users, 1_000), mode: .bursts)
+                                                     distinctUsers: min(users, 1_000), mode: .bursts, cpus: placement?.others)
             let burstEnd = Date()
             // SIGTERM drains the decision log into its table before the process exits.
             let status = try await serve.stop(signal: SIGTERM, timeout: .seconds(30))
@@ -140,7 +161,7 @@ enum ServedCalloutBench {
             let latencies = window.map { Double($0.record.latencyMicroseconds) / 1_000 }.sorted()
             let allowed = window.count { $0.record.result == .allow }
             results += load.results(label)
-            if let staticRate, staticRate > 0 {
+            if let staticRate = placement == nil ? staticRate : pinnedStaticRate, staticRate > 0 {
                 results.append(BenchResult(name: "\(label): connects/s ÷ static connects/s", value: load.rate / staticRate, unit: "ratio"))
             }
             results.append(BenchResult(name: "\(label): decisions in the window (allowed)", value: Double(allowed), unit: "count"))
