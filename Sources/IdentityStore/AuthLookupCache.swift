@@ -28,7 +28,7 @@ enum AuthLookup: Hashable, Sendable {
 /// the validation saw it and the cache holds nothing older (``validatedResult(for:arrivedAt:)``).
 /// The requests one socket read brings share one validation that way.
 struct AuthLookupCache: Sendable {
-    /// What ``result(for:reader:version:)`` found.
+    /// What ``result(for:reader:version:started:)`` found.
     enum Probe: Equatable, Sendable {
         /// A result read after the last commit any reader has seen (nil: no such user, token or
         /// key).

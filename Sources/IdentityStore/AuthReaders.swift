@@ -63,8 +63,8 @@ final class AuthReaders: Sendable {
         return try subject(lookup, reader: nextIndex(), now: now, transaction: transaction, load: load)
     }
 
-    /// ``subject(_:now:transaction:load:)`` on the connection `reader` (`0 ..< count`; tests pick
-    /// one to drive interleavings).
+    /// ``subject(_:now:arrival:transaction:load:)`` without an arrival (so it validates), on the
+    /// connection `reader` (`0 ..< count`; tests pick one to drive interleavings).
     func subject(_ lookup: AuthLookup, reader: Int, now: Double, transaction: Bool = false,
                  load: (Database) throws -> AuthSubject?) throws -> AuthSubject? {
         try queues[reader].unsafeRead { db in

@@ -10,7 +10,7 @@ import NKeys
 /// response JWT, seal the reply to the server's key. Anything that fails is a denial, or no reply
 /// at all when the request cannot be trusted enough to address one.
 ///
-/// ``start(payload:serverXKey:receivedAt:)`` does all of it without waiting when no argon2id
+/// ``start(payload:serverXKey:receivedAt:arrival:)`` does all of it without waiting when no argon2id
 /// check is needed, so the service answers most requests on the thread that read them.
 public struct AuthorizationHandler: Sendable {
     /// Tunables.
@@ -46,7 +46,7 @@ public struct AuthorizationHandler: Sendable {
     private let now: @Sendable () -> Date
     private let boxes: XKeyBoxCache?
 
-    /// A handler whose decisions come from `authorizer`: ``start(payload:serverXKey:receivedAt:)``
+    /// A handler whose decisions come from `authorizer`: ``start(payload:serverXKey:receivedAt:arrival:)``
     /// answers every request that needs no argon2id check without waiting.
     /// - Parameters:
     ///   - now: the wall clock (JWT `iat`/`exp`, deadlines); inject a fixed clock in tests.
@@ -78,7 +78,7 @@ public struct AuthorizationHandler: Sendable {
         public var session: AllowedSession?
     }
 
-    /// How far ``start(payload:serverXKey:receivedAt:)`` got without waiting.
+    /// How far ``start(payload:serverXKey:receivedAt:arrival:)`` got without waiting.
     public enum Step: Sendable {
         /// Answered: send the reply and record the decision.
         case answered(Outcome)
@@ -117,7 +117,7 @@ public struct AuthorizationHandler: Sendable {
     }
 
     /// Handles one request as far as it can without waiting: everything but an argon2id check.
-    /// Parameters as for ``handle(payload:serverXKey:receivedAt:)``.
+    /// Parameters as for ``handle(payload:serverXKey:receivedAt:arrival:)``.
     public func start(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil, arrival: DispatchTime? = nil) -> Step {
         let begun = now()
         let started = receivedAt ?? begun
