@@ -113,4 +113,62 @@ struct ServeCalloutTests {
         #expect(!serve.output.contains("alice-pw"), "no password in the log")
         #expect(serve.output.contains("scim-callout stopped"))
     }
+
+    /// Changes made the way an IdP makes them (SCIM requests to the served endpoint) decide the
+    /// very next connect, however warm the service's lookup cache is: deactivation denies,
+    /// reactivation allows, losing the bound group denies.
+    @Test func aSCIMChangeDecidesTheNextConnect() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("serve-callout")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServeFixture.prepare(directory)
+        let issued = try await CLI.run(["tokens", "issue", "--data-dir", directory.path, "--scim", "--name", "idp"])
+        #expect(issued.status == 0, "\(issued.stderr)")
+        let token = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let nats = try await ServeFixture.natsServer(directory)
+        defer { Task { try? await nats.stop() } }
+        let (serve, port) = try await ServeFixture.startServe(directory, nats: nats)
+        let result = try await runPython("""
+            import asyncio, json, sys, urllib.request, nats
+            url, port, token = sys.argv[1:4]
+            def scim(method, path, body):
+                req = urllib.request.Request(f"http://127.0.0.1:{port}/scim/v2/{path}", data=json.dumps(body).encode(),
+                    method=method, headers={"Authorization": "Bearer " + token, "Content-Type": "application/scim+json"})
+                with urllib.request.urlopen(req, timeout=10) as r:
+                    return r.status, json.loads(r.read() or b"{}")
+            def patch(path, operations):
+                return scim("PATCH", path, {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": operations})[0]
+            _, user = scim("POST", "Users", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "alice",
+                                             "password": "alice-pw", "active": True})
+            user_id = user["id"]
+            _, group = scim("POST", "Groups", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                                               "displayName": "nats-demo", "members": [{"value": user_id}]})
+            group_id = group["id"]
+            async def attempt():
+                errors = []
+                async def on_error(e): errors.append(str(e))
+                try:
+                    nc = await nats.connect(url, user="alice", password="alice-pw", connect_timeout=5,
+                                            allow_reconnect=False, max_reconnect_attempts=0, error_cb=on_error)
+                except Exception as e:
+                    return "denied" if any("Authorization Violation" in x for x in errors + [str(e)]) else "error " + str(e)
+                await nc.close()
+                return "allowed"
+            async def main():
+                # Twice, so the service has alice in its lookup cache before each change.
+                print(await attempt(), await attempt())
+                print(patch("Users/" + user_id, [{"op": "replace", "value": {"active": False}}]), await attempt())
+                print(patch("Users/" + user_id, [{"op": "replace", "value": {"active": True}}]), await attempt(), await attempt())
+                print(patch("Groups/" + group_id, [{"op": "remove", "path": f'members[value eq "{user_id}"]'}]), await attempt())
+            asyncio.run(main())
+            """, arguments: [nats.url, String(port), token], timeout: .seconds(60))
+        #expect(result.stdout == "allowed allowed\n200 denied\n200 allowed allowed\n200 denied\n", "\(result.stderr)\n\(serve.output)")
+        let reasons = try await poll("the denials in the decision log", timeout: .seconds(10)) { () -> String? in
+            let listed = try? await CLI.run(["decisions", "--data-dir", directory.path, "--result", "deny", "--json"])
+            return listed?.stdout.split(separator: "\n").count == 2 ? listed?.stdout : nil
+        }
+        #expect(reasons.contains("\"reason\":\"inactive_user\""), "\(reasons)")
+        #expect(reasons.contains("\"reason\":\"no_binding\""), "\(reasons)")
+        #expect(try await serve.stop(signal: SIGTERM) == 0, "\(serve.output)")
+    }
 }
