@@ -3,9 +3,15 @@ import Foundation
 import IdentityStore
 import Logging
 import NIOConcurrencyHelpers
+import TestSupport
 
+/// A store file as production opens it (WAL, the auth readers and their shared lookup cache, the
+/// arrival rule), so the end-to-end tests decide through the same read path as `serve`.
 func makeDirectory() throws -> any CalloutDirectory {
-    try StoreDirectory(database: IdentityDatabase.inMemory(logger: RunningCallout.logger))
+    let folder = try TestEnvironment.temporaryDirectory("callout-store")
+    let database = try IdentityDatabase.open(path: folder.appendingPathComponent("identity.sqlite").path,
+                                             logger: RunningCallout.logger)
+    return StoreDirectory(database: database, folder: folder)
 }
 
 /// The real identity store (SQLite, argon2id, hashed tokens), changed the way the SCIM server
@@ -15,9 +21,16 @@ final class StoreDirectory: CalloutDirectory, @unchecked Sendable {
     /// What the test last wrote per user (the store's read model does not return every input field).
     private let inputs = NIOLockedValueBox<[String: (id: String, input: UserInput)]>([:])
     private let groupIDs = NIOLockedValueBox<[String: String]>([:])
+    /// Removed with the directory (the store's file lives there).
+    private let folder: URL?
 
-    init(database: IdentityDatabase) {
+    init(database: IdentityDatabase, folder: URL? = nil) {
         self.database = database
+        self.folder = folder
+    }
+
+    deinit {
+        if let folder { try? FileManager.default.removeItem(at: folder) }
     }
 
     private static func resource(_ userName: String) -> String {
@@ -99,6 +112,13 @@ final class StoreDirectory: CalloutDirectory, @unchecked Sendable {
     func identity(userName: String) throws -> CalloutIdentity? { try database.identity(userName: userName) }
     func identity(nkey: String) throws -> CalloutIdentity? { try database.identity(nkey: nkey) }
     func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { try database.identity(accessTokenHash: accessTokenHash) }
+    func identity(userName: String, arrival: DispatchTime) throws -> CalloutIdentity? {
+        try database.identity(userName: userName, arrival: arrival)
+    }
+    func identity(nkey: String, arrival: DispatchTime) throws -> CalloutIdentity? { try database.identity(nkey: nkey, arrival: arrival) }
+    func identity(accessTokenHash: [UInt8], arrival: DispatchTime) throws -> CalloutIdentity? {
+        try database.identity(accessTokenHash: accessTokenHash, arrival: arrival)
+    }
     func verifyPassword(_ password: String, hash: String) -> Bool { database.verifyPassword(password, hash: hash) }
     var decoyPasswordHash: String? { database.decoyPasswordHash }
     func latestChangeSequence() async throws -> Int64 { try await database.latestChangeSequence() }
