@@ -67,7 +67,8 @@ enum CalloutBench {
           host split, as docs/operations.md advises when the p99 matters: `serve` started under `taskset -c`
           on the last CPU (so it runs one callout connection), nats-server and the clients moved to the
           others (`CALLOUT_BENCH_PIN=0` skips these runs). Here nats-server then has one core, so
-          connects/s is lower and is compared with static users under the same split; a burst's 32
+          connects/s is lower (the window is 1.5 times as long, for enough decisions) and is compared with
+          static users under the same split; a burst's 32
           requests reach the service as fast as that one core sends them.
         - Targets: ≤ 150 µs service CPU per decision (≤ 170 µs xkey); service-side p99 < 2 ms with 32 clients
           connecting at once; flat from 1,000 to 1,000,000 users.
