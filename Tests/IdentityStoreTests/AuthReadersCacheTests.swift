@@ -151,7 +151,10 @@ import TestSupport
     /// Under real concurrency (lookups by name and by nkey on two tasks, over all connections,
     /// while the store commits): no lookup returns a state older than a commit that finished
     /// before it began.
-    @Test func concurrentLookupsNeverGoBehindAFinishedCommit() async throws {
+    /// With an arrival, each lookup is stamped after the commit it checks against had finished
+    /// (as a request read after it would be): the shared check must never let it be stale either.
+    @Test(arguments: [false, true])
+    func concurrentLookupsNeverGoBehindAFinishedCommit(withArrival: Bool) async throws {
         let fixture = try await Fixture()
         defer { fixture.remove() }
         final class Progress: Sendable {
@@ -168,11 +171,12 @@ import TestSupport
                     var byName = false
                     while progress.writing.load(ordering: .acquiring) {
                         let floor = progress.committed.load(ordering: .acquiring)
+                        let arrival = withArrival ? DispatchTime.now() : nil
                         // Two keys for one user: a validation that sees a commit while looking
                         // up one must forget the other too.
                         byName.toggle()
-                        let seen = try byName ? fixture.store.authSubject(userName: "gina")
-                            : fixture.store.authSubject(nkey: "UGINA")
+                        let seen = try byName ? fixture.store.authSubject(userName: "gina", arrival: arrival)
+                            : fixture.store.authSubject(nkey: "UGINA", arrival: arrival)
                         if (seen?.version ?? -1) < floor { progress.stale.add(1, ordering: .relaxed) }
                         progress.checks.add(1, ordering: .relaxed)
                         await Task.yield()
