@@ -121,9 +121,7 @@ struct ServeCalloutTests {
         let directory = try TestEnvironment.temporaryDirectory("serve-callout")
         defer { try? FileManager.default.removeItem(at: directory) }
         try await ServeFixture.prepare(directory)
-        let issued = try await CLI.run(["tokens", "issue", "--data-dir", directory.path, "--scim", "--name", "idp"])
-        #expect(issued.status == 0, "\(issued.stderr)")
-        let token = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try await ServeFixture.scimToken(directory, name: "idp")
 
         let nats = try await ServeFixture.natsServer(directory)
         defer { Task { try? await nats.stop() } }

@@ -148,6 +148,15 @@ enum ServeFixture {
         guard result.status == 0 else { throw TestSupportError.processFailed(command: "init", status: result.status, output: result.stderr) }
     }
 
+    /// A SCIM bearer token issued with the CLI, as an operator hands one to the IdP.
+    static func scimToken(_ directory: URL, name: String) async throws -> String {
+        let issued = try await CLI.run(["tokens", "issue", "--data-dir", directory.path, "--scim", "--name", name])
+        guard issued.status == 0 else {
+            throw TestSupportError.processFailed(command: "tokens issue", status: issued.status, output: issued.stderr)
+        }
+        return issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// A real nats-server running the configuration `init` wrote (the harness picks the port).
     static func natsServer(_ directory: URL) async throws -> NATSServerProcess {
         let conf = try String(contentsOf: directory.appendingPathComponent("nats-server.conf"), encoding: .utf8)

@@ -10,9 +10,7 @@ struct StoreDurabilityTests {
         let directory = try TestEnvironment.temporaryDirectory("durable")
         defer { try? FileManager.default.removeItem(at: directory) }
         try await ServeFixture.prepare(directory)
-        let issued = try await CLI.run(["tokens", "issue", "--data-dir", directory.path, "--scim", "--name", "durability"])
-        #expect(issued.status == 0, "\(issued.stderr)")
-        let token = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try await ServeFixture.scimToken(directory, name: "durability")
         let nats = try await ServeFixture.natsServer(directory)
         defer { Task { try? await nats.stop() } }
         let (serve, port) = try await ServeFixture.startServe(directory, nats: nats)
