@@ -18,14 +18,17 @@ final class ArrivalRecordingIdentities: IdentityReading, @unchecked Sendable {
     func identity(userName: String) throws -> CalloutIdentity? { note("userName"); return try base.identity(userName: userName) }
     func identity(nkey: String) throws -> CalloutIdentity? { note("nkey"); return try base.identity(nkey: nkey) }
     func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { note("token"); return try base.identity(accessTokenHash: accessTokenHash) }
-    func identity(userName: String, arrival: DispatchTime) throws -> CalloutIdentity? {
-        note("userName@\(arrival.uptimeNanoseconds)"); return try base.identity(userName: userName)
+    private func note(_ lookup: String, _ arrival: DispatchTime?) {
+        note(arrival.map { "\(lookup)@\($0.uptimeNanoseconds)" } ?? lookup)
     }
-    func identity(nkey: String, arrival: DispatchTime) throws -> CalloutIdentity? {
-        note("nkey@\(arrival.uptimeNanoseconds)"); return try base.identity(nkey: nkey)
+    func identity(userName: String, arrival: DispatchTime?) throws -> CalloutIdentity? {
+        note("userName", arrival); return try base.identity(userName: userName)
     }
-    func identity(accessTokenHash: [UInt8], arrival: DispatchTime) throws -> CalloutIdentity? {
-        note("token@\(arrival.uptimeNanoseconds)"); return try base.identity(accessTokenHash: accessTokenHash)
+    func identity(nkey: String, arrival: DispatchTime?) throws -> CalloutIdentity? {
+        note("nkey", arrival); return try base.identity(nkey: nkey)
+    }
+    func identity(accessTokenHash: [UInt8], arrival: DispatchTime?) throws -> CalloutIdentity? {
+        note("token", arrival); return try base.identity(accessTokenHash: accessTokenHash)
     }
     func verifyPassword(_ password: String, hash: String) -> Bool { base.verifyPassword(password, hash: hash) }
     var decoyPasswordHash: String? { base.decoyPasswordHash }

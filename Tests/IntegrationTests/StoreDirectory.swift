@@ -112,11 +112,11 @@ final class StoreDirectory: CalloutDirectory, @unchecked Sendable {
     func identity(userName: String) throws -> CalloutIdentity? { try database.identity(userName: userName) }
     func identity(nkey: String) throws -> CalloutIdentity? { try database.identity(nkey: nkey) }
     func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { try database.identity(accessTokenHash: accessTokenHash) }
-    func identity(userName: String, arrival: DispatchTime) throws -> CalloutIdentity? {
+    func identity(userName: String, arrival: DispatchTime?) throws -> CalloutIdentity? {
         try database.identity(userName: userName, arrival: arrival)
     }
-    func identity(nkey: String, arrival: DispatchTime) throws -> CalloutIdentity? { try database.identity(nkey: nkey, arrival: arrival) }
-    func identity(accessTokenHash: [UInt8], arrival: DispatchTime) throws -> CalloutIdentity? {
+    func identity(nkey: String, arrival: DispatchTime?) throws -> CalloutIdentity? { try database.identity(nkey: nkey, arrival: arrival) }
+    func identity(accessTokenHash: [UInt8], arrival: DispatchTime?) throws -> CalloutIdentity? {
         try database.identity(accessTokenHash: accessTokenHash, arrival: arrival)
     }
     func verifyPassword(_ password: String, hash: String) -> Bool { database.verifyPassword(password, hash: hash) }

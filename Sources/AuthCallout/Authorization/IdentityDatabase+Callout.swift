@@ -18,15 +18,15 @@ extension IdentityDatabase: IdentityReading {
         try authSubject(accessTokenHash: accessTokenHash).map(CalloutIdentity.init)
     }
 
-    public func identity(userName: String, arrival: DispatchTime) throws -> CalloutIdentity? {
+    public func identity(userName: String, arrival: DispatchTime?) throws -> CalloutIdentity? {
         try authSubject(userName: userName, arrival: arrival).map(CalloutIdentity.init)
     }
 
-    public func identity(nkey: String, arrival: DispatchTime) throws -> CalloutIdentity? {
+    public func identity(nkey: String, arrival: DispatchTime?) throws -> CalloutIdentity? {
         try authSubject(nkey: nkey, arrival: arrival).map(CalloutIdentity.init)
     }
 
-    public func identity(accessTokenHash: [UInt8], arrival: DispatchTime) throws -> CalloutIdentity? {
+    public func identity(accessTokenHash: [UInt8], arrival: DispatchTime?) throws -> CalloutIdentity? {
         try authSubject(accessTokenHash: accessTokenHash, arrival: arrival).map(CalloutIdentity.init)
     }
 

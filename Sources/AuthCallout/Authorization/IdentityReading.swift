@@ -67,37 +67,25 @@ public protocol IdentityReading: Sendable {
 
     /// ``identity(userName:)`` for a request that arrived at `arrival` (`DispatchTime`, the
     /// monotonic clock `NIODeadline` reads): the answer must reflect every change committed
-    /// before then, and may come from what the store checked since (the default just looks up).
-    func identity(userName: String, arrival: DispatchTime) throws -> CalloutIdentity?
+    /// before then, and may come from what the store checked since. Nil: every change committed
+    /// before the call. The default just looks up.
+    func identity(userName: String, arrival: DispatchTime?) throws -> CalloutIdentity?
     /// ``identity(nkey:)`` for a request that arrived at `arrival`.
-    func identity(nkey: String, arrival: DispatchTime) throws -> CalloutIdentity?
+    func identity(nkey: String, arrival: DispatchTime?) throws -> CalloutIdentity?
     /// ``identity(accessTokenHash:)`` for a request that arrived at `arrival`.
-    func identity(accessTokenHash: [UInt8], arrival: DispatchTime) throws -> CalloutIdentity?
+    func identity(accessTokenHash: [UInt8], arrival: DispatchTime?) throws -> CalloutIdentity?
 }
 
 extension IdentityReading {
-    public func identity(userName: String, arrival: DispatchTime) throws -> CalloutIdentity? {
+    public func identity(userName: String, arrival: DispatchTime?) throws -> CalloutIdentity? {
         try identity(userName: userName)
     }
 
-    public func identity(nkey: String, arrival: DispatchTime) throws -> CalloutIdentity? {
+    public func identity(nkey: String, arrival: DispatchTime?) throws -> CalloutIdentity? {
         try identity(nkey: nkey)
     }
 
-    public func identity(accessTokenHash: [UInt8], arrival: DispatchTime) throws -> CalloutIdentity? {
+    public func identity(accessTokenHash: [UInt8], arrival: DispatchTime?) throws -> CalloutIdentity? {
         try identity(accessTokenHash: accessTokenHash)
-    }
-
-    /// The lookups with the request's arrival when it is known.
-    func identity(userName: String, arrival: DispatchTime?) throws -> CalloutIdentity? {
-        try arrival.map { try identity(userName: userName, arrival: $0) } ?? identity(userName: userName)
-    }
-
-    func identity(nkey: String, arrival: DispatchTime?) throws -> CalloutIdentity? {
-        try arrival.map { try identity(nkey: nkey, arrival: $0) } ?? identity(nkey: nkey)
-    }
-
-    func identity(accessTokenHash: [UInt8], arrival: DispatchTime?) throws -> CalloutIdentity? {
-        try arrival.map { try identity(accessTokenHash: accessTokenHash, arrival: $0) } ?? identity(accessTokenHash: accessTokenHash)
     }
 }

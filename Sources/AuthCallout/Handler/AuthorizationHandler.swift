@@ -179,8 +179,7 @@ public struct AuthorizationHandler: Sendable {
         }
 
         // The claimed name and method (unverified, as on every denial record, a shed one too).
-        var connect = ConnectRequest(claims: request.nats, now: now())
-        connect.arrival = arrival
+        let connect = ConnectRequest(claims: request.nats, now: now(), arrival: arrival)
         record.userName = connect.user
         record.authMethod = connect.authMethod
 
@@ -345,12 +344,13 @@ extension DecisionRecord {
 }
 
 extension ConnectRequest {
-    init(claims: NATSAuthorizationRequest, now: Date) {
+    init(claims: NATSAuthorizationRequest, now: Date, arrival: DispatchTime?) {
         let options = claims.connectOptions
         self.init(user: options.username, password: options.password, token: options.authToken, nkey: options.nkey,
                   signature: options.signedNonce, nonce: claims.clientInfo.nonce, host: claims.clientInfo.host,
                   clientID: claims.clientInfo.id, kind: claims.clientInfo.kind, type: claims.clientInfo.type,
-                  name: claims.clientInfo.name ?? options.name, lang: options.lang, version: options.version, now: now)
+                  name: claims.clientInfo.name ?? options.name, lang: options.lang, version: options.version, now: now,
+                  arrival: arrival)
     }
 }
 
