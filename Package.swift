@@ -110,6 +110,7 @@ let package = Package(
                 // The callout suite starts a real nats-server exactly as the integration tests do.
                 "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

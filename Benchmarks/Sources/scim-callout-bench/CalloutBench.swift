@@ -60,6 +60,13 @@ enum CalloutBench {
           nats-server, the 32 clients and the service share the same 2 cores; the clients stand in for other
           machines and run at `nice 10` so they take the CPU the system under test leaves over
           (`CALLOUT_BENCH_CLIENT_NICE`).
+          Rows labelled *floor* / *floor-xkey* put a floor under those figures: the same load against a
+          responder process (`scim-callout-bench floor-responder`) that does only what the protocol requires,
+          with our client and codecs and `serve`'s connection layout: open the box, verify the request JWT, sign
+          a user JWT with the benchmark policy's permissions, sign the response, seal it, publish it. No store,
+          no password check, no policy, no log line, no table, no metrics. *responder CPU per decision* is its
+          process CPU over the window ÷ the connects it allowed; `serve`'s figure minus this one is what the
+          product's own work (lookup, policy, decision log, table, sessions) costs per decision.
           Rows labelled *callout.thread_priority fifo:10* repeat both callout modes with the service's decision
           threads under SCHED_FIFO (the opt-in setting of docs/operations.md; `CALLOUT_BENCH_THREAD_PRIORITY`
           picks another value, empty skips them): the same work, without waiting for nats-server's threads.

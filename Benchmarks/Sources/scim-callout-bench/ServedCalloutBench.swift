@@ -47,6 +47,8 @@ enum ServedCalloutBench {
         let priority = environment["CALLOUT_BENCH_THREAD_PRIORITY"] ?? "fifo:10"
         var runs: [(mode: String, priority: String?, placement: Placement?)] = [
             ("static", nil, nil), ("callout", nil, nil), ("callout-xkey", nil, nil),
+            // The protocol's own work with nothing of ours around it: what no callout goes below here.
+            ("floor", nil, nil), ("floor-xkey", nil, nil),
         ]
         if !priority.isEmpty { runs += [("callout", priority, nil), ("callout-xkey", priority, nil)] }
         // And all three at the default priority with the service on a CPU of its own
@@ -87,7 +89,7 @@ enum ServedCalloutBench {
                     issuer: \(issuer)
                     auth_users: [ \(service), \(system), static ]
                     account: AUTH
-                    \(mode == "callout-xkey" ? "xkey: \(xkey)" : "")
+                    \(mode.hasSuffix("-xkey") ? "xkey: \(xkey)" : "")
                   }
                 }
                 """, label: "served-bench")
@@ -103,6 +105,11 @@ enum ServedCalloutBench {
                                                        cpus: placement?.others)
                 if placement != nil { pinnedStaticRate = load.rate } else { staticRate = load.rate }
                 results += load.results(label)
+                continue
+            }
+            if mode.hasPrefix("floor") {
+                results += try await floor(label: label, serverURL: server.url, keys: directory, xkey: mode.hasSuffix("-xkey"),
+                                           seconds: windowSeconds, users: users)
                 continue
             }
 
@@ -196,6 +203,34 @@ enum ServedCalloutBench {
                                            value: burstLatencies.last ?? 0, unit: "ms"))
                 results += latencyParts(burstWindow, label: burstLabel)
             }
+        }
+        return results
+    }
+
+    /// The ``FloorResponder`` as a process of its own under the same load as `serve`: its process
+    /// CPU over the window ÷ the connects it allowed (each connect is exactly one request).
+    /// - Parameter keys: the directory `scim-callout init` wrote the seeds into.
+    static func floor(label: String, serverURL: String, keys: URL, xkey: Bool, seconds: Int, users: Int) async throws -> [BenchResult] {
+        let seeds = ["service.nk", "issuer.nk"] + (xkey ? ["xkey.nk"] : [])
+        let responder = try ManagedProcess(
+            executable: URL(fileURLWithPath: CommandLine.arguments[0]),
+            arguments: ["floor-responder", serverURL] + seeds.map { keys.appendingPathComponent($0).path },
+            logURL: keys.appendingPathComponent("floor.log"))
+        defer { Task { try? await responder.stop(signal: SIGKILL) } }
+        try await pollUntil("floor responder ready", timeout: .seconds(30), interval: .milliseconds(20)) {
+            guard responder.isRunning else { throw BenchError("floor responder exited:\n\(responder.output.suffix(2_000))") }
+            return responder.output.contains("floor responder ready")
+        }
+        // The same warm-up as serve gets, so both windows start from warm caches.
+        _ = try await LoadGenerator.run(url: serverURL, userPrefix: "user", clients: 32, seconds: 3, distinctUsers: min(users, 1_000))
+        let cpuBefore = try processCPUSeconds(pid: responder.pid)
+        let load = try await LoadGenerator.run(url: serverURL, userPrefix: "user", clients: 32, seconds: seconds,
+                                               distinctUsers: min(users, 1_000))
+        let cpu = try processCPUSeconds(pid: responder.pid) - cpuBefore
+        var results = load.results(label)
+        if load.connects > 0 {
+            results.append(BenchResult(name: "\(label): responder CPU per decision (\(load.connects) decisions)",
+                                       value: cpu / Double(load.connects) * 1e6, unit: "µs"))
         }
         return results
     }

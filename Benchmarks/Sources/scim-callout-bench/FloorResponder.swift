@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import NATSClient
+import NATSJWT
+import NIOCore
+import NIOPosix
+import NKeys
+import Synchronization
+
+/// The least work any auth callout has to do per request, as a process of its own, so the
+/// served benchmark can put a floor under `scim-callout serve`'s CPU per decision on this host.
+///
+/// Per request it does only what the protocol requires, with our own client and codecs and the
+/// same connection layout as `serve` (one NATS connection per usable CPU, each on its own event
+/// loop, answering on the loop that read the request): open the xkey box when the request is
+/// sealed, verify the request JWT (signature, issuer type, audience, expiry), sign a user JWT with
+/// the benchmark policy's permissions, sign the response JWT, seal it when asked, publish it.
+/// It reads no store, checks no password (every connect is allowed), evaluates no policy,
+/// writes no log line, no `decisions` row and no metric: a benchmark instrument, never a service.
+enum FloorResponder {
+    /// Arguments (after `floor-responder`): nats URL, service seed file, issuer seed file, and
+    /// optionally the xkey seed file. Seeds are read from files so none is on a command line.
+    static func main(_ arguments: [String]) async throws {
+        guard arguments.count == 3 || arguments.count == 4 else {
+            throw BenchError("usage: scim-callout-bench floor-responder <nats-url> <service.nk> <issuer.nk> [xkey.nk]")
+        }
+        func seed(_ path: String) throws -> String {
+            try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let service = try KeyPair(seed: try seed(arguments[1]))
+        let issuer = try KeyPair(seed: try seed(arguments[2]))
+        let xkey = try arguments.count == 4 ? XKeyPair(seed: try seed(arguments[3])) : nil
+        let responder = Responder(issuer: issuer, xkey: xkey)
+
+        let loops = System.coreCount
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: loops)
+        let logger = Logger(label: "floor", factory: { _ in SwiftLogNoOpLogHandler() })
+        var subscriptions: [NATSHandlerSubscription] = []
+        for index in 0 ..< loops {
+            let configuration = NATSConfiguration(
+                servers: [arguments[0]], name: "callout-floor-\(index)",
+                authentication: .nkey(publicKey: service.publicKey, signNonce: { nonce in service.signature(for: nonce) }),
+                echo: false)
+            let connection = try await NATSConnection.connect(configuration, eventLoopGroup: group.next(), logger: logger)
+            subscriptions.append(try await connection.subscribe(to: "$SYS.REQ.USER.AUTH", queue: "scim-callout") { message, _ in
+                guard let replyTo = message.replyTo,
+                      let reply = responder.reply(to: Array(message.payload.readableBytesView),
+                                                  serverXKey: message.headers?["Nats-Server-Xkey"]) else { return }
+                try? connection.publishWithoutWaiting(ByteBuffer(bytes: reply), to: replyTo)
+            })
+            try await connection.flush()
+        }
+        FileHandle.standardOutput.write(Data("floor responder ready on \(loops) connections\n".utf8))
+        // Runs until the benchmark stops it by PID.
+        for subscription in subscriptions { await subscription.waitUntilEnded() }
+    }
+
+    /// The per-request work, shared by the connections' event loops.
+    final class Responder: Sendable {
+        let issuer: KeyPair
+        let xkey: XKeyPair?
+        /// One precomputed box per server xkey, as `serve` keeps them.
+        let boxes = Mutex<[String: XKeyBox]>([:])
+
+        init(issuer: KeyPair, xkey: XKeyPair?) {
+            self.issuer = issuer
+            self.xkey = xkey
+        }
+
+        /// The signed (and, when the request was sealed, sealed) allow, or nil when the request
+        /// does not verify: nothing is sent and the benchmark counts a failed connect.
+        func reply(to payload: [UInt8], serverXKey: String?) -> [UInt8]? {
+            do {
+                var box: XKeyBox?
+                var token = payload
+                if let serverXKey, let xkey {
+                    let shared = try boxes.withLock { boxes in
+                        if let known = boxes[serverXKey] { return known }
+                        let made = try xkey.sharedBox(with: serverXKey)
+                        boxes[serverXKey] = made
+                        return made
+                    }
+                    token = try shared.open(payload)
+                    box = shared
+                }
+                let now = Date()
+                let request = try JWT.verify(utf8: token, as: NATSAuthorizationRequest.self, now: now,
+                                             expectedAudience: "nats-authorization-request", allowedIssuerTypes: [.server],
+                                             leeway: .seconds(2))
+                // The benchmark's users are `user<N>`; the policy's template would escape a name,
+                // this instrument only ever sees those.
+                let name = request.nats.connectOptions.username ?? "floor"
+                let user = UserClaims(
+                    subject: request.nats.userNKey, name: name, audience: "APP",
+                    expires: Int64(now.timeIntervalSince1970) + 3_600,
+                    nats: NATSUser(pub: Permission(allow: ["app.\(name).>", "app.shared.>"]),
+                                   sub: Permission(allow: ["app.>", "_INBOX.>"])))
+                let userJWT = try JWT.signed(user, by: issuer, issuedAt: now)
+                let response = AuthorizationResponseClaims(
+                    subject: request.nats.userNKey, audience: request.nats.serverID.id,
+                    nats: NATSAuthorizationResponse(jwt: userJWT.text))
+                let signed = try JWT.signed(response, by: issuer, issuedAt: now).bytes
+                return try box?.seal(signed) ?? signed
+            } catch {
+                return nil
+            }
+        }
+    }
+}
