@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Logging
 import NATSClient
@@ -42,17 +43,55 @@ enum FloorResponder {
                 authentication: .nkey(publicKey: service.publicKey, signNonce: { nonce in service.signature(for: nonce) }),
                 echo: false)
             let connection = try await NATSConnection.connect(configuration, eventLoopGroup: group.next(), logger: logger)
-            subscriptions.append(try await connection.subscribe(to: "$SYS.REQ.USER.AUTH", queue: "scim-callout") { message, _ in
+            subscriptions.append(try await connection.subscribe(to: "$SYS.REQ.USER.AUTH", queue: "scim-callout") { message, readAt in
                 guard let replyTo = message.replyTo,
                       let reply = responder.reply(to: Array(message.payload.readableBytesView),
                                                   serverXKey: message.headers?["Nats-Server-Xkey"]) else { return }
                 try? connection.publishWithoutWaiting(ByteBuffer(bytes: reply), to: replyTo)
+                // As serve's `latency_us`: from the socket read that brought the request to the reply queued.
+                responder.latencies.withLock { $0.append(UInt32(clamping: (NIODeadline.now() - readAt).nanoseconds / 1_000)) }
             })
             try await connection.flush()
+        }
+        // SIGUSR1 starts a window (forgets the latencies so far); SIGUSR2 reports the window.
+        let signals = [SIGUSR1, SIGUSR2].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler {
+                let window = responder.latencies.withLock { latencies in
+                    defer { if number == SIGUSR1 { latencies.removeAll(keepingCapacity: true) } }
+                    return latencies
+                }
+                if number == SIGUSR2 { FileHandle.standardOutput.write(Data(Self.report(window).utf8)) }
+            }
+            source.resume()
+            return source
         }
         FileHandle.standardOutput.write(Data("floor responder ready on \(loops) connections\n".utf8))
         // Runs until the benchmark stops it by PID.
         for subscription in subscriptions { await subscription.waitUntilEnded() }
+        for source in signals { source.cancel() }
+    }
+
+    /// One line the benchmark parses: `window decisions=N p50_us=… p99_us=…`.
+    static func report(_ latencies: [UInt32]) -> String {
+        let sorted = latencies.sorted()
+        func percentile(_ p: Double) -> UInt32 {
+            sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
+        }
+        return "window decisions=\(sorted.count) p50_us=\(percentile(0.5)) p99_us=\(percentile(0.99))\n"
+    }
+
+    /// Parses the last ``report(_:)`` line in `output`.
+    static func lastWindow(in output: String) -> (decisions: Int, p50: Double, p99: Double)? {
+        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("window ") }) else { return nil }
+        var fields: [Substring: Double] = [:]
+        for pair in line.split(separator: " ").dropFirst() {
+            let parts = pair.split(separator: "=")
+            if parts.count == 2, let value = Double(parts[1]) { fields[parts[0]] = value }
+        }
+        guard let decisions = fields["decisions"], let p50 = fields["p50_us"], let p99 = fields["p99_us"] else { return nil }
+        return (Int(decisions), p50 / 1_000, p99 / 1_000)
     }
 
     /// The per-request work, shared by the connections' event loops.
@@ -61,6 +100,8 @@ enum FloorResponder {
         let xkey: XKeyPair?
         /// One precomputed box per server xkey, as `serve` keeps them.
         let boxes = Mutex<[String: XKeyBox]>([:])
+        /// Each answered request's latency in µs, since the window began.
+        let latencies = Mutex<[UInt32]>([])
 
         init(issuer: KeyPair, xkey: XKeyPair?) {
             self.issuer = issuer

@@ -11,7 +11,7 @@ enum LoadGenerator {
         case bursts
     }
 
-    struct Report: Decodable { var rate: Double; var p50: Double; var p99: Double; var failures: Int; var connects: Int }
+    struct Report: Decodable { var rate: Double; var p50: Double; var p99: Double; var failures: Int }
 
     static let script = """
         import asyncio, json, sys, time, nats
@@ -58,7 +58,7 @@ enum LoadGenerator {
             elapsed = time.monotonic() - start
             latencies.sort()
             def pct(p): return latencies[min(len(latencies) - 1, int(round((len(latencies) - 1) * p)))] if latencies else 0
-            print(json.dumps({"connects": len(latencies), "rate": len(latencies) / elapsed, "p50": pct(0.5), "p99": pct(0.99), "failures": len(failures)}))
+            print(json.dumps({"rate": len(latencies) / elapsed, "p50": pct(0.5), "p99": pct(0.99), "failures": len(failures)}))
         asyncio.run(main())
         """
 

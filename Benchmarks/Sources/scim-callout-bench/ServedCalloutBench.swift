@@ -223,14 +223,33 @@ enum ServedCalloutBench {
         }
         // The same warm-up as serve gets, so both windows start from warm caches.
         _ = try await LoadGenerator.run(url: serverURL, userPrefix: "user", clients: 32, seconds: 3, distinctUsers: min(users, 1_000))
-        let cpuBefore = try processCPUSeconds(pid: responder.pid)
-        let load = try await LoadGenerator.run(url: serverURL, userPrefix: "user", clients: 32, seconds: seconds,
-                                               distinctUsers: min(users, 1_000))
-        let cpu = try processCPUSeconds(pid: responder.pid) - cpuBefore
-        var results = load.results(label)
-        if load.connects > 0 {
-            results.append(BenchResult(name: "\(label): responder CPU per decision (\(load.connects) decisions)",
-                                       value: cpu / Double(load.connects) * 1e6, unit: "µs"))
+        var results: [BenchResult] = []
+        for mode in [LoadGenerator.Mode.sustained, .bursts] {
+            kill(responder.pid, SIGUSR1)
+            let cpuBefore = try processCPUSeconds(pid: responder.pid)
+            let load = try await LoadGenerator.run(url: serverURL, userPrefix: "user", clients: 32,
+                                                   seconds: mode == .bursts ? max(3, seconds / 2) : seconds,
+                                                   distinctUsers: min(users, 1_000), mode: mode)
+            let cpu = try processCPUSeconds(pid: responder.pid) - cpuBefore
+            let reports = responder.output.components(separatedBy: "window ").count
+            kill(responder.pid, SIGUSR2)
+            try await pollUntil("floor responder's window report", timeout: .seconds(10), interval: .milliseconds(20)) {
+                responder.output.components(separatedBy: "window ").count > reports
+            }
+            guard let window = FloorResponder.lastWindow(in: responder.output), window.decisions > 0 else {
+                throw BenchError("floor responder answered nothing:\n\(responder.output.suffix(2_000))")
+            }
+            let windowLabel = mode == .bursts ? "\(label), bursts of 32 connects at once" : label
+            if mode == .bursts {
+                results.append(BenchResult(name: "\(windowLabel): connect latency p99", value: load.p99, unit: "ms"))
+                results.append(BenchResult(name: "\(windowLabel): failed connects", value: Double(load.failures), unit: "count"))
+            } else {
+                results += load.results(windowLabel)
+                results.append(BenchResult(name: "\(windowLabel): responder CPU per decision (\(window.decisions) decisions)",
+                                           value: cpu / Double(window.decisions) * 1e6, unit: "µs"))
+            }
+            results.append(BenchResult(name: "\(windowLabel): responder-side decision latency p50", value: window.p50, unit: "ms"))
+            results.append(BenchResult(name: "\(windowLabel): responder-side decision latency p99", value: window.p99, unit: "ms"))
         }
         return results
     }
