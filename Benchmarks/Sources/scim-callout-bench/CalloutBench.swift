@@ -65,8 +65,10 @@ enum CalloutBench {
           with our client and codecs and `serve`'s connection layout: open the box, verify the request JWT, sign
           a user JWT with the benchmark policy's permissions, sign the response, seal it, publish it. No store,
           no password check, no policy, no log line, no table, no metrics. *responder CPU per decision* is its
-          process CPU over the window ÷ the connects it allowed; `serve`'s figure minus this one is what the
+          process CPU over the window ÷ the requests it answered; `serve`'s figure minus this one is what the
           product's own work (lookup, policy, decision log, table, sessions) costs per decision.
+          *responder-side decision latency* is measured as `serve`'s `latency_us` is (socket read → reply
+          queued), in the sustained window and in rounds of 32 connects at once.
           Rows labelled *callout.thread_priority fifo:10* repeat both callout modes with the service's decision
           threads under SCHED_FIFO (the opt-in setting of docs/operations.md; `CALLOUT_BENCH_THREAD_PRIORITY`
           picks another value, empty skips them): the same work, without waiting for nats-server's threads.
