@@ -33,7 +33,8 @@ enum FloorResponder {
         let xkey = try arguments.count == 4 ? XKeyPair(seed: try seed(arguments[3])) : nil
         let responder = Responder(issuer: issuer, xkey: xkey)
 
-        let loops = System.coreCount
+        // As serve's default callout.connections: one per CPU this process may use.
+        let loops = max(1, min(System.coreCount, Placement.allowedCPUs(of: "self").count))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: loops)
         let logger = Logger(label: "floor", factory: { _ in SwiftLogNoOpLogHandler() })
         var subscriptions: [NATSHandlerSubscription] = []

@@ -54,7 +54,8 @@ enum ServedCalloutBench {
         // And all three at the default priority with the service on a CPU of its own
         // (CALLOUT_BENCH_PIN=0 skips these runs).
         if environment["CALLOUT_BENCH_PIN"] != "0", let placement = Placement.ownCPU() {
-            runs += [("static", nil, placement), ("callout", nil, placement), ("callout-xkey", nil, placement)]
+            runs += [("static", nil, placement), ("callout", nil, placement), ("callout-xkey", nil, placement),
+                     ("floor", nil, placement), ("floor-xkey", nil, placement)]
         }
         for (mode, priority, placement) in runs {
             let directory = try TestEnvironment.temporaryDirectory("served-bench")
@@ -109,7 +110,7 @@ enum ServedCalloutBench {
             }
             if mode.hasPrefix("floor") {
                 results += try await floor(label: label, serverURL: server.url, keys: directory, xkey: mode.hasSuffix("-xkey"),
-                                           seconds: windowSeconds, users: users)
+                                           seconds: windowSeconds, users: users, placement: placement)
                 continue
             }
 
@@ -209,27 +210,34 @@ enum ServedCalloutBench {
 
     /// The ``FloorResponder`` as a process of its own under the same load as `serve`: its process
     /// CPU over the window ÷ the connects it allowed (each connect is exactly one request).
-    /// - Parameter keys: the directory `scim-callout init` wrote the seeds into.
-    static func floor(label: String, serverURL: String, keys: URL, xkey: Bool, seconds: Int, users: Int) async throws -> [BenchResult] {
+    /// - Parameters:
+    ///   - keys: the directory `scim-callout init` wrote the seeds into.
+    ///   - placement: where the responder (started under `taskset -c`, as `serve` is) and the clients run; nil: anywhere.
+    static func floor(label: String, serverURL: String, keys: URL, xkey: Bool, seconds: Int, users: Int,
+                      placement: Placement?) async throws -> [BenchResult] {
         let seeds = ["service.nk", "issuer.nk"] + (xkey ? ["xkey.nk"] : [])
+        let binary = CommandLine.arguments[0]
+        let arguments = ["floor-responder", serverURL] + seeds.map { keys.appendingPathComponent($0).path }
         let responder = try ManagedProcess(
-            executable: URL(fileURLWithPath: CommandLine.arguments[0]),
-            arguments: ["floor-responder", serverURL] + seeds.map { keys.appendingPathComponent($0).path },
+            executable: URL(fileURLWithPath: placement == nil ? binary : try commandPath("taskset")),
+            arguments: placement.map { ["-c", $0.service, binary] + arguments } ?? arguments,
             logURL: keys.appendingPathComponent("floor.log"))
         defer { Task { try? await responder.stop(signal: SIGKILL) } }
         try await pollUntil("floor responder ready", timeout: .seconds(30), interval: .milliseconds(20)) {
             guard responder.isRunning else { throw BenchError("floor responder exited:\n\(responder.output.suffix(2_000))") }
             return responder.output.contains("floor responder ready")
         }
+        if let placement { try placement.verify(pid: responder.pid, cpus: placement.service) }
         // The same warm-up as serve gets, so both windows start from warm caches.
-        _ = try await LoadGenerator.run(url: serverURL, userPrefix: "user", clients: 32, seconds: 3, distinctUsers: min(users, 1_000))
+        _ = try await LoadGenerator.run(url: serverURL, userPrefix: "user", clients: 32, seconds: 3, distinctUsers: min(users, 1_000),
+                                        cpus: placement?.others)
         var results: [BenchResult] = []
         for mode in [LoadGenerator.Mode.sustained, .bursts] {
             kill(responder.pid, SIGUSR1)
             let cpuBefore = try processCPUSeconds(pid: responder.pid)
             let load = try await LoadGenerator.run(url: serverURL, userPrefix: "user", clients: 32,
                                                    seconds: mode == .bursts ? max(3, seconds / 2) : seconds,
-                                                   distinctUsers: min(users, 1_000), mode: mode)
+                                                   distinctUsers: min(users, 1_000), mode: mode, cpus: placement?.others)
             let cpu = try processCPUSeconds(pid: responder.pid) - cpuBefore
             let reports = responder.output.components(separatedBy: "window ").count
             kill(responder.pid, SIGUSR2)
