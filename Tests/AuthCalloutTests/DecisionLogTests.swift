@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Logging
 import Testing
 import TestSupport
@@ -149,6 +150,23 @@ struct DecisionLogTests {
         #expect(try await store.decisions(DecisionQuery(userName: "alice")).isEmpty)
     }
 
+    /// A value SQLite refuses to bind (here: longer than the connection's length limit) fails the
+    /// batch: no row is stored with that value silently missing.
+    @Test func aRefusedBindFailsTheBatchInsteadOfStoringANull() async throws {
+        let queue = try DatabaseQueue()
+        let store = try DecisionStore(queue, now: { Self.start })
+        // After the migration: the schema's own text is longer than this.
+        try await queue.write { db in _ = sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, 1_000) }
+        var long = record(1)
+        long.detail = String(repeating: "x", count: 2_000)
+        await #expect(throws: DatabaseError.self) { try await store.append([record(0), long]) }
+        #expect(try await store.count() == 0)
+        // The same batch without the oversized value is stored whole.
+        long.detail = "short"
+        try await store.append([record(0), long])
+        #expect(try await store.decisions(DecisionQuery()).map(\.record.detail) == [nil, "short"])
+    }
+
     /// A table written before `queue_us` existed gains the column; its rows read back without one.
     @Test func aVersionOneTableGainsTheQueueColumn() async throws {
         let queue = try DatabaseQueue()
@@ -196,6 +214,29 @@ struct DecisionLogTests {
         log.finish()
         await runner.value
         #expect(try await store.count() == 10)
+    }
+
+    /// One record the table refuses costs only itself: the rest of its batch is stored, and the
+    /// refused one is named in a warning.
+    @Test func aRecordTheTableRefusesCostsOnlyItself() async throws {
+        let queue = try DatabaseQueue()
+        let store = try DecisionStore(queue, now: { Self.start })
+        try await queue.write { db in _ = sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, 1_000) }
+        let box = CapturingLogHandler.Box()
+        let log = DecisionLog(logger: Logger(label: "d", factory: { _ in CapturingLogHandler(box: box) }), sink: store, batchSize: 8)
+        let runner = Task { await log.run() }
+        var poison = record(3)
+        poison.detail = String(repeating: "x", count: 2_000)
+        let records = [record(1), record(2), poison, record(4), record(5)]
+        for record in records { log.record(record) }
+        log.finish()
+        await runner.value
+        let stored = try await store.decisions(DecisionQuery()).map(\.record.id)
+        #expect(stored == records.map(\.id).filter { $0 != poison.id })
+        let warnings = box.lock.withLock { box.lines.filter { $0.message == "could not store decision records" } }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.metadata["decision.ids"] == .string(poison.id))
+        #expect(warnings.first?.metadata["decision.count"] == "1")
     }
 
     /// Counts the sink's writes, to see batching.

@@ -14,7 +14,7 @@ public protocol DecisionSink: Sendable {
 ///
 /// `record(_:)` never blocks or suspends: records go into a bounded buffer that `run()` drains
 /// (when the buffer is full the oldest records are dropped from the table feed, never from the
-/// log line, and a counter says so).
+/// log line, and a counter says so; a record the sink refuses is counted there too).
 public final class DecisionLog: Sendable {
     private let logger: Logger
     private let sink: (any DecisionSink)?
@@ -140,9 +140,37 @@ public final class DecisionLog: Sendable {
             do {
                 try await sink.append(batch)
             } catch {
-                logger.warning("could not store decision records", metadata: ["error": "\(error)", "decision.count": "\(batch.count)"])
+                await append(oneByOne: batch, after: error, into: sink)
             }
         }
+    }
+
+    /// Retries a batch the sink refused a record at a time, so a record the table cannot take
+    /// (a value SQLite refuses to bind) costs only itself, not the other records of its batch.
+    /// What still fails is counted as dropped and logged by decision id (each record's own log
+    /// line was written when it was recorded).
+    private func append(oneByOne batch: [DecisionRecord], after batchError: any Error, into sink: any DecisionSink) async {
+        var failed: [String] = []
+        var lastError = batchError
+        if batch.count == 1 {
+            failed = batch.map(\.id)
+        } else {
+            for record in batch {
+                do {
+                    try await sink.append([record])
+                } catch {
+                    failed.append(record.id)
+                    lastError = error
+                }
+            }
+        }
+        guard !failed.isEmpty else { return }
+        dropped.increment(by: failed.count)
+        logger.warning("could not store decision records", metadata: [
+            "error": "\(lastError)", "decision.count": "\(failed.count)",
+            // Enough to find them in the log; a failing disk would otherwise repeat hundreds.
+            "decision.ids": .string(failed.prefix(16).joined(separator: ",")),
+        ])
     }
 
     /// The metadata key a decision's ``DecisionLogFields`` are logged under (a structured

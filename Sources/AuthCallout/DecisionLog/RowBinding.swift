@@ -9,6 +9,9 @@ import GRDBSQLite
 struct RowBinding {
     private let statement: SQLiteStatement
     private var index: Int32 = 0
+    /// The first bind that SQLite refused (out of memory, too big), reported by ``execute(in:)``
+    /// instead of storing the row without that value.
+    private var failedBind: (index: Int32, code: Int32)?
 
     init(_ statement: SQLiteStatement) {
         self.statement = statement
@@ -19,13 +22,12 @@ struct RowBinding {
     mutating func bind(_ text: String?) {
         bind(text.map(Self.replacingNUL)) { statement, index, text in
             var text = text
-            text.withUTF8 { utf8 in
+            return text.withUTF8 { utf8 in
                 // An empty string's buffer may have no address, and a null pointer would bind NULL.
                 guard let base = utf8.baseAddress else {
-                    sqlite3_bind_text(statement, index, "", 0, Self.transient)
-                    return
+                    return sqlite3_bind_text(statement, index, "", 0, Self.transient)
                 }
-                base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { characters in
+                return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { characters in
                     sqlite3_bind_text(statement, index, characters, Int32(utf8.count), Self.transient)
                 }
             }
@@ -40,14 +42,11 @@ struct RowBinding {
         bind(number) { sqlite3_bind_double($0, $1, $2) }
     }
 
-    /// Binds the next parameter: NULL for nil, else through `bindValue`.
-    private mutating func bind<Value>(_ value: Value?, _ bindValue: (SQLiteStatement, Int32, Value) -> Void) {
+    /// Binds the next parameter: NULL for nil, else through `bindValue` (which returns SQLite's code).
+    private mutating func bind<Value>(_ value: Value?, _ bindValue: (SQLiteStatement, Int32, Value) -> Int32) {
         index += 1
-        guard let value else {
-            sqlite3_bind_null(statement, index)
-            return
-        }
-        bindValue(statement, index, value)
+        let code = value.map { bindValue(statement, index, $0) } ?? sqlite3_bind_null(statement, index)
+        if code != SQLITE_OK, failedBind == nil { failedBind = (index, code) }
     }
 
     /// Runs the statement once with the bound values and resets it for the next row.
@@ -55,6 +54,10 @@ struct RowBinding {
         defer {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)
+        }
+        if let failedBind {
+            throw DatabaseError(resultCode: ResultCode(rawValue: failedBind.code),
+                                message: "cannot bind parameter \(failedBind.index) of a decisions row")
         }
         let code = sqlite3_step(statement)
         guard code == SQLITE_DONE else {
