@@ -20,7 +20,8 @@ import Glibc
 /// nats-server are not counted), and the service-side decision latency (the socket read that
 /// brought the request to the reply, the `latency_us` of each stored decision record).
 /// Each mode runs on the shared host, then (callout modes) with raised decision-thread priority,
-/// then with the host split by ``Placement``: the service on a CPU of its own.
+/// then with the host split by ``Placement``: the service on a CPU of its own. The floor modes
+/// answer with a ``FloorResponder`` instead of `serve`: the protocol's required work alone.
 enum ServedCalloutBench {
     static let policy = """
         version: 1
@@ -47,12 +48,12 @@ enum ServedCalloutBench {
         let priority = environment["CALLOUT_BENCH_THREAD_PRIORITY"] ?? "fifo:10"
         var runs: [(mode: String, priority: String?, placement: Placement?)] = [
             ("static", nil, nil), ("callout", nil, nil), ("callout-xkey", nil, nil),
-            // The protocol's own work with nothing of ours around it: what no callout goes below here.
+            // The protocol's required work alone, with our client and codecs: a floor under the callout rows.
             ("floor", nil, nil), ("floor-xkey", nil, nil),
         ]
         if !priority.isEmpty { runs += [("callout", priority, nil), ("callout-xkey", priority, nil)] }
-        // And all three at the default priority with the service on a CPU of its own
-        // (CALLOUT_BENCH_PIN=0 skips these runs).
+        // And static, both callout modes and both floors at the default priority with the service
+        // (or the floor responder) on a CPU of its own (CALLOUT_BENCH_PIN=0 skips these runs).
         if environment["CALLOUT_BENCH_PIN"] != "0", let placement = Placement.ownCPU() {
             runs += [("static", nil, placement), ("callout", nil, placement), ("callout-xkey", nil, placement),
                      ("floor", nil, placement), ("floor-xkey", nil, placement)]
@@ -209,7 +210,7 @@ enum ServedCalloutBench {
     }
 
     /// The ``FloorResponder`` as a process of its own under the same load as `serve`: its process
-    /// CPU over the window ÷ the connects it allowed (each connect is exactly one request).
+    /// CPU over each window ÷ the requests it answered in it, and its own latency figures.
     /// - Parameters:
     ///   - keys: the directory `scim-callout init` wrote the seeds into.
     ///   - placement: where the responder (started under `taskset -c`, as `serve` is) and the clients run; nil: anywhere.
