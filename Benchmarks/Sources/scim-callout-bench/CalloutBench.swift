@@ -42,7 +42,8 @@ enum CalloutBench {
           clients connecting in the same instant, not what a client usually sees.
         - **decision table** is the process CPU per record appended to the `decisions` table in the service's
           batches (256 per transaction, a WAL file as `serve` opens it): that part of a served decision is
-          SQLite's insert (two indexes), each row bound through SQLite's C API.
+          SQLite's insert (two indexes), each row bound through SQLite's C API. *At its retention limit* appends
+          to a table kept full, so each batch also deletes as many old rows, as a long-running service does.
         - **served** rows run the release `scim-callout serve` binary exactly as deployed (JSON log lines to a
           file, the `decisions` table, metrics, session registry and revoker) behind a real nats-server, with 32
           nats-py clients connecting and closing in a loop (after a warm-up that puts each user through the

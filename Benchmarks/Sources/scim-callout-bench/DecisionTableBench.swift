@@ -6,9 +6,17 @@ import TestSupport
 /// appended in the service's batches (256, one transaction each), to a file as `serve` opens it.
 enum DecisionTableBench {
     static func run(records count: Int = 50_000) async throws -> [BenchResult] {
+        // Below the retention limit, then at it: there each batch also deletes as many old rows.
+        try await [append(count, retention: nil), append(count, retention: count / 2)]
+    }
+
+    /// Appends `count` records; with `retention`, to a table kept at that many rows, filled to
+    /// it before the CPU is measured.
+    static func append(_ count: Int, retention: Int?) async throws -> BenchResult {
         let directory = try TestEnvironment.temporaryDirectory("decision-table-bench")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try DecisionStore.open(path: directory.appendingPathComponent("decisions.sqlite").path)
+        let store = try DecisionStore.open(path: directory.appendingPathComponent("decisions.sqlite").path,
+                                           retention: retention.map { .init(maxRows: $0) } ?? .init())
         let now = Date()
         let records = (0 ..< count).map { index in
             var record = DecisionRecord(time: now, result: .allow, reason: .allowed)
@@ -28,15 +36,20 @@ enum DecisionTableBench {
             record.jwtExpires = now.addingTimeInterval(3600)
             return record
         }
-        let before = CalloutBench.processCPUSeconds()
-        var index = 0
-        while index < records.count {
-            let end = min(index + 256, records.count)
-            try await store.append(Array(records[index ..< end]))
-            index = end
+        func appendAll() async throws {
+            var index = 0
+            while index < records.count {
+                let end = min(index + 256, records.count)
+                try await store.append(Array(records[index ..< end]))
+                index = end
+            }
         }
+        if retention != nil { try await appendAll() }
+        let before = CalloutBench.processCPUSeconds()
+        try await appendAll()
         let cpu = CalloutBench.processCPUSeconds() - before
-        return [BenchResult(name: "decision table: CPU per stored record (\(count) records, batches of 256)",
-                            value: cpu / Double(count) * 1e6, unit: "µs")]
+        let name = retention.map { "decision table at its retention limit (\($0) rows): CPU per stored record (\(count) records, batches of 256, each batch deleting as many old rows)" }
+            ?? "decision table: CPU per stored record (\(count) records, batches of 256)"
+        return BenchResult(name: name, value: cpu / Double(count) * 1e6, unit: "µs")
     }
 }
