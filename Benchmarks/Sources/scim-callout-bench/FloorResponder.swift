@@ -33,8 +33,10 @@ enum FloorResponder {
         let xkey = try arguments.count == 4 ? XKeyPair(seed: try seed(arguments[3])) : nil
         let responder = Responder(issuer: issuer, xkey: xkey)
 
-        // As serve's default callout.connections: one per CPU this process may use.
-        let loops = max(1, min(System.coreCount, Placement.allowedCPUs(of: "self").count))
+        // As serve's default callout.connections: one per CPU this process may use (all cores
+        // when the affinity list cannot be read, as serve's UsableCPUs does).
+        let allowed = Placement.allowedCPUs(of: "self").count
+        let loops = max(1, min(System.coreCount, allowed > 0 ? allowed : .max))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: loops)
         let logger = Logger(label: "floor", factory: { _ in SwiftLogNoOpLogHandler() })
         var subscriptions: [NATSHandlerSubscription] = []
