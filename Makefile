@@ -17,9 +17,10 @@ release: setup
 	$(SWIFT) build -c release
 
 # Every test: unit, integration against a real nats-server and nats-py, SCIM conformance.
-# The compose check runs first so the test runner's summary is the last thing printed.
+# The compose, alert-rule and dashboard checks run first so the test runner's summary is the last thing printed.
 test: setup
 	@scripts/check-compose.sh
+	@scripts/check-monitoring.sh
 	@echo "==> swift build --build-tests (first build takes a few minutes)"
 	$(SWIFT) build --build-tests
 	@echo "==> swift test"

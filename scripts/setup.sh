@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what scim-callout needs to build and test, only where it is missing:
-#   apt: libsodium-dev, libsqlite3-dev (build), docker-compose (compose file validation)
+#   apt: libsodium-dev, libsqlite3-dev (build), docker-compose (compose file validation),
+#        prometheus (promtool: alert rule tests)
 #   pip into .venv: nats-server 2.15, nats-py, nkeys, PyNaCl, scim2-cli, scim2-tester
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${SCIM_CALLOUT_VENV:-.venv}
 
 missing=()
-for pkg in libsodium-dev libsqlite3-dev pkg-config docker-compose; do
+for pkg in libsodium-dev libsqlite3-dev pkg-config docker-compose prometheus; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
