@@ -93,7 +93,7 @@ struct DecisionsCommand: AsyncParsableCommand {
             Table.print(header: ["TIME", "RESULT", "REASON", "USER", "AUTH", "CLIENT", "ACCOUNT", "GRANTED BY", "LATENCY", "QUEUED"],
                         rows: rows, json: false)
         } else {
-            for row in rows { print(row.joined(separator: "  ")) }
+            for row in rows { print(row.map { DisplayText.cell($0, limit: Table.cellLimit) }.joined(separator: "  ")) }
         }
     }
 

@@ -59,12 +59,14 @@ struct GroupsCommand: AsyncParsableCommand {
                     if let match = found { found = try await StoreAccess.mapErrors { try await database.group(id: match.id) } }
                 }
                 guard let found else { throw CLIError(.notFound, "no group with displayName or id \(group)") }
-                print("displayName: \(found.displayName)")
+                print("displayName: \(DisplayText.escaped(found.displayName))")
                 print("id: \(found.id)")
-                if let externalId = found.externalId { print("externalId: \(externalId)") }
+                if let externalId = found.externalId { print("externalId: \(DisplayText.escaped(externalId))") }
                 let members = found.members ?? []
                 print("members (\(members.count)):")
-                for member in members { print("  \(member.display ?? "?") (\(member.type) \(member.value))") }
+                for member in members {
+                    print("  \(DisplayText.escaped(member.display ?? "?")) (\(member.type) \(DisplayText.escaped(member.value)))")
+                }
             }
         }
     }

@@ -70,9 +70,10 @@ struct PolicyCommand: AsyncParsableCommand {
                 let (policy, subject, context) = try await question.evaluate()
                 switch policy.evaluate(subject, context: context).result {
                 case .success(let grant):
-                    print("allow \(subject.userName) into \(grant.account) (granted by \(grant.grantedBy.joined(separator: ", ")))")
+                    let grantedBy = grant.grantedBy.map(DisplayText.escaped).joined(separator: ", ")
+                    print("allow \(DisplayText.escaped(subject.userName)) into \(grant.account) (granted by \(grantedBy))")
                 case .failure(let denial):
-                    print("deny \(subject.userName): \(denial.reason.rawValue) (\(denial.detail))")
+                    print("deny \(DisplayText.escaped(subject.userName)): \(denial.reason.rawValue) (\(DisplayText.escaped(denial.detail)))")
                     throw ExitCode(ExitStatus.denied.rawValue)
                 }
             }

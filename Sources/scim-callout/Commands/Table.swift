@@ -1,7 +1,13 @@
 import Foundation
 
 /// Plain-text tables (aligned columns) or JSON lines, for the read-only commands.
+///
+/// Text cells are escaped (``DisplayText``) and cut at ``cellLimit`` characters, so a hostile
+/// name can neither forge a row nor push the columns apart; JSON lines carry the values whole.
 enum Table {
+    /// The longest a cell is shown in a text table (SCIM ids are 36 characters).
+    static let cellLimit = 48
+
     static func print(header: [String], rows: [[String]], json: Bool) {
         if json {
             let keys = header.map { $0.lowercased() }
@@ -13,6 +19,7 @@ enum Table {
             }
             return
         }
+        let rows = rows.map { $0.map { DisplayText.cell($0, limit: cellLimit) } }
         let widths = header.indices.map { column in
             ([header[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(\.count).max() ?? 0
         }

@@ -50,14 +50,14 @@ struct UsersCommand: AsyncParsableCommand {
                     throw CLIError(.notFound, "no user with userName \(userName)")
                 }
                 let subject = try await StoreAccess.mapErrors { try database.authSubject(id: user.id) }
-                print("userName: \(user.userName)")
+                print("userName: \(DisplayText.escaped(user.userName))")
                 print("id: \(user.id)")
-                if let externalId = user.externalId { print("externalId: \(externalId)") }
-                if let displayName = user.displayName { print("displayName: \(displayName)") }
+                if let externalId = user.externalId { print("externalId: \(DisplayText.escaped(externalId))") }
+                if let displayName = user.displayName { print("displayName: \(DisplayText.escaped(displayName))") }
                 print("active: \(user.active)")
                 print("password: \(user.hasPassword ? "set" : "none")")
-                print("groups: \((subject?.groups ?? []).map(\.displayName).joined(separator: ", "))")
-                print("nkeys: \((subject?.nkeys ?? []).joined(separator: ", "))")
+                print("groups: \((subject?.groups ?? []).map { DisplayText.escaped($0.displayName) }.joined(separator: ", "))")
+                print("nkeys: \((subject?.nkeys ?? []).map(DisplayText.escaped).joined(separator: ", "))")
                 print("modified: \(Table.time(user.lastModified)) (version \(user.version))")
             }
         }
