@@ -7,8 +7,8 @@
 /// randomness come in with the events. `Transport` is whatever the runner writes to (its
 /// ``PublishOutbox``); tests use any value.
 ///
-/// Subscriptions and requests live in ``ClientStateMachine+Subscriptions.swift`` and
-/// ``ClientStateMachine+Requests.swift``.
+/// Its subscription and request events are in `ClientStateMachine+Subscriptions.swift` and
+/// `ClientStateMachine+Requests.swift`.
 struct ClientStateMachine<Transport> {
     enum Status: Equatable {
         /// Before the first connection is established.
@@ -42,6 +42,7 @@ struct ClientStateMachine<Transport> {
     /// Why the connection closed by itself; nil after a requested close.
     private(set) var closeReason: NATSClientError?
 
+    // Written only by this type's own extensions (other files, so not `private`).
     var nextSID: UInt64 = 1
     var subscriptions: [UInt64: SubscriptionRecord] = [:]
     var inboxSID: UInt64?

@@ -30,7 +30,8 @@ public final class NATSConnection: Sendable {
     /// Opens a channel and runs `initialize` on it; nil dials TCP. Tests inject channels on which
     /// they play the server.
     let channelFactory: ChannelFactory?
-    /// Held only to feed an event to the machine; the actions it returns run after.
+    /// Held only to feed an event to the machine; the actions it returns run after, except the
+    /// two writes whose order against concurrent publishes matters (see `adopt` and `request`).
     let state: NIOLockedValueBox<State>
     let eventContinuation: AsyncStream<NATSConnectionEvent>.Continuation
     let closedPromise: EventLoopPromise<Void>
