@@ -151,7 +151,7 @@ struct NATSConnectionFakeServerTests {
         try await connecting
 
         // Two replies ready in the same event-loop tick share one task, one write and one flush.
-        let outbox = try #require(connection.state.withLockedValue { $0.outbox })
+        let outbox = try #require(connection.state.withLockedValue { $0.machine.transport })
         try await server.loop.submit {
             outbox.enqueue(.publish(subject: "a", replyTo: nil, headers: nil, payload: ByteBuffer(string: "1")), written: nil)
             outbox.enqueue(.publish(subject: "b", replyTo: nil, headers: nil, payload: ByteBuffer(string: "22")), written: nil)

@@ -7,48 +7,45 @@ import NIOSSL
 extension NATSConnection {
     // MARK: - Connecting
 
-    /// Tries each server once; with `reconnect.retryOnFailedConnect`, keeps going in rounds with
-    /// the reconnect backoff until a server accepts us or every server used up its attempts.
+    /// Runs the machine's dial actions: each server once, or with `reconnect.retryOnFailedConnect`
+    /// in rounds with the reconnect backoff, until a server accepts us or none is left.
     func connectInitially() async throws {
-        let backoff = ReconnectBackoff(configuration.reconnect)
-        let retries = configuration.reconnect.isEnabled && configuration.reconnect.retryOnFailedConnect
         var lastError: any Error = NATSClientError(.noServersAvailable, "no servers to try")
-        var round = 0
-        rounds: while true {
-            let order = state.withLockedValue { $0.pool.roundOrder(after: nil) }
-            if order.isEmpty { break }
-            for address in order {
+        var action = state.withLockedValue { $0.machine.connectRequested() }
+        dialing: while true {
+            switch action {
+            case .dial(let address, let channelID):
                 do {
-                    let (channel, info, id) = try await establish(address)
-                    if adopt(channel: channel, info: info, id: id, address: address) { return }
+                    let (channel, info) = try await establish(address, channelID: channelID)
+                    if adopt(channel, info: info, channelID: channelID) { return }
                     lastError = NATSClientError(.connectionClosed, "the connection was closed while connecting")
-                    break rounds
+                    break dialing
                 } catch {
                     logger.debug("NATS connect failed", metadata: ["nats.server": "\(address)", "nats.error": "\(error)"])
-                    state.withLockedValue { $0.pool.recordFailure(address) }
                     lastError = error
+                    action = state.withLockedValue {
+                        $0.machine.dialFailed(channelID: channelID, randomFraction: Double.random(in: 0...1))
+                    }
                 }
+            case .scheduleReconnect(let delay):
+                do {
+                    try await clock.sleep(for: delay)
+                } catch {
+                    lastError = error
+                    break dialing
+                }
+                action = state.withLockedValue { $0.machine.reconnectWaitElapsed() }
+            case .giveUp, .stop:
+                break dialing
             }
-            guard retries else { break }
-            do {
-                try await clock.sleep(for: backoff.delay(afterRound: round, randomFraction: Double.random(in: 0...1)))
-            } catch {
-                lastError = error
-                break
-            }
-            round += 1
         }
         await shutDown(reason: lastError as? NATSClientError
             ?? NATSClientError(.connectionFailed, "could not connect to any server"))
         throw lastError
     }
 
-    /// Opens a channel to `address` and completes the NATS handshake on it.
-    func establish(_ address: ServerAddress) async throws -> (any Channel, ServerInfo, UInt64) {
-        let id = state.withLockedValue { state in
-            defer { state.nextChannelID += 1 }
-            return state.nextChannelID
-        }
+    /// Opens channel `channelID` to `address` and completes the NATS handshake on it.
+    func establish(_ address: ServerAddress, channelID id: UInt64) async throws -> (any Channel, ServerInfo) {
         let eventLoop = eventLoopGroup.next()
         let connected = eventLoop.makePromise(of: ServerInfo.self)
         let tlsMode: ConnectionStateMachine.TLSMode = switch configuration.tls {
@@ -98,7 +95,7 @@ extension NATSConnection {
         }
         do {
             let info = try await connected.futureResult.get()
-            return (channel, info, id)
+            return (channel, info)
         } catch {
             channel.close(promise: nil)
             throw error
@@ -121,53 +118,35 @@ extension NATSConnection {
         )
     }
 
-    /// Makes a handshaken channel the current one and resends subscriptions and buffered publishes.
+    /// Feeds a handshaken channel to the machine and writes what it must send first.
     /// Returns false when the connection was closed meanwhile.
-    func adopt(channel: any Channel, info handshakeInfo: ServerInfo, id: UInt64, address: ServerAddress) -> Bool {
-        let adopted = state.withLockedValue { state -> (info: ServerInfo, isReconnect: Bool)? in
-            guard state.status == .connecting || state.status == .reconnecting else { return nil }
-            let isReconnect = state.status == .reconnecting
-            state.status = .connected
-            state.channel = channel
-            state.outbox = PublishOutbox(channel: channel)
-            state.channelID = id
-            state.server = address
-            let info = state.earlyInfo.flatMap { $0.channelID == id ? $0.info : nil } ?? handshakeInfo
-            state.earlyInfo = nil
-            state.serverInfo = info
-            state.pool.recordSuccess(address)
-            state.pool.addDiscovered(info.connectURLs ?? [])
-            var operations: [ClientOperation] = []
-            for (sid, record) in state.subscriptions.sorted(by: { $0.key < $1.key }) {
-                operations.append(.subscribe(subject: record.subject, queue: record.queue, sid: sid))
-                if let max = record.maxMessages { operations.append(.unsubscribe(sid: sid, max: max - record.delivered)) }
-            }
-            if let sid = state.inboxSID {
-                operations.append(.subscribe(subject: "\(inboxBase).*", queue: nil, sid: sid))
-            }
-            operations += state.reconnectBuffer
-            state.reconnectBuffer.removeAll()
-            state.reconnectBufferBytes = 0
-            // Under the lock, so no new publish can overtake the subscriptions and buffered messages.
-            if !operations.isEmpty {
+    func adopt(_ channel: any Channel, info: ServerInfo, channelID: UInt64) -> Bool {
+        let outbox = PublishOutbox(channel: channel)
+        let action = state.withLockedValue { state in
+            let action = state.machine.dialSucceeded(outbox, info: info, channelID: channelID)
+            // Queued before the lock is released, so no new publish can overtake the
+            // resubscriptions and buffered publishes (queueing only enqueues a task on the loop).
+            if case .adopted(let operations, _, _, _) = action, !operations.isEmpty {
                 channel.enqueueWrite(.operations(operations))
             }
-            return (info, isReconnect)
+            return action
         }
-        guard let adopted else {
+        switch action {
+        case .closeChannel:
             channel.close(promise: nil)
             return false
+        case .adopted(_, let address, let info, let isReconnect):
+            logger.debug(isReconnect ? "NATS reconnected" : "NATS connected", metadata: [
+                "nats.server": "\(address)", "nats.server_id": "\(info.serverID)",
+            ])
+            emit(isReconnect ? .reconnected(server: "\(address)") : .connected(server: "\(address)"))
+            if info.lameDuckMode == true { emit(.lameDuckMode(server: "\(address)")) }
+            // The channel may have closed before it became current; its close callback was ignored then.
+            if !channel.isActive {
+                channelClosed(id: channelID, error: NATSClientError(.connectionClosed, "the server closed the connection"))
+            }
+            return true
         }
-        logger.debug(adopted.isReconnect ? "NATS reconnected" : "NATS connected", metadata: [
-            "nats.server": "\(address)", "nats.server_id": "\(adopted.info.serverID)",
-        ])
-        emit(adopted.isReconnect ? .reconnected(server: "\(address)") : .connected(server: "\(address)"))
-        if adopted.info.lameDuckMode == true { emit(.lameDuckMode(server: "\(address)")) }
-        // The channel may have closed before it became current; its close callback was ignored then.
-        if !channel.isActive {
-            channelClosed(id: id, error: NATSClientError(.connectionClosed, "the server closed the connection"))
-        }
-        return true
     }
 
     func makeConnectOptions(info: ServerInfo, address: ServerAddress) throws -> ConnectOptions {

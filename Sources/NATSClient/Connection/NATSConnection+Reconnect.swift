@@ -1,42 +1,24 @@
-import Foundation
 import Logging
 import NIOCore
-import NIOPosix
-import NIOSSL
 
 extension NATSConnection {
     // MARK: - Losing the connection
 
     func channelClosed(id: UInt64, error: NATSClientError?) {
-        enum Next { case ignore, reconnect, finishDrain, giveUp }
-        let next = state.withLockedValue { state -> Next in
-            guard state.channelID == id, state.channel != nil else { return .ignore }
-            state.channel = nil
-            state.outbox = nil
-            switch state.status {
-            case .connecting, .reconnecting, .closed:
-                return .ignore
-            case .draining:
-                return .finishDrain
-            case .connected:
-                guard configuration.reconnect.isEnabled else { return .giveUp }
-                state.status = .reconnecting
-                return .reconnect
-            }
-        }
+        let action = state.withLockedValue { $0.machine.connectionLost(channelID: id) }
         let reason = error ?? NATSClientError(.connectionClosed, "the server closed the connection")
-        switch next {
-        case .ignore, .finishDrain:
+        switch action {
+        case .ignore:
             return
         case .giveUp:
             emit(.disconnected(reason: reason.description))
             Task { await self.shutDown(reason: reason) }
-        case .reconnect:
+        case .reconnect(let first):
             logger.info("NATS disconnected, reconnecting", metadata: ["nats.reason": "\(reason)"])
             emit(.disconnected(reason: reason.description))
-            let task = Task { await self.reconnectLoop() }
+            let task = Task { await self.reconnect(startingWith: first) }
             let cancelled = state.withLockedValue { state -> Bool in
-                guard state.status == .reconnecting else { return true }
+                guard state.machine.status == .reconnecting else { return true }
                 state.reconnectTask = task
                 return false
             }
@@ -46,31 +28,34 @@ extension NATSConnection {
 
     // MARK: - Reconnecting
 
-    func reconnectLoop() async {
-        let backoff = ReconnectBackoff(configuration.reconnect)
-        var round = 0
+    /// Runs the machine's dial actions until a server accepts us, none is left, or `close()`
+    /// cancels the task.
+    func reconnect(startingWith first: ClientStateMachine<PublishOutbox>.DialAction) async {
+        var action = first
         while !Task.isCancelled {
-            let order = state.withLockedValue { $0.pool.roundOrder(after: $0.server) }
-            if order.isEmpty {
-                await shutDown(reason: NATSClientError(.noServersAvailable, "gave up reconnecting: every server failed too often"))
-                return
-            }
-            for address in order {
-                if Task.isCancelled { return }
+            switch action {
+            case .dial(let address, let channelID):
                 do {
-                    let (channel, info, id) = try await establish(address)
-                    _ = adopt(channel: channel, info: info, id: id, address: address)
+                    let (channel, info) = try await establish(address, channelID: channelID)
+                    _ = adopt(channel, info: info, channelID: channelID)
                     return
                 } catch {
                     logger.debug("NATS reconnect attempt failed", metadata: [
                         "nats.server": "\(address)", "nats.error": "\(error)",
                     ])
-                    state.withLockedValue { $0.pool.recordFailure(address) }
+                    action = state.withLockedValue {
+                        $0.machine.dialFailed(channelID: channelID, randomFraction: Double.random(in: 0...1))
+                    }
                 }
+            case .scheduleReconnect(let delay):
+                do { try await clock.sleep(for: delay) } catch { return }
+                action = state.withLockedValue { $0.machine.reconnectWaitElapsed() }
+            case .giveUp(let reason):
+                await shutDown(reason: reason)
+                return
+            case .stop:
+                return
             }
-            let delay = backoff.delay(afterRound: round, randomFraction: Double.random(in: 0...1))
-            round += 1
-            do { try await clock.sleep(for: delay) } catch { return }
         }
     }
 
@@ -78,32 +63,19 @@ extension NATSConnection {
 
     /// Closes for good; `reason` is nil for a requested close.
     func shutDown(reason: NATSClientError?) async {
-        let taken = state.withLockedValue { state -> (
-            channel: (any Channel)?, records: [SubscriptionRecord], requests: [EventLoopPromise<NATSMessage>],
-            task: Task<Void, Never>?
-        )? in
-            guard state.status != .closed else { return nil }
-            state.status = .closed
-            state.closeReason = reason
-            defer {
-                state.channel = nil
-                state.outbox = nil
-                state.subscriptions.removeAll()
-                state.requests.removeAll()
-                state.reconnectTask = nil
-                state.reconnectBuffer.removeAll()
-                state.reconnectBufferBytes = 0
-            }
-            return (state.channel, Array(state.subscriptions.values), Array(state.requests.values), state.reconnectTask)
+        let taken = state.withLockedValue { state -> (ClientStateMachine<PublishOutbox>.ShutDownAction, Task<Void, Never>?)? in
+            guard let action = state.machine.closeRequested(reason: reason) else { return nil }
+            defer { state.reconnectTask = nil }
+            return (action, state.reconnectTask)
         }
-        guard let taken else { return }
-        taken.task?.cancel()
-        if let channel = taken.channel {
-            try? await channel.close()
+        guard let (action, task) = taken else { return }
+        task?.cancel()
+        if let outbox = action.transport {
+            try? await outbox.channel.close()
         }
-        for record in taken.records { record.sink.finish() }
+        for sink in action.sinks { sink.finish() }
         let error = reason ?? NATSClientError(.connectionClosed, "the connection was closed")
-        for request in taken.requests { request.fail(error) }
+        for request in action.requests { request.reply.fail(error) }
         logger.debug("NATS connection closed", metadata: reason.map { ["nats.reason": "\($0)"] } ?? [:])
         emit(.closed(reason: reason?.description))
         eventContinuation.finish()

@@ -30,56 +30,22 @@ public final class NATSConnection: Sendable {
     /// Opens a channel and runs `initialize` on it; nil dials TCP. Tests inject channels on which
     /// they play the server.
     let channelFactory: ChannelFactory?
+    /// Held only to feed an event to the machine; the actions it returns run after, except the
+    /// two writes whose order against concurrent publishes matters (see `adopt` and `request`).
     let state: NIOLockedValueBox<State>
     let eventContinuation: AsyncStream<NATSConnectionEvent>.Continuation
     let closedPromise: EventLoopPromise<Void>
-    /// `<inboxPrefix>.<random>`: replies to our requests arrive on `<inboxBase>.<token>`.
-    let inboxBase: String
 
     typealias ChannelFactory = @Sendable (
         _ address: ServerAddress, _ eventLoop: any EventLoop,
         _ initialize: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>
     ) async throws -> any Channel
 
-    enum Status: Equatable {
-        case connecting
-        case connected
-        case reconnecting
-        case draining
-        case closed
-    }
-
-    struct SubscriptionRecord {
-        var subject: String
-        var queue: String?
-        var sink: SubscriptionSink
-        var maxMessages: Int?
-        var delivered = 0
-        var isSlow = false
-    }
-
+    /// Everything behind the one lock: the pure state machine, plus the reconnect task so
+    /// `close()` can cancel its wait.
     struct State {
-        var status: Status = .connecting
-        var channel: (any Channel)?
-        /// Batches publishes for `channel` (set with it).
-        var outbox: PublishOutbox?
-        /// Identifies the channel whose close matters (older channels' closes are ignored).
-        var channelID: UInt64 = 0
-        var nextChannelID: UInt64 = 1
-        var server: ServerAddress?
-        var serverInfo: ServerInfo?
-        /// A newer INFO received on a channel that is not adopted yet.
-        var earlyInfo: (channelID: UInt64, info: ServerInfo)?
-        var pool: ServerPool
-        var nextSID: UInt64 = 1
-        var subscriptions: [UInt64: SubscriptionRecord] = [:]
-        var inboxSID: UInt64?
-        var nextRequestToken: UInt64 = 1
-        var requests: [String: EventLoopPromise<NATSMessage>] = [:]
-        var reconnectBuffer: [ClientOperation] = []
-        var reconnectBufferBytes = 0
+        var machine: ClientStateMachine<PublishOutbox>
         var reconnectTask: Task<Void, Never>?
-        var closeReason: NATSClientError?
     }
 
     init(
@@ -103,14 +69,14 @@ public final class NATSConnection: Sendable {
             self.tlsContext = try NIOSSLContext(configuration: tls)
         }
         let addresses = try configuration.servers.map(ServerAddress.init(parsing:))
-        self.state = NIOLockedValueBox(State(
-            pool: ServerPool(addresses: addresses, maxAttemptsPerServer: configuration.reconnect.maxAttemptsPerServer)
-        ))
+        self.state = NIOLockedValueBox(State(machine: ClientStateMachine(
+            servers: addresses, configuration: configuration,
+            inboxBase: "\(configuration.inboxPrefix).\(Self.randomToken())"
+        )))
         (self.events, self.eventContinuation) = AsyncStream.makeStream(
             of: NATSConnectionEvent.self, bufferingPolicy: .bufferingNewest(1024)
         )
         self.closedPromise = eventLoopGroup.any().makePromise(of: Void.self)
-        self.inboxBase = "\(configuration.inboxPrefix).\(Self.randomToken())"
     }
 
     /// Connects to the first configured server that accepts us (each is tried once, in order).
@@ -135,9 +101,11 @@ public final class NATSConnection: Sendable {
 
     deinit {
         // Dropped without close(): don't leave a pinging socket behind on the event loop.
-        let (channel, task, closed) = state.withLockedValue { ($0.channel, $0.reconnectTask, $0.status == .closed) }
+        let (outbox, task, closed) = state.withLockedValue {
+            ($0.machine.transport, $0.reconnectTask, $0.machine.status == .closed)
+        }
         task?.cancel()
-        channel?.close(promise: nil)
+        outbox?.channel.close(promise: nil)
         eventContinuation.finish()
         // Only when close() never ran (it fulfils the promise): NIO would report an unfulfilled
         // promise, and completing it again could land on a loop its owner has shut down since.
@@ -146,17 +114,17 @@ public final class NATSConnection: Sendable {
 
     /// The `INFO` of the server we are connected to (nil while reconnecting).
     public var serverInfo: ServerInfo? {
-        state.withLockedValue { $0.status == .connected ? $0.serverInfo : nil }
+        state.withLockedValue { $0.machine.status == .connected ? $0.machine.serverInfo : nil }
     }
 
     /// Whether the connection is currently established.
     public var isConnected: Bool {
-        state.withLockedValue { $0.status == .connected && $0.channel != nil }
+        state.withLockedValue { $0.machine.isConnected }
     }
 
     /// Whether `close()` or `drain()` finished, or reconnecting gave up.
     public var isClosed: Bool {
-        state.withLockedValue { $0.status == .closed }
+        state.withLockedValue { $0.machine.status == .closed }
     }
 
     // MARK: - Publishing
@@ -202,26 +170,13 @@ public final class NATSConnection: Sendable {
         try headers?.validateForSending()
         let size = payload.readableBytes + (headers?.encodedLength ?? 0)
         let operation = ClientOperation.publish(subject: subject, replyTo: replyTo, headers: headers, payload: payload)
-        let outbox: PublishOutbox? = try state.withLockedValue { state in
-            if state.status == .closed { throw NATSClientError(.connectionClosed, "the connection is closed") }
-            if let info = state.serverInfo {
-                let maxPayload = info.maxPayload ?? ServerOperationDecoder.defaultMaxPayload
-                guard size <= maxPayload else {
-                    throw NATSClientError(.maxPayloadExceeded, "message of \(size) bytes exceeds max_payload \(maxPayload)")
-                }
-                if headers != nil, info.headers != true {
-                    throw NATSClientError(.headersNotSupported, "the server does not support headers")
-                }
-            }
-            if let outbox = state.outbox, state.channel != nil, state.status != .reconnecting { return outbox }
-            guard state.reconnectBufferBytes + size <= configuration.reconnect.bufferSize else {
-                throw NATSClientError(.reconnectBufferFull, "reconnect buffer of \(configuration.reconnect.bufferSize) bytes is full")
-            }
-            state.reconnectBuffer.append(operation)
-            state.reconnectBufferBytes += size
-            return nil
+        let action = try state.withLockedValue { state in
+            try state.machine.publish(operation, size: size, hasHeaders: headers != nil)
         }
-        return (outbox, operation)
+        switch action {
+        case .write(let outbox): return (outbox, operation)
+        case .buffered: return (nil, operation)
+        }
     }
 
     /// Publishes a byte array; see ``publish(_:to:replyTo:headers:)``.
@@ -233,8 +188,8 @@ public final class NATSConnection: Sendable {
 
     /// Waits until the server has processed everything sent so far (a `PING`/`PONG` round trip).
     public func flush() async throws {
-        let channel = try currentChannel()
-        try await channel.writeAndFlush(NATSOutbound.flush).get()
+        let outbox = try state.withLockedValue { state in try state.machine.flushRequested() }
+        try await outbox.channel.writeAndFlush(NATSOutbound.flush).get()
     }
 
     // MARK: - Subscribing
@@ -246,24 +201,11 @@ public final class NATSConnection: Sendable {
         if let queue { try ClientOperationEncoder.validate(subject: queue, what: "queue group") }
         let (stream, continuation) = AsyncStream.makeStream(of: NATSMessage.self)
         let pending = PendingCounter()
-        let (sid, channel) = try state.withLockedValue { state -> (UInt64, (any Channel)?) in
-            switch state.status {
-            case .closed: throw NATSClientError(.connectionClosed, "the connection is closed")
-            case .draining: throw NATSClientError(.draining, "the connection is draining")
-            case .connecting, .connected, .reconnecting: break
-            }
-            let sid = state.nextSID
-            state.nextSID += 1
-            state.subscriptions[sid] = SubscriptionRecord(
-                subject: subject, queue: queue, sink: .stream(continuation, pending)
-            )
-            return (sid, state.status == .connected ? state.channel : nil)
+        let (sid, action) = try state.withLockedValue { state in
+            try state.machine.subscribe(to: subject, queue: queue, sink: .stream(continuation, pending))
         }
         continuation.onTermination = { [weak self] _ in self?.subscriptionTerminated(sid: sid) }
-        // While reconnecting, the resubscription after the reconnect sends the SUB.
-        if let channel {
-            try await channel.writeAndFlush(NATSOutbound.operation(.subscribe(subject: subject, queue: queue, sid: sid))).get()
-        }
+        try await run(action)
         return NATSSubscription(subject: subject, queue: queue, sid: sid, stream: stream, pending: pending, connection: self)
     }
 
@@ -282,60 +224,50 @@ public final class NATSConnection: Sendable {
         try ClientOperationEncoder.validate(subject: subject, what: "subject")
         if let queue { try ClientOperationEncoder.validate(subject: queue, what: "queue group") }
         let ended = eventLoopGroup.any().makePromise(of: Void.self)
-        let registered = state.withLockedValue { state -> Result<(UInt64, (any Channel)?), NATSClientError> in
-            switch state.status {
-            case .closed: return .failure(NATSClientError(.connectionClosed, "the connection is closed"))
-            case .draining: return .failure(NATSClientError(.draining, "the connection is draining"))
-            case .connecting, .connected, .reconnecting: break
+        let registered = state.withLockedValue { state in
+            Result { () throws(NATSClientError) in
+                try state.machine.subscribe(to: subject, queue: queue, sink: .handler(handler, ended: ended))
             }
-            let sid = state.nextSID
-            state.nextSID += 1
-            state.subscriptions[sid] = SubscriptionRecord(subject: subject, queue: queue, sink: .handler(handler, ended: ended))
-            return .success((sid, state.status == .connected ? state.channel : nil))
         }
         let sid: UInt64
-        let channel: (any Channel)?
+        let action: ClientStateMachine<PublishOutbox>.SubscribeAction
         switch registered {
-        case .success(let found): (sid, channel) = found
+        case .success(let found): (sid, action) = found
         case .failure(let error):
             ended.succeed()  // never leave a promise unfulfilled
             throw error
         }
-        if let channel {
-            try await channel.writeAndFlush(NATSOutbound.operation(.subscribe(subject: subject, queue: queue, sid: sid))).get()
-        }
+        try await run(action)
         return NATSHandlerSubscription(subject: subject, queue: queue, sid: sid, ended: ended.futureResult, connection: self)
     }
 
-    func unsubscribe(sid: UInt64, after max: Int?) async throws {
-        let (channel, finish) = try state.withLockedValue { state -> ((any Channel)?, SubscriptionSink?) in
-            guard var record = state.subscriptions[sid] else {
-                throw NATSClientError(.subscriptionClosed, "subscription \(sid) is no longer active")
-            }
-            let channel = state.status == .connected ? state.channel : nil
-            if let max, record.delivered < max {
-                record.maxMessages = max
-                state.subscriptions[sid] = record
-                return (channel, nil)
-            }
-            state.subscriptions[sid] = nil
-            return (channel, record.sink)
+    /// Writes a new subscription's `SUB` when the machine says so (while reconnecting, the
+    /// resubscription after the reconnect sends it).
+    private func run(_ action: ClientStateMachine<PublishOutbox>.SubscribeAction) async throws {
+        switch action {
+        case .write(let operation, let outbox):
+            try await outbox.channel.writeAndFlush(NATSOutbound.operation(operation)).get()
+        case .deferred:
+            break
         }
-        finish?.finish()
-        if let channel {
-            // With a count still to come, the server stops after it; otherwise stop now.
-            let operation = ClientOperation.unsubscribe(sid: sid, max: finish == nil ? max : nil)
-            try await channel.writeAndFlush(NATSOutbound.operation(operation)).get()
+    }
+
+    func unsubscribe(sid: UInt64, after max: Int?) async throws {
+        let action = try state.withLockedValue { state in
+            try state.machine.unsubscribe(sid: sid, after: max)
+        }
+        action.finish?.finish()
+        if let (operation, outbox) = action.write {
+            try await outbox.channel.writeAndFlush(NATSOutbound.operation(operation)).get()
         }
     }
 
     /// The consumer stopped iterating (or the stream was finished): forget the subscription.
     private func subscriptionTerminated(sid: UInt64) {
-        let channel = state.withLockedValue { state -> (any Channel)? in
-            guard state.subscriptions.removeValue(forKey: sid) != nil else { return nil }
-            return state.status == .connected ? state.channel : nil
+        guard let (operation, outbox) = state.withLockedValue({ $0.machine.subscriptionTerminated(sid: sid) }) else {
+            return
         }
-        channel?.writeAndFlush(NATSOutbound.operation(.unsubscribe(sid: sid, max: nil)), promise: nil)
+        outbox.channel.writeAndFlush(NATSOutbound.operation(operation), promise: nil)
     }
 
     // MARK: - Request/reply
@@ -348,49 +280,37 @@ public final class NATSConnection: Sendable {
         _ payload: ByteBuffer, to subject: String, headers: NATSHeaders? = nil, timeout: Duration = .seconds(5)
     ) async throws -> NATSMessage {
         let promise = eventLoopGroup.any().makePromise(of: NATSMessage.self)
-        let token = try state.withLockedValue { state -> String in
-            switch state.status {
-            case .closed: throw NATSClientError(.connectionClosed, "the connection is closed")
-            case .draining: throw NATSClientError(.draining, "the connection is draining")
-            case .connecting, .connected, .reconnecting: break
+        let (token, replyTo) = try state.withLockedValue { state in
+            let started = try state.machine.requestStarted(to: subject, timeout: timeout, reply: promise)
+            // Queued before the lock is released, so a concurrent request cannot publish before
+            // the inbox exists (queueing only enqueues a task on the event loop).
+            if let (subscribe, outbox) = started.subscribeInbox {
+                outbox.channel.enqueueWrite(.operation(subscribe))
             }
-            if state.inboxSID == nil {
-                let sid = state.nextSID
-                state.nextSID += 1
-                state.inboxSID = sid
-                // Written under the lock so a concurrent request cannot publish before the inbox
-                // exists. While reconnecting, the resubscription sends it.
-                if state.status == .connected, let channel = state.channel {
-                    let subscribe = ClientOperation.subscribe(subject: "\(inboxBase).*", queue: nil, sid: sid)
-                    channel.enqueueWrite(.operation(subscribe))
-                }
-            }
-            let token = String(state.nextRequestToken)
-            state.nextRequestToken += 1
-            state.requests[token] = promise
-            return token
+            return (started.token, started.replyTo)
         }
         let timeoutTask = Task { [weak self, clock] in
             do { try await clock.sleep(for: timeout) } catch { return }
-            self?.completeRequest(token: token, with: .failure(
-                NATSClientError(.requestTimeout, "no reply on \(subject) within \(timeout)")))
+            guard let (reply, error) = self?.state.withLockedValue({ $0.machine.requestTimedOut(token: token) }) else {
+                return
+            }
+            reply.fail(error)
         }
         defer { timeoutTask.cancel() }
         do {
-            try await publish(payload, to: subject, replyTo: "\(inboxBase).\(token)", headers: headers)
+            try await publish(payload, to: subject, replyTo: replyTo, headers: headers)
         } catch {
-            completeRequest(token: token, with: .failure(error))
+            abandonRequest(token: token, with: error)
         }
         return try await withTaskCancellationHandler {
             try await promise.futureResult.get()
         } onCancel: {
-            self.completeRequest(token: token, with: .failure(CancellationError()))
+            self.abandonRequest(token: token, with: CancellationError())
         }
     }
 
-    func completeRequest(token: String, with result: Result<NATSMessage, any Error>) {
-        let promise = state.withLockedValue { $0.requests.removeValue(forKey: token) }
-        promise?.completeWith(result)
+    private func abandonRequest(token: String, with error: any Error) {
+        state.withLockedValue { $0.machine.requestAbandoned(token: token) }?.fail(error)
     }
 
     // MARK: - Closing
@@ -398,38 +318,21 @@ public final class NATSConnection: Sendable {
     /// Unsubscribes everything, lets the server deliver what it already routed to us, flushes
     /// pending publishes, then closes. Subscriptions end after their buffered messages.
     public func drain() async throws {
-        let channel = state.withLockedValue { state -> (any Channel)? in
-            guard state.status == .connected || state.status == .reconnecting else { return nil }
-            state.status = .draining
-            return state.channel
-        }
-        if let channel {
-            let sids = state.withLockedValue { Array($0.subscriptions.keys).sorted() }
-            try? await channel.writeAndFlush(NATSOutbound.operations(sids.map { .unsubscribe(sid: $0, max: nil) })).get()
+        switch state.withLockedValue({ $0.machine.drainRequested() }) {
+        case .unsubscribeAndFlush(let unsubscribes, let outbox):
+            try? await outbox.channel.writeAndFlush(NATSOutbound.operations(unsubscribes)).get()
             // After this PONG the server has processed the UNSUBs and sent every message routed before them.
-            try? await channel.writeAndFlush(NATSOutbound.flush).get()
+            try? await outbox.channel.writeAndFlush(NATSOutbound.flush).get()
+        case .finishDrain:
+            break
         }
-        let records = state.withLockedValue { state in
-            defer { state.subscriptions.removeAll() }
-            return Array(state.subscriptions.values)
-        }
-        for record in records { record.sink.finish() }
+        for sink in state.withLockedValue({ $0.machine.drainFlushed() }) { sink.finish() }
         await close()
     }
 
     /// Closes the connection now: subscriptions end, pending requests fail, reconnecting stops.
     public func close() async {
         await shutDown(reason: nil)
-    }
-
-    func currentChannel() throws -> any Channel {
-        try state.withLockedValue { state in
-            guard state.status != .closed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
-            guard state.status == .connected || state.status == .draining, let channel = state.channel else {
-                throw NATSClientError(.connectionClosed, "not connected (reconnecting)")
-            }
-            return channel
-        }
     }
 
     func emit(_ event: NATSConnectionEvent) {
@@ -464,7 +367,7 @@ extension NATSConnection: Service {
             await self.close()
             group.cancelAll()
         }
-        if let reason = state.withLockedValue({ $0.closeReason }) { throw reason }
+        if let reason = state.withLockedValue({ $0.machine.closeReason }) { throw reason }
     }
 }
 
