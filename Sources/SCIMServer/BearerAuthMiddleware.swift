@@ -1,16 +1,15 @@
 import Hummingbird
-import IdentityStore
 import SCIM
 
 /// Requires `Authorization: Bearer <token>` naming a valid, unrevoked SCIM token (401 otherwise).
 ///
-/// Tokens are looked up by SHA-256 hash and compared in constant time; the reason for a
+/// The repository looks tokens up (by hash, compared in constant time); the reason for a
 /// rejection is not told to the client and the token is never logged.
-public struct BearerAuthMiddleware<Context: SCIMRequestContextProtocol>: RouterMiddleware {
-    let store: IdentityDatabase
+public struct BearerAuthMiddleware<Context: SCIMRequestContextProtocol, Repository: SCIMRepository>: RouterMiddleware {
+    let repository: Repository
 
-    public init(store: IdentityDatabase) {
-        self.store = store
+    public init(repository: Repository) {
+        self.repository = repository
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
@@ -19,7 +18,7 @@ public struct BearerAuthMiddleware<Context: SCIMRequestContextProtocol>: RouterM
         guard let header = request.headers[.authorization] else { throw SCIMError.unauthorized() }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer",
-              let tokenId = try await store.authenticateSCIMToken(String(parts[1]).trimmingCharacters(in: .whitespaces))
+              let tokenId = try await repository.authenticateSCIMToken(String(parts[1]).trimmingCharacters(in: .whitespaces))
         else { throw SCIMError.unauthorized() }
         var context = context
         context.tokenId = tokenId

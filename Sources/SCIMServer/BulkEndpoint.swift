@@ -7,15 +7,15 @@ import SCIM
 /// references in paths and data resolve to ids created earlier in the same request;
 /// `failOnErrors` stops after that many errors. Limits are advertised in
 /// `/ServiceProviderConfig` and enforced with 413.
-struct BulkEndpoint: Sendable {
-    let users: UsersEndpoint
-    let groups: GroupsEndpoint
+struct BulkEndpoint<Repository: SCIMRepository>: Sendable {
+    let users: UsersEndpoint<Repository>
+    let groups: GroupsEndpoint<Repository>
     let configuration: SCIMServerConfiguration
 
-    static let responseSchema = "urn:ietf:params:scim:api:messages:2.0:BulkResponse"
+    static var responseSchema: String { "urn:ietf:params:scim:api:messages:2.0:BulkResponse" }
 
-    func run(_ body: [UInt8], baseURL: String, logger: Logger) async throws -> SCIMResult {
-        let request = try SCIMJSONCoder().decode(body)
+    /// Runs a BulkRequest and returns the BulkResponse (200 even when operations failed).
+    func run(_ request: JSONValue, baseURL: String, logger: Logger) async throws -> JSONValue {
         guard case .object = request else { throw SCIMError.invalidSyntax("a BulkRequest must be a JSON object") }
         guard let operations = request[attribute: "Operations"]?.arrayValue else {
             throw SCIMError.invalidSyntax("a BulkRequest needs an 'Operations' array")
@@ -39,10 +39,10 @@ struct BulkEndpoint: Sendable {
             if outcome.isError { errors += 1 }
             results.append(outcome.json)
         }
-        return SCIMResult(status: .ok, body: .object([
+        return .object([
             "schemas": [.string(Self.responseSchema)],
             "Operations": .array(results),
-        ]))
+        ])
     }
 
     private struct Outcome {
@@ -62,8 +62,7 @@ struct BulkEndpoint: Sendable {
                 throw SCIMError.invalidSyntax("each operation needs a 'path'")
             }
             let path = try resolve(.string(rawPath), created).stringValue ?? rawPath
-            var data: [UInt8] = []
-            if let value = operation[attribute: "data"] { data = try resolve(value, created).encoded() }
+            let data = try operation[attribute: "data"].map { try resolve($0, created) }
             let input = SCIMOperationInput(baseURL: baseURL, query: [:], body: data,
                                            ifMatch: operation[attribute: "version"]?.stringValue, ifNoneMatch: nil)
             let segments = path.split(separator: "/").map(String.init)

@@ -6,8 +6,8 @@ struct DiscoveryEndpoint: Sendable {
     let registry: SchemaRegistry
     let configuration: SCIMServerConfiguration
 
-    func serviceProviderConfig(baseURL: String) -> SCIMResult {
-        let body: JSONValue = .object([
+    func serviceProviderConfig(baseURL: String) -> JSONValue {
+        .object([
             "schemas": [.string(SchemaURN.serviceProviderConfig)],
             "documentationUri": "https://github.com/scim-callout/scim-callout/blob/main/docs/scim.md",
             "patch": ["supported": true],
@@ -31,24 +31,22 @@ struct DiscoveryEndpoint: Sendable {
                 "location": .string("\(baseURL)/ServiceProviderConfig"),
             ]),
         ])
-        return SCIMResult(status: .ok, body: body)
     }
 
-    func resourceTypes(baseURL: String) -> SCIMResult {
+    func resourceTypes(baseURL: String) -> JSONValue {
         let documents = registry.resourceTypes.map { withMeta($0.document, type: "ResourceType",
                                                               location: "\(baseURL)/ResourceTypes/\($0.id)") }
         return QuerySupport.listResponse(total: documents.count, startIndex: 1, resources: documents)
     }
 
-    func resourceType(id: String, baseURL: String) throws -> SCIMResult {
+    func resourceType(id: String, baseURL: String) throws -> JSONValue {
         guard let type = registry.resourceTypes.first(where: { $0.id.lowercased() == id.lowercased() }) else {
             throw SCIMError.notFound("ResourceType \(id) not found")
         }
-        return SCIMResult(status: .ok, body: withMeta(type.document, type: "ResourceType",
-                                                      location: "\(baseURL)/ResourceTypes/\(type.id)"))
+        return withMeta(type.document, type: "ResourceType", location: "\(baseURL)/ResourceTypes/\(type.id)")
     }
 
-    func schemas(baseURL: String) -> SCIMResult {
+    func schemas(baseURL: String) -> JSONValue {
         let documents = registry.schemaDocuments.map { document in
             let id = document[attribute: "id"]?.stringValue ?? ""
             return withMeta(document, type: "Schema", location: "\(baseURL)/Schemas/\(id)")
@@ -56,10 +54,10 @@ struct DiscoveryEndpoint: Sendable {
         return QuerySupport.listResponse(total: documents.count, startIndex: 1, resources: documents)
     }
 
-    func schema(id: String, baseURL: String) throws -> SCIMResult {
+    func schema(id: String, baseURL: String) throws -> JSONValue {
         guard let document = registry.schemaDocument(id: id) else { throw SCIMError.notFound("Schema \(id) not found") }
         let canonical = document[attribute: "id"]?.stringValue ?? id
-        return SCIMResult(status: .ok, body: withMeta(document, type: "Schema", location: "\(baseURL)/Schemas/\(canonical)"))
+        return withMeta(document, type: "Schema", location: "\(baseURL)/Schemas/\(canonical)")
     }
 
     private func withMeta(_ document: JSONValue, type: String, location: String) -> JSONValue {

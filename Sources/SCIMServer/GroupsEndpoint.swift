@@ -3,20 +3,19 @@ import Hummingbird
 import IdentityStore
 import SCIM
 
-/// `/Groups`: create, read, replace, patch, delete and query groups. Members live in the
-/// store's join table; PATCH member deltas never load the whole group.
-struct GroupsEndpoint: Sendable {
-    let store: IdentityDatabase
+/// `/Groups`: create, read, replace, patch, delete and query groups. Members are kept apart
+/// from the group document; PATCH member deltas never load the whole group.
+struct GroupsEndpoint<Repository: SCIMRepository>: Sendable {
+    let repository: Repository
     let registry: SchemaRegistry
     let configuration: SCIMServerConfiguration
     var type: ResourceTypeDefinition { registry.group }
     var renderer: ResourceRenderer { ResourceRenderer(registry: registry) }
 
     func create(_ input: SCIMOperationInput) async throws -> SCIMResult {
-        let body = try SCIMJSONCoder().decode(input.body)
-        let normalized = try ResourceValidator().normalizeForCreate(body, type: type)
+        let normalized = try ResourceValidator().normalizeForCreate(try input.requireBody(), type: type)
         let (groupInput, members) = try Self.groupInput(normalized.resource)
-        let group = try await store.createGroup(groupInput, members: members ?? [])
+        let group = try await repository.insertGroup(groupInput, members: members ?? [])
         return try await respond(group, input: input, status: .created)
     }
 
@@ -24,7 +23,7 @@ struct GroupsEndpoint: Sendable {
         let (attributes, excluded) = QuerySupport.projection(input.query)
         let search = SearchRequest(attributes: attributes, excludedAttributes: excluded)
         let includeMembers = QuerySupport.needs("members", search: search, coreURN: SchemaURN.group)
-        guard let group = try await store.group(id: id, includeMembers: includeMembers) else {
+        guard let group = try await repository.group(id: id, includeMembers: includeMembers) else {
             throw SCIMError.notFound("Group \(id) not found")
         }
         if let ifNoneMatch = input.ifNoneMatch, ETag.header(ifNoneMatch, matches: String(group.version)) {
@@ -34,11 +33,11 @@ struct GroupsEndpoint: Sendable {
     }
 
     func replace(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
-        let body = try SCIMJSONCoder().decode(input.body)
+        let body = try input.requireBody()
         let type = self.type
         // PUT without `members` keeps them (IdPs omit them for large groups); with it, replaces.
         let sendsMembers = body.key(matching: "members") != nil
-        let group = try await store.updateGroup(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch)) { current in
+        let group = try await repository.modifyGroup(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch)) { current in
             let existing = ResourceRenderer.decodeStored(current.resource)
             let normalized = try ResourceValidator().normalizeForReplace(body, existing: existing, type: type)
             let (groupInput, members) = try Self.groupInput(normalized.resource)
@@ -49,11 +48,11 @@ struct GroupsEndpoint: Sendable {
     }
 
     func patch(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
-        let request = try PatchRequest(bytes: input.body)
+        let request = try PatchRequest(json: try input.requireBody())
         let type = self.type
         let split = try PatchEngine().splitMembership(request, type: type)
-        let store = self.store
-        let group = try await store.updateGroup(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch)) { current in
+        let repository = self.repository
+        let group = try await repository.modifyGroup(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch)) { current in
             let existing = ResourceRenderer.decodeStored(current.resource)
             var groupInput = GroupInput(displayName: current.displayName, externalId: current.externalId,
                                         resource: current.resource)
@@ -64,7 +63,7 @@ struct GroupsEndpoint: Sendable {
             }
             var updates: [MembershipUpdate] = []
             for change in split.memberChanges {
-                updates.append(try await Self.membershipUpdate(change, groupId: id, store: store, type: type))
+                updates.append(try await Self.membershipUpdate(change, groupId: id, repository: repository, type: type))
             }
             return GroupUpdate(input: groupInput, members: updates.isEmpty ? .keep : .sequence(updates))
         }
@@ -72,11 +71,11 @@ struct GroupsEndpoint: Sendable {
     }
 
     func delete(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
-        try await store.deleteGroup(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch))
+        try await repository.removeGroup(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch))
         return SCIMResult(status: .noContent, body: nil)
     }
 
-    func list(_ search: SearchRequest, baseURL: String) async throws -> SCIMResult {
+    func list(_ search: SearchRequest, baseURL: String) async throws -> JSONValue {
         let page = try await query(search, baseURL: baseURL)
         return QuerySupport.listResponse(total: page.totalResults, startIndex: page.startIndex, resources: page.items)
     }
@@ -84,10 +83,10 @@ struct GroupsEndpoint: Sendable {
     func query(_ search: SearchRequest, baseURL: String) async throws -> QueryPage<JSONValue> {
         let type = self.type
         let compiled = try search.filter.map { filter throws(SCIMError) in try FilterEvaluator(type: type).compile(filter) }
-        let query = try QuerySupport.storeQuery(search, type: type, configuration: configuration)
+        let query = try QuerySupport.resourceQuery(search, type: type, configuration: configuration)
         let renderer = self.renderer
         let includeMembers = QuerySupport.needs("members", search: search, coreURN: SchemaURN.group)
-        let page = try await store.groups(query, includeMembers: includeMembers) { group in
+        let page = try await repository.groups(query, includeMembers: includeMembers) { group in
             guard let compiled else { return true }
             return compiled.matches(renderer.group(group, baseURL: baseURL))
         }
@@ -105,7 +104,7 @@ struct GroupsEndpoint: Sendable {
         let search = SearchRequest(attributes: attributes, excludedAttributes: excluded)
         var group = group
         if QuerySupport.needs("members", search: search, coreURN: SchemaURN.group) {
-            if group.members == nil { group.members = try await store.members(ofGroup: group.id) }
+            if group.members == nil { group.members = try await repository.members(ofGroup: group.id) }
         } else {
             group.members = nil
         }
@@ -116,7 +115,7 @@ struct GroupsEndpoint: Sendable {
     }
 
     static func membershipUpdate(
-        _ change: MemberChange, groupId: String, store: IdentityDatabase, type: ResourceTypeDefinition
+        _ change: MemberChange, groupId: String, repository: Repository, type: ResourceTypeDefinition
     ) async throws -> MembershipUpdate {
         switch change {
         case .add(let members):
@@ -130,7 +129,7 @@ struct GroupsEndpoint: Sendable {
         case .removeMatching(let filter):
             // Rare (e.g. `members[type eq "Group"]`): evaluate over the current members.
             let compiled = try FilterEvaluator(type: type).compileMemberFilter(filter)
-            let members = try await store.members(ofGroup: groupId)
+            let members = try await repository.members(ofGroup: groupId)
             let ids = members.filter { member in
                 var element: [String: JSONValue] = ["value": .string(member.value), "type": .string(member.type)]
                 if let display = member.display { element["display"] = .string(display) }

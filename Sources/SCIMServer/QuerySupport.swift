@@ -19,9 +19,9 @@ enum QuerySupport {
         return true
     }
 
-    /// The store query for a search: filter (already checked), sort attribute resolved to
+    /// The repository query for a search: filter (already checked), sort attribute resolved to
     /// canonical names, pagination capped at `maxResults`.
-    static func storeQuery(
+    static func resourceQuery(
         _ search: SearchRequest, type: ResourceTypeDefinition, configuration: SCIMServerConfiguration
     ) throws -> ResourceQuery {
         let pagination = Pagination(startIndex: search.startIndex, count: search.count,
@@ -40,9 +40,9 @@ enum QuerySupport {
                              startIndex: pagination.startIndex, count: pagination.count)
     }
 
-    static func listResponse(total: Int, startIndex: Int, resources: [JSONValue]) -> SCIMResult {
-        SCIMResult(status: .ok, body: ListResponse(totalResults: total, startIndex: startIndex,
-                                                   resources: resources).jsonBody)
+    /// A `ListResponse` document.
+    static func listResponse(total: Int, startIndex: Int, resources: [JSONValue]) -> JSONValue {
+        ListResponse(totalResults: total, startIndex: startIndex, resources: resources).jsonBody
     }
 
     /// `attributes`/`excludedAttributes` from the query string of a single-resource request.
@@ -52,7 +52,7 @@ enum QuerySupport {
                 Projection.names(fromParameter: value("excludedAttributes")))
     }
 
-    /// The version in an `If-Match` header, for the store's compare-and-set; nil for `*`.
+    /// The version in an `If-Match` header, for the repository's compare-and-set; nil for `*`.
     /// A tag that can never match (not one of our integer versions) yields -1.
     static func expectedVersion(_ ifMatch: String?) -> Int64? {
         guard let ifMatch, !ifMatch.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }

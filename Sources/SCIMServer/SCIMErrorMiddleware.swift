@@ -6,8 +6,9 @@ import SCIM
 
 /// Turns every error thrown below it into a SCIM error response (RFC 7644 §3.12).
 ///
-/// Unknown errors become 500 with a generic detail; the cause is logged, never sent.
-public struct SCIMErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+/// Unknown errors become 500 with a generic detail; the cause is logged, never sent. The body
+/// is written by the context's ``SCIMResponseEncoder``.
+public struct SCIMErrorMiddleware<Context: SCIMRequestContextProtocol>: RouterMiddleware {
     public init() {}
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
@@ -17,8 +18,10 @@ public struct SCIMErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let scimError = Self.scimError(for: error, logger: context.logger)
-            return SCIMJSONCoder().response(.init(code: scimError.status), scimError.jsonBody,
-                                            headers: scimError.status == 401 ? [.wwwAuthenticate: "Bearer"] : [:])
+            var response = try context.responseEncoder.encode(scimError.jsonBody, from: request, context: context)
+            response.status = .init(code: scimError.status)
+            if scimError.status == 401 { response.headers[.wwwAuthenticate] = "Bearer" }
+            return response
         }
     }
 
@@ -28,16 +31,8 @@ public struct SCIMErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as SCIMError:
             return error
         case let error as IdentityStoreError:
-            switch error.code {
-            case .notFound: return .notFound(error.detail)
-            case .uniqueness: return .uniqueness(error.detail)
-            case .preconditionFailed: return .preconditionFailed(error.detail)
-            case .conflict: return SCIMError(status: 409, detail: error.detail)
-            case .invalidValue: return .invalidValue(error.detail)
-            case .passwordHashing:
-                logger.error("password hashing failed")
-                return .internalError()
-            }
+            if error.code == .passwordHashing { logger.error("password hashing failed") }
+            return SCIMError(error)
         case is NIOTooManyBytesError:
             return .tooLarge("the request body is too large")
         case let error as any HTTPResponseError:

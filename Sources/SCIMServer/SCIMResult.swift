@@ -1,27 +1,22 @@
 import Hummingbird
 import SCIM
 
-/// The outcome of one SCIM operation, independent of HTTP plumbing so `/Bulk` can reuse it.
-struct SCIMResult: Sendable {
+/// The outcome of one SCIM operation on a resource, independent of HTTP plumbing so `/Bulk` can
+/// reuse it; as a route's return value it becomes a response with `Location` and `ETag`, its
+/// body written by the context's response encoder.
+struct SCIMResult: ResponseGenerator, Sendable {
     var status: HTTPResponse.Status
     var body: JSONValue?
     var location: String?
     /// The resource version (the ETag is `W/"version"`).
     var version: String?
 
-    func response() -> Response {
-        var headers: HTTPFields = [:]
-        if let location { headers[.location] = location }
-        if let version { headers[.eTag] = ETag.weak(version: version) }
-        return SCIMJSONCoder().response(status, body, headers: headers)
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try body.map { try context.responseEncoder.encode($0, from: request, context: context) }
+            ?? Response(status: status)
+        response.status = status
+        if let location { response.headers[.location] = location }
+        if let version { response.headers[.eTag] = ETag.weak(version: version) }
+        return response
     }
-}
-
-/// What an operation needs from the request: parsed once by the route, or built by `/Bulk`.
-struct SCIMOperationInput: Sendable {
-    var baseURL: String
-    var query: [String: String]
-    var body: [UInt8]
-    var ifMatch: String?
-    var ifNoneMatch: String?
 }

@@ -9,52 +9,54 @@ public enum SCIMRoutes {
     /// Adds every SCIM route under `configuration.mountPath`, behind metrics, SCIM error mapping
     /// and bearer authentication.
     /// - Parameters:
-    ///   - router: the application router (its context must carry the token id).
-    ///   - store: the identity store.
+    ///   - router: the application router (its context carries the token id and the SCIM coder).
+    ///   - repository: where users, groups and SCIM tokens are kept.
     ///   - registry: schemas and resource types (from the `Schemas/` documents).
     ///   - configuration: limits and base URL.
     ///   - metricsFactory: where request metrics go (the global default unless injected).
-    public static func add<Context: SCIMRequestContextProtocol>(
+    public static func add<Context: SCIMRequestContextProtocol, Repository: SCIMRepository>(
         to router: Router<Context>,
-        store: IdentityDatabase,
+        repository: Repository,
         registry: SchemaRegistry,
         configuration: SCIMServerConfiguration = .init(),
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
-        let users = UsersEndpoint(store: store, registry: registry, configuration: configuration)
-        let groups = GroupsEndpoint(store: store, registry: registry, configuration: configuration)
+        let users = UsersEndpoint(repository: repository, registry: registry, configuration: configuration)
+        let groups = GroupsEndpoint(repository: repository, registry: registry, configuration: configuration)
         let discovery = DiscoveryEndpoint(registry: registry, configuration: configuration)
         let bulk = BulkEndpoint(users: users, groups: groups, configuration: configuration)
         let scim = router.group(RouterPath(configuration.mountPath))
             .add(middleware: SCIMMetricsMiddleware<Context>(factory: metricsFactory, mountPath: configuration.mountPath))
             .add(middleware: SCIMErrorMiddleware<Context>())
-            .add(middleware: BearerAuthMiddleware<Context>(store: store))
-        let routes = Routes<Context>(configuration: configuration, users: users, groups: groups)
+            .add(middleware: BearerAuthMiddleware<Context, Repository>(repository: repository))
+        let routes = Routes<Context, Repository>(configuration: configuration, users: users, groups: groups)
 
         // Resources
         for (name, endpoint) in [("Users", ResourceEndpoint.users(users)), ("Groups", .groups(groups))] {
-            scim.get(RouterPath(name)) { request, context in
+            scim.get(RouterPath(name)) { request, _ in
                 let search = try SearchRequest(queryParameters: routes.query(request))
-                return try await endpoint.list(search, baseURL: routes.baseURL(request)).response()
+                return try await endpoint.list(search, baseURL: routes.baseURL(request))
             }
             scim.post(RouterPath(name)) { request, context in
-                try await endpoint.create(try await routes.input(request)).response()
+                try await endpoint.create(routes.input(request, body: try await routes.body(request, context: context)))
             }
             scim.post(RouterPath("\(name)/.search")) { request, context in
-                let body = try SCIMJSONCoder().decode(try await routes.body(request))
-                return try await endpoint.list(try SearchRequest(json: body), baseURL: routes.baseURL(request)).response()
+                let body = try await routes.body(request, context: context)
+                return try await endpoint.list(try SearchRequest(json: body), baseURL: routes.baseURL(request))
             }
             scim.get(RouterPath("\(name)/:id")) { request, context in
-                try await endpoint.get(id: context.parameters.require("id"), try await routes.input(request)).response()
+                try await endpoint.get(id: context.parameters.require("id"), routes.input(request))
             }
             scim.put(RouterPath("\(name)/:id")) { request, context in
-                try await endpoint.replace(id: context.parameters.require("id"), try await routes.input(request)).response()
+                let body = try await routes.body(request, context: context)
+                return try await endpoint.replace(id: context.parameters.require("id"), routes.input(request, body: body))
             }
             scim.patch(RouterPath("\(name)/:id")) { request, context in
-                try await endpoint.patch(id: context.parameters.require("id"), try await routes.input(request)).response()
+                let body = try await routes.body(request, context: context)
+                return try await endpoint.patch(id: context.parameters.require("id"), routes.input(request, body: body))
             }
             scim.delete(RouterPath("\(name)/:id")) { request, context in
-                try await endpoint.delete(id: context.parameters.require("id"), try await routes.input(request)).response()
+                try await endpoint.delete(id: context.parameters.require("id"), routes.input(request))
             }
             for method in [HTTPRequest.Method.put, .patch, .delete] {
                 scim.on(RouterPath(name), method: method) { _, _ -> Response in
@@ -65,27 +67,27 @@ public enum SCIMRoutes {
 
         // Search across resource types
         scim.post(".search") { request, context in
-            let body = try SCIMJSONCoder().decode(try await routes.body(request))
-            return try await routes.rootSearch(try SearchRequest(json: body), baseURL: routes.baseURL(request)).response()
+            let body = try await routes.body(request, context: context)
+            return try await routes.rootSearch(try SearchRequest(json: body), baseURL: routes.baseURL(request))
         }
 
         // Bulk
         scim.post("Bulk") { request, context in
-            let body = try await SCIMJSONCoder().bodyBytes(request, limit: configuration.bulkMaxPayloadBytes)
-            return try await bulk.run(body, baseURL: routes.baseURL(request), logger: context.logger).response()
+            let body = try await routes.body(request, context: context, limit: configuration.bulkMaxPayloadBytes)
+            return try await bulk.run(body, baseURL: routes.baseURL(request), logger: context.logger)
         }
 
         // Discovery
         scim.get("ServiceProviderConfig") { request, _ in
-            discovery.serviceProviderConfig(baseURL: routes.baseURL(request)).response()
+            discovery.serviceProviderConfig(baseURL: routes.baseURL(request))
         }
-        scim.get("ResourceTypes") { request, _ in discovery.resourceTypes(baseURL: routes.baseURL(request)).response() }
+        scim.get("ResourceTypes") { request, _ in discovery.resourceTypes(baseURL: routes.baseURL(request)) }
         scim.get("ResourceTypes/:id") { request, context in
-            try discovery.resourceType(id: context.parameters.require("id"), baseURL: routes.baseURL(request)).response()
+            try discovery.resourceType(id: context.parameters.require("id"), baseURL: routes.baseURL(request))
         }
-        scim.get("Schemas") { request, _ in discovery.schemas(baseURL: routes.baseURL(request)).response() }
+        scim.get("Schemas") { request, _ in discovery.schemas(baseURL: routes.baseURL(request)) }
         scim.get("Schemas/:id") { request, context in
-            try discovery.schema(id: context.parameters.require("id"), baseURL: routes.baseURL(request)).response()
+            try discovery.schema(id: context.parameters.require("id"), baseURL: routes.baseURL(request))
         }
         for path in ["ServiceProviderConfig", "ResourceTypes", "ResourceTypes/:id", "Schemas", "Schemas/:id"] {
             for method in [HTTPRequest.Method.post, .put, .patch, .delete] {
@@ -114,23 +116,24 @@ public enum SCIMRoutes {
 
     /// A router holding only the SCIM routes (tests, or an executable without other routes).
     public static func buildRouter(
-        store: IdentityDatabase,
+        repository: some SCIMRepository,
         registry: SchemaRegistry,
         configuration: SCIMServerConfiguration = .init(),
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) -> Router<SCIMRequestContext> {
         let router = Router(context: SCIMRequestContext.self)
-        add(to: router, store: store, registry: registry, configuration: configuration, metricsFactory: metricsFactory)
+        add(to: router, repository: repository, registry: registry, configuration: configuration,
+            metricsFactory: metricsFactory)
         return router
     }
 }
 
 /// Users or groups behind the same route shapes.
-enum ResourceEndpoint: Sendable {
-    case users(UsersEndpoint)
-    case groups(GroupsEndpoint)
+enum ResourceEndpoint<Repository: SCIMRepository>: Sendable {
+    case users(UsersEndpoint<Repository>)
+    case groups(GroupsEndpoint<Repository>)
 
-    func list(_ search: SearchRequest, baseURL: String) async throws -> SCIMResult {
+    func list(_ search: SearchRequest, baseURL: String) async throws -> JSONValue {
         switch self {
         case .users(let e): try await e.list(search, baseURL: baseURL)
         case .groups(let e): try await e.list(search, baseURL: baseURL)
@@ -174,10 +177,10 @@ enum ResourceEndpoint: Sendable {
 }
 
 /// Request plumbing shared by the route closures.
-struct Routes<Context: RequestContext>: Sendable {
+struct Routes<Context: SCIMRequestContextProtocol, Repository: SCIMRepository>: Sendable {
     let configuration: SCIMServerConfiguration
-    let users: UsersEndpoint
-    let groups: GroupsEndpoint
+    let users: UsersEndpoint<Repository>
+    let groups: GroupsEndpoint<Repository>
 
     func baseURL(_ request: Request) -> String {
         if let base = configuration.publicBaseURL { return base }
@@ -191,18 +194,22 @@ struct Routes<Context: RequestContext>: Sendable {
         return result
     }
 
-    func body(_ request: Request) async throws -> [UInt8] {
-        try await SCIMJSONCoder().bodyBytes(request, limit: configuration.maxBodyBytes)
+    /// The body, read by the context's decoder with at most `limit` bytes (`maxBodyBytes` unless given).
+    func body(_ request: Request, context: Context, limit: Int? = nil) async throws -> JSONValue {
+        var context = context
+        context.maxUploadSize = limit ?? configuration.maxBodyBytes
+        return try await request.decode(as: JSONValue.self, context: context)
     }
 
-    func input(_ request: Request) async throws -> SCIMOperationInput {
-        SCIMOperationInput(baseURL: baseURL(request), query: query(request), body: try await body(request),
+    /// What an operation reads from the request, with the body the route decoded (nil for GET and DELETE).
+    func input(_ request: Request, body: JSONValue? = nil) -> SCIMOperationInput {
+        SCIMOperationInput(baseURL: baseURL(request), query: query(request), body: body,
                            ifMatch: request.headers[.ifMatch], ifNoneMatch: request.headers[.ifNoneMatch])
     }
 
     /// `POST /.search`: users then groups, paged over the concatenation. A filter that does not
     /// apply to one resource type (e.g. `userName` for groups) matches nothing there.
-    func rootSearch(_ search: SearchRequest, baseURL: String) async throws -> SCIMResult {
+    func rootSearch(_ search: SearchRequest, baseURL: String) async throws -> JSONValue {
         let pagination = Pagination(startIndex: search.startIndex, count: search.count,
                                     defaultCount: configuration.defaultCount, maximumCount: configuration.maxResults)
         var userSearch = search

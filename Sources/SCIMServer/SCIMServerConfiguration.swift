@@ -20,10 +20,13 @@ public struct SCIMServerConfiguration: Sendable {
     /// How passwords are hashed.
     public var passwordHasher: PasswordHasher
 
+    /// The default ``maxBodyBytes``.
+    public static let defaultMaxBodyBytes = 1 << 20
+
     public init(
         mountPath: String = "scim/v2",
         publicBaseURL: String? = nil,
-        maxBodyBytes: Int = 1 << 20,
+        maxBodyBytes: Int = defaultMaxBodyBytes,
         maxResults: Int = 1000,
         defaultCount: Int = 100,
         bulkMaxOperations: Int = 1000,

@@ -4,25 +4,24 @@ import IdentityStore
 import SCIM
 
 /// `/Users`: create, read, replace, patch, delete and query users.
-struct UsersEndpoint: Sendable {
-    let store: IdentityDatabase
+struct UsersEndpoint<Repository: SCIMRepository>: Sendable {
+    let repository: Repository
     let registry: SchemaRegistry
     let configuration: SCIMServerConfiguration
     var type: ResourceTypeDefinition { registry.user }
     var renderer: ResourceRenderer { ResourceRenderer(registry: registry) }
 
     func create(_ input: SCIMOperationInput) async throws -> SCIMResult {
-        let body = try SCIMJSONCoder().decode(input.body)
-        let normalized = try ResourceValidator().normalizeForCreate(body, type: type)
+        let normalized = try ResourceValidator().normalizeForCreate(try input.requireBody(), type: type)
         let userInput = try Self.userInput(normalized.resource)
         var hash: String?
         if let password = normalized.password { hash = try await configuration.passwordHasher.hash(password) }
-        let user = try await store.createUser(userInput, passwordHash: hash)
+        let user = try await repository.insertUser(userInput, passwordHash: hash)
         return respond(user, input: input, status: .created)
     }
 
     func get(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
-        guard let user = try await store.user(id: id) else { throw SCIMError.notFound("User \(id) not found") }
+        guard let user = try await repository.user(id: id) else { throw SCIMError.notFound("User \(id) not found") }
         if let ifNoneMatch = input.ifNoneMatch, ETag.header(ifNoneMatch, matches: String(user.version)) {
             return SCIMResult(status: .notModified, body: nil, version: String(user.version))
         }
@@ -30,10 +29,10 @@ struct UsersEndpoint: Sendable {
     }
 
     func replace(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
-        let body = try SCIMJSONCoder().decode(input.body)
+        let body = try input.requireBody()
         let type = self.type
         let hasher = configuration.passwordHasher
-        let user = try await store.updateUser(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch)) { current in
+        let user = try await repository.modifyUser(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch)) { current in
             let existing = ResourceRenderer.decodeStored(current.resource)
             let normalized = try ResourceValidator().normalizeForReplace(body, existing: existing, type: type)
             return try await Self.update(normalized, hasher: hasher)
@@ -42,10 +41,10 @@ struct UsersEndpoint: Sendable {
     }
 
     func patch(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
-        let request = try PatchRequest(bytes: input.body)
+        let request = try PatchRequest(json: try input.requireBody())
         let type = self.type
         let hasher = configuration.passwordHasher
-        let user = try await store.updateUser(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch)) { current in
+        let user = try await repository.modifyUser(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch)) { current in
             let existing = ResourceRenderer.decodeStored(current.resource)
             let patched = try PatchEngine().apply(request, to: existing, type: type)
             let normalized = try ResourceValidator().normalizeForPatch(patched, existing: existing, type: type)
@@ -55,11 +54,11 @@ struct UsersEndpoint: Sendable {
     }
 
     func delete(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
-        try await store.deleteUser(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch))
+        try await repository.removeUser(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch))
         return SCIMResult(status: .noContent, body: nil)
     }
 
-    func list(_ search: SearchRequest, baseURL: String) async throws -> SCIMResult {
+    func list(_ search: SearchRequest, baseURL: String) async throws -> JSONValue {
         let page = try await query(search, baseURL: baseURL)
         return QuerySupport.listResponse(total: page.totalResults, startIndex: page.startIndex,
                                          resources: page.items)
@@ -69,10 +68,10 @@ struct UsersEndpoint: Sendable {
     func query(_ search: SearchRequest, baseURL: String) async throws -> QueryPage<JSONValue> {
         let type = self.type
         let compiled = try search.filter.map { filter throws(SCIMError) in try FilterEvaluator(type: type).compile(filter) }
-        let query = try QuerySupport.storeQuery(search, type: type, configuration: configuration)
+        let query = try QuerySupport.resourceQuery(search, type: type, configuration: configuration)
         let renderer = self.renderer
         let includeGroups = QuerySupport.needs("groups", search: search, coreURN: SchemaURN.user)
-        let page = try await store.users(query, includeGroups: includeGroups) { user in
+        let page = try await repository.users(query, includeGroups: includeGroups) { user in
             guard let compiled else { return true }
             return compiled.matches(renderer.user(user, baseURL: baseURL))
         }

@@ -25,7 +25,7 @@ struct ServerFixture {
     }
 
     func application() -> some ApplicationProtocol {
-        let router = SCIMRoutes.buildRouter(store: store, registry: registry, configuration: configuration)
+        let router = SCIMRoutes.buildRouter(repository: store, registry: registry, configuration: configuration)
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                            logger: quietLogger)
     }

@@ -38,7 +38,7 @@ enum SCIMBench {
         let schemas = ProcessInfo.processInfo.environment["SCIM_CALLOUT_SCHEMAS"] ?? "Schemas"
         let registry = try SchemaRegistry(directory: URL(fileURLWithPath: schemas))
         let token = try await store.issueSCIMToken(name: "bench").token
-        let router = SCIMRoutes.buildRouter(store: store, registry: registry)
+        let router = SCIMRoutes.buildRouter(repository: store, registry: registry)
         let portStream = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router,

@@ -262,7 +262,7 @@ struct ServiceRuntime: Sendable {
         let router = Router(context: SCIMRequestContext.self)
         HealthRoutes.add(to: router, readiness: readiness, registry: registry, beforeScrape: beforeScrape)
         SCIMRoutes.add(
-            to: router, store: database, registry: schemas,
+            to: router, repository: database, registry: schemas,
             configuration: SCIMServerConfiguration(publicBaseURL: configuration.scim.publicBaseURL,
                                                    maxResults: configuration.scim.maxResults),
             metricsFactory: factory)
