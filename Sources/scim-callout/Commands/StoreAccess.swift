@@ -2,6 +2,7 @@ import AuthCallout
 import Foundation
 import IdentityStore
 import Logging
+import Policy
 
 /// Store access for the CLI's commands (`tokens`, `users`, `groups`, `policy`, `decisions`).
 ///

@@ -10,6 +10,7 @@ import NATSClient
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Policy
 import Prometheus
 import SCIM
 import SCIMServer
