@@ -47,12 +47,15 @@ let package = Package(
             ]
         ),
         .target(name: "SCIM"),
+        // Pure: the policy file, its evaluation and explanation; no store, log or NIO.
+        .target(name: "Policy", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "IdentityStore",
             dependencies: [
                 "SCIM", "CSodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                // The auth readers' `PRAGMA data_version`, stepped through the C API.
+                // The auth readers' `PRAGMA data_version` and the decisions table's row binding
+                // (`RowBinding`), through the C API.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,15 +73,11 @@ let package = Package(
         .target(
             name: "AuthCallout",
             dependencies: [
-                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "CSodium",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                // The decisions table binds its rows through the C API (RowBinding).
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "Policy", "CSodium",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 // NIOThreadPool: argon2id checks run on their own threads, off the cooperative pool.
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -87,12 +86,11 @@ let package = Package(
         .executableTarget(
             name: "scim-callout",
             dependencies: [
-                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "AuthCallout",
+                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -106,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "scim-callout-bench",
             dependencies: [
-                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "AuthCallout",
+                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout",
                 // The callout suite starts a real nats-server exactly as the integration tests do.
                 "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -131,9 +129,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
         .testTarget(
             name: "IdentityStoreTests",
-            dependencies: ["IdentityStore", "SCIM", "TestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "IdentityStore", "SCIM", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "SCIMServerTests",
@@ -145,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "AuthCalloutTests",
             dependencies: [
-                "AuthCallout", "NKeys", "NATSJWT", "IdentityStore", "SCIM",
+                "AuthCallout", "Policy", "NKeys", "NATSJWT", "IdentityStore", "SCIM",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
@@ -154,14 +158,14 @@ let package = Package(
         .testTarget(
             name: "ScimCalloutTests",
             dependencies: [
-                "scim-callout", "TestSupport", "IdentityStore",
+                "scim-callout", "TestSupport", "IdentityStore", "Policy",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "AuthCallout", "TestSupport",
+                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "TestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

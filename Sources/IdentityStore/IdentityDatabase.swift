@@ -42,8 +42,8 @@ public final class IdentityDatabase: Sendable {
         self.authReaders = try authReaders?()
     }
 
-    /// How commits reach the disk.
-    public enum Durability: String, Sendable {
+    /// How commits reach the disk (`store.durability`).
+    public enum Durability: String, Sendable, CaseIterable {
         /// `synchronous=FULL`: the WAL is synced on every commit; an acknowledged write survives
         /// `kill -9` and power loss.
         case full
@@ -52,7 +52,8 @@ public final class IdentityDatabase: Sendable {
         case normal
     }
 
-    /// Opens (creating if needed) the database file at `path` in WAL mode.
+    /// Opens (creating if needed) the database file at `path` in WAL mode, with the auth
+    /// lookups' own reader connections whatever the durability: the one way to open a file store.
     /// - Parameter durability: `.full` (default) syncs every commit.
     public static func open(path: String, logger: Logger, durability: Durability = .full) throws -> IdentityDatabase {
         var poolConfiguration = configuration()
@@ -63,7 +64,7 @@ public final class IdentityDatabase: Sendable {
         // pool keeps for its lifetime.
         let level = durability == .full ? "FULL" : "NORMAL"
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(level)") }
-        logger.info("identity store opened", metadata: ["store.path": .string(path)])
+        logger.info("identity store opened", metadata: ["store.path": .string(path), "store.durability": .string(durability.rawValue)])
         return try IdentityDatabase(pool, logger: logger, now: { Date() },
                                     authReaders: { try AuthReaders(path: path, count: readerCount) })
     }

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Foundation
+import IdentityStore
 import Logging
 import MetricsTestKit
 import Synchronization
@@ -7,7 +8,7 @@ import Testing
 @testable import AuthCallout
 
 /// The cheaper pieces of the decision path keep their observable behaviour: decision ids, the
-/// `jwt.expires` text, the per-(result, reason) counters, subject escaping and de-duplication.
+/// `jwt.expires` text, the per-(result, reason) counters (the policy's: `PolicyHotPathTests`).
 @Suite struct DecisionHotPathTests {
     @Test func decisionIDsAreSixteenBase32CharactersAndUnique() {
         let alphabet = Set("abcdefghijklmnopqrstuvwxyz234567")
@@ -63,33 +64,6 @@ import Testing
                                   jwtExpires: Date(timeIntervalSince1970: 1_767_229_200.75)))
         let lines = box.lock.withLock { box.lines }
         #expect(lines.first?.metadata["jwt.expires"] == "2026-01-01T01:00:00Z")
-    }
-
-    @Test func safeValuesAreNotRewrittenAndUnsafeOnesAre() {
-        #expect(SubjectTemplate.escape("alice-01_x@corp+a=b~c") == "alice-01_x@corp+a=b~c")
-        #expect(SubjectTemplate.escape("a.b") == "a%2Eb")
-        #expect(SubjectTemplate.escape("é*>") == "%C3%A9%2A%3E")
-        #expect(SubjectTemplate.escape("") == "")
-    }
-
-    @Test func literalTemplatesExpandToTheirSource() throws {
-        let values = TemplateValues(userName: "u", id: "i")
-        #expect(try SubjectTemplate("app.shared.>").expand(with: values) == "app.shared.>")
-        #expect(try SubjectTemplate("app.{{userName}}.x").expand(with: values) == "app.u.x")
-        #expect(try SubjectTemplate("app.{{externalId}}").expand(with: values) == nil)
-    }
-
-    @Test func orderedUnionDropsDuplicatesBeyondTheLinearRange() {
-        var union = OrderedUnion()
-        let first = (0 ..< 20).map { "s\($0)" }
-        union.add(first)
-        union.add(first.reversed())
-        union.add(["s3", "new", "s19", "new"])
-        #expect(union.items == first + ["new"])
-        var small = OrderedUnion()
-        small.add(["a", "b", "a"])
-        small.add(["c", "b"])
-        #expect(small.items == ["a", "b", "c"])
     }
 }
 

@@ -1,4 +1,5 @@
 import Logging
+import Policy
 @testable import AuthCallout
 
 extension PolicyStore {

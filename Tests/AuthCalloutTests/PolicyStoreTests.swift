@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Policy
 import Testing
 @testable import AuthCallout
 

@@ -1,5 +1,5 @@
 import Foundation
-import IdentityStore
+@testable import IdentityStore
 import Logging
 import Testing
 import TestSupport
@@ -38,5 +38,19 @@ import TestSupport
         _ = try await store.createUser(userInput("x"))
         let reopened = try IdentityDatabase.open(path: path, logger: quietLogger)
         #expect(try await reopened.userCount() == 1)
+    }
+
+    /// Either durability opens the auth lookups' own readers; only `synchronous` differs.
+    @Test(arguments: [(IdentityDatabase.Durability.full, 2), (.normal, 1)])
+    func everyDurabilityHasTheAuthReaders(durability: IdentityDatabase.Durability, synchronous: Int) async throws {
+        let dir = try TestEnvironment.temporaryDirectory("store")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try IdentityDatabase.open(path: dir.appendingPathComponent("identity.sqlite").path, logger: quietLogger,
+                                              durability: durability)
+        #expect(try await store.connectionPragmas().synchronous == synchronous)
+        #expect(store.authReaders?.count == IdentityDatabase.readerCount)
+        _ = try await store.createUser(userInput("alice"))
+        #expect(try store.authSubject(userName: "alice")?.userName == "alice")
+        #expect(store.authReaders?.cachedCount == 1)
     }
 }

@@ -1,5 +1,6 @@
 import AuthCallout
 import Foundation
+import IdentityStore
 import Logging
 import NATSClient
 import NKeys

@@ -1,8 +1,10 @@
 import AuthCallout
 import Foundation
+import IdentityStore
 import Logging
 import NATSClient
 import NKeys
+import Policy
 import Testing
 import TestSupport
 

@@ -1,4 +1,5 @@
 import Foundation
+import Policy
 import Testing
 import TestSupport
 

@@ -4,6 +4,7 @@ import IdentityStore
 import Logging
 import NATSJWT
 import NKeys
+import Policy
 import TestSupport
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,6 @@
 import AuthCallout
 import Foundation
+import IdentityStore
 import TestSupport
 
 /// The `decisions` table's share of a decision: process CPU per stored record when records are

@@ -1,3 +1,6 @@
+import IdentityStore
+import Policy
+
 /// The outcome of the decision step.
 public enum AuthorizationDecision: Sendable, Equatable {
     /// The user may connect with these permissions.

@@ -90,7 +90,7 @@ public struct Authorizer: Sendable {
         let evaluation = policy.current.evaluate(identity.policySubject, context: request.connectContext)
         switch evaluation.result {
         case let .failure(denial):
-            return .deny(.init(reason: denial.reason, detail: denial.detail, userName: identity.userName,
+            return .deny(.init(reason: DecisionReason(denial.reason), detail: denial.detail, userName: identity.userName,
                                userID: identity.id, authMethod: method))
         case let .success(permissions):
             var lifetime = permissions.lifetime

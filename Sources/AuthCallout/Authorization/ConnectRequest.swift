@@ -1,4 +1,6 @@
 import Foundation
+import IdentityStore
+import Policy
 
 /// The parts of an authorization request the decision needs (credentials and client facts).
 ///

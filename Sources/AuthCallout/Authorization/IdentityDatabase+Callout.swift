@@ -1,5 +1,6 @@
 import Foundation
 import IdentityStore
+import Policy
 
 extension IdentityDatabase: IdentityReading {
     public func identity(id: String) throws -> CalloutIdentity? {

@@ -1,4 +1,5 @@
 import Foundation
+import Policy
 
 /// What the callout needs to know about a SCIM user to decide a connect.
 public struct CalloutIdentity: Sendable, Equatable {

@@ -1,13 +1,8 @@
 import Foundation
+import IdentityStore
 import Logging
 import Metrics
 import NIOConcurrencyHelpers
-
-/// Where decision records are kept besides the log (the `decisions` table).
-public protocol DecisionSink: Sendable {
-    /// Stores a batch of records.
-    func append(_ records: [DecisionRecord]) async throws
-}
 
 /// Writes each decision as one structured log line and counts it; hands records to a sink in
 /// batches off the decision path.

@@ -1,3 +1,5 @@
+import IdentityStore
+
 /// A decision record as the fields of its log line (`decision.*`, `user.*`, `client.*`,
 /// `server.*`, `jwt.*`; absent values left out), in key order.
 public struct DecisionLogFields: LogFieldsConvertible {

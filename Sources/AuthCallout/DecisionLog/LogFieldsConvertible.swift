@@ -1,3 +1,4 @@
+import IdentityStore
 import Logging
 
 /// One value of a ``LogFieldsConvertible``: what a structured log line can hold.

@@ -1,6 +1,8 @@
 import Foundation
+import IdentityStore
 import NATSJWT
 import NKeys
+import Policy
 
 /// The pure core of the callout: request bytes in, reply bytes out.
 ///
@@ -367,11 +369,5 @@ extension NATSUser {
             allowedConnectionTypes: permissions.connectionTypes?.map(\.rawValue) ?? [],
             issuerAccount: issuerAccount
         )
-    }
-}
-
-extension Duration {
-    var timeInterval: TimeInterval {
-        TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import Policy
 
 /// Holds the policy in force and reloads it from its file; an invalid file never replaces a good policy.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import IdentityStore
 import Logging
 import NATSClient
 import NIOCore

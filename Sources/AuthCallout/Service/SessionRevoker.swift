@@ -1,6 +1,8 @@
 import Foundation
+import IdentityStore
 import Logging
 import NIOConcurrencyHelpers
+import Policy
 import ServiceLifecycle
 
 /// One entry of the store's change feed, as the revoker needs it.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuthCallout
 import Foundation
+import IdentityStore
 
 /// `scim-callout decisions`: query or follow the decision log.
 struct DecisionsCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuthCallout
 import Foundation
+import Policy
 
 /// `scim-callout policy check|explain`
 struct PolicyCommand: AsyncParsableCommand {

@@ -2,13 +2,15 @@ import AuthCallout
 import Foundation
 import IdentityStore
 import Logging
+import Policy
 
 /// Store access for the CLI's commands (`tokens`, `users`, `groups`, `policy`, `decisions`).
 ///
 /// The CLI opens the same SQLite file as a running `serve` (WAL mode lets both work) and logs
 /// nothing: its output is for people and scripts.
 enum StoreAccess {
-    /// Opens the store, creating it when missing (so tokens can be issued before the first `serve`).
+    /// Opens the store with the configured durability, creating it when missing (so tokens can
+    /// be issued before the first `serve`).
     static func open(_ configuration: Configuration) throws -> IdentityDatabase {
         let path = configuration.store.path
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -16,7 +18,8 @@ enum StoreAccess {
             throw CLIError(.notFound, "the folder of store.path (\(folder)) does not exist: run `scim-callout init` or check --config")
         }
         do {
-            return try IdentityDatabase.open(path: path, logger: Logger(label: "scim-callout.cli", factory: { _ in SwiftLogNoOpLogHandler() }))
+            return try IdentityDatabase.open(path: path, logger: Logger(label: "scim-callout.cli", factory: { _ in SwiftLogNoOpLogHandler() }),
+                                             durability: configuration.store.durability)
         } catch {
             throw CLIError(.failure, "cannot open the store at \(path): \(error)")
         }

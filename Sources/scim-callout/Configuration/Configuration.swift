@@ -1,4 +1,5 @@
 import Foundation
+import IdentityStore
 import NIOCore
 import Logging
 
@@ -107,10 +108,9 @@ struct Configuration: Sendable, Equatable {
 
     /// The embedded SQLite store.
     struct Store: Sendable, Equatable {
-        /// SQLite `synchronous`: `full` survives power loss, `normal` only process crashes (WAL).
-        enum Durability: String, Sendable, CaseIterable { case full, normal }
         var path: String = "scim-callout.sqlite"
-        var durability: Durability = .full
+        /// SQLite `synchronous`: `full` survives power loss, `normal` only process crashes (WAL).
+        var durability: IdentityDatabase.Durability = .full
     }
 
     /// The group → permissions policy.

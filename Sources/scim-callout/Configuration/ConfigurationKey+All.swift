@@ -1,3 +1,5 @@
+import IdentityStore
+
 extension ConfigurationKey {
     /// Every setting, in the order the docs list them.
     static let all: [ConfigurationKey] = nats + keys + callout + http + rest
@@ -149,7 +151,7 @@ extension ConfigurationKey {
         .init(path: "store.durability", type: "full | normal", defaultValue: "full",
               summary: "SQLite synchronous mode: full survives power loss, normal only process crashes.",
               isSecret: false) {
-            $0.store.durability = try choice($1, $2, as: Configuration.Store.Durability.self)
+            $0.store.durability = try choice($1, $2, as: IdentityDatabase.Durability.self)
         },
         .init(path: "policy.file", type: "path", defaultValue: "policy.yaml",
               summary: "Group → NATS permissions policy (see docs/policy.md).", isSecret: false) {

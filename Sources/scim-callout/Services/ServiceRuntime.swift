@@ -10,6 +10,7 @@ import NATSClient
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Policy
 import Prometheus
 import SCIM
 import SCIMServer
@@ -90,12 +91,7 @@ struct ServiceRuntime: Sendable {
         ])
 
         // Store first: everything else reads it.
-        let database: IdentityDatabase
-        do {
-            database = try StoreOpener.open(configuration.store, logger: logger.with(component: "store"))
-        } catch {
-            throw CLIError(.failure, "cannot open the store at \(configuration.store.path) (store.path): \(error)")
-        }
+        let database = try Self.openStore(configuration.store, logger: logger.with(component: "store"))
         let identities = database
 
         // NATS: connect before serving, so a wrong URL or credential fails the start clearly.
@@ -203,6 +199,15 @@ struct ServiceRuntime: Sendable {
             logger.info("callout threads scheduled", metadata: [
                 "callout.thread_priority": "\(priority)", "callout.threads": "\(loops.count)",
             ])
+        }
+    }
+
+    /// Opens the identity store with the configured durability.
+    static func openStore(_ settings: Configuration.Store, logger: Logger) throws -> IdentityDatabase {
+        do {
+            return try IdentityDatabase.open(path: settings.path, logger: logger, durability: settings.durability)
+        } catch {
+            throw CLIError(.failure, "cannot open the store at \(settings.path) (store.path): \(error)")
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import AuthCallout
+@testable import Policy
 
 @Suite("Effective permissions")
 struct PolicyEvaluationTests {

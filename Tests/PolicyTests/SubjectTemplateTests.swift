@@ -1,5 +1,5 @@
 import Testing
-@testable import AuthCallout
+@testable import Policy
 
 @Suite("Subject templates")
 struct SubjectTemplateTests {

@@ -1,8 +1,8 @@
 /// JSON string literals written by hand, for the few places that write JSON per decision (the
 /// `granted_by` column, the text form of a decision's log fields), where a `JSONEncoder` per
 /// value would cost more than the rest of the work. Escapes what RFC 8259 requires.
-enum JSONText {
-    static func appendString(_ string: String, to out: inout String) {
+package enum JSONText {
+    package static func appendString(_ string: String, to out: inout String) {
         out += "\""
         for scalar in string.unicodeScalars {
             switch scalar {
@@ -17,7 +17,7 @@ enum JSONText {
         out += "\""
     }
 
-    static func appendArray(_ strings: [String], to out: inout String) {
+    package static func appendArray(_ strings: [String], to out: inout String) {
         out += "["
         for (index, string) in strings.enumerated() {
             if index > 0 { out += "," }
