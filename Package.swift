@@ -33,7 +33,9 @@ let package = Package(
             providers: [.apt(["libsodium-dev"])]
         ),
         .target(name: "NKeys", dependencies: ["CSodium"]),
-        .target(name: "NATSJWT", dependencies: ["NKeys", "CSodium"]),
+        // The one JSON reader, writer and value type every other target uses.
+        .target(name: "JSON"),
+        .target(name: "NATSJWT", dependencies: ["NKeys", "JSON", "CSodium"]),
         .target(
             name: "NATSClient",
             dependencies: [
@@ -46,11 +48,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "SCIM"),
+        .target(name: "SCIM", dependencies: ["JSON"]),
         .target(
             name: "IdentityStore",
             dependencies: [
-                "SCIM", "CSodium",
+                "SCIM", "JSON", "CSodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The auth readers' `PRAGMA data_version`, stepped through the C API.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -70,7 +72,7 @@ let package = Package(
         .target(
             name: "AuthCallout",
             dependencies: [
-                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "CSodium",
+                "NKeys", "JSON", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "CSodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The decisions table binds its rows through the C API (RowBinding).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -87,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "scim-callout",
             dependencies: [
-                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "AuthCallout",
+                "NKeys", "JSON", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "AuthCallout",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -120,7 +122,8 @@ let package = Package(
         // Test support: starting real servers and tools, never mocks of them.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NKeysTests", dependencies: ["NKeys", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "NATSJWTTests", dependencies: ["NATSJWT", "NKeys", "TestSupport"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "NATSJWTTests", dependencies: ["NATSJWT", "NKeys", "JSON", "TestSupport"]),
         .testTarget(
             name: "NATSClientTests",
             dependencies: [
@@ -130,7 +133,7 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
+        .testTarget(name: "SCIMTests", dependencies: ["SCIM", "JSON"]),
         .testTarget(
             name: "IdentityStoreTests",
             dependencies: ["IdentityStore", "SCIM", "TestSupport", .product(name: "Logging", package: "swift-log")]
@@ -154,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "ScimCalloutTests",
             dependencies: [
-                "scim-callout", "TestSupport", "IdentityStore",
+                "scim-callout", "JSON", "TestSupport", "IdentityStore",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,3 +1,5 @@
+import JSON
+
 /// `nats` sections the hand-written `JSONWriter` path encodes (user JWTs and authorization
 /// responses: what the callout signs on every decision).
 protocol FastEncodablePayload {
@@ -9,7 +11,7 @@ protocol FastEncodablePayload {
 /// `nats` sections the hand-written `JSONReader` path decodes (authorization requests: what
 /// the callout reads on every decision).
 protocol FastDecodablePayload {
-    /// Reads the section as its Codable `init(from:)` would, or throws `Unsupported` when the
+    /// Reads the section as its Codable `init(from:)` would, or throws when the
     /// Codable path has to decide.
-    static func read(from reader: inout JSONReader) throws(JSONReader.Unsupported) -> Self
+    static func read(from reader: inout JSONReader) throws(JSONDecodingError) -> Self
 }

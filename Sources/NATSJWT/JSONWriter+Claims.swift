@@ -1,3 +1,5 @@
+import JSON
+
 extension JSONWriter {
     /// A string member unless nil or empty (`encodeNonEmpty`).
     mutating func nonEmpty(_ name: StaticString, _ value: String?) {

@@ -1,10 +1,12 @@
+import JSON
+
 extension JWTClaims {
     /// The JSON `JWT.makeEncoder()` would produce, written without `JSONEncoder`; nil when
     /// these claims need the Codable path (kept unknown members, or a payload type without a
     /// hand-written writer).
     func fastJSON() -> [UInt8]? {
         guard unknownFields.isEmpty, let payload = nats as? any FastEncodablePayload else { return nil }
-        var writer = JSONWriter(dialect: .foundation, capacity: 1024)
+        var writer = JSONWriter(dialect: .minimal, capacity: 1024)
         // Members in JSONEncoder's `.sortedKeys` order (plain code-unit order).
         writer.beginObject()
         writer.nonEmpty("aud", audience)
@@ -26,11 +28,11 @@ extension JWTClaims {
     static func readFast(_ json: UnsafeBufferPointer<UInt8>) -> JWTClaims? {
         guard let payloadType = Payload.self as? any FastDecodablePayload.Type else { return nil }
         var reader = JSONReader(json)
-        do throws(JSONReader.Unsupported) {
+        do throws(JSONDecodingError) {
             var id: String?, issuedAt: Int64?, issuer: String?, name: String?, subject = "", audience: String?
             var expires: Int64?, notBefore: Int64?, nats: Payload?
-            var unknown: [String: ClaimValue] = [:]
-            try reader.readObject { reader, member throws(JSONReader.Unsupported) in
+            var unknown: [String: JSONValue] = [:]
+            try reader.readObject { reader, member throws(JSONDecodingError) in
                 if member.is("jti") {
                     id = try reader.readOptionalString()
                 } else if member.is("iat") {
@@ -49,9 +51,9 @@ extension JWTClaims {
                     notBefore = try reader.readOptionalInteger()
                 } else if member.is("nats") {
                     // `decode` (not `decodeIfPresent`): null is an error, left to Codable.
-                    guard try !reader.readNull() else { throw JSONReader.Unsupported() }
+                    guard try !reader.readNull() else { throw reader.failure("nats is null") }
                     guard let payload = try payloadType.read(from: &reader) as? Payload else {
-                        throw JSONReader.Unsupported()
+                        throw reader.failure("nats is not of the expected payload type")
                     }
                     nats = payload
                 } else {
@@ -59,7 +61,7 @@ extension JWTClaims {
                 }
             }
             try reader.expectEnd()
-            guard let nats else { throw JSONReader.Unsupported() }
+            guard let nats else { throw reader.failure("nats is missing") }
             var claims = JWTClaims(subject: subject, name: name, audience: audience, expires: expires,
                                    notBefore: notBefore, nats: nats)
             claims.id = id

@@ -1,3 +1,4 @@
+import JSON
 import NKeys
 
 /// The `nats` section of one kind of claims (user, account, authorization request, …).
@@ -33,7 +34,7 @@ public struct JWTClaims<Payload: NATSClaimsPayload>: Codable, Sendable, Equatabl
     /// The typed `nats` section.
     public var nats: Payload
     /// Top-level members that are not modelled, preserved verbatim.
-    public var unknownFields: [String: ClaimValue]
+    public var unknownFields: [String: JSONValue]
 
     /// Creates claims about `subject`; `JWT.encode` fills `iss`, `iat` and `jti`.
     public init(
@@ -82,15 +83,17 @@ public struct JWTClaims<Payload: NATSClaimsPayload>: Codable, Sendable, Equatabl
     /// The `jti` nats-io/jwt would compute for these claims: base32 (no padding) of
     /// SHA-512/256 over the JSON of the standard claims only, with `jti` left out.
     public func computedID() -> String {
-        var json = GoJSON.Object()
-        json.add("aud", string: audience)
-        json.add("exp", integer: expires)
-        json.add("iat", integer: issuedAt)
-        json.add("iss", string: issuer)
-        json.add("name", string: name)
-        json.add("nbf", integer: notBefore)
-        json.add("sub", string: subject)
-        return Base32.encode(SHA512_256.hash(json.finished))
+        var json = JSONWriter(dialect: .go, capacity: 256)
+        json.beginObject()
+        json.nonEmpty("aud", audience)
+        json.nonZero("exp", expires)
+        json.nonZero("iat", issuedAt)
+        json.nonEmpty("iss", issuer)
+        json.nonEmpty("name", name)
+        json.nonZero("nbf", notBefore)
+        json.nonEmpty("sub", subject)
+        json.endObject()
+        return Base32.encode(SHA512_256.hash(json.finished()))
     }
 }
 

@@ -1,16 +1,18 @@
+import JSON
+
 /// Hand-written readers mirroring the Codable `init(from:)`s of the request types member by
 /// member: same defaults for absent or null members, unmodelled members skipped (nested types)
-/// or kept as `ClaimValue` (the `nats` section), anything doubtful left to Codable.
+/// or kept as `JSONValue` (the `nats` section), anything doubtful left to Codable.
 extension NATSAuthorizationRequest: FastDecodablePayload {
-    static func read(from reader: inout JSONReader) throws(JSONReader.Unsupported) -> Self {
+    static func read(from reader: inout JSONReader) throws(JSONDecodingError) -> Self {
         var serverID: ServerID?, userNKey: String?
         var clientInfo = ClientInformation(), connectOptions = ConnectOptions(), clientTLS: ClientTLS?
         var requestNonce: String?, tags: [String] = [], type = "", version = 0
-        var unknown: [String: ClaimValue] = [:]
-        try reader.readObject { reader, member throws(JSONReader.Unsupported) in
+        var unknown: [String: JSONValue] = [:]
+        try reader.readObject { reader, member throws(JSONDecodingError) in
             if member.is("server_id") {
                 // Required (`decode`): null is an error, left to Codable.
-                guard try !reader.readNull() else { throw JSONReader.Unsupported() }
+                guard try !reader.readNull() else { throw reader.failure("server_id is null") }
                 serverID = try ServerID.read(from: &reader)
             } else if member.is("user_nkey") {
                 userNKey = try reader.readString()
@@ -32,7 +34,7 @@ extension NATSAuthorizationRequest: FastDecodablePayload {
                 unknown[String(decoding: member, as: UTF8.self)] = try reader.readClaimValue()
             }
         }
-        guard let serverID, let userNKey else { throw JSONReader.Unsupported() }
+        guard let serverID, let userNKey else { throw reader.failure("server_id or user_nkey is missing") }
         return NATSAuthorizationRequest(
             serverID: serverID, userNKey: userNKey, clientInfo: clientInfo, connectOptions: connectOptions,
             clientTLS: clientTLS, requestNonce: requestNonce, tags: tags, type: type, version: version,
@@ -41,9 +43,9 @@ extension NATSAuthorizationRequest: FastDecodablePayload {
 }
 
 extension ServerID {
-    static func read(from reader: inout JSONReader) throws(JSONReader.Unsupported) -> ServerID {
+    static func read(from reader: inout JSONReader) throws(JSONDecodingError) -> ServerID {
         var id = ServerID(name: "", host: "", id: "")
-        try reader.readObject { reader, member throws(JSONReader.Unsupported) in
+        try reader.readObject { reader, member throws(JSONDecodingError) in
             if member.is("name") {
                 id.name = try reader.readOptionalString() ?? ""
             } else if member.is("host") {
@@ -67,9 +69,9 @@ extension ServerID {
 }
 
 extension ClientInformation {
-    static func read(from reader: inout JSONReader) throws(JSONReader.Unsupported) -> ClientInformation {
+    static func read(from reader: inout JSONReader) throws(JSONDecodingError) -> ClientInformation {
         var info = ClientInformation()
-        try reader.readObject { reader, member throws(JSONReader.Unsupported) in
+        try reader.readObject { reader, member throws(JSONDecodingError) in
             if member.is("host") {
                 info.host = try reader.readOptionalString()
             } else if member.is("id") {
@@ -99,9 +101,9 @@ extension ClientInformation {
 }
 
 extension ConnectOptions {
-    static func read(from reader: inout JSONReader) throws(JSONReader.Unsupported) -> ConnectOptions {
+    static func read(from reader: inout JSONReader) throws(JSONDecodingError) -> ConnectOptions {
         var options = ConnectOptions()
-        try reader.readObject { reader, member throws(JSONReader.Unsupported) in
+        try reader.readObject { reader, member throws(JSONDecodingError) in
             if member.is("jwt") {
                 options.jwt = try reader.readOptionalString()
             } else if member.is("nkey") {
@@ -131,9 +133,9 @@ extension ConnectOptions {
 }
 
 extension ClientTLS {
-    static func read(from reader: inout JSONReader) throws(JSONReader.Unsupported) -> ClientTLS {
+    static func read(from reader: inout JSONReader) throws(JSONDecodingError) -> ClientTLS {
         var tls = ClientTLS()
-        try reader.readObject { reader, member throws(JSONReader.Unsupported) in
+        try reader.readObject { reader, member throws(JSONDecodingError) in
             if member.is("version") {
                 tls.version = try reader.readOptionalString()
             } else if member.is("cipher") {
@@ -145,7 +147,7 @@ extension ClientTLS {
                     tls.verifiedChains = nil
                 } else {
                     var chains: [[String]] = []
-                    try reader.readArray { reader throws(JSONReader.Unsupported) in
+                    try reader.readArray { reader throws(JSONDecodingError) in
                         chains.append(try reader.readStringArray())
                     }
                     tls.verifiedChains = chains

@@ -1,3 +1,4 @@
+import JSON
 import NKeys
 
 /// The `nats` section of an auth callout request (nats-io/jwt `AuthorizationRequest`),
@@ -27,7 +28,7 @@ public struct NATSAuthorizationRequest: NATSClaimsPayload {
     public private(set) var type: String
     public var version: Int
     /// `nats` members not modelled here, preserved.
-    public var unknownFields: [String: ClaimValue]
+    public var unknownFields: [String: JSONValue]
 
     public init(
         serverID: ServerID, userNKey: String, clientInfo: ClientInformation = ClientInformation(),
@@ -50,7 +51,7 @@ public struct NATSAuthorizationRequest: NATSClaimsPayload {
     init(
         serverID: ServerID, userNKey: String, clientInfo: ClientInformation, connectOptions: ConnectOptions,
         clientTLS: ClientTLS?, requestNonce: String?, tags: [String], type: String, version: Int,
-        unknownFields: [String: ClaimValue]
+        unknownFields: [String: JSONValue]
     ) {
         self.init(serverID: serverID, userNKey: userNKey, clientInfo: clientInfo, connectOptions: connectOptions,
                   clientTLS: clientTLS, requestNonce: requestNonce, tags: tags)

@@ -1,3 +1,5 @@
+import JSON
+
 extension NATSAuthorizationResponse: FastEncodablePayload {
     func write(to writer: inout JSONWriter) -> Bool {
         guard unknownFields.isEmpty else { return false }

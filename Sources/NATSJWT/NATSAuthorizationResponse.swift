@@ -1,3 +1,4 @@
+import JSON
 import NKeys
 
 /// The `nats` section of an auth callout response (nats-io/jwt `AuthorizationResponse`):
@@ -18,7 +19,7 @@ public struct NATSAuthorizationResponse: NATSClaimsPayload {
     public private(set) var type: String
     public var version: Int
     /// `nats` members not modelled here, preserved.
-    public var unknownFields: [String: ClaimValue]
+    public var unknownFields: [String: JSONValue]
 
     public init(jwt: String? = nil, error: String? = nil, issuerAccount: String? = nil, tags: [String] = []) {
         self.jwt = jwt

@@ -1,3 +1,5 @@
+import JSON
+
 extension NATSUser: FastEncodablePayload {
     func write(to writer: inout JSONWriter) -> Bool {
         guard unknownFields.isEmpty else { return false }
@@ -63,11 +65,11 @@ extension Permission {
 /// Mirrors `init(from:)` member by member (see `NATSAuthorizationRequest.read(from:)`), so
 /// user JWTs (`JWT.decode`/`verify` of `NATSUser`) skip `JSONDecoder` too.
 extension NATSUser: FastDecodablePayload {
-    static func read(from reader: inout JSONReader) throws(JSONReader.Unsupported) -> NATSUser {
+    static func read(from reader: inout JSONReader) throws(JSONDecodingError) -> NATSUser {
         var user = NATSUser(subs: 0, data: 0, payload: 0)
         user.type = ""
         user.version = 0
-        try reader.readObject { reader, member throws(JSONReader.Unsupported) in
+        try reader.readObject { reader, member throws(JSONDecodingError) in
             if member.is("pub") {
                 user.pub = try reader.readNull() ? Permission() : Permission.read(from: &reader)
             } else if member.is("sub") {
@@ -110,9 +112,9 @@ extension NATSUser: FastDecodablePayload {
 }
 
 extension Permission {
-    static func read(from reader: inout JSONReader) throws(JSONReader.Unsupported) -> Permission {
+    static func read(from reader: inout JSONReader) throws(JSONDecodingError) -> Permission {
         var permission = Permission()
-        try reader.readObject { reader, member throws(JSONReader.Unsupported) in
+        try reader.readObject { reader, member throws(JSONDecodingError) in
             if member.is("allow") {
                 permission.allow = try reader.readOptionalStringArray() ?? []
             } else if member.is("deny") {
@@ -126,10 +128,10 @@ extension Permission {
 }
 
 extension ResponsePermission {
-    static func read(from reader: inout JSONReader) throws(JSONReader.Unsupported) -> ResponsePermission {
+    static func read(from reader: inout JSONReader) throws(JSONDecodingError) -> ResponsePermission {
         var maxMessages = 0
         var nanoseconds: Int64 = 0
-        try reader.readObject { reader, member throws(JSONReader.Unsupported) in
+        try reader.readObject { reader, member throws(JSONDecodingError) in
             if member.is("max") {
                 maxMessages = try reader.readOptionalInteger() ?? 0
             } else if member.is("ttl") {
@@ -145,11 +147,11 @@ extension ResponsePermission {
 extension TimeRange {
     /// `[TimeRange]`: each element an object with non-null `start` and `end` (synthesized
     /// Codable requires both).
-    static func readList(from reader: inout JSONReader) throws(JSONReader.Unsupported) -> [TimeRange] {
+    static func readList(from reader: inout JSONReader) throws(JSONDecodingError) -> [TimeRange] {
         var list: [TimeRange] = []
-        try reader.readArray { reader throws(JSONReader.Unsupported) in
+        try reader.readArray { reader throws(JSONDecodingError) in
             var start: String?, end: String?
-            try reader.readObject { reader, member throws(JSONReader.Unsupported) in
+            try reader.readObject { reader, member throws(JSONDecodingError) in
                 if member.is("start") {
                     start = try reader.readString()
                 } else if member.is("end") {
@@ -158,7 +160,7 @@ extension TimeRange {
                     try reader.skipValue()
                 }
             }
-            guard let start, let end else { throw JSONReader.Unsupported() }
+            guard let start, let end else { throw reader.failure("a time range lacks start or end") }
             list.append(TimeRange(start: start, end: end))
         }
         return list

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import NKeys
 
 /// The `nats` section of a user JWT (nats-io/jwt `User`): permissions, limits and options.
@@ -43,7 +44,7 @@ public struct NATSUser: NATSClaimsPayload {
     /// `nats.version` (2 for claims made here).
     public var version: Int
     /// `nats` members not modelled here, preserved.
-    public var unknownFields: [String: ClaimValue]
+    public var unknownFields: [String: JSONValue]
 
     /// Creates user claims; limits default to unlimited.
     public init(
