@@ -253,8 +253,8 @@ package struct JSONReader {
         switch try peek() {
         case UInt8(ascii: "{"): return try readObjectValue()
         case UInt8(ascii: "["):
-            index += 1
             try enter()
+            index += 1
             var elements: [JSONValue] = []
             skipWhitespace()
             if try peek() == UInt8(ascii: "]") {
@@ -284,8 +284,8 @@ package struct JSONReader {
     }
 
     private mutating func readObjectValue() throws(JSONDecodingError) -> JSONValue {
-        index += 1
         try enter()
+        index += 1
         var members: [String: JSONValue] = [:]
         skipWhitespace()
         if try peek() == UInt8(ascii: "}") {
