@@ -45,12 +45,3 @@ extension JSONReader {
         }
     }
 }
-
-extension CodingKey where Self: RawRepresentable<String> {
-    /// The key named exactly `member` (raw bytes from `JSONReader.readObject`), if any: the
-    /// fast readers match members through the same keys as the Codable conformances.
-    init?(member: UnsafeBufferPointer<UInt8>) {
-        // Member names are short ASCII: a small string, no allocation.
-        self.init(rawValue: String(decoding: member, as: UTF8.self))
-    }
-}

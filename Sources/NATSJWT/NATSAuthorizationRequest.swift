@@ -138,7 +138,9 @@ public struct ServerID: Codable, Sendable, Equatable {
     }
 
     /// The members, named once: Codable and the fast reader both use these.
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, MemberNamedKey {
+        static let memberNames = MemberNames<CodingKeys>()
+
         case name, host, id, version, cluster, tags, xkey
     }
 
@@ -187,7 +189,9 @@ public struct ClientInformation: Codable, Sendable, Equatable {
     }
 
     /// The members, named once: Codable and the fast reader both use these.
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, MemberNamedKey {
+        static let memberNames = MemberNames<CodingKeys>()
+
         case host, id, user, name, tags, kind, type, nonce
         case nameTag = "name_tag"
         case mqttID = "mqtt_id"
@@ -227,7 +231,9 @@ public struct ConnectOptions: Codable, Sendable, Equatable, CustomStringConverti
     }
 
     /// The members, named once: Codable and the fast reader both use these.
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, MemberNamedKey {
+        static let memberNames = MemberNames<CodingKeys>()
+
         case jwt, nkey, name, lang, version, `protocol`
         case signedNonce = "sig"
         case authToken = "auth_token"
@@ -278,7 +284,9 @@ public struct ClientTLS: Codable, Sendable, Equatable {
     }
 
     /// The members, named once: Codable and the fast reader both use these.
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, MemberNamedKey {
+        static let memberNames = MemberNames<CodingKeys>()
+
         case version, cipher, certs
         case verifiedChains = "verified_chains"
     }
