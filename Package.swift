@@ -33,7 +33,9 @@ let package = Package(
             providers: [.apt(["libsodium-dev"])]
         ),
         .target(name: "NKeys", dependencies: ["CSodium"]),
-        .target(name: "NATSJWT", dependencies: ["NKeys", "CSodium"]),
+        // The one JSON reader, writer and value type every other target uses.
+        .target(name: "JSON"),
+        .target(name: "NATSJWT", dependencies: ["NKeys", "JSON", "CSodium"]),
         .target(
             name: "NATSClient",
             dependencies: [
@@ -46,13 +48,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "SCIM"),
+        .target(name: "SCIM", dependencies: ["JSON"]),
         // Pure: the policy file, its evaluation and explanation; no store, log or NIO.
         .target(name: "Policy", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "IdentityStore",
             dependencies: [
-                "SCIM", "CSodium",
+                "SCIM", "JSON", "CSodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The auth readers' `PRAGMA data_version` and the decisions table's row binding
                 // (`RowBinding`), through the C API.
@@ -73,7 +75,7 @@ let package = Package(
         .target(
             name: "AuthCallout",
             dependencies: [
-                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "Policy", "CSodium",
+                "NKeys", "JSON", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "Policy", "CSodium",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 // NIOThreadPool: argon2id checks run on their own threads, off the cooperative pool.
@@ -86,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "scim-callout",
             dependencies: [
-                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout",
+                "NKeys", "JSON", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -118,7 +120,8 @@ let package = Package(
         // Test support: starting real servers and tools, never mocks of them.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NKeysTests", dependencies: ["NKeys", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "NATSJWTTests", dependencies: ["NATSJWT", "NKeys", "TestSupport"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "NATSJWTTests", dependencies: ["NATSJWT", "NKeys", "JSON", "TestSupport"]),
         .testTarget(
             name: "NATSClientTests",
             dependencies: [
@@ -128,7 +131,7 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
+        .testTarget(name: "SCIMTests", dependencies: ["SCIM", "JSON"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
         .testTarget(
             name: "IdentityStoreTests",
@@ -158,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "ScimCalloutTests",
             dependencies: [
-                "scim-callout", "TestSupport", "IdentityStore", "Policy",
+                "scim-callout", "JSON", "TestSupport", "IdentityStore", "Policy",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

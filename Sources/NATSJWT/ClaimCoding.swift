@@ -1,3 +1,5 @@
+import JSON
+
 /// A coding key for any JSON member name: claim types decode by name and keep the rest.
 struct ClaimKey: CodingKey, Hashable, ExpressibleByStringLiteral {
     let stringValue: String
@@ -10,10 +12,10 @@ struct ClaimKey: CodingKey, Hashable, ExpressibleByStringLiteral {
 
 extension KeyedDecodingContainer where Key == ClaimKey {
     /// Every member whose name is not in `known`, as raw JSON.
-    func unknownFields(excluding known: Set<String>) throws -> [String: ClaimValue] {
-        var fields: [String: ClaimValue] = [:]
+    func unknownFields(excluding known: Set<String>) throws -> [String: JSONValue] {
+        var fields: [String: JSONValue] = [:]
         for key in allKeys where !known.contains(key.stringValue) {
-            fields[key.stringValue] = try decode(ClaimValue.self, forKey: key)
+            fields[key.stringValue] = try decode(JSONValue.self, forKey: key)
         }
         return fields
     }
@@ -26,7 +28,7 @@ extension KeyedDecodingContainer where Key == ClaimKey {
 
 extension KeyedEncodingContainer where Key == ClaimKey {
     /// Writes fields kept from decoding; modelled members always win over a kept duplicate.
-    mutating func encodeUnknownFields(_ fields: [String: ClaimValue], excluding known: Set<String>) throws {
+    mutating func encodeUnknownFields(_ fields: [String: JSONValue], excluding known: Set<String>) throws {
         for (name, value) in fields where !known.contains(name) {
             try encode(value, forKey: ClaimKey(name))
         }

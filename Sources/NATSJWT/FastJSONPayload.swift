@@ -1,15 +1,19 @@
+import JSON
+
 /// `nats` sections the hand-written `JSONWriter` path encodes (user JWTs and authorization
-/// responses: what the callout signs on every decision).
-protocol FastEncodablePayload {
-    /// Writes the section exactly as `JSONEncoder` (sorted keys, unescaped slashes) would;
-    /// false when it holds members only the Codable path writes (kept unknown fields).
+/// responses: what the callout signs on every decision); one with kept unknown members goes
+/// to the Codable path.
+protocol FastEncodablePayload: ClaimObject {
+    /// Writes the section as `JSONEncoder` would; false when it holds members only the Codable
+    /// path writes (kept unknown fields). A requirement of its own, so the call through the
+    /// existential lands in code specialized for `JSONWriter`.
     func write(to writer: inout JSONWriter) -> Bool
 }
 
 /// `nats` sections the hand-written `JSONReader` path decodes (authorization requests: what
 /// the callout reads on every decision).
 protocol FastDecodablePayload {
-    /// Reads the section as its Codable `init(from:)` would, or throws `Unsupported` when the
+    /// Reads the section as its Codable `init(from:)` would, or throws when the
     /// Codable path has to decide.
-    static func read(from reader: inout JSONReader) throws(JSONReader.Unsupported) -> Self
+    static func read(from reader: inout JSONReader) throws(JSONDecodingError) -> Self
 }

@@ -1,29 +1,76 @@
-extension JSONWriter {
-    /// A string member unless nil or empty (`encodeNonEmpty`).
-    mutating func nonEmpty(_ name: StaticString, _ value: String?) {
-        guard let value, !value.isEmpty else { return }
-        key(name)
+import JSON
+
+/// The fast side of ``ClaimFieldWriter``: members straight into bytes, byte for byte what
+/// `JSONEncoder` (`.sortedKeys`, `.withoutEscapingSlashes`) writes for the same fields.
+extension JSONWriter: ClaimFieldWriter {
+    /// A member only the Codable path can write (kept unknown fields, a payload type without a
+    /// hand-written writer).
+    struct NeedsCodable: Error {}
+
+    typealias Failure = NeedsCodable
+
+    mutating func string(_ field: some ClaimField, _ value: String) {
+        key(field.name)
         string(value)
     }
 
-    /// A list member unless empty (`encodeNonEmpty`).
-    mutating func nonEmpty(_ name: StaticString, _ list: [String]) {
-        guard !list.isEmpty else { return }
-        key(name)
-        stringArray(list)
-    }
-
-    /// An integer member unless nil or zero (the claims' `flatMap { $0 == 0 ? nil : $0 }`).
-    mutating func nonZero(_ name: StaticString, _ value: Int64?) {
-        guard let value, value != 0 else { return }
-        key(name)
+    mutating func integer(_ field: some ClaimField, _ value: Int64) {
+        key(field.name)
         integer(value)
     }
 
-    /// A flag member only when set (`encodeIfTrue`).
-    mutating func ifTrue(_ name: StaticString, _ flag: Bool) {
+    mutating func nonEmpty(_ field: some ClaimField, _ value: String?) {
+        guard let value, !value.isEmpty else { return }
+        key(field.name)
+        string(value)
+    }
+
+    mutating func nonEmpty(_ field: some ClaimField, _ list: [String]) {
+        guard !list.isEmpty else { return }
+        key(field.name)
+        stringArray(list)
+    }
+
+    mutating func nonZero(_ field: some ClaimField, _ value: Int64?) {
+        guard let value, value != 0 else { return }
+        key(field.name)
+        integer(value)
+    }
+
+    mutating func ifTrue(_ field: some ClaimField, _ flag: Bool) {
         guard flag else { return }
-        key(name)
+        key(field.name)
         bool(true)
+    }
+
+    mutating func object(_ field: some ClaimField, _ value: some ClaimObject) throws(NeedsCodable) {
+        key(field.name)
+        try writeObject(value)
+    }
+
+    mutating func object(_ field: some ClaimField, _ value: (some ClaimObject)?) throws(NeedsCodable) {
+        guard let value else { return }
+        key(field.name)
+        try writeObject(value)
+    }
+
+    mutating func nonEmpty(_ field: some ClaimField, _ list: [some ClaimObject]) throws(NeedsCodable) {
+        guard !list.isEmpty else { return }
+        key(field.name)
+        beginArray()
+        for value in list { try writeObject(value) }
+        endArray()
+    }
+
+    mutating func payload(_ field: some ClaimField, _ value: some NATSClaimsPayload) throws(NeedsCodable) {
+        guard let payload = value as? any FastEncodablePayload else { throw NeedsCodable() }
+        key(field.name)
+        guard payload.write(to: &self) else { throw NeedsCodable() }
+    }
+
+    private mutating func writeObject(_ value: some ClaimObject) throws(NeedsCodable) {
+        beginObject()
+        try value.writeFields(to: &self)
+        endObject()
     }
 }

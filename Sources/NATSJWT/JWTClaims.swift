@@ -1,3 +1,4 @@
+import JSON
 import NKeys
 
 /// The `nats` section of one kind of claims (user, account, authorization request, …).
@@ -33,7 +34,7 @@ public struct JWTClaims<Payload: NATSClaimsPayload>: Codable, Sendable, Equatabl
     /// The typed `nats` section.
     public var nats: Payload
     /// Top-level members that are not modelled, preserved verbatim.
-    public var unknownFields: [String: ClaimValue]
+    public var unknownFields: [String: JSONValue]
 
     /// Creates claims about `subject`; `JWT.encode` fills `iss`, `iat` and `jti`.
     public init(
@@ -49,48 +50,65 @@ public struct JWTClaims<Payload: NATSClaimsPayload>: Codable, Sendable, Equatabl
         self.unknownFields = [:]
     }
 
-    static var knownFields: Set<String> { ["jti", "iat", "iss", "name", "sub", "aud", "exp", "nbf", "nats"] }
+    static var knownFields: Set<String> { JWTClaimField.names }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: ClaimKey.self)
-        id = try container.decodeIfPresent(String.self, forKey: "jti")
-        issuedAt = try container.decodeIfPresent(Int64.self, forKey: "iat")
-        issuer = try container.decodeIfPresent(String.self, forKey: "iss")
-        name = try container.decodeIfPresent(String.self, forKey: "name")
-        subject = try container.decodeIfPresent(String.self, forKey: "sub") ?? ""
-        audience = try container.decodeIfPresent(String.self, forKey: "aud")
-        expires = try container.decodeIfPresent(Int64.self, forKey: "exp")
-        notBefore = try container.decodeIfPresent(Int64.self, forKey: "nbf")
-        nats = try container.decode(Payload.self, forKey: "nats")
+        id = try container.decodeIfPresent(String.self, forKey: JWTClaimField.id.key)
+        issuedAt = try container.decodeIfPresent(Int64.self, forKey: JWTClaimField.issuedAt.key)
+        issuer = try container.decodeIfPresent(String.self, forKey: JWTClaimField.issuer.key)
+        name = try container.decodeIfPresent(String.self, forKey: JWTClaimField.name.key)
+        subject = try container.decodeIfPresent(String.self, forKey: JWTClaimField.subject.key) ?? ""
+        audience = try container.decodeIfPresent(String.self, forKey: JWTClaimField.audience.key)
+        expires = try container.decodeIfPresent(Int64.self, forKey: JWTClaimField.expires.key)
+        notBefore = try container.decodeIfPresent(Int64.self, forKey: JWTClaimField.notBefore.key)
+        nats = try container.decode(Payload.self, forKey: JWTClaimField.nats.key)
         unknownFields = try container.unknownFields(excluding: Self.knownFields)
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: ClaimKey.self)
-        try container.encodeNonEmpty(id, forKey: "jti")
-        try container.encodeIfPresent(issuedAt.flatMap { $0 == 0 ? nil : $0 }, forKey: "iat")
-        try container.encodeNonEmpty(issuer, forKey: "iss")
-        try container.encodeNonEmpty(name, forKey: "name")
-        try container.encodeNonEmpty(subject, forKey: "sub")
-        try container.encodeNonEmpty(audience, forKey: "aud")
-        try container.encodeIfPresent(expires.flatMap { $0 == 0 ? nil : $0 }, forKey: "exp")
-        try container.encodeIfPresent(notBefore.flatMap { $0 == 0 ? nil : $0 }, forKey: "nbf")
-        try container.encode(nats, forKey: "nats")
-        try container.encodeUnknownFields(unknownFields, excluding: Self.knownFields)
+        var container = ClaimContainerWriter(encoder.container(keyedBy: ClaimKey.self))
+        try writeFields(to: &container)
+        try container.container.encodeUnknownFields(unknownFields, excluding: Self.knownFields)
+    }
+
+    /// Every modelled member, for both encoders; empty ones left out as Go's `omitempty` does.
+    func writeFields<Writer: ClaimFieldWriter>(to writer: inout Writer) throws(Writer.Failure) {
+        try JWTClaimField.forEach { field throws(Writer.Failure) in
+            switch field {
+            case .audience: try writer.nonEmpty(field, audience)
+            case .expires: try writer.nonZero(field, expires)
+            case .issuedAt: try writer.nonZero(field, issuedAt)
+            case .issuer: try writer.nonEmpty(field, issuer)
+            case .id: try writer.nonEmpty(field, id)
+            case .name: try writer.nonEmpty(field, name)
+            case .nats: try writer.payload(field, nats)
+            case .notBefore: try writer.nonZero(field, notBefore)
+            case .subject: try writer.nonEmpty(field, subject)
+            }
+        }
     }
 
     /// The `jti` nats-io/jwt would compute for these claims: base32 (no padding) of
-    /// SHA-512/256 over the JSON of the standard claims only, with `jti` left out.
+    /// SHA-512/256 over the JSON of the standard claims only, with `jti` left out (Go's
+    /// escaping; its struct order is name order for the members hashed).
     public func computedID() -> String {
-        var json = GoJSON.Object()
-        json.add("aud", string: audience)
-        json.add("exp", integer: expires)
-        json.add("iat", integer: issuedAt)
-        json.add("iss", string: issuer)
-        json.add("name", string: name)
-        json.add("nbf", integer: notBefore)
-        json.add("sub", string: subject)
-        return Base32.encode(SHA512_256.hash(json.finished))
+        var json = JSONWriter(dialect: .go, capacity: 256)
+        json.beginObject()
+        JWTClaimField.forEach { field in
+            switch field {
+            case .audience: json.nonEmpty(field, audience)
+            case .expires: json.nonZero(field, expires)
+            case .issuedAt: json.nonZero(field, issuedAt)
+            case .issuer: json.nonEmpty(field, issuer)
+            case .name: json.nonEmpty(field, name)
+            case .notBefore: json.nonZero(field, notBefore)
+            case .subject: json.nonEmpty(field, subject)
+            case .id, .nats: break
+            }
+        }
+        json.endObject()
+        return Base32.encode(SHA512_256.hash(json.finished()))
     }
 }
 

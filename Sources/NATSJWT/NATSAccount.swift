@@ -1,3 +1,4 @@
+import JSON
 import NKeys
 
 /// The `nats` section of an account JWT (nats-io/jwt `Account`), enough for operator mode
@@ -18,7 +19,7 @@ public struct NATSAccount: NATSClaimsPayload {
     public private(set) var type: String
     public var version: Int
     /// `nats` members not modelled here (imports, exports, revocations, …), preserved.
-    public var unknownFields: [String: ClaimValue]
+    public var unknownFields: [String: JSONValue]
 
     public init(signingKeys: [AccountSigningKey] = [], limits: AccountLimits = AccountLimits(),
                 authorization: ExternalAuthorization = ExternalAuthorization(), tags: [String] = []) {
@@ -61,7 +62,7 @@ public struct NATSAccount: NATSClaimsPayload {
 /// permission template) is kept as is.
 public enum AccountSigningKey: Codable, Sendable, Equatable {
     case key(String)
-    case scoped([String: ClaimValue])
+    case scoped([String: JSONValue])
 
     /// The public key (`A…`).
     public var publicKey: String? {
@@ -76,7 +77,7 @@ public enum AccountSigningKey: Codable, Sendable, Equatable {
         if let key = try? container.decode(String.self) {
             self = .key(key)
         } else {
-            self = .scoped(try container.decode([String: ClaimValue].self))
+            self = .scoped(try container.decode([String: JSONValue].self))
         }
     }
 
@@ -108,7 +109,7 @@ public struct AccountLimits: Codable, Sendable, Equatable {
     public var streams: Int64
     public var consumers: Int64
     /// Limit members not modelled here (e.g. `tiered_limits`), preserved.
-    public var unknownFields: [String: ClaimValue]
+    public var unknownFields: [String: JSONValue]
 
     /// Unlimited, with JetStream disabled, as nats-io/jwt's `NewAccountClaims`.
     public init(subs: Int64 = -1, data: Int64 = -1, payload: Int64 = -1, imports: Int64 = -1, exports: Int64 = -1,

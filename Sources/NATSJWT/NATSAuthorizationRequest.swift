@@ -1,3 +1,4 @@
+import JSON
 import NKeys
 
 /// The `nats` section of an auth callout request (nats-io/jwt `AuthorizationRequest`),
@@ -27,7 +28,7 @@ public struct NATSAuthorizationRequest: NATSClaimsPayload {
     public private(set) var type: String
     public var version: Int
     /// `nats` members not modelled here, preserved.
-    public var unknownFields: [String: ClaimValue]
+    public var unknownFields: [String: JSONValue]
 
     public init(
         serverID: ServerID, userNKey: String, clientInfo: ClientInformation = ClientInformation(),
@@ -50,7 +51,7 @@ public struct NATSAuthorizationRequest: NATSClaimsPayload {
     init(
         serverID: ServerID, userNKey: String, clientInfo: ClientInformation, connectOptions: ConnectOptions,
         clientTLS: ClientTLS?, requestNonce: String?, tags: [String], type: String, version: Int,
-        unknownFields: [String: ClaimValue]
+        unknownFields: [String: JSONValue]
     ) {
         self.init(serverID: serverID, userNKey: userNKey, clientInfo: clientInfo, connectOptions: connectOptions,
                   clientTLS: clientTLS, requestNonce: requestNonce, tags: tags)
@@ -59,35 +60,56 @@ public struct NATSAuthorizationRequest: NATSClaimsPayload {
         self.unknownFields = unknownFields
     }
 
-    static let knownFields: Set<String> = [
-        "server_id", "user_nkey", "client_info", "connect_opts", "client_tls", "request_nonce", "tags", "type", "version",
-    ]
+    /// Every member of a request's `nats` section, named once (see ``ClaimField``).
+    enum Field: Int, ClaimField {
+        case clientInfo, clientTLS, connectOptions, requestNonce, serverID, tags, type, userNKey, version
+
+        var name: StaticString {
+            switch self {
+            case .clientInfo: "client_info"
+            case .clientTLS: "client_tls"
+            case .connectOptions: "connect_opts"
+            case .requestNonce: "request_nonce"
+            case .serverID: "server_id"
+            case .tags: "tags"
+            case .type: "type"
+            case .userNKey: "user_nkey"
+            case .version: "version"
+            }
+        }
+    }
+
+    static let knownFields = Field.names
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: ClaimKey.self)
-        serverID = try c.decode(ServerID.self, forKey: "server_id")
-        userNKey = try c.decode(String.self, forKey: "user_nkey")
-        clientInfo = try c.decodeIfPresent(ClientInformation.self, forKey: "client_info") ?? ClientInformation()
-        connectOptions = try c.decodeIfPresent(ConnectOptions.self, forKey: "connect_opts") ?? ConnectOptions()
-        clientTLS = try c.decodeIfPresent(ClientTLS.self, forKey: "client_tls")
-        requestNonce = try c.decodeIfPresent(String.self, forKey: "request_nonce")
-        tags = try c.stringList("tags")
-        type = try c.decodeIfPresent(String.self, forKey: "type") ?? ""
-        version = try c.decodeIfPresent(Int.self, forKey: "version") ?? 0
+        serverID = try c.decode(ServerID.self, forKey: Field.serverID.key)
+        userNKey = try c.decode(String.self, forKey: Field.userNKey.key)
+        clientInfo = try c.decodeIfPresent(ClientInformation.self, forKey: Field.clientInfo.key) ?? ClientInformation()
+        connectOptions = try c.decodeIfPresent(ConnectOptions.self, forKey: Field.connectOptions.key) ?? ConnectOptions()
+        clientTLS = try c.decodeIfPresent(ClientTLS.self, forKey: Field.clientTLS.key)
+        requestNonce = try c.decodeIfPresent(String.self, forKey: Field.requestNonce.key)
+        tags = try c.stringList(Field.tags.key)
+        type = try c.decodeIfPresent(String.self, forKey: Field.type.key) ?? ""
+        version = try c.decodeIfPresent(Int.self, forKey: Field.version.key) ?? 0
         unknownFields = try c.unknownFields(excluding: Self.knownFields)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: ClaimKey.self)
-        try c.encode(serverID, forKey: "server_id")
-        try c.encode(userNKey, forKey: "user_nkey")
-        try c.encode(clientInfo, forKey: "client_info")
-        try c.encode(connectOptions, forKey: "connect_opts")
-        try c.encodeIfPresent(clientTLS, forKey: "client_tls")
-        try c.encodeNonEmpty(requestNonce, forKey: "request_nonce")
-        try c.encodeNonEmpty(tags, forKey: "tags")
-        try c.encode(Self.claimType, forKey: "type")
-        try c.encode(version, forKey: "version")
+        try Field.forEach { field in
+            switch field {
+            case .clientInfo: try c.encode(clientInfo, forKey: field.key)
+            case .clientTLS: try c.encodeIfPresent(clientTLS, forKey: field.key)
+            case .connectOptions: try c.encode(connectOptions, forKey: field.key)
+            case .requestNonce: try c.encodeNonEmpty(requestNonce, forKey: field.key)
+            case .serverID: try c.encode(serverID, forKey: field.key)
+            case .tags: try c.encodeNonEmpty(tags, forKey: field.key)
+            case .type: try c.encode(Self.claimType, forKey: field.key)
+            case .userNKey: try c.encode(userNKey, forKey: field.key)
+            case .version: try c.encode(version, forKey: field.key)
+            }
+        }
         try c.encodeUnknownFields(unknownFields, excluding: Self.knownFields)
     }
 }
@@ -115,15 +137,22 @@ public struct ServerID: Codable, Sendable, Equatable {
         self.xkey = xkey
     }
 
+    /// The members, named once: Codable and the fast reader both use these.
+    enum CodingKeys: String, MemberNamedKey {
+        static let memberNames = MemberNames<CodingKeys>()
+
+        case name, host, id, version, cluster, tags, xkey
+    }
+
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: ClaimKey.self)
-        name = try c.decodeIfPresent(String.self, forKey: "name") ?? ""
-        host = try c.decodeIfPresent(String.self, forKey: "host") ?? ""
-        id = try c.decodeIfPresent(String.self, forKey: "id") ?? ""
-        version = try c.decodeIfPresent(String.self, forKey: "version")
-        cluster = try c.decodeIfPresent(String.self, forKey: "cluster")
-        tags = try c.decodeIfPresent([String].self, forKey: "tags")
-        xkey = try c.decodeIfPresent(String.self, forKey: "xkey")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decodeIfPresent(String.self, forKey: .name) ?? ""
+        host = try c.decodeIfPresent(String.self, forKey: .host) ?? ""
+        id = try c.decodeIfPresent(String.self, forKey: .id) ?? ""
+        version = try c.decodeIfPresent(String.self, forKey: .version)
+        cluster = try c.decodeIfPresent(String.self, forKey: .cluster)
+        tags = try c.decodeIfPresent([String].self, forKey: .tags)
+        xkey = try c.decodeIfPresent(String.self, forKey: .xkey)
     }
 }
 
@@ -159,7 +188,10 @@ public struct ClientInformation: Codable, Sendable, Equatable {
         self.nonce = nonce
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// The members, named once: Codable and the fast reader both use these.
+    enum CodingKeys: String, MemberNamedKey {
+        static let memberNames = MemberNames<CodingKeys>()
+
         case host, id, user, name, tags, kind, type, nonce
         case nameTag = "name_tag"
         case mqttID = "mqtt_id"
@@ -198,7 +230,10 @@ public struct ConnectOptions: Codable, Sendable, Equatable, CustomStringConverti
         self.protocol = `protocol`
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// The members, named once: Codable and the fast reader both use these.
+    enum CodingKeys: String, MemberNamedKey {
+        static let memberNames = MemberNames<CodingKeys>()
+
         case jwt, nkey, name, lang, version, `protocol`
         case signedNonce = "sig"
         case authToken = "auth_token"
@@ -248,7 +283,10 @@ public struct ClientTLS: Codable, Sendable, Equatable {
         self.verifiedChains = verifiedChains
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// The members, named once: Codable and the fast reader both use these.
+    enum CodingKeys: String, MemberNamedKey {
+        static let memberNames = MemberNames<CodingKeys>()
+
         case version, cipher, certs
         case verifiedChains = "verified_chains"
     }

@@ -1,17 +1,29 @@
+import JSON
+
 extension NATSAuthorizationResponse: FastEncodablePayload {
     func write(to writer: inout JSONWriter) -> Bool {
         guard unknownFields.isEmpty else { return false }
-        // Sorted as JSONEncoder's `.sortedKeys`; presence rules as in `encode(to:)`.
         writer.beginObject()
-        writer.nonEmpty("error", error)
-        writer.nonEmpty("issuer_account", issuerAccount)
-        writer.nonEmpty("jwt", jwt)
-        writer.nonEmpty("tags", tags)
-        writer.key("type")
-        writer.string(Self.claimType)
-        writer.key("version")
-        writer.integer(version)
+        do throws(JSONWriter.NeedsCodable) {
+            try writeFields(to: &writer)
+        } catch {
+            return false
+        }
         writer.endObject()
         return true
+    }
+
+    /// Every modelled member, for both encoders.
+    func writeFields<Writer: ClaimFieldWriter>(to writer: inout Writer) throws(Writer.Failure) {
+        try Field.forEach { field throws(Writer.Failure) in
+            switch field {
+            case .error: try writer.nonEmpty(field, error)
+            case .issuerAccount: try writer.nonEmpty(field, issuerAccount)
+            case .jwt: try writer.nonEmpty(field, jwt)
+            case .tags: try writer.nonEmpty(field, tags)
+            case .type: try writer.string(field, Self.claimType)
+            case .version: try writer.integer(field, Int64(version))
+            }
+        }
     }
 }

@@ -1,3 +1,4 @@
+import JSON
 import NKeys
 
 /// The `nats` section of an auth callout response (nats-io/jwt `AuthorizationResponse`):
@@ -18,7 +19,7 @@ public struct NATSAuthorizationResponse: NATSClaimsPayload {
     public private(set) var type: String
     public var version: Int
     /// `nats` members not modelled here, preserved.
-    public var unknownFields: [String: ClaimValue]
+    public var unknownFields: [String: JSONValue]
 
     public init(jwt: String? = nil, error: String? = nil, issuerAccount: String? = nil, tags: [String] = []) {
         self.jwt = jwt
@@ -30,27 +31,38 @@ public struct NATSAuthorizationResponse: NATSClaimsPayload {
         self.unknownFields = [:]
     }
 
-    static let knownFields: Set<String> = ["jwt", "error", "issuer_account", "tags", "type", "version"]
+    /// Every member of a response's `nats` section, named once (see ``ClaimField``).
+    enum Field: Int, ClaimField {
+        case error, issuerAccount, jwt, tags, type, version
+
+        var name: StaticString {
+            switch self {
+            case .error: "error"
+            case .issuerAccount: "issuer_account"
+            case .jwt: "jwt"
+            case .tags: "tags"
+            case .type: "type"
+            case .version: "version"
+            }
+        }
+    }
+
+    static let knownFields = Field.names
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: ClaimKey.self)
-        jwt = try c.decodeIfPresent(String.self, forKey: "jwt")
-        error = try c.decodeIfPresent(String.self, forKey: "error")
-        issuerAccount = try c.decodeIfPresent(String.self, forKey: "issuer_account")
-        tags = try c.stringList("tags")
-        type = try c.decodeIfPresent(String.self, forKey: "type") ?? ""
-        version = try c.decodeIfPresent(Int.self, forKey: "version") ?? 0
+        jwt = try c.decodeIfPresent(String.self, forKey: Field.jwt.key)
+        error = try c.decodeIfPresent(String.self, forKey: Field.error.key)
+        issuerAccount = try c.decodeIfPresent(String.self, forKey: Field.issuerAccount.key)
+        tags = try c.stringList(Field.tags.key)
+        type = try c.decodeIfPresent(String.self, forKey: Field.type.key) ?? ""
+        version = try c.decodeIfPresent(Int.self, forKey: Field.version.key) ?? 0
         unknownFields = try c.unknownFields(excluding: Self.knownFields)
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: ClaimKey.self)
-        try c.encodeNonEmpty(jwt, forKey: "jwt")
-        try c.encodeNonEmpty(error, forKey: "error")
-        try c.encodeNonEmpty(issuerAccount, forKey: "issuer_account")
-        try c.encodeNonEmpty(tags, forKey: "tags")
-        try c.encode(Self.claimType, forKey: "type")
-        try c.encode(version, forKey: "version")
-        try c.encodeUnknownFields(unknownFields, excluding: Self.knownFields)
+        var container = ClaimContainerWriter(encoder.container(keyedBy: ClaimKey.self))
+        try writeFields(to: &container)
+        try container.container.encodeUnknownFields(unknownFields, excluding: Self.knownFields)
     }
 }

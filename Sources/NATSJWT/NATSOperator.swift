@@ -1,3 +1,4 @@
+import JSON
 import NKeys
 
 /// The `nats` section of an operator JWT (nats-io/jwt `Operator`).
@@ -19,7 +20,7 @@ public struct NATSOperator: NATSClaimsPayload {
     public private(set) var type: String
     public var version: Int
     /// `nats` members not modelled here, preserved.
-    public var unknownFields: [String: ClaimValue]
+    public var unknownFields: [String: JSONValue]
 
     public init(signingKeys: [String] = [], systemAccount: String? = nil, accountServerURL: String? = nil,
                 operatorServiceURLs: [String] = [], assertServerVersion: String? = nil,

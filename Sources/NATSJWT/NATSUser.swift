@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import NKeys
 
 /// The `nats` section of a user JWT (nats-io/jwt `User`): permissions, limits and options.
@@ -43,7 +44,7 @@ public struct NATSUser: NATSClaimsPayload {
     /// `nats.version` (2 for claims made here).
     public var version: Int
     /// `nats` members not modelled here, preserved.
-    public var unknownFields: [String: ClaimValue]
+    public var unknownFields: [String: JSONValue]
 
     /// Creates user claims; limits default to unlimited.
     public init(
@@ -71,59 +72,68 @@ public struct NATSUser: NATSClaimsPayload {
         self.unknownFields = [:]
     }
 
-    static let knownFields: Set<String> = [
-        "pub", "sub", "resp", "subs", "data", "payload", "src", "times", "times_location", "bearer_token",
-        "proxy_required", "allowed_connection_types", "issuer_account", "tags", "type", "version",
-    ]
+    /// Every member of a user's `nats` section, named once (see ``ClaimField``).
+    enum Field: Int, ClaimField {
+        case allowedConnectionTypes, bearerToken, data, issuerAccount, payload, proxyRequired, pub, resp, src, sub,
+            subs, tags, times, timesLocation, type, version
+
+        var name: StaticString {
+            switch self {
+            case .allowedConnectionTypes: "allowed_connection_types"
+            case .bearerToken: "bearer_token"
+            case .data: "data"
+            case .issuerAccount: "issuer_account"
+            case .payload: "payload"
+            case .proxyRequired: "proxy_required"
+            case .pub: "pub"
+            case .resp: "resp"
+            case .src: "src"
+            case .sub: "sub"
+            case .subs: "subs"
+            case .tags: "tags"
+            case .times: "times"
+            case .timesLocation: "times_location"
+            case .type: "type"
+            case .version: "version"
+            }
+        }
+    }
+
+    static let knownFields = Field.names
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: ClaimKey.self)
-        pub = try c.decodeIfPresent(Permission.self, forKey: "pub") ?? Permission()
-        sub = try c.decodeIfPresent(Permission.self, forKey: "sub") ?? Permission()
-        resp = try c.decodeIfPresent(ResponsePermission.self, forKey: "resp")
+        pub = try c.decodeIfPresent(Permission.self, forKey: Field.pub.key) ?? Permission()
+        sub = try c.decodeIfPresent(Permission.self, forKey: Field.sub.key) ?? Permission()
+        resp = try c.decodeIfPresent(ResponsePermission.self, forKey: Field.resp.key)
         // Absent limits are 0 in Go; keep that meaning rather than inventing "unlimited".
-        subs = try c.decodeIfPresent(Int64.self, forKey: "subs") ?? 0
-        data = try c.decodeIfPresent(Int64.self, forKey: "data") ?? 0
-        payload = try c.decodeIfPresent(Int64.self, forKey: "payload") ?? 0
+        subs = try c.decodeIfPresent(Int64.self, forKey: Field.subs.key) ?? 0
+        data = try c.decodeIfPresent(Int64.self, forKey: Field.data.key) ?? 0
+        payload = try c.decodeIfPresent(Int64.self, forKey: Field.payload.key) ?? 0
         src = try Self.decodeCIDRs(c)
-        times = try c.decodeIfPresent([TimeRange].self, forKey: "times") ?? []
-        timesLocation = try c.decodeIfPresent(String.self, forKey: "times_location")
-        bearerToken = try c.decodeIfPresent(Bool.self, forKey: "bearer_token") ?? false
-        proxyRequired = try c.decodeIfPresent(Bool.self, forKey: "proxy_required") ?? false
-        allowedConnectionTypes = try c.stringList("allowed_connection_types")
-        issuerAccount = try c.decodeIfPresent(String.self, forKey: "issuer_account")
-        tags = try c.stringList("tags")
-        version = try c.decodeIfPresent(Int.self, forKey: "version") ?? 0
-        type = try c.decodeIfPresent(String.self, forKey: "type") ?? ""
+        times = try c.decodeIfPresent([TimeRange].self, forKey: Field.times.key) ?? []
+        timesLocation = try c.decodeIfPresent(String.self, forKey: Field.timesLocation.key)
+        bearerToken = try c.decodeIfPresent(Bool.self, forKey: Field.bearerToken.key) ?? false
+        proxyRequired = try c.decodeIfPresent(Bool.self, forKey: Field.proxyRequired.key) ?? false
+        allowedConnectionTypes = try c.stringList(Field.allowedConnectionTypes.key)
+        issuerAccount = try c.decodeIfPresent(String.self, forKey: Field.issuerAccount.key)
+        tags = try c.stringList(Field.tags.key)
+        version = try c.decodeIfPresent(Int.self, forKey: Field.version.key) ?? 0
+        type = try c.decodeIfPresent(String.self, forKey: Field.type.key) ?? ""
         unknownFields = try c.unknownFields(excluding: Self.knownFields)
     }
 
     /// `src` is a JSON array in jwt v2; older tools wrote one comma-separated string.
     private static func decodeCIDRs(_ c: KeyedDecodingContainer<ClaimKey>) throws -> [String] {
-        if let list = try? c.decodeIfPresent([String].self, forKey: "src") { return list }
-        guard let text = try c.decodeIfPresent(String.self, forKey: "src") else { return [] }
+        if let list = try? c.decodeIfPresent([String].self, forKey: Field.src.key) { return list }
+        guard let text = try c.decodeIfPresent(String.self, forKey: Field.src.key) else { return [] }
         return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: ClaimKey.self)
-        try c.encode(pub, forKey: "pub")
-        try c.encode(sub, forKey: "sub")
-        try c.encodeIfPresent(resp, forKey: "resp")
-        try c.encode(subs, forKey: "subs")
-        try c.encode(data, forKey: "data")
-        try c.encode(payload, forKey: "payload")
-        try c.encodeNonEmpty(src, forKey: "src")
-        if !times.isEmpty { try c.encode(times, forKey: "times") }
-        try c.encodeNonEmpty(timesLocation, forKey: "times_location")
-        try c.encodeIfTrue(bearerToken, forKey: "bearer_token")
-        try c.encodeIfTrue(proxyRequired, forKey: "proxy_required")
-        try c.encodeNonEmpty(allowedConnectionTypes, forKey: "allowed_connection_types")
-        try c.encodeNonEmpty(issuerAccount, forKey: "issuer_account")
-        try c.encodeNonEmpty(tags, forKey: "tags")
-        try c.encode(Self.claimType, forKey: "type")
-        try c.encode(version, forKey: "version")
-        try c.encodeUnknownFields(unknownFields, excluding: Self.knownFields)
+        var container = ClaimContainerWriter(encoder.container(keyedBy: ClaimKey.self))
+        try writeFields(to: &container)
+        try container.container.encodeUnknownFields(unknownFields, excluding: Self.knownFields)
     }
 }
 
@@ -139,17 +149,25 @@ public struct Permission: Codable, Sendable, Equatable {
         self.deny = deny
     }
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: ClaimKey.self)
-        allow = try c.stringList("allow")
-        deny = try c.stringList("deny")
+    /// The members of a permission, named once (see ``ClaimField``).
+    enum Field: Int, ClaimField {
+        case allow, deny
+
+        var name: StaticString {
+            switch self {
+            case .allow: "allow"
+            case .deny: "deny"
+            }
+        }
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: ClaimKey.self)
-        try c.encodeNonEmpty(allow, forKey: "allow")
-        try c.encodeNonEmpty(deny, forKey: "deny")
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: ClaimKey.self)
+        allow = try c.stringList(Field.allow.key)
+        deny = try c.stringList(Field.deny.key)
     }
+
+    public func encode(to encoder: any Encoder) throws { try encodeFields(to: encoder) }
 }
 
 /// Response permission (nats-io/jwt `ResponsePermission`): `ttl` is a Go duration in nanoseconds.
@@ -164,17 +182,25 @@ public struct ResponsePermission: Codable, Sendable, Equatable {
         self.expires = expires
     }
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: ClaimKey.self)
-        maxMessages = try c.decodeIfPresent(Int.self, forKey: "max") ?? 0
-        expires = .nanoseconds(try c.decodeIfPresent(Int64.self, forKey: "ttl") ?? 0)
+    /// The members of a response permission, named once (see ``ClaimField``).
+    enum Field: Int, ClaimField {
+        case maxMessages, expires
+
+        var name: StaticString {
+            switch self {
+            case .maxMessages: "max"
+            case .expires: "ttl"
+            }
+        }
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: ClaimKey.self)
-        try c.encode(maxMessages, forKey: "max")
-        try c.encode(Self.nanoseconds(expires), forKey: "ttl")
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: ClaimKey.self)
+        maxMessages = try c.decodeIfPresent(Int.self, forKey: Field.maxMessages.key) ?? 0
+        expires = .nanoseconds(try c.decodeIfPresent(Int64.self, forKey: Field.expires.key) ?? 0)
     }
+
+    public func encode(to encoder: any Encoder) throws { try encodeFields(to: encoder) }
 
     /// Go's `time.Duration`: nanoseconds in an Int64, saturating instead of overflowing (±292 years).
     static func nanoseconds(_ duration: Duration) -> Int64 {
@@ -195,4 +221,24 @@ public struct TimeRange: Codable, Sendable, Equatable {
         self.start = start
         self.end = end
     }
+
+    /// The members of a time range, named once (see ``ClaimField``).
+    enum Field: Int, ClaimField {
+        case end, start
+
+        var name: StaticString {
+            switch self {
+            case .end: "end"
+            case .start: "start"
+            }
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: ClaimKey.self)
+        start = try c.decode(String.self, forKey: Field.start.key)
+        end = try c.decode(String.self, forKey: Field.end.key)
+    }
+
+    public func encode(to encoder: any Encoder) throws { try encodeFields(to: encoder) }
 }

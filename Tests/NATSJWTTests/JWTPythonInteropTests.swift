@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Testing
 import NATSJWT
 import NKeys
@@ -97,7 +98,7 @@ import TestSupport
             var header: [String: String]
             var signature_ok: Bool
             var jti_ok: Bool
-            var nats: [String: ClaimValue]
+            var nats: [String: JSONValue]
         }
         let checked = try JSONDecoder().decode(Checked.self, from: Data(run.stdout.utf8))
         #expect(checked.header == ["typ": "JWT", "alg": "ed25519-nkey"])

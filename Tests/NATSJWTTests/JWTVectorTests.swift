@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Testing
 @testable import NATSJWT
 import NKeys
@@ -27,12 +28,14 @@ import NKeys
     }
 
     @Test func goJSONEscapesLikeEncodingJSON() {
-        var object = GoJSON.Object()
-        object.add("name", string: "a<b>&\"c\"\\\n\u{01}\u{2028}é")
-        object.add("exp", integer: 0)
-        object.add("iat", integer: -5)
-        object.add("aud", string: "")
-        let text = String(decoding: object.finished, as: UTF8.self)
+        var object = JSONWriter(dialect: .go)
+        object.beginObject()
+        object.nonEmpty(JWTClaimField.name, "a<b>&\"c\"\\\n\u{01}\u{2028}é")
+        object.nonZero(JWTClaimField.expires, 0)
+        object.nonZero(JWTClaimField.issuedAt, -5)
+        object.nonEmpty(JWTClaimField.audience, "")
+        object.endObject()
+        let text = String(decoding: object.finished(), as: UTF8.self)
         #expect(text == #"{"name":"a\u003cb\u003e\u0026\"c\"\\\n\u0001\u2028é","iat":-5}"#)
     }
 

@@ -3,6 +3,7 @@ import IdentityStore
 import Logging
 import Synchronization
 import AuthCallout
+import JSON
 import Testing
 @testable import scim_callout
 
@@ -51,8 +52,9 @@ struct JSONLogHandlerTests {
         for _ in 0 ..< 500 {
             let length = Int(generator.next(upperBound: UInt64(24)))
             let string = String((0 ..< length).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
-            var encoded: [UInt8] = []
-            JSONLineEncoder.append(string: string, to: &encoded)
+            var writer = JSONWriter(dialect: .lineSafe)
+            writer.string(string)
+            let encoded = writer.finished()
             let text = String(decoding: encoded, as: UTF8.self)
             #expect(!text.contains("\u{2028}") && !text.contains("\u{2029}") && !text.contains("\n"))
             let decoded = try JSONSerialization.jsonObject(with: Data(encoded), options: .fragmentsAllowed) as? String

@@ -1,4 +1,5 @@
 import IdentityStore
+import JSON
 import Logging
 
 /// One value of a ``LogFieldsConvertible``: what a structured log line can hold.
@@ -36,18 +37,16 @@ extension LogFieldsConvertible {
 
     /// The fields as one JSON object (keys in order), for handlers that print text.
     public var jsonDescription: String {
-        var text = "{"
-        var first = true
+        var json = JSONWriter(dialect: .minimal, capacity: 512)
+        json.beginObject()
         forEachLogField { key, value in
-            if !first { text += "," }
-            first = false
-            JSONText.appendString(key, to: &text)
-            text += ":"
+            json.key(key)
             switch value {
-            case let .string(string): JSONText.appendString(string, to: &text)
-            case let .strings(strings): JSONText.appendArray(strings, to: &text)
+            case let .string(string): json.string(string)
+            case let .strings(strings): json.stringArray(strings)
             }
         }
-        return text + "}"
+        json.endObject()
+        return String(decoding: json.finished(), as: UTF8.self)
     }
 }

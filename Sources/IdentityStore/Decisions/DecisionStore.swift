@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import JSON
 
 /// The `decisions` table: every decision record, kept within a retention limit, queryable by
 /// user, result, reason and time, and followable (new rows by rowid).
@@ -86,9 +87,9 @@ public final class DecisionStore: DecisionSink, Sendable {
     /// `granted_by` as a JSON array of strings, written by hand (one per stored row: a
     /// `JSONEncoder` per row cost more than the insert).
     static func jsonStringArray(_ strings: [String]) -> String {
-        var out = ""
-        JSONText.appendArray(strings, to: &out)
-        return out
+        var json = JSONWriter(dialect: .minimal, capacity: 64)
+        json.stringArray(strings)
+        return String(decoding: json.finished(), as: UTF8.self)
     }
 
     /// Inserts a batch in one transaction, then trims to the retention limit.

@@ -1,36 +1,55 @@
-/// Appends JSON straight into bytes, for the claim types the callout emits on every decision.
+/// Appends JSON straight into bytes: the package's one JSON writer and one string escaper
+/// (claims, log lines, the decision log, ``JSONValue``).
 ///
-/// Two string dialects, both byte-exact with what they replace:
-/// - `.foundation`: what `JSONEncoder` with `.withoutEscapingSlashes` writes (`\"`, `\\`,
-///   `\b \t \n \f \r`, other controls as lowercase `\u00xx`, everything else raw UTF-8);
-/// - `.go`: what Go's `encoding/json` writes, which additionally escapes `<`, `>`, `&`,
-///   U+2028 and U+2029 (HTML-safe), so `jti` hashes match nats-io/jwt.
-struct JSONWriter {
-    enum Dialect { case foundation, go }
+/// Members and elements are separated automatically; a key is followed by exactly one value.
+/// Every dialect escapes what RFC 8259 requires, as `JSONEncoder` (with
+/// `.withoutEscapingSlashes`) and Go's `encoding/json` both do: `\"`, `\\`, `\b \t \n \f \r`,
+/// other control characters as lowercase `\u00xx`, everything else raw UTF-8. See ``Dialect``
+/// for what each adds.
+package struct JSONWriter {
+    /// What is escaped beyond RFC 8259's minimum.
+    package enum Dialect: Sendable {
+        /// Nothing more: byte-exact with `JSONEncoder` and `.withoutEscapingSlashes`.
+        case minimal
+        /// Also U+2028 and U+2029, so a line stays one line in JavaScript and in readers that
+        /// split on them (log lines).
+        case lineSafe
+        /// Go's `encoding/json`: also `<`, `>`, `&` (HTML-safe) and U+2028, U+2029, so `jti`
+        /// hashes match nats-io/jwt byte for byte.
+        case go
+    }
 
-    private(set) var bytes: [UInt8]
-    private let dialect: Dialect
-    /// Bit n: the container at nesting level n already has a member (claims nest a few levels).
+    /// The JSON written so far.
+    package private(set) var bytes: [UInt8]
+    private let escapesHTML: Bool
+    private let escapesLineSeparators: Bool
+    /// Bit n: the container at nesting level n (below 64) already has a member.
     private var memberBits: UInt64 = 0
+    /// The same for deeper levels, which only hand-built ``JSONValue``s reach.
+    private var deepMemberFlags: [Bool] = []
     private var depth = 0
     /// Set between a key and its value so the value adds no separator.
     private var pendingValue = false
 
-    init(dialect: Dialect, capacity: Int = 512) {
-        self.dialect = dialect
+    package init(dialect: Dialect, capacity: Int = 512) {
+        escapesHTML = dialect == .go
+        escapesLineSeparators = dialect != .minimal
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
+    /// The bytes, handed over without a copy.
+    package consuming func finished() -> [UInt8] { bytes }
+
     // MARK: structure
 
-    mutating func beginObject() { open(UInt8(ascii: "{")) }
-    mutating func endObject() { close(UInt8(ascii: "}")) }
-    mutating func beginArray() { open(UInt8(ascii: "[")) }
-    mutating func endArray() { close(UInt8(ascii: "]")) }
+    package mutating func beginObject() { open(UInt8(ascii: "{")) }
+    package mutating func endObject() { close(UInt8(ascii: "}")) }
+    package mutating func beginArray() { open(UInt8(ascii: "[")) }
+    package mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// Writes `"name":`; `name` must need no escaping (callers pass literal member names).
-    mutating func key(_ name: StaticString) {
+    package mutating func key(_ name: StaticString) {
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -39,11 +58,24 @@ struct JSONWriter {
         pendingValue = true
     }
 
+    /// Writes `"name":` for a name that may need escaping.
+    package mutating func key(_ name: String) {
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
+        pendingValue = true
+    }
+
     private mutating func open(_ bracket: UInt8) {
         separate()
         bytes.append(bracket)
         depth += 1
-        memberBits &= ~(1 << UInt64(depth & 63))
+        if depth < 64 {
+            memberBits &= ~(1 << UInt64(depth))
+        } else if depth - 64 < deepMemberFlags.count {
+            deepMemberFlags[depth - 64] = false
+        } else {
+            deepMemberFlags.append(false)
+        }
     }
 
     private mutating func close(_ bracket: UInt8) {
@@ -58,30 +90,53 @@ struct JSONWriter {
             return
         }
         guard depth > 0 else { return }
-        let bit: UInt64 = 1 << UInt64(depth & 63)
-        if memberBits & bit != 0 { bytes.append(UInt8(ascii: ",")) }
-        memberBits |= bit
+        if depth < 64 {
+            let bit: UInt64 = 1 << UInt64(depth)
+            if memberBits & bit != 0 { bytes.append(UInt8(ascii: ",")) }
+            memberBits |= bit
+        } else {
+            if deepMemberFlags[depth - 64] { bytes.append(UInt8(ascii: ",")) }
+            deepMemberFlags[depth - 64] = true
+        }
     }
 
     // MARK: values
 
-    mutating func string(_ value: String) {
+    package mutating func string(_ value: String) {
         separate()
         var value = value
+        // Native strings are contiguous UTF-8: scan them through a pointer.
         value.withUTF8 { appendQuoted($0) }
     }
 
-    mutating func integer(_ value: some BinaryInteger) {
+    /// An integer; values beyond `Int64` are clamped to it.
+    package mutating func integer(_ value: some BinaryInteger) {
         separate()
         appendDecimal(Int64(clamping: value))
     }
 
-    mutating func bool(_ value: Bool) {
+    /// A number in Swift's shortest round-tripping form; non-finite values have no JSON form
+    /// and are written as `null`.
+    package mutating func decimal(_ value: Double) {
+        separate()
+        if value.isFinite {
+            bytes.append(contentsOf: String(value).utf8)
+        } else {
+            bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        }
+    }
+
+    package mutating func bool(_ value: Bool) {
         separate()
         if value { bytes.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) } else { bytes.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65]) }
     }
 
-    mutating func stringArray(_ values: [String]) {
+    package mutating func null() {
+        separate()
+        bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+    }
+
+    package mutating func stringArray(_ values: [String]) {
         beginArray()
         for value in values { string(value) }
         endArray()
@@ -107,9 +162,10 @@ struct JSONWriter {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Copies runs that need no escaping at once; only the rare bytes that do (and the
+    /// three-byte sequences of U+2028/U+2029, E2 80 A8/A9) are written one by one.
     private mutating func appendQuoted(_ input: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
-        let go = dialect == .go
         var runStart = 0
         var index = 0
         let count = input.count
@@ -118,12 +174,11 @@ struct JSONWriter {
             let needsEscape: Bool
             if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
                 needsEscape = true
-            } else if go, byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&") {
+            } else if escapesHTML, byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&") {
                 needsEscape = true
-            } else if go, byte == 0xE2, index + 2 < count, input[index + 1] == 0x80,
+            } else if escapesLineSeparators, byte == 0xE2, index + 2 < count, input[index + 1] == 0x80,
                 input[index + 2] == 0xA8 || input[index + 2] == 0xA9
             {
-                // U+2028 / U+2029
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
                 bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "2"), UInt8(ascii: "0"),
                                           UInt8(ascii: "2"), input[index + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")])

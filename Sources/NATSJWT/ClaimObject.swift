@@ -1,0 +1,16 @@
+/// A claim object whose members are written by one method for both encoders.
+///
+/// `writeFields(to:)` holds the type's presence rules (Go's `omitempty`) once: `encode(to:)`
+/// runs it against a keyed container, the fast path against `JSONWriter`, so both write the
+/// same members. Members go in `Field` order, which is also `.sortedKeys` order.
+protocol ClaimObject: Encodable {
+    func writeFields<Writer: ClaimFieldWriter>(to writer: inout Writer) throws(Writer.Failure)
+}
+
+extension ClaimObject {
+    /// `encode(to:)` for claim objects: their fields, then nothing else.
+    func encodeFields(to encoder: any Encoder) throws {
+        var container = ClaimContainerWriter(encoder.container(keyedBy: ClaimKey.self))
+        try writeFields(to: &container)
+    }
+}
