@@ -3,7 +3,7 @@ SWIFT ?= swift
 VENV ?= .venv
 export SCIM_CALLOUT_VENV := $(abspath $(VENV))
 
-.PHONY: setup build release test run bench clean
+.PHONY: setup build release test run bench fuzz clean
 
 setup:
 	@scripts/setup.sh
@@ -17,10 +17,14 @@ release: setup
 	$(SWIFT) build -c release
 
 # Every test: unit, integration against a real nats-server and nats-py, SCIM conformance.
-# The compose, alert-rule and dashboard checks run first so the test runner's summary is the last thing printed.
+# The compose, alert-rule, dashboard, layering and fuzzing checks run first, so the test
+# runner's summary is the last thing printed.
 test: setup
 	@scripts/check-compose.sh
 	@scripts/check-monitoring.sh
+	@python3 scripts/check-architecture.py --self-test
+	@python3 scripts/check-architecture.py
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-10} scripts/fuzz.sh
 	@echo "==> swift build --build-tests (first build takes a few minutes)"
 	$(SWIFT) build --build-tests
 	@echo "==> swift test"
@@ -32,5 +36,9 @@ run: release
 bench: release
 	@scripts/bench.sh
 
+# libFuzzer harnesses (Fuzz/), FUZZ_SECONDS each (default 60); see docs/fuzzing.md.
+fuzz: setup
+	@scripts/fuzz.sh
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz
