@@ -1,0 +1,6 @@
+import IdentityStore
+
+// The store's user is what the policy evaluates: a decision hands it over as it was read.
+extension Identity: PolicyUser {}
+
+extension GroupRef: PolicyGroup {}
