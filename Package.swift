@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "IdentityStore",
             dependencies: [
-                "SCIM", "JSON", "CSodium",
+                "SCIM", "JSON", "Policy", "CSodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The auth readers' `PRAGMA data_version` and the decisions table's row binding
                 // (`RowBinding`), through the C API.

@@ -1,11 +1,3 @@
-/// What an auth lookup asked for: the key its result is remembered under.
-enum AuthLookup: Hashable, Sendable {
-    case userNameKey(String)
-    case nkey(String)
-    case id(String)
-    case accessTokenHash([UInt8])
-}
-
 /// The lookup results of all auth reader connections of one ``AuthReaders``, forgotten at the
 /// first sign of a commit on any of them.
 ///
@@ -32,7 +24,7 @@ struct AuthLookupCache: Sendable {
     enum Probe: Equatable, Sendable {
         /// A result read after the last commit any reader has seen (nil: no such user, token or
         /// key).
-        case hit(AuthSubject?)
+        case hit(Identity?)
         /// Nothing remembered: read, then ``remember(_:for:epoch:)`` the result with this epoch.
         case miss(epoch: UInt64)
     }
@@ -45,7 +37,7 @@ struct AuthLookupCache: Sendable {
     /// Counts the clears that a commit caused; a result loaded under an older one is dropped.
     private(set) var epoch: UInt64 = 0
     /// A nil result (no such user, token or key) is remembered too.
-    private var results: [AuthLookup: AuthSubject?] = [:]
+    private var results: [CredentialKey: Identity?] = [:]
     /// The latest start (`DispatchTime` uptime nanoseconds) of a validation that has completed:
     /// the cache reflects every commit that finished before it.
     private(set) var validatedSince: UInt64 = 0
@@ -59,10 +51,10 @@ struct AuthLookupCache: Sendable {
     }
 
     /// Validates the cache against `version`, the `data_version` that reader `reader` reports
-    /// now, and looks `lookup` up: one call per lookup, so one lock round on the hot path.
+    /// now, and looks `key` up: one call per lookup, so one lock round on the hot path.
     /// - Parameter started: when the validation began, before `version` was read (`DispatchTime`
     ///   uptime nanoseconds); nil records nothing for ``validatedResult(for:arrivedAt:)``.
-    mutating func result(for lookup: AuthLookup, reader: Int, version: Int64, started: UInt64? = nil) -> Probe {
+    mutating func result(for key: CredentialKey, reader: Int, version: Int64, started: UInt64? = nil) -> Probe {
         if let started { validatedSince = max(validatedSince, started) }
         guard versions[reader] == version else {
             versions[reader] = version
@@ -70,24 +62,24 @@ struct AuthLookupCache: Sendable {
             epoch &+= 1
             return .miss(epoch: epoch)
         }
-        guard let remembered = results[lookup] else { return .miss(epoch: epoch) }
+        guard let remembered = results[key] else { return .miss(epoch: epoch) }
         return .hit(remembered)
     }
 
-    /// The remembered result of `lookup` if a validation started at or after `arrival` (the
+    /// The remembered result of `key` if a validation started at or after `arrival` (the
     /// request's arrival, `DispatchTime` uptime nanoseconds) has completed; nil: validate and look
     /// up through ``result(for:reader:version:started:)``. `.some(nil)` is a remembered "none".
-    func validatedResult(for lookup: AuthLookup, arrivedAt arrival: UInt64) -> AuthSubject?? {
+    func validatedResult(for key: CredentialKey, arrivedAt arrival: UInt64) -> Identity?? {
         guard arrival <= validatedSince else { return nil }
-        return results[lookup]
+        return results[key]
     }
 
     /// Remembers what a read returned if no reader has seen a commit since the read's
     /// validation returned `epoch`.
-    mutating func remember(_ result: AuthSubject?, for lookup: AuthLookup, epoch: UInt64) {
+    mutating func remember(_ result: Identity?, for key: CredentialKey, epoch: UInt64) {
         guard epoch == self.epoch else { return }
         if results.count >= capacity { results.removeAll(keepingCapacity: true) }
-        results[lookup] = .some(result)
+        results[key] = .some(result)
     }
 
     /// Results remembered now (tests).

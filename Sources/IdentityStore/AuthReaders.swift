@@ -44,7 +44,7 @@ final class AuthReaders: Sendable {
     /// Results remembered now (tests).
     var cachedCount: Int { cache.withLock { $0.count } }
 
-    /// The result of `lookup`: remembered when no commit happened since it was read, else read
+    /// The user `key` names: remembered when no commit happened since it was read, else read
     /// by `load` (and remembered). Runs on the next connection, on this thread; with more
     /// connections than threads that read at once, a lookup waits at most for one other lookup
     /// on the same connection.
@@ -55,23 +55,23 @@ final class AuthReaders: Sendable {
     ///   - transaction: run `load` in one read transaction (it has several statements); a single
     ///     statement is a snapshot of its own and skips the BEGIN/COMMIT.
     ///   - load: the lookup's statements.
-    func subject(_ lookup: AuthLookup, now: Double, arrival: DispatchTime? = nil, transaction: Bool = false,
-                 load: (Database) throws -> AuthSubject?) throws -> AuthSubject? {
-        if let arrival, let remembered = cache.withLock({ $0.validatedResult(for: lookup, arrivedAt: arrival.uptimeNanoseconds) }) {
+    func identity(_ key: CredentialKey, now: Double, arrival: DispatchTime? = nil, transaction: Bool = false,
+                 load: (Database) throws -> Identity?) throws -> Identity? {
+        if let arrival, let remembered = cache.withLock({ $0.validatedResult(for: key, arrivedAt: arrival.uptimeNanoseconds) }) {
             return Self.unexpired(remembered, now: now)
         }
-        return try subject(lookup, reader: nextIndex(), now: now, transaction: transaction, load: load)
+        return try identity(key, reader: nextIndex(), now: now, transaction: transaction, load: load)
     }
 
-    /// ``subject(_:now:arrival:transaction:load:)`` without an arrival (so it validates), on the
+    /// ``identity(_:now:arrival:transaction:load:)`` without an arrival (so it validates), on the
     /// connection `reader` (`0 ..< count`; tests pick one to drive interleavings).
-    func subject(_ lookup: AuthLookup, reader: Int, now: Double, transaction: Bool = false,
-                 load: (Database) throws -> AuthSubject?) throws -> AuthSubject? {
+    func identity(_ key: CredentialKey, reader: Int, now: Double, transaction: Bool = false,
+                 load: (Database) throws -> Identity?) throws -> Identity? {
         try queues[reader].unsafeRead { db in
             // Taken before the pragma: every commit finished before this instant is in `version`.
             let started = DispatchTime.now().uptimeNanoseconds
             let version = try Self.dataVersion(db)
-            switch cache.withLock({ $0.result(for: lookup, reader: reader, version: version, started: started) }) {
+            switch cache.withLock({ $0.result(for: key, reader: reader, version: version, started: started) }) {
             case let .hit(remembered):
                 return Self.unexpired(remembered, now: now)
             case let .miss(epoch):
@@ -79,7 +79,7 @@ final class AuthReaders: Sendable {
                 // new epoch at the next validation on any reader, and this result is dropped (or,
                 // if already stored, forgotten) there.
                 let loaded = try Self.load(db, transaction: transaction, load)
-                cache.withLock { $0.remember(loaded, for: lookup, epoch: epoch) }
+                cache.withLock { $0.remember(loaded, for: key, epoch: epoch) }
                 return loaded
             }
         }
@@ -87,7 +87,7 @@ final class AuthReaders: Sendable {
 
     /// A remembered result, unless its access token has expired since: an expiry is the one
     /// change no commit announces.
-    private static func unexpired(_ remembered: AuthSubject?, now: Double) -> AuthSubject? {
+    private static func unexpired(_ remembered: Identity?, now: Double) -> Identity? {
         if let expires = remembered?.credentialExpiresAt, expires.timeIntervalSince1970 <= now { return nil }
         return remembered
     }
@@ -108,9 +108,9 @@ final class AuthReaders: Sendable {
     }
 
     private static func load(_ db: Database, transaction: Bool,
-                             _ load: (Database) throws -> AuthSubject?) throws -> AuthSubject? {
+                             _ load: (Database) throws -> Identity?) throws -> Identity? {
         guard transaction else { return try load(db) }
-        var loaded: AuthSubject?
+        var loaded: Identity?
         try db.inTransaction(.deferred) {
             loaded = try load(db)
             return .commit

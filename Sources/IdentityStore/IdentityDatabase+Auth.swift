@@ -22,32 +22,32 @@ import GRDB
 /// one check); without it, every lookup checks. On an in-memory `DatabaseQueue` (tests, tools) a read
 /// waits for a write transaction in progress, which is equally short.
 extension IdentityDatabase {
-    /// The user with this `userName` (caseless), or nil. One indexed statement.
-    /// - Parameter arrival: when the request asking arrived (`DispatchTime`, the monotonic clock
-    ///   `NIODeadline` reads too): the answer reflects every commit finished before it. Nil: every
-    ///   commit finished before the call.
-    public func authSubject(userName: String, arrival: DispatchTime? = nil) throws -> AuthSubject? {
-        try readAuthSubject(userName: userName, arrival: arrival)
-    }
-
-    /// The user owning the nkey `publicKey`, or nil. One indexed statement.
-    public func authSubject(nkey publicKey: String, arrival: DispatchTime? = nil) throws -> AuthSubject? {
-        try readAuthSubject(nkey: publicKey, arrival: arrival)
-    }
-
-    /// The user owning a valid (not revoked, not expired) access token with this SHA-256 hash.
-    public func authSubject(accessTokenHash: [UInt8], arrival: DispatchTime? = nil) throws -> AuthSubject? {
-        try readAuthSubject(accessTokenHash: accessTokenHash, arrival: arrival)
-    }
-
-    /// The user owning the valid access token `token` (plaintext as presented by the client).
-    public func authSubject(accessToken token: String) throws -> AuthSubject? {
-        try readAuthSubject(accessTokenHash: SecretToken.hash(token))
-    }
-
-    /// The user with this id, or nil.
-    public func authSubject(id: String) throws -> AuthSubject? {
-        try readAuthSubject(id: id)
+    /// The user `key` names, as of `arrival`, or nil (no such user, or an access token that is
+    /// unknown, revoked or expired). One indexed statement (a token lookup: two, in one read
+    /// transaction).
+    /// - Parameters:
+    ///   - key: what the connect presented (a `userName` is matched caselessly).
+    ///   - arrival: when the request asking arrived (`DispatchTime`, the monotonic clock
+    ///     `NIODeadline` reads too): the answer reflects every commit finished before it, and may
+    ///     come from what the store validated since. Nil: every commit finished before the call.
+    public func identity(for key: CredentialKey, asOf arrival: DispatchTime? = nil) throws -> Identity? {
+        switch key {
+        case let .userName(userName):
+            let folded = IdentityKey.fold(userName)
+            return try readIdentity(.userName(folded), AuthStatements.byUserNameKey, folded, arrival: arrival)
+        case let .nkey(publicKey):
+            return try readIdentity(key, AuthStatements.byNKey, publicKey, arrival: arrival)
+        case let .id(id):
+            return try readIdentity(key, AuthStatements.byID, id, arrival: arrival)
+        case let .accessTokenHash(hash):
+            let now = timestamp
+            if let authReaders {
+                return try authReaders.identity(key, now: now, arrival: arrival, transaction: true) { db in
+                    try AuthStatements.identity(db, accessTokenHash: hash, now: now)
+                }
+            }
+            return try writer.read { db in try AuthStatements.identity(db, accessTokenHash: hash, now: now) }
+        }
     }
 
     // MARK: Synchronous reads
@@ -56,46 +56,24 @@ extension IdentityDatabase {
     // synchronous overloads, which run on this thread (see the type comment). `unsafeRead` only
     // means "no explicit transaction": each of these reads is a single statement.
 
-    func readAuthSubject(userName: String, arrival: DispatchTime? = nil) throws -> AuthSubject? {
-        let key = IdentityKey.fold(userName)
-        return try readSubject(.userNameKey(key), AuthStatements.byUserNameKey, key, arrival: arrival)
-    }
-
-    func readAuthSubject(nkey publicKey: String, arrival: DispatchTime? = nil) throws -> AuthSubject? {
-        try readSubject(.nkey(publicKey), AuthStatements.byNKey, publicKey, arrival: arrival)
-    }
-
-    func readAuthSubject(id: String) throws -> AuthSubject? {
-        try readSubject(.id(id), AuthStatements.byID, id)
-    }
-
     /// One single-statement lookup: on the auth readers of a file store (which remember results
     /// until the next commit), else on the writer's own read path (`unsafeRead`: no explicit
-    /// transaction, the lone statement is its snapshot).
-    private func readSubject(_ lookup: AuthLookup, _ sql: String, _ argument: String,
-                             arrival: DispatchTime? = nil) throws -> AuthSubject? {
+    /// transaction, the lone statement is its snapshot). `key` is what the result is remembered
+    /// under (a `userName` folded).
+    private func readIdentity(_ key: CredentialKey, _ sql: String, _ argument: String,
+                              arrival: DispatchTime?) throws -> Identity? {
         if let authReaders {
-            return try authReaders.subject(lookup, now: timestamp, arrival: arrival) { db in
-                try AuthStatements.subject(db, sql, argument)
+            return try authReaders.identity(key, now: timestamp, arrival: arrival) { db in
+                try AuthStatements.identity(db, sql, argument)
             }
         }
-        return try writer.unsafeRead { db in try AuthStatements.subject(db, sql, argument) }
-    }
-
-    func readAuthSubject(accessTokenHash: [UInt8], arrival: DispatchTime? = nil) throws -> AuthSubject? {
-        let now = timestamp
-        if let authReaders {
-            return try authReaders.subject(.accessTokenHash(accessTokenHash), now: now, arrival: arrival, transaction: true) { db in
-                try AuthStatements.subject(db, accessTokenHash: accessTokenHash, now: now)
-            }
-        }
-        return try writer.read { db in try AuthStatements.subject(db, accessTokenHash: accessTokenHash, now: now) }
+        return try writer.unsafeRead { db in try AuthStatements.identity(db, sql, argument) }
     }
 }
 
 extension AuthStatements {
     /// The user holding the valid access token with this hash, read in the caller's transaction.
-    static func subject(_ db: Database, accessTokenHash: [UInt8], now: Double) throws -> AuthSubject? {
+    static func identity(_ db: Database, accessTokenHash: [UInt8], now: Double) throws -> Identity? {
         // Read the token row fully while its cursor lives, before the user statement runs.
         let tokens = try Row.fetchCursor(db.cachedStatement(sql: AuthStatements.accessToken),
                                          arguments: [Data(accessTokenHash)])
@@ -107,9 +85,9 @@ extension AuthStatements {
               token.revokedAt == nil,
               token.expiresAt.map({ $0 > now }) ?? true
         else { return nil }
-        var subject = try AuthStatements.subject(db, AuthStatements.byID, token.userID)
-        subject?.credentialExpiresAt = token.expiresAt.map(Date.init(timeIntervalSince1970:))
-        return subject
+        var identity = try AuthStatements.identity(db, AuthStatements.byID, token.userID)
+        identity?.credentialExpiresAt = token.expiresAt.map(Date.init(timeIntervalSince1970:))
+        return identity
     }
 }
 
@@ -132,25 +110,25 @@ enum AuthStatements {
     static let byID = subjectColumns + "\nWHERE u.id = ?"
     static let accessToken = "SELECT user_id, token_hash, expires_at, revoked_at FROM access_tokens WHERE token_hash = ?"
     /// The user selected by `userSQL` (one of the `by…` statements) with its nkeys and groups.
-    static func subject(_ db: Database, _ userSQL: String, _ argument: String) throws -> AuthSubject? {
+    static func identity(_ db: Database, _ userSQL: String, _ argument: String) throws -> Identity? {
         // A cursor's row reads the statement in place: it is valid while the cursor lives (the
         // cursor resets the statement, ending its read transaction, when it goes away).
         let rows = try Row.fetchCursor(db.cachedStatement(sql: userSQL), arguments: [argument])
-        return try withExtendedLifetime(rows) { () -> AuthSubject? in
+        return try withExtendedLifetime(rows) { () -> Identity? in
             guard let row = try rows.next() else { return nil }
-            var subject = AuthSubject(
+            var identity = Identity(
                 id: row[0], userName: row[1], externalId: row[2], displayName: row[3], active: row[4],
                 passwordHash: row[5], nkeys: JSONStringArray.decode(row[9] as String? ?? "[]").sorted(),
-                tags: JSONStringArray.decode(row[6] as String? ?? "[]"), jwtLifetimeSeconds: row[7], version: row[8], groups: [])
+                tags: JSONStringArray.decode(row[6] as String? ?? "[]"), version: row[8], jwtLifetimeSeconds: row[7])
             var next: Row? = row
             while let current = next {
                 if let groupID: String = current[10] {
-                    subject.groups.append(GroupRef(id: groupID, displayName: current[11], externalId: current[12]))
+                    identity.groups.append(GroupRef(id: groupID, displayName: current[11], externalId: current[12]))
                 }
                 next = try rows.next()
             }
-            if subject.groups.count > 1 { subject.groups.sort { $0.displayName < $1.displayName } }
-            return subject
+            if identity.groups.count > 1 { identity.groups.sort { $0.displayName < $1.displayName } }
+            return identity
         }
     }
 }

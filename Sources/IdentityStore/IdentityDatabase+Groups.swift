@@ -89,7 +89,7 @@ extension IdentityDatabase {
                     record.lastModified = now
                     try record.update(db)
                     if renamed {
-                        // Members' AuthSubject.groups carry the name: tell the callout.
+                        // Members' Identity.groups carry the name: tell the callout.
                         try Self.touchAllMemberUsers(db, groupId: id, seq: seq, at: now)
                     }
                     try Self.apply(update.members, db, groupId: id, seq: seq, at: now)

@@ -65,7 +65,7 @@ extension Policy {
     /// one binding's restriction never leaks into another's grant. Applicable bindings' allows are
     /// united and their denies united (nats-server lets deny win). Accounts must agree unless
     /// `account_conflict: first`. A user in no bound group gets `default_binding` or is denied.
-    public func evaluate(_ subject: PolicySubject, context: ConnectContext) -> PolicyEvaluation {
+    public func evaluate<User: PolicyUser>(_ subject: User, context: ConnectContext) -> PolicyEvaluation {
         var trace: [PolicyEvaluation.BindingTrace] = []
         var candidates: [(binding: GroupBinding, group: String?, trace: Int)] = []
         // Only bindings with windows or connection types need these; most policies have neither.
@@ -202,7 +202,7 @@ extension Policy {
 }
 
 extension GroupBinding {
-    func matches(_ group: PolicySubject.Group) -> Bool {
+    func matches(_ group: some PolicyGroup) -> Bool {
         switch match {
         case let .displayName(name): group.displayName == name
         case let .externalId(id): group.externalId == id

@@ -1,9 +1,28 @@
 import Foundation
 
-/// The identity facts the policy needs about a user: attributes for templates and group memberships.
-public struct PolicySubject: Sendable, Equatable {
+/// What the policy reads about a user: attributes for templates and group memberships.
+///
+/// The store's user type conforms, so a decision evaluates the user it read as it is, without
+/// copying it into a policy type first.
+public protocol PolicyUser {
+    associatedtype Group: PolicyGroup
+    var userName: String { get }
+    var id: String { get }
+    var externalId: String? { get }
+    /// Direct group memberships.
+    var groups: [Group] { get }
+}
+
+/// What the policy reads about a group a user is a member of (bindings match these).
+public protocol PolicyGroup {
+    var displayName: String { get }
+    var externalId: String? { get }
+}
+
+/// A user named by hand (the `policy` command, tests): the facts a ``PolicyUser`` carries.
+public struct PolicySubject: PolicyUser, Sendable, Equatable {
     /// A group the user is a member of.
-    public struct Group: Sendable, Equatable {
+    public struct Group: PolicyGroup, Sendable, Equatable {
         public var displayName: String
         public var externalId: String?
         /// The SCIM id (used to notice membership changes; not matched by the policy).

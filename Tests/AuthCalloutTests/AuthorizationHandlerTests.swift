@@ -35,6 +35,19 @@ struct FakeServer {
     }
 }
 
+/// Identities whose every lookup takes `seconds` of the test's clock (a slow store).
+struct SlowIdentities: IdentityReading {
+    let base: TestIdentities
+    let time: ManualTime
+    let seconds: TimeInterval
+    func identity(for key: CredentialKey, asOf: DispatchTime?) throws -> Identity? {
+        time.advance(by: seconds)
+        return try base.identity(for: key, asOf: asOf)
+    }
+    func verifyPassword(_ password: String, hash: String) -> Bool { base.verifyPassword(password, hash: hash) }
+    var decoyPasswordHash: String? { base.decoyPasswordHash }
+}
+
 @Suite("Authorization handler: open, verify, decide, sign, seal")
 struct AuthorizationHandlerTests {
     let issuer: KeyPair
@@ -57,18 +70,23 @@ struct AuthorizationHandlerTests {
                 responses: { max: 1, ttl: 5s }
             """)
         authorizer = Authorizer(identities: identities, policy: policy)
-        identities.put(CalloutIdentity(id: "id-alice", userName: "alice", passwordHash: "test-hash:pw1",
+        identities.put(Identity(id: "id-alice", userName: "alice", passwordHash: "test-hash:pw1",
                                        groups: [.init(displayName: "developers", id: "g-dev")]))
     }
 
     func handler(xkey: Bool = false, requireEncryption: Bool = false, budget: Duration = .milliseconds(1500),
-                 decide: AuthorizationHandler.Decide? = nil) -> AuthorizationHandler {
-        let authorizer = self.authorizer
+                 authorizer: Authorizer? = nil) -> AuthorizationHandler {
         let time = self.time
         return AuthorizationHandler(
             keys: CalloutKeys(mode: .config(issuer: issuer), xkey: xkey ? serviceXKey : nil),
             configuration: .init(requireEncryption: requireEncryption, decisionBudget: budget),
-            now: { time.now }, decide: decide ?? { await authorizer.decide($0) })
+            now: { time.now }, authorizer: authorizer ?? self.authorizer)
+    }
+
+    /// A handler whose store lookups take `seconds` of the test's clock.
+    func slowHandler(budget: Duration = .milliseconds(1500), seconds: TimeInterval) -> AuthorizationHandler {
+        handler(budget: budget, authorizer: Authorizer(identities: SlowIdentities(base: identities, time: time, seconds: seconds),
+                                                       policy: authorizer.policy))
     }
 
     func response(_ reply: [UInt8]?) throws -> AuthorizationResponseClaims {
@@ -189,11 +207,7 @@ struct AuthorizationHandlerTests {
     }
 
     @Test func slowDecisionIsATimeoutDenial() async throws {
-        let time = self.time
-        let slow = handler(budget: .milliseconds(500)) { _ in
-            time.advance(by: 1)
-            return .deny(.init(reason: .wrongSecret, detail: "unreachable"))
-        }
+        let slow = slowHandler(budget: .milliseconds(500), seconds: 1)
         let token = try server.request(issuer: issuer.publicKey, userNKey: try KeyPair.generate(.user).publicKey,
                                        options: ConnectOptions(username: "alice", password: "pw1"), now: time.now)
         let outcome = await slow.handle(payload: Array(token.utf8), serverXKey: nil)
@@ -208,11 +222,7 @@ struct AuthorizationHandlerTests {
     /// The wait between receipt and the decision's start is recorded apart from the whole latency,
     /// so a queued request can be told from a slow decision.
     @Test func queueWaitIsRecordedApartFromTheDecision() async throws {
-        let time = self.time
-        let slow = handler { _ in
-            time.advance(by: 0.003)
-            return .deny(.init(reason: .wrongSecret, detail: "slow"))
-        }
+        let slow = slowHandler(seconds: 0.003)
         let token = try server.request(issuer: issuer.publicKey, userNKey: try KeyPair.generate(.user).publicKey,
                                        options: ConnectOptions(username: "alice", password: "pw1"), now: time.now)
         let queued = await slow.handle(payload: Array(token.utf8), serverXKey: nil, receivedAt: time.now.addingTimeInterval(-0.002))
@@ -228,7 +238,7 @@ struct AuthorizationHandlerTests {
         let token = try server.request(issuer: issuer.publicKey, userNKey: try KeyPair.generate(.user).publicKey,
                                        options: ConnectOptions(username: "alice", password: "pw1"), now: time.now)
         // As the service sheds a decision that would wait with no place left.
-        guard case let .waiting(pending) = handler().start(payload: Array(token.utf8), serverXKey: nil) else {
+        guard case let .awaitingPasswordCheck(pending) = handler().start(payload: Array(token.utf8), serverXKey: nil) else {
             Issue.record("a password cache miss waits")
             return
         }
@@ -245,9 +255,8 @@ struct AuthorizationHandlerTests {
         let keys = CalloutKeys(mode: .operator(
             callout: try AccountSigner(accountKey: calloutAccount),
             accounts: ["APP": try AccountSigner(account: appAccount.publicKey, signer: appSigningKey)]))
-        let authorizer = self.authorizer
         let time = self.time
-        let handler = AuthorizationHandler(keys: keys, now: { time.now }, decide: { await authorizer.decide($0) })
+        let handler = AuthorizationHandler(keys: keys, now: { time.now }, authorizer: authorizer)
         let userNKey = try KeyPair.generate(.user).publicKey
         let token = try server.request(issuer: calloutAccount.publicKey, userNKey: userNKey,
                                        options: ConnectOptions(username: "alice", password: "pw1"), now: time.now)

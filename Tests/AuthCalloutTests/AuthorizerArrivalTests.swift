@@ -14,21 +14,15 @@ final class ArrivalRecordingIdentities: IdentityReading, @unchecked Sendable {
     var lookups: [String] { lock.withLock { seen } }
     private func note(_ lookup: String) { lock.withLock { seen.append(lookup) } }
 
-    func identity(id: String) throws -> CalloutIdentity? { try base.identity(id: id) }
-    func identity(userName: String) throws -> CalloutIdentity? { note("userName"); return try base.identity(userName: userName) }
-    func identity(nkey: String) throws -> CalloutIdentity? { note("nkey"); return try base.identity(nkey: nkey) }
-    func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { note("token"); return try base.identity(accessTokenHash: accessTokenHash) }
-    private func note(_ lookup: String, _ arrival: DispatchTime?) {
-        note(arrival.map { "\(lookup)@\($0.uptimeNanoseconds)" } ?? lookup)
-    }
-    func identity(userName: String, arrival: DispatchTime?) throws -> CalloutIdentity? {
-        note("userName", arrival); return try base.identity(userName: userName)
-    }
-    func identity(nkey: String, arrival: DispatchTime?) throws -> CalloutIdentity? {
-        note("nkey", arrival); return try base.identity(nkey: nkey)
-    }
-    func identity(accessTokenHash: [UInt8], arrival: DispatchTime?) throws -> CalloutIdentity? {
-        note("token", arrival); return try base.identity(accessTokenHash: accessTokenHash)
+    func identity(for key: CredentialKey, asOf: DispatchTime?) throws -> Identity? {
+        let kind: String? = switch key {
+        case .userName: "userName"
+        case .nkey: "nkey"
+        case .accessTokenHash: "token"
+        case .id: nil
+        }
+        if let kind { note(asOf.map { "\(kind)@\($0.uptimeNanoseconds)" } ?? kind) }
+        return try base.identity(for: key, asOf: asOf)
     }
     func verifyPassword(_ password: String, hash: String) -> Bool { base.verifyPassword(password, hash: hash) }
     var decoyPasswordHash: String? { base.decoyPasswordHash }
@@ -50,7 +44,7 @@ struct AuthorizerArrivalTests {
     @Test func everyCredentialsLookupIsAskedAsOfTheArrival() async throws {
         let identities = ArrivalRecordingIdentities()
         let key = try KeyPair.generate(.user)
-        identities.base.put(CalloutIdentity(id: "id-alice", userName: "alice", passwordHash: "test-hash:pw1", nkeys: [key.publicKey],
+        identities.base.put(Identity(id: "id-alice", userName: "alice", passwordHash: "test-hash:pw1", nkeys: [key.publicKey],
                                             groups: [.init(displayName: "developers")]))
         identities.base.issueToken("tok-1", for: "alice")
         let authorizer = Authorizer(identities: identities, policy: try PolicyStore.parsing("""

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import IdentityStore
 import Logging
 import NIOConcurrencyHelpers
 import Testing
@@ -14,10 +15,7 @@ final class GatedIdentities: IdentityReading, @unchecked Sendable {
     var checksStarted: Int { entered.withLockedValue { $0 } }
     func release(_ count: Int) { for _ in 0 ..< count { semaphore.signal() } }
 
-    func identity(id: String) throws -> CalloutIdentity? { try inner.identity(id: id) }
-    func identity(userName: String) throws -> CalloutIdentity? { try inner.identity(userName: userName) }
-    func identity(nkey: String) throws -> CalloutIdentity? { try inner.identity(nkey: nkey) }
-    func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { try inner.identity(accessTokenHash: accessTokenHash) }
+    func identity(for key: CredentialKey, asOf: DispatchTime?) throws -> Identity? { try inner.identity(for: key, asOf: asOf) }
     func verifyPassword(_ password: String, hash: String) -> Bool {
         entered.withLockedValue { $0 += 1 }
         semaphore.wait()
@@ -47,7 +45,7 @@ struct AuthorizerPasswordPoolTests {
 
     @Test func allowsAndDeniesThroughThePoolAndCachesTheMatch() async throws {
         let identities = TestIdentities()
-        identities.put(CalloutIdentity(id: "a", userName: "alice", passwordHash: "test-hash:pw", groups: [.init(displayName: "developers")]))
+        identities.put(Identity(id: "a", userName: "alice", passwordHash: "test-hash:pw", groups: [.init(displayName: "developers")]))
         let pool = PasswordCheckPool(threads: 1)
         let authorizer = try authorizer(identities, pool: pool)
         #expect(await authorizer.decide(request("alice", "pw")).reason == .allowed)
@@ -61,7 +59,7 @@ struct AuthorizerPasswordPoolTests {
 
     @Test func aFullPoolIsAnOverloadedDenialNotAWait() async throws {
         let identities = GatedIdentities()
-        identities.inner.put(CalloutIdentity(id: "a", userName: "alice", passwordHash: "test-hash:pw", groups: [.init(displayName: "developers")]))
+        identities.inner.put(Identity(id: "a", userName: "alice", passwordHash: "test-hash:pw", groups: [.init(displayName: "developers")]))
         let pool = PasswordCheckPool(threads: 1, maxOutstanding: 1)
         let authorizer = try authorizer(identities, pool: pool)
         async let first = authorizer.decide(request("alice", "pw"))
@@ -75,7 +73,7 @@ struct AuthorizerPasswordPoolTests {
 
     @Test func aCheckPastItsTimeoutIsATimeoutDenial() async throws {
         let identities = GatedIdentities()
-        identities.inner.put(CalloutIdentity(id: "a", userName: "alice", passwordHash: "test-hash:pw", groups: [.init(displayName: "developers")]))
+        identities.inner.put(Identity(id: "a", userName: "alice", passwordHash: "test-hash:pw", groups: [.init(displayName: "developers")]))
         let pool = PasswordCheckPool(threads: 1)
         let authorizer = try authorizer(identities, pool: pool, timeout: .milliseconds(20))
         let decision = await authorizer.decide(request("alice", "pw"))

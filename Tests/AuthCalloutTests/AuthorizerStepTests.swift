@@ -8,10 +8,7 @@ import Testing
 /// `TestIdentities` without a decoy hash: denials that would spend a decoy check are decided at once.
 struct IdentitiesWithoutDecoy: IdentityReading {
     let base: TestIdentities
-    func identity(id: String) throws -> CalloutIdentity? { try base.identity(id: id) }
-    func identity(userName: String) throws -> CalloutIdentity? { try base.identity(userName: userName) }
-    func identity(nkey: String) throws -> CalloutIdentity? { try base.identity(nkey: nkey) }
-    func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { try base.identity(accessTokenHash: accessTokenHash) }
+    func identity(for key: CredentialKey, asOf: DispatchTime?) throws -> Identity? { try base.identity(for: key, asOf: asOf) }
     func verifyPassword(_ password: String, hash: String) -> Bool { base.verifyPassword(password, hash: hash) }
     var decoyPasswordHash: String? { nil }
 }
@@ -19,17 +16,15 @@ struct IdentitiesWithoutDecoy: IdentityReading {
 /// A store that fails every read (a broken or locked database).
 struct FailingIdentities: IdentityReading {
     struct Failure: Error {}
-    func identity(id: String) throws -> CalloutIdentity? { throw Failure() }
-    func identity(userName: String) throws -> CalloutIdentity? { throw Failure() }
-    func identity(nkey: String) throws -> CalloutIdentity? { throw Failure() }
-    func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { throw Failure() }
+    func identity(for key: CredentialKey, asOf: DispatchTime?) throws -> Identity? { throw Failure() }
     func verifyPassword(_ password: String, hash: String) -> Bool { true }
     var decoyPasswordHash: String? { "test-hash:anything" }
 }
 
-/// `Authorizer.begin` decides everything that needs no argon2id check without waiting, and hands
-/// exactly the argon2id cases to `finish`, which must decide as `decide` does.
-@Suite("Authorizer: begin decides without waiting, finish runs the password check")
+/// The machine, run as the handler runs it, decides everything that needs no argon2id check
+/// without waiting (`begin`), and waits for exactly the argon2id cases (`finish`), deciding as
+/// `decide` does.
+@Suite("Decision machine: decided without waiting unless a password check is needed")
 struct AuthorizerStepTests {
     static let now = Date(timeIntervalSince1970: 1_767_225_600 + 12 * 3600)
     static let policyYAML = """
@@ -46,11 +41,11 @@ struct AuthorizerStepTests {
     init() throws {
         policy = try PolicyStore.parsing(Self.policyYAML)
         key = try KeyPair.generate(.user)
-        identities.put(CalloutIdentity(id: "id-alice", userName: "alice", passwordHash: "test-hash:pw1", nkeys: [key.publicKey],
+        identities.put(Identity(id: "id-alice", userName: "alice", passwordHash: "test-hash:pw1", nkeys: [key.publicKey],
                                        groups: [.init(displayName: "developers")]))
-        identities.put(CalloutIdentity(id: "id-ina", userName: "ina", active: false, passwordHash: "test-hash:pw1",
+        identities.put(Identity(id: "id-ina", userName: "ina", active: false, passwordHash: "test-hash:pw1",
                                        groups: [.init(displayName: "developers")]))
-        identities.put(CalloutIdentity(id: "id-nopw", userName: "nopw", passwordHash: nil, groups: [.init(displayName: "developers")]))
+        identities.put(Identity(id: "id-nopw", userName: "nopw", passwordHash: nil, groups: [.init(displayName: "developers")]))
         identities.issueToken("tok-alice", for: "alice")
     }
 
@@ -68,7 +63,7 @@ struct AuthorizerStepTests {
     }
 
     /// The decision when `begin` needed no password check; nil (and an issue) otherwise.
-    func decided(_ step: DecisionStep, sourceLocation: SourceLocation = #_sourceLocation) -> AuthorizationDecision? {
+    func decided(_ step: MachineStep, sourceLocation: SourceLocation = #_sourceLocation) -> AuthorizationDecision? {
         guard case let .decided(decision) = step else {
             Issue.record("expected .decided, got \(step)", sourceLocation: sourceLocation)
             return nil
@@ -77,7 +72,7 @@ struct AuthorizerStepTests {
     }
 
     /// The pending check when `begin` needs one; nil (and an issue) otherwise.
-    func pending(_ step: DecisionStep, sourceLocation: SourceLocation = #_sourceLocation) -> PendingPasswordCheck? {
+    func pending(_ step: MachineStep, sourceLocation: SourceLocation = #_sourceLocation) -> PendingCheck? {
         guard case let .needsPasswordCheck(pending) = step else {
             Issue.record("expected .needsPasswordCheck, got \(step)", sourceLocation: sourceLocation)
             return nil
@@ -185,33 +180,39 @@ struct AuthorizerStepTests {
         let authorizer = authorizer()
         let verify = try #require(pending(authorizer.begin(password("alice", secret))))
         let decoy = try #require(pending(authorizer.begin(password("bob", secret))))
-        for check in [verify, decoy] {
+        for check in [verify.check, decoy.check] {
             for text in ["\(check)", String(describing: check), String(reflecting: check)] {
                 let leaksPassword = shows(text, secret), leaksHash = shows(text, "test-hash")
                 #expect(!leaksPassword)
                 #expect(!leaksHash, "nor the stored hash")
             }
         }
-        #expect("\(verify)" == "PendingPasswordCheck(user id-alice)", "it says whose check it is")
-        #expect("\(decoy)" == "PendingPasswordCheck(decoy for unknown_user)")
+        for machine in [verify.machine, decoy.machine] {
+            let text = "\(machine) \(String(reflecting: machine))"
+            let leaksPassword = shows(text, secret), leaksHash = shows(text, "test-hash")
+            #expect(!leaksPassword && !leaksHash, "nor does the waiting machine")
+        }
+        #expect("\(verify.check)" == "PasswordCheck(user id-alice)", "it says whose check it is")
+        #expect("\(decoy.check)" == "PasswordCheck(decoy for unknown_user)")
     }
 
     /// `dump`, debuggers and Swift Testing's value expansion read the mirror: the password
     /// must not be reachable there either (`ConnectOptions` hides its secrets from its mirror
-    /// with `CustomReflectable`; so do `PendingPasswordCheck` and the `ConnectRequest` it holds).
+    /// with `CustomReflectable`; so do `PasswordCheck`, the `DecisionMachine` and the `ConnectRequest`).
     @Test func pendingCheckMirrorNeverShowsThePassword() throws {
         let secret = "correct horse battery staple"
         let verify = try #require(pending(authorizer().begin(password("alice", secret))))
         var dumpedCheck = ""
-        dump(verify, to: &dumpedCheck)
+        dump(verify.check, to: &dumpedCheck)
+        dump(verify.machine, to: &dumpedCheck)
         var dumpedRequest = ""
         dump(password("alice", secret), to: &dumpedRequest)
         let checkLeaks = shows(dumpedCheck, secret), checkLeaksHash = shows(dumpedCheck, "test-hash")
         let requestLeaks = shows(dumpedRequest, secret)
-        #expect(!checkLeaks, "dump(PendingPasswordCheck) shows the password")
-        #expect(!checkLeaksHash, "dump(PendingPasswordCheck) shows the stored hash")
+        #expect(!checkLeaks, "dump(PasswordCheck) or dump(DecisionMachine) shows the password")
+        #expect(!checkLeaksHash, "dump(PasswordCheck) or dump(DecisionMachine) shows the stored hash")
         #expect(!requestLeaks, "dump(ConnectRequest) shows the password")
-        #expect(dumpedCheck.contains("alice") && dumpedRequest.contains("<redacted>"), "the mirror still says who and what")
+        #expect(dumpedCheck.contains("id-alice") && dumpedRequest.contains("<redacted>"), "the mirror still says who and what")
     }
 
     @Test func maxLifetimeCapsTheGrantOnEveryPath() async throws {

@@ -9,13 +9,13 @@ import Testing
 /// the cache at work. (The real `IdentityDatabase` is exercised in the integration tests.)
 final class TestIdentities: IdentityReading, @unchecked Sendable {
     private let lock = NSLock()
-    private var users: [String: CalloutIdentity] = [:]
+    private var users: [String: Identity] = [:]
     private var tokens: [String: String] = [:]
     private(set) var verifications = 0
 
-    func put(_ identity: CalloutIdentity) { lock.withLock { users[identity.userName] = identity } }
+    func put(_ identity: Identity) { lock.withLock { users[identity.userName] = identity } }
     func remove(_ userName: String) { lock.withLock { users[userName] = nil } }
-    func update(_ userName: String, _ change: (inout CalloutIdentity) -> Void) {
+    func update(_ userName: String, _ change: (inout Identity) -> Void) {
         lock.withLock {
             guard var user = users[userName] else { return }
             change(&user)
@@ -25,13 +25,15 @@ final class TestIdentities: IdentityReading, @unchecked Sendable {
     }
     func issueToken(_ token: String, for userName: String) { lock.withLock { tokens[token] = userName } }
 
-    func identity(id: String) throws -> CalloutIdentity? { lock.withLock { users.values.first { $0.id == id } } }
-    func identity(userName: String) throws -> CalloutIdentity? { lock.withLock { users[userName] } }
-    func identity(nkey: String) throws -> CalloutIdentity? {
-        lock.withLock { users.values.first { $0.nkeys.contains(nkey) } }
-    }
-    func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? {
-        lock.withLock { tokens.first { SecretToken.hash($0.key) == accessTokenHash }.flatMap { users[$0.value] } }
+    func identity(for key: CredentialKey, asOf: DispatchTime?) throws -> Identity? {
+        lock.withLock {
+            switch key {
+            case let .userName(userName): users[userName]
+            case let .nkey(nkey): users.values.first { $0.nkeys.contains(nkey) }
+            case let .accessTokenHash(hash): tokens.first { SecretToken.hash($0.key) == hash }.flatMap { users[$0.value] }
+            case let .id(id): users.values.first { $0.id == id }
+            }
+        }
     }
     func revokeToken(_ token: String) { lock.withLock { tokens[token] = nil } }
     func verifyPassword(_ password: String, hash: String) -> Bool {
@@ -62,7 +64,7 @@ struct AuthorizerTests {
                 subscribe: [">"]
             """)
         authorizer = Authorizer(identities: identities, policy: policy)
-        identities.put(CalloutIdentity(id: "id-alice", userName: "alice", passwordHash: "test-hash:pw1",
+        identities.put(Identity(id: "id-alice", userName: "alice", passwordHash: "test-hash:pw1",
                                        groups: [.init(displayName: "developers")]))
     }
 
@@ -168,9 +170,9 @@ struct AuthorizerTests {
     /// Unknown, inactive and password-less users cost one (decoy) argon2id check, like a wrong
     /// password, so the time to a denial does not reveal whether the user exists.
     @Test func denialsWithoutARealCheckSpendADecoyCheck() async {
-        identities.put(CalloutIdentity(id: "id-ina", userName: "ina", active: false, passwordHash: "test-hash:pw1",
+        identities.put(Identity(id: "id-ina", userName: "ina", active: false, passwordHash: "test-hash:pw1",
                                        groups: [.init(displayName: "developers")]))
-        identities.put(CalloutIdentity(id: "id-nopw", userName: "nopw", passwordHash: nil,
+        identities.put(Identity(id: "id-nopw", userName: "nopw", passwordHash: nil,
                                        groups: [.init(displayName: "developers")]))
         for (user, reason) in [("bob", DecisionReason.unknownUser), ("ina", .inactiveUser), ("nopw", .wrongSecret)] {
             let before = identities.verifications

@@ -1,4 +1,5 @@
 import Foundation
+import IdentityStore
 import Logging
 import NATSJWT
 import NKeys
@@ -6,7 +7,7 @@ import Testing
 @testable import AuthCallout
 
 /// `AuthorizationHandler.start` answers what needs no argon2id check without waiting and hands
-/// the rest over as a `PendingDecision`; `resume` and `abandon` finish those.
+/// the rest over as a `WaitingDecision`; `resume` and `abandon` finish those.
 @Suite("Authorization handler: start, resume, abandon")
 struct HandlerStepTests {
     let issuer: KeyPair
@@ -32,7 +33,7 @@ struct HandlerStepTests {
             """)
         authorizer = Authorizer(identities: identities,
                                 policy: policy)
-        identities.put(CalloutIdentity(id: "id-alice", userName: "alice", passwordHash: "test-hash:pw1", nkeys: [userKey.publicKey],
+        identities.put(Identity(id: "id-alice", userName: "alice", passwordHash: "test-hash:pw1", nkeys: [userKey.publicKey],
                                        groups: [.init(displayName: "developers", id: "g-dev")]))
         identities.issueToken("tok-alice", for: "alice")
     }
@@ -62,7 +63,7 @@ struct HandlerStepTests {
         return try JWT.verify(String(decoding: bytes, as: UTF8.self), as: NATSAuthorizationResponse.self, now: time.now)
     }
 
-    func answered(_ step: AuthorizationHandler.Step, sourceLocation: SourceLocation = #_sourceLocation) -> AuthorizationHandler.Outcome? {
+    func answered(_ step: AuthorizationHandler.Progress, sourceLocation: SourceLocation = #_sourceLocation) -> AuthorizationHandler.Outcome? {
         guard case let .answered(outcome) = step else {
             Issue.record("expected .answered, the request was left waiting", sourceLocation: sourceLocation)
             return nil
@@ -70,8 +71,8 @@ struct HandlerStepTests {
         return outcome
     }
 
-    func waiting(_ step: AuthorizationHandler.Step, sourceLocation: SourceLocation = #_sourceLocation) -> AuthorizationHandler.PendingDecision? {
-        guard case let .waiting(pending) = step else {
+    func waiting(_ step: AuthorizationHandler.Progress, sourceLocation: SourceLocation = #_sourceLocation) -> AuthorizationHandler.WaitingDecision? {
+        guard case let .awaitingPasswordCheck(pending) = step else {
             Issue.record("expected .waiting, the request was answered at once", sourceLocation: sourceLocation)
             return nil
         }
@@ -183,16 +184,5 @@ struct HandlerStepTests {
         let garbage = try #require(answered(handler().start(payload: Array("not a jwt".utf8), serverXKey: nil)))
         #expect(garbage.record.reason == .badRequest && garbage.reply == nil)
         #expect(identities.verifications == 0)
-    }
-
-    /// A handler built on a `decide` closure cannot know whether it waits: `start` always hands over.
-    @Test func aClosureHandlerAlwaysWaits() async throws {
-        let authorizer = self.authorizer
-        let time = self.time
-        let handler = AuthorizationHandler(keys: CalloutKeys(mode: .config(issuer: issuer)), now: { time.now },
-                                           decide: { await authorizer.decide($0) })
-        let (payload, _) = try request(nkeyOptions)
-        let pending = try #require(waiting(handler.start(payload: payload, serverXKey: nil)))
-        #expect(await handler.resume(pending).record.reason == .allowed)
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
+import IdentityStore
 import Testing
 @testable import AuthCallout
 
 @Suite("Session registry bounds")
 struct SessionRegistryTests {
-    static let fingerprint = IdentityFingerprint(CalloutIdentity(id: "u", userName: "u"))
+    static let fingerprint = IdentityFingerprint(Identity(id: "u", userName: "u"))
 
     func session(_ user: String, _ client: UInt64, expires: Date = Date(timeIntervalSince1970: 2_000_000_000)) -> AllowedSession {
         AllowedSession(serverID: "N1", clientID: client, userID: user, userName: user, account: "APP", expires: expires,
@@ -50,7 +51,7 @@ struct SessionRegistryTests {
         registry.add(session("alice", 1))
         var renamed = session("alice", 2)
         renamed.userName = "alice.new"
-        renamed.fingerprint = IdentityFingerprint(CalloutIdentity(id: "u", userName: "alice.new", version: 2))
+        renamed.fingerprint = IdentityFingerprint(Identity(id: "u", userName: "alice.new", version: 2))
         renamed.groupIDs = ["h"]
         registry.add(renamed)
         let user = registry.user("alice")

@@ -3,14 +3,14 @@ import IdentityStore
 import Testing
 
 @Suite struct AuthAndTokenTests {
-    @Test func authSubjectCarriesEverythingTheCalloutNeeds() async throws {
+    @Test func identityCarriesEverythingTheCalloutNeeds() async throws {
         let store = try makeStore()
         let hash = try PasswordHasher.testing.hashSync("s3cret!")
         var input = userInput("carol", externalId: "ext", displayName: "Carol", nkeys: ["UB", "UA"],
                               tags: ["ops", "eu"])
         input.jwtLifetimeSeconds = 600
         let carol = try await store.createUser(input, passwordHash: hash)
-        let subject = try #require(try store.authSubject(userName: "Carol"))
+        let subject = try #require(try store.identity(for: .userName("Carol")))
         #expect(subject.id == carol.id)
         #expect(subject.nkeys == ["UA", "UB"])
         #expect(subject.tags == ["ops", "eu"])
@@ -21,25 +21,25 @@ import Testing
         #expect(stored.hasPrefix("$argon2id$"))
         #expect(PasswordHasher.verifySync("s3cret!", hash: stored))
         #expect(!PasswordHasher.verifySync("wrong", hash: stored))
-        #expect(try store.authSubject(nkey: "UA")?.id == carol.id)
-        #expect(try store.authSubject(userName: "nobody") == nil)
+        #expect(try store.identity(for: .nkey("UA"))?.id == carol.id)
+        #expect(try store.identity(for: .userName("nobody")) == nil)
     }
 
     @Test func versionChangesOnPasswordAndActiveChanges() async throws {
         let store = try makeStore()
         let user = try await store.createUser(userInput("dave"))
-        let v1 = try #require(try store.authSubject(id: user.id)).version
+        let v1 = try #require(try store.identity(for: .id(user.id))).version
         let newHash = try await PasswordHasher.testing.hash("pw")
         _ = try await store.updateUser(id: user.id) { current in
             UserUpdate(input: userInput(current.userName), password: .set(hash: newHash))
         }
-        let v2 = try #require(try store.authSubject(id: user.id))
+        let v2 = try #require(try store.identity(for: .id(user.id)))
         #expect(v2.version > v1)
         #expect(v2.passwordHash == newHash)
         _ = try await store.updateUser(id: user.id) { current in
             UserUpdate(input: userInput(current.userName, active: false))
         }
-        let v3 = try #require(try store.authSubject(id: user.id))
+        let v3 = try #require(try store.identity(for: .id(user.id)))
         #expect(v3.version > v2.version)
         #expect(!v3.active)
         #expect(v3.passwordHash == newHash)  // .keep by default
@@ -83,18 +83,18 @@ import Testing
         let user = try await store.createUser(userInput("frank"))
         let token = try await store.issueAccessToken(userName: "FRANK", name: "laptop")
         #expect(token.token.hasPrefix("natstok_"))
-        #expect(try store.authSubject(accessToken: token.token)?.id == user.id)
-        #expect(try store.authSubject(accessTokenHash: SecretToken.hash(token.token))?.id == user.id)
+        #expect(try store.identity(for: .accessTokenHash(SecretToken.hash(token.token)))?.id == user.id)
+        #expect(try store.identity(for: .accessTokenHash(SecretToken.hash(token.token)))?.id == user.id)
         // The token's expiry travels with the subject (the callout caps the JWT at it); none here.
-        #expect(try store.authSubject(accessToken: token.token)?.credentialExpiresAt == nil)
+        #expect(try store.identity(for: .accessTokenHash(SecretToken.hash(token.token)))?.credentialExpiresAt == nil)
         let expiring = try await store.issueAccessToken(userName: "frank", name: "ci", expiresAt: now.addingTimeInterval(900))
-        #expect(try store.authSubject(accessToken: expiring.token)?.credentialExpiresAt == now.addingTimeInterval(900))
-        #expect(try store.authSubject(userName: "frank")?.credentialExpiresAt == nil)
+        #expect(try store.identity(for: .accessTokenHash(SecretToken.hash(expiring.token)))?.credentialExpiresAt == now.addingTimeInterval(900))
+        #expect(try store.identity(for: .userName("frank"))?.credentialExpiresAt == nil)
         let expired = try await store.issueAccessToken(userName: "frank", name: "old",
                                                        expiresAt: now.addingTimeInterval(-1))
-        #expect(try store.authSubject(accessToken: expired.token) == nil)
+        #expect(try store.identity(for: .accessTokenHash(SecretToken.hash(expired.token))) == nil)
         try await store.revokeAccessToken(id: token.info.id)
-        #expect(try store.authSubject(accessToken: token.token) == nil)
+        #expect(try store.identity(for: .accessTokenHash(SecretToken.hash(token.token))) == nil)
         #expect(try await store.listAccessTokens(userName: "frank").count == 3)
         await #expect(throws: IdentityStoreError.self) {
             _ = try await store.issueAccessToken(userName: "nobody", name: "x")

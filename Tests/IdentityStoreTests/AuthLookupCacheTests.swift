@@ -9,18 +9,18 @@ import TestSupport
 /// made anywhere (this store's writer, another handle on the file as the CLI opens it) sees the
 /// write, and an access token's expiry is honoured on a remembered result.
 @Suite struct AuthLookupCacheTests {
-    static func subject(_ id: String, version: Int64 = 1) -> AuthSubject {
-        AuthSubject(id: id, userName: id, externalId: nil, displayName: nil, active: true, passwordHash: nil,
-                    nkeys: [], tags: [], jwtLifetimeSeconds: nil, version: version, groups: [])
+    static func subject(_ id: String, version: Int64 = 1) -> Identity {
+        Identity(id: id, userName: id, externalId: nil, displayName: nil, active: true, passwordHash: nil,
+                 nkeys: [], tags: [], version: version, groups: [], jwtLifetimeSeconds: nil)
     }
 
     @Test func aNewDataVersionOnAnyReaderForgetsEverything() {
         var cache = AuthLookupCache(capacity: 10, readers: 2)
         #expect(cache.result(for: .id("a"), reader: 0, version: 1) == .miss(epoch: 1), "nothing yet")
         cache.remember(Self.subject("a"), for: .id("a"), epoch: 1)
-        cache.remember(nil, for: .userNameKey("ghost"), epoch: 1)
+        cache.remember(nil, for: .userName("ghost"), epoch: 1)
         #expect(cache.result(for: .id("a"), reader: 0, version: 1) == .hit(Self.subject("a")))
-        #expect(cache.result(for: .userNameKey("ghost"), reader: 0, version: 1) == .hit(nil), "a miss is remembered too")
+        #expect(cache.result(for: .userName("ghost"), reader: 0, version: 1) == .hit(nil), "a miss is remembered too")
         #expect(cache.count == 2)
         // Reader 1's first validation: it has never seen a version, so it cannot vouch for them.
         #expect(cache.result(for: .id("a"), reader: 1, version: 7) == .miss(epoch: 2))
@@ -32,7 +32,7 @@ import TestSupport
         // A commit shows on reader 0 first: everything goes, for reader 1 too.
         #expect(cache.result(for: .id("a"), reader: 0, version: 2) == .miss(epoch: 3))
         #expect(cache.result(for: .id("a"), reader: 1, version: 7) == .miss(epoch: 3))
-        #expect(cache.result(for: .userNameKey("ghost"), reader: 1, version: 7) == .miss(epoch: 3))
+        #expect(cache.result(for: .userName("ghost"), reader: 1, version: 7) == .miss(epoch: 3))
         // Reader 1 then sees the commit too: one more clear (its version is its own to compare).
         #expect(cache.result(for: .id("a"), reader: 1, version: 8) == .miss(epoch: 4))
         #expect(cache.epoch == 4)
@@ -59,10 +59,10 @@ import TestSupport
         #expect(cache.validatedResult(for: .id("a"), arrivedAt: 1) == nil, "nothing validated yet")
         #expect(cache.result(for: .id("a"), reader: 0, version: 1, started: 100) == .miss(epoch: 1))
         cache.remember(Self.subject("a"), for: .id("a"), epoch: 1)
-        cache.remember(nil, for: .userNameKey("ghost"), epoch: 1)
+        cache.remember(nil, for: .userName("ghost"), epoch: 1)
         #expect(cache.validatedResult(for: .id("a"), arrivedAt: 99) == .some(Self.subject("a")))
         #expect(cache.validatedResult(for: .id("a"), arrivedAt: 100) == .some(Self.subject("a")), "arrived as it started")
-        #expect(cache.validatedResult(for: .userNameKey("ghost"), arrivedAt: 50) == .some(nil), "a remembered none")
+        #expect(cache.validatedResult(for: .userName("ghost"), arrivedAt: 50) == .some(nil), "a remembered none")
         #expect(cache.validatedResult(for: .id("a"), arrivedAt: 101) == nil, "arrived after: validate")
         #expect(cache.validatedResult(for: .id("b"), arrivedAt: 50) == nil, "not remembered: read")
         // A later validation on another reader vouches for later arrivals; an earlier start
@@ -93,7 +93,7 @@ import TestSupport
 
     /// Reads enough times that every auth reader connection has looked the user up (and
     /// remembered it), so the next reads would serve a stale result if any connection could.
-    static func warm(_ store: IdentityDatabase, _ read: () throws -> AuthSubject?) throws -> [AuthSubject?] {
+    static func warm(_ store: IdentityDatabase, _ read: () throws -> Identity?) throws -> [Identity?] {
         try (0 ..< 3 * IdentityDatabase.readerCount).map { _ in try read() }
     }
 
@@ -102,17 +102,17 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try IdentityDatabase.open(path: dir.appendingPathComponent("identity.sqlite").path, logger: quietLogger)
         let user = try await store.createUser(userInput("gina", nkeys: ["UG1"]))
-        #expect(try Self.warm(store) { try store.authSubject(userName: "gina") }.allSatisfy { $0?.active == true })
-        #expect(try Self.warm(store) { try store.authSubject(nkey: "UG1") }.allSatisfy { $0?.id == user.id })
+        #expect(try Self.warm(store) { try store.identity(for: .userName("gina")) }.allSatisfy { $0?.active == true })
+        #expect(try Self.warm(store) { try store.identity(for: .nkey("UG1")) }.allSatisfy { $0?.id == user.id })
 
         _ = try await store.updateUser(id: user.id) { current in
             UserUpdate(input: userInput(current.userName, active: false, nkeys: ["UG2"]))
         }
-        #expect(try Self.warm(store) { try store.authSubject(userName: "gina") }.allSatisfy { $0?.active == false })
-        #expect(try Self.warm(store) { try store.authSubject(nkey: "UG1") }.allSatisfy { $0 == nil })
+        #expect(try Self.warm(store) { try store.identity(for: .userName("gina")) }.allSatisfy { $0?.active == false })
+        #expect(try Self.warm(store) { try store.identity(for: .nkey("UG1")) }.allSatisfy { $0 == nil })
 
         try await store.deleteUser(id: user.id)
-        #expect(try Self.warm(store) { try store.authSubject(id: user.id) }.allSatisfy { $0 == nil })
+        #expect(try Self.warm(store) { try store.identity(for: .id(user.id)) }.allSatisfy { $0 == nil })
     }
 
     @Test func everyConnectionSeesAWriteOfAnotherHandleOnTheFile() async throws {
@@ -125,13 +125,13 @@ import TestSupport
         let user = try await cli.createUser(userInput("hank"))
         let token = try await cli.issueAccessToken(userName: "hank", name: "t")
         let hash = SecretToken.hash(token.token)
-        #expect(try Self.warm(service) { try service.authSubject(accessTokenHash: hash) }.allSatisfy { $0?.id == user.id })
-        #expect(try Self.warm(service) { try service.authSubject(userName: "nobody") }.allSatisfy { $0 == nil })
+        #expect(try Self.warm(service) { try service.identity(for: .accessTokenHash(hash)) }.allSatisfy { $0?.id == user.id })
+        #expect(try Self.warm(service) { try service.identity(for: .userName("nobody")) }.allSatisfy { $0 == nil })
 
         try await cli.revokeAccessToken(id: token.info.id)
         _ = try await cli.createUser(userInput("nobody"))
-        #expect(try Self.warm(service) { try service.authSubject(accessTokenHash: hash) }.allSatisfy { $0 == nil })
-        #expect(try Self.warm(service) { try service.authSubject(userName: "nobody") }.allSatisfy { $0 != nil })
+        #expect(try Self.warm(service) { try service.identity(for: .accessTokenHash(hash)) }.allSatisfy { $0 == nil })
+        #expect(try Self.warm(service) { try service.identity(for: .userName("nobody")) }.allSatisfy { $0 != nil })
     }
 
     @Test func aRememberedTokenStopsWorkingWhenItExpires() async throws {
@@ -146,9 +146,9 @@ import TestSupport
         let token = try await store.issueAccessToken(userName: "ida", name: "t",
                                                      expiresAt: Date(timeIntervalSince1970: 1_900_000_060))
         let hash = SecretToken.hash(token.token)
-        #expect(try Self.warm(store) { try store.authSubject(accessTokenHash: hash) }.allSatisfy { $0 != nil })
+        #expect(try Self.warm(store) { try store.identity(for: .accessTokenHash(hash)) }.allSatisfy { $0 != nil })
         // No commit in between: only the clock moved.
         clock.withLock { $0 = Date(timeIntervalSince1970: 1_900_000_060) }
-        #expect(try Self.warm(store) { try store.authSubject(accessTokenHash: hash) }.allSatisfy { $0 == nil })
+        #expect(try Self.warm(store) { try store.identity(for: .accessTokenHash(hash)) }.allSatisfy { $0 == nil })
     }
 }

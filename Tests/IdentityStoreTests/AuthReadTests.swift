@@ -9,7 +9,7 @@ import TestSupport
 /// on the in-memory queue and on a file pool, and always sees the latest commit.
 @Suite struct AuthReadTests {
     /// The previous implementation, kept here as the oracle.
-    static func referenceSubject(_ db: Database, where condition: String, _ argument: String) throws -> AuthSubject? {
+    static func referenceSubject(_ db: Database, where condition: String, _ argument: String) throws -> Identity? {
         let sql = """
             SELECT u.id, u.user_name, u.external_id, u.display_name, u.active, u.password_hash, u.tags,
                    u.jwt_lifetime_seconds, u.version,
@@ -28,11 +28,11 @@ import TestSupport
         }
         let groupsText: String = row["groups"] ?? "[]"
         let groups = (try? decoder.decode([GroupRef].self, from: Data(groupsText.utf8))) ?? []
-        return AuthSubject(
+        return Identity(
             id: row["id"], userName: row["user_name"], externalId: row["external_id"],
             displayName: row["display_name"], active: row["active"], passwordHash: row["password_hash"],
-            nkeys: strings("nkeys").sorted(), tags: strings("tags"), jwtLifetimeSeconds: row["jwt_lifetime_seconds"],
-            version: row["version"], groups: groups.sorted { $0.displayName < $1.displayName })
+            nkeys: strings("nkeys").sorted(), tags: strings("tags"), version: row["version"],
+            groups: groups.sorted { $0.displayName < $1.displayName }, jwtLifetimeSeconds: row["jwt_lifetime_seconds"])
     }
 
     /// Users covering every column shape: no extras, nkeys, several groups, tags that need
@@ -57,25 +57,25 @@ import TestSupport
         for user in users {
             let reference = try await store.writer.read { db in try Self.referenceSubject(db, where: "u.id = ?", user.id) }
             let expected = try #require(reference)
-            #expect(try store.authSubject(id: user.id) == expected)
-            #expect(try store.authSubject(userName: user.userName.uppercased()) == expected)
+            #expect(try store.identity(for: .id(user.id)) == expected)
+            #expect(try store.identity(for: .userName(user.userName.uppercased())) == expected)
             for key in expected.nkeys {
-                #expect(try store.authSubject(nkey: key) == expected)
+                #expect(try store.identity(for: .nkey(key)) == expected)
             }
             let token = try await store.issueAccessToken(userName: user.userName, name: "t")
-            #expect(try store.authSubject(accessToken: token.token) == expected)
+            #expect(try store.identity(for: .accessTokenHash(SecretToken.hash(token.token))) == expected)
         }
-        let rich = try #require(try store.authSubject(userName: "émile zoë 🚀"))
+        let rich = try #require(try store.identity(for: .userName("émile zoë 🚀")))
         #expect(rich.nkeys == ["UAA", "UMM", "UZZ"])
         #expect(rich.groups.map(\.displayName) == ["Alpha", "zeta", "ünïcode grp"])
         #expect(rich.groups.map(\.externalId) == [nil, "z-ext", "u"])
         #expect(rich.tags == ["ops", "quote\"d", "back\\slash", "sl/ash", "tab\tnew\nline", "\u{01}", "ü", "日本"])
-        #expect(try store.authSubject(userName: "plain")?.groups == [])
-        #expect(try store.authSubject(userName: "plain")?.nkeys == [])
-        #expect(try store.authSubject(userName: "missing") == nil)
-        #expect(try store.authSubject(nkey: "UNOBODY") == nil)
-        #expect(try store.authSubject(id: "no-such-id") == nil)
-        #expect(try store.authSubject(accessToken: "not-a-token") == nil)
+        #expect(try store.identity(for: .userName("plain"))?.groups == [])
+        #expect(try store.identity(for: .userName("plain"))?.nkeys == [])
+        #expect(try store.identity(for: .userName("missing")) == nil)
+        #expect(try store.identity(for: .nkey("UNOBODY")) == nil)
+        #expect(try store.identity(for: .id("no-such-id")) == nil)
+        #expect(try store.identity(for: .accessTokenHash(SecretToken.hash("not-a-token"))) == nil)
     }
 
     @Test func inMemoryReadMatchesTheReferenceQuery() async throws {
@@ -100,24 +100,24 @@ import TestSupport
             ? try IdentityDatabase.open(path: dir.appendingPathComponent("identity.sqlite").path, logger: quietLogger)
             : try makeStore()
         let user = try await store.createUser(userInput("frank", nkeys: ["UF1"]))
-        let first = try #require(try store.authSubject(userName: "frank"))
+        let first = try #require(try store.identity(for: .userName("frank")))
         #expect(first.active && first.groups.isEmpty)
 
         _ = try await store.updateUser(id: user.id) { current in
             UserUpdate(input: userInput(current.userName, active: false, nkeys: ["UF2"]))
         }
-        let second = try #require(try store.authSubject(userName: "frank"))
+        let second = try #require(try store.identity(for: .userName("frank")))
         #expect(!second.active)
         #expect(second.nkeys == ["UF2"])
         #expect(second.version > first.version)
-        #expect(try store.authSubject(nkey: "UF1") == nil)
+        #expect(try store.identity(for: .nkey("UF1")) == nil)
 
         let group = try await store.createGroup(groupInput("ops"), members: [MemberInput(value: user.id, type: "User")])
-        #expect(try store.authSubject(nkey: "UF2")?.groups.map(\.id) == [group.id])
+        #expect(try store.identity(for: .nkey("UF2"))?.groups.map(\.id) == [group.id])
         try await store.deleteGroup(id: group.id)
-        #expect(try store.authSubject(id: user.id)?.groups == [])
+        #expect(try store.identity(for: .id(user.id))?.groups == [])
         try await store.deleteUser(id: user.id)
-        #expect(try store.authSubject(userName: "frank") == nil)
+        #expect(try store.identity(for: .userName("frank")) == nil)
     }
 
     /// Many more concurrent reads than pool readers and cooperative threads, while a writer
@@ -137,7 +137,7 @@ import TestSupport
             for task in 0 ..< 64 {
                 group.addTask {
                     var hits = 0
-                    for round in 0 ..< 20 where try store.authSubject(userName: names[(task + round) % names.count]) != nil {
+                    for round in 0 ..< 20 where try store.identity(for: .userName(names[(task + round) % names.count])) != nil {
                         hits += 1
                     }
                     return hits
@@ -146,7 +146,7 @@ import TestSupport
             return try await group.reduce(0, +)
         }
         #expect(found == 64 * 20)
-        #expect(try store.authSubject(userName: "writer-19") != nil)
+        #expect(try store.identity(for: .userName("writer-19")) != nil)
     }
 
     @Test func tagArraysDecodeLikeJSONDecoder() throws {
@@ -180,7 +180,7 @@ import TestSupport
         let store = try IdentityDatabase.open(path: dir.appendingPathComponent("identity.sqlite").path, logger: quietLogger)
         let readers = try #require(store.authReaders)
         #expect(throws: DatabaseError.self) {
-            try readers.subject(.id("any"), now: 0) { db in
+            try readers.identity(.id("any"), now: 0) { db in
                 try db.execute(sql: "DELETE FROM users")
                 return nil
             }

@@ -30,10 +30,10 @@ import TestSupport
 
     /// Looks `name` (`gina` by default) up on `reader`, counting the reads that reach the database.
     static func byName(_ readers: AuthReaders, reader: Int, _ name: String = "gina",
-                       loads: inout Int) throws -> AuthSubject? {
-        try readers.subject(.userNameKey(name), reader: reader, now: 0) { db in
+                       loads: inout Int) throws -> Identity? {
+        try readers.identity(.userName(name), reader: reader, now: 0) { db in
             loads += 1
-            return try AuthStatements.subject(db, AuthStatements.byUserNameKey, name)
+            return try AuthStatements.identity(db, AuthStatements.byUserNameKey, name)
         }
     }
 
@@ -127,8 +127,8 @@ import TestSupport
         // Connection 1 has seen the current version.
         #expect(try Self.byName(readers, reader: 1, loads: &loads)?.active == true)
 
-        let beforeCommit = try readers.subject(.id(id), reader: 0, now: 0) { db in
-            let read = try AuthStatements.subject(db, AuthStatements.byID, id)
+        let beforeCommit = try readers.identity(.id(id), reader: 0, now: 0) { db in
+            let read = try AuthStatements.identity(db, AuthStatements.byID, id)
             // While connection 0 holds this (now stale) read, the store commits and connection 1
             // answers a lookup: it sees the commit and starts a new epoch.
             try fixture.store.writer.write { db in
@@ -140,9 +140,9 @@ import TestSupport
         #expect(beforeCommit?.active == true, "the caller gets what its snapshot held")
 
         loads = 0
-        let after = try readers.subject(.id(id), reader: 1, now: 0) { db in
+        let after = try readers.identity(.id(id), reader: 1, now: 0) { db in
             loads += 1
-            return try AuthStatements.subject(db, AuthStatements.byID, id)
+            return try AuthStatements.identity(db, AuthStatements.byID, id)
         }
         #expect(after?.active == false)
         #expect(loads == 1, "the stale read was dropped, so this one reads")
@@ -175,8 +175,8 @@ import TestSupport
                         // Two keys for one user: a validation that sees a commit while looking
                         // up one must forget the other too.
                         byName.toggle()
-                        let seen = try byName ? fixture.store.authSubject(userName: "gina", arrival: arrival)
-                            : fixture.store.authSubject(nkey: "UGINA", arrival: arrival)
+                        let seen = try byName ? fixture.store.identity(for: .userName("gina"), asOf: arrival)
+                            : fixture.store.identity(for: .nkey("UGINA"), asOf: arrival)
                         if (seen?.version ?? -1) < floor { progress.stale.add(1, ordering: .relaxed) }
                         progress.checks.add(1, ordering: .relaxed)
                         await Task.yield()
@@ -196,7 +196,7 @@ import TestSupport
         }
         #expect(progress.checks.load(ordering: .relaxed) > 0)
         #expect(progress.stale.load(ordering: .relaxed) == 0)
-        let last = try fixture.store.authSubject(userName: "gina")
+        let last = try fixture.store.identity(for: .userName("gina"))
         #expect(last?.displayName == "round 99")
         #expect(last?.version == progress.committed.load(ordering: .relaxed))
     }
@@ -209,10 +209,10 @@ import TestSupport
         defer { fixture.remove() }
         let readers = fixture.readers
         var loads = 0
-        func lookup(_ reader: Int, arrival: DispatchTime) throws -> AuthSubject? {
-            try readers.subject(.userNameKey("gina"), now: 0, arrival: arrival) { db in
+        func lookup(_ reader: Int, arrival: DispatchTime) throws -> Identity? {
+            try readers.identity(.userName("gina"), now: 0, arrival: arrival) { db in
                 loads += 1
-                return try AuthStatements.subject(db, AuthStatements.byUserNameKey, "gina")
+                return try AuthStatements.identity(db, AuthStatements.byUserNameKey, "gina")
             }
         }
         for reader in 0 ..< readers.count {
@@ -253,10 +253,10 @@ import TestSupport
                                                              expiresAt: Date(timeIntervalSince1970: expiry))
         let hash = SecretToken.hash(token.token)
         var loads = 0
-        func lookup(_ reader: Int, at now: Double) throws -> AuthSubject? {
-            try readers.subject(.accessTokenHash(hash), reader: reader, now: now, transaction: true) { db in
+        func lookup(_ reader: Int, at now: Double) throws -> Identity? {
+            try readers.identity(.accessTokenHash(hash), reader: reader, now: now, transaction: true) { db in
                 loads += 1
-                return try AuthStatements.subject(db, accessTokenHash: hash, now: now)
+                return try AuthStatements.identity(db, accessTokenHash: hash, now: now)
             }
         }
         for reader in 0 ..< readers.count {

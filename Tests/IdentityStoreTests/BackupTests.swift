@@ -19,7 +19,7 @@ import TestSupport
 
         let copy = try IdentityDatabase.open(path: path, logger: quietLogger)
         #expect(try await copy.connectionPragmas().journalMode == "wal")
-        let subject = try #require(try copy.authSubject(userName: "ZOË"))
+        let subject = try #require(try copy.identity(for: .userName("ZOË")))
         #expect(subject.id == user.id)
         #expect(subject.passwordHash == hash)
         #expect(subject.groups.map(\.displayName) == ["devs"])

@@ -50,7 +50,7 @@ import TestSupport
         #expect(try await store.connectionPragmas().synchronous == synchronous)
         #expect(store.authReaders?.count == IdentityDatabase.readerCount)
         _ = try await store.createUser(userInput("alice"))
-        #expect(try store.authSubject(userName: "alice")?.userName == "alice")
+        #expect(try store.identity(for: .userName("alice"))?.userName == "alice")
         #expect(store.authReaders?.cachedCount == 1)
     }
 }

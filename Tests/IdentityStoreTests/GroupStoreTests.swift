@@ -3,7 +3,7 @@ import IdentityStore
 import Testing
 
 @Suite struct GroupStoreTests {
-    @Test func membershipShowsOnUserAndAuthSubject() async throws {
+    @Test func membershipShowsOnUserAndIdentity() async throws {
         let store = try makeStore()
         let alice = try await store.createUser(userInput("alice"))
         let bob = try await store.createUser(userInput("bob"))
@@ -18,7 +18,7 @@ import Testing
         }
         // Then the next read sees it, on both sides
         #expect(try await store.user(id: alice.id)?.groups?.isEmpty == true)
-        let subject = try #require(try store.authSubject(userName: "BOB"))
+        let subject = try #require(try store.identity(for: .userName("BOB")))
         #expect(subject.groups == [GroupRef(id: group.id, displayName: "Engineering", externalId: "e1")])
         #expect(try await store.isMember(bob.id, ofGroup: group.id))
     }
@@ -76,11 +76,11 @@ import Testing
             GroupUpdate(input: groupInput("G2"), members: .replace([MemberInput(value: b.id)]))
         }
         #expect(try await store.members(ofGroup: group.id).map(\.value) == [b.id])
-        #expect(try store.authSubject(id: b.id)?.groups.first?.displayName == "G2")
+        #expect(try store.identity(for: .id(b.id))?.groups.first?.displayName == "G2")
         let before = try await store.latestChangeSequence()
         try await store.deleteGroup(id: group.id)
         #expect(try await store.group(id: group.id) == nil)
-        #expect(try store.authSubject(id: b.id)?.groups.isEmpty == true)
+        #expect(try store.identity(for: .id(b.id))?.groups.isEmpty == true)
         let changes = try await store.changes(after: before)
         #expect(changes.contains { $0.resourceId == b.id && $0.operation == .membership })
         #expect(changes.contains { $0.resourceId == group.id && $0.operation == .delete })

@@ -72,8 +72,8 @@ import Testing
         #expect(after.userName == "alice")
         #expect(after.externalId == nil)
         #expect(after.version == alice.version)
-        #expect(try store.authSubject(nkey: "UA1")?.id == alice.id)
-        #expect(try store.authSubject(nkey: "UA2") == nil)
+        #expect(try store.identity(for: .nkey("UA1"))?.id == alice.id)
+        #expect(try store.identity(for: .nkey("UA2")) == nil)
     }
 
     @Test func nkeysAreUniqueAcrossUsers() async throws {
@@ -102,7 +102,7 @@ import Testing
                                               batchSize: 10)
         #expect(ids.count == 25)
         #expect(try await store.userCount() == 25)
-        #expect(try store.authSubject(userName: "USER7")?.id == ids[7])
+        #expect(try store.identity(for: .userName("USER7"))?.id == ids[7])
         await #expect(throws: IdentityStoreError.self) {
             try await store.importUsers([userInput("fresh"), userInput("User3")])
         }
@@ -132,7 +132,7 @@ import Testing
         #expect(outcomes.filter { $0 }.count == 180)
         #expect(try await store.userCount() == 180)
         // The failed creates left nothing behind, not even their nkeys or change rows.
-        #expect(try store.authSubject(nkey: "UK9") == nil)
+        #expect(try store.identity(for: .nkey("UK9")) == nil)
         #expect(try await store.changes(after: 0, limit: 1000).count == 180)
     }
 

@@ -1,5 +1,6 @@
 import AuthCallout
 import Foundation
+import IdentityStore
 import NATSClient
 import NIOConcurrencyHelpers
 import NIOCore
@@ -32,10 +33,10 @@ final class LoopRecordingDirectory: IdentityReading, Sendable {
         return try read()
     }
 
-    func identity(id: String) throws -> CalloutIdentity? { try base.identity(id: id) }
-    func identity(userName: String) throws -> CalloutIdentity? { try lookup { try base.identity(userName: userName) } }
-    func identity(nkey: String) throws -> CalloutIdentity? { try lookup { try base.identity(nkey: nkey) } }
-    func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { try lookup { try base.identity(accessTokenHash: accessTokenHash) } }
+    func identity(for key: CredentialKey, asOf: DispatchTime?) throws -> Identity? {
+        if case .id = key { return try base.identity(for: key, asOf: asOf) }
+        return try lookup { try base.identity(for: key, asOf: asOf) }
+    }
     func verifyPassword(_ password: String, hash: String) -> Bool {
         let loop = currentLoop
         seen.withLockedValue { $0.checks.append(loop) }

@@ -1,6 +1,7 @@
 import AuthCallout
 import Dispatch
 import Foundation
+import IdentityStore
 import Logging
 import NATSClient
 import NIOConcurrencyHelpers
@@ -23,10 +24,7 @@ final class GatedPasswordChecks: IdentityReading, Sendable {
     /// Lets `count` held checks go on.
     func open(_ count: Int = 1) { for _ in 0..<count { gate.signal() } }
 
-    func identity(id: String) throws -> CalloutIdentity? { try base.identity(id: id) }
-    func identity(userName: String) throws -> CalloutIdentity? { try base.identity(userName: userName) }
-    func identity(nkey: String) throws -> CalloutIdentity? { try base.identity(nkey: nkey) }
-    func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { try base.identity(accessTokenHash: accessTokenHash) }
+    func identity(for key: CredentialKey, asOf: DispatchTime?) throws -> Identity? { try base.identity(for: key, asOf: asOf) }
     func verifyPassword(_ password: String, hash: String) -> Bool {
         started.withLockedValue { $0 += 1 }
         // A safety net so a failed test cannot hold the pool thread forever.

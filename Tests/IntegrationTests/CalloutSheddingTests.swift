@@ -1,5 +1,6 @@
 import AuthCallout
 import Foundation
+import IdentityStore
 import NATSClient
 import NIOConcurrencyHelpers
 import NKeys
@@ -10,31 +11,6 @@ import TestSupport
 /// once with a signed `overloaded` denial instead of queueing, against a real nats-server.
 @Suite("Auth callout sheds load beyond maxInFlight", .timeLimit(.minutes(2)))
 struct CalloutSheddingTests {
-    /// Holds decisions until the test opens it.
-    final class Gate: Sendable {
-        private let waiters = NIOLockedValueBox<(open: Bool, continuations: [CheckedContinuation<Void, Never>], entered: Int)>((false, [], 0))
-        var entered: Int { waiters.withLockedValue { $0.entered } }
-        func wait() async {
-            await withCheckedContinuation { continuation in
-                let resumeNow = waiters.withLockedValue { state -> Bool in
-                    state.entered += 1
-                    if state.open { return true }
-                    state.continuations.append(continuation)
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        }
-        func open() {
-            let continuations = waiters.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
-                state.open = true
-                defer { state.continuations = [] }
-                return state.continuations
-            }
-            for continuation in continuations { continuation.resume() }
-        }
-    }
-
     /// The service's own connection (its user bypasses the callout).
     static func serviceConnection(_ server: CalloutServer) async throws -> NATSConnection {
         try await NATSConnection.connect(
@@ -54,11 +30,15 @@ struct CalloutSheddingTests {
 
     @Test func aRequestBeyondTheLimitIsAnOverloadedDenialWhileTheFirstIsStillDeciding() async throws {
         let server = try await CalloutServer.start(label: "shedding")
-        let gate = Gate()
-        let handler = AuthorizationHandler(keys: server.keys) { request in
-            await gate.wait()
-            return .deny(.init(reason: .wrongSecret, detail: "test", userName: request.user, authMethod: .password))
-        }
+        let directory = try makeDirectory()
+        _ = try await directory.addUser("first", password: "right", groups: ["developers"])
+        _ = try await directory.addUser("second", password: "right", groups: ["developers"])
+        // A wrong password's argon2id check holds the decision until the test opens the gate.
+        let checks = GatedChecks(directory)
+        let passwordPool = PasswordCheckPool(threads: 1)
+        let authorizer = Authorizer(identities: checks, policy: try PolicyStore.parsing(CalloutEndToEndTests.policyYAML),
+                                    passwordChecks: passwordPool, passwordCheckTimeout: .seconds(60))
+        let handler = AuthorizationHandler(keys: server.keys, authorizer: authorizer)
         let connection = try await Self.serviceConnection(server)
         let sink = RecordingSink()
         let log = DecisionLog(logger: RunningCallout.logger, sink: sink, flushInterval: .zero)
@@ -73,24 +53,25 @@ struct CalloutSheddingTests {
             try await pollUntil("the service to subscribe") { service.isSubscribed }
             // A real client connects; its decision holds the only slot.
             let first = Task { await connect("first") }
-            try await pollUntil("the first decision to start") { gate.entered == 1 }
+            try await pollUntil("the first decision to start its check") { checks.started.withLockedValue { $0 } == 1 }
 
             // A second client connects meanwhile: its request is denied at once, without a decision.
             #expect(await connect("second") == false)
             let shed = try await poll("the shed decision", timeout: .seconds(10)) { sink.records.first { $0.userName == "second" } }
             #expect(shed.reason == .overloaded && shed.result == .deny)
-            #expect(gate.entered == 1, "the shed request never reached the decision step")
+            #expect(checks.started.withLockedValue { $0 } == 1, "the shed request never started a check")
             #expect(server.server.log.contains("overloaded"), "nats-server logs the reason it was given")
 
-            gate.open()
+            checks.gate.signal()
             #expect(await first.value == false)
             let decided = try await poll("the first decision", timeout: .seconds(10)) { sink.records.first { $0.userName == "first" } }
             #expect(decided.reason == .wrongSecret)
         } catch {
-            gate.open()
+            checks.gate.signal()
             serviceTask.cancel()
             log.finish()
             await connection.close()
+            try? await passwordPool.shutdown()
             try? await server.server.stop()
             throw error
         }
@@ -98,6 +79,7 @@ struct CalloutSheddingTests {
         log.finish()
         await logTask.value
         await connection.close()
+        try await passwordPool.shutdown()
         try await server.server.stop()
     }
 
@@ -107,10 +89,7 @@ struct CalloutSheddingTests {
         let gate = DispatchSemaphore(value: 0)
         let started = NIOLockedValueBox(0)
         init(_ inner: any CalloutDirectory) { self.inner = inner }
-        func identity(id: String) throws -> CalloutIdentity? { try inner.identity(id: id) }
-        func identity(userName: String) throws -> CalloutIdentity? { try inner.identity(userName: userName) }
-        func identity(nkey: String) throws -> CalloutIdentity? { try inner.identity(nkey: nkey) }
-        func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { try inner.identity(accessTokenHash: accessTokenHash) }
+        func identity(for key: CredentialKey, asOf: DispatchTime?) throws -> Identity? { try inner.identity(for: key, asOf: asOf) }
         func verifyPassword(_ password: String, hash: String) -> Bool {
             started.withLockedValue { $0 += 1 }
             gate.wait()

@@ -108,17 +108,7 @@ final class StoreDirectory: CalloutDirectory, @unchecked Sendable {
     }
 
     // The callout reads through the store's own conformances.
-    func identity(id: String) throws -> CalloutIdentity? { try database.identity(id: id) }
-    func identity(userName: String) throws -> CalloutIdentity? { try database.identity(userName: userName) }
-    func identity(nkey: String) throws -> CalloutIdentity? { try database.identity(nkey: nkey) }
-    func identity(accessTokenHash: [UInt8]) throws -> CalloutIdentity? { try database.identity(accessTokenHash: accessTokenHash) }
-    func identity(userName: String, arrival: DispatchTime?) throws -> CalloutIdentity? {
-        try database.identity(userName: userName, arrival: arrival)
-    }
-    func identity(nkey: String, arrival: DispatchTime?) throws -> CalloutIdentity? { try database.identity(nkey: nkey, arrival: arrival) }
-    func identity(accessTokenHash: [UInt8], arrival: DispatchTime?) throws -> CalloutIdentity? {
-        try database.identity(accessTokenHash: accessTokenHash, arrival: arrival)
-    }
+    func identity(for key: CredentialKey, asOf: DispatchTime?) throws -> Identity? { try database.identity(for: key, asOf: asOf) }
     func verifyPassword(_ password: String, hash: String) -> Bool { database.verifyPassword(password, hash: hash) }
     var decoyPasswordHash: String? { database.decoyPasswordHash }
     func latestChangeSequence() async throws -> Int64 { try await database.latestChangeSequence() }

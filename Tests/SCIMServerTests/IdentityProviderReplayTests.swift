@@ -47,14 +47,14 @@ import Testing
                 """)
             #expect(rename.status == .ok)
             #expect(try rename.json[attribute: "displayName"] == "Renamed")
-            #expect(try fixture.store.authSubject(id: userId)?.groups.map(\.displayName) == ["Renamed"])
+            #expect(try fixture.store.identity(for: .id(userId))?.groups.map(\.displayName) == ["Renamed"])
             // 5. Membership: remove by filter, add back (twice: idempotent), groups listed without members.
             let remove = try await client.scim("/Groups/\(groupId)", .patch, fixture, body: """
                 {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
                  "Operations":[{"op":"remove","path":"members[value eq \\"\(userId)\\"]"}]}
                 """)
             #expect(remove.status == .ok)
-            #expect(try fixture.store.authSubject(id: userId)?.groups.isEmpty == true)
+            #expect(try fixture.store.identity(for: .id(userId))?.groups.isEmpty == true)
             for _ in 0..<2 {
                 let add = try await client.scim("/Groups/\(groupId)", .patch, fixture, body: """
                     {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
@@ -73,7 +73,7 @@ import Testing
                 """)
             #expect(deactivate.status == .ok)
             #expect(try deactivate.json[attribute: "active"] == false)
-            #expect(try fixture.store.authSubject(userName: "DADE@example.com")?.active == false)
+            #expect(try fixture.store.identity(for: .userName("DADE@example.com"))?.active == false)
         }
     }
 
@@ -182,7 +182,7 @@ import Testing
             #expect(response.status == .ok)
             let operations = try #require(try response.json[attribute: "Operations"]?.arrayValue)
             #expect(operations.map { $0[attribute: "status"]?.stringValue } == ["201", "201", "200"])
-            let subject = try #require(try fixture.store.authSubject(userName: "bulk-user"))
+            let subject = try #require(try fixture.store.identity(for: .userName("bulk-user")))
             #expect(subject.groups.map(\.displayName) == ["bulk-group"])
             #expect(!subject.active)
             // failOnErrors=1 stops after the first failure.
@@ -194,7 +194,7 @@ import Testing
             let results = try #require(try failing.json[attribute: "Operations"]?.arrayValue)
             #expect(results.count == 1)
             #expect(results.first?[attribute: "status"] == "409")
-            #expect(try fixture.store.authSubject(userName: "never-created") == nil)
+            #expect(try fixture.store.identity(for: .userName("never-created")) == nil)
             // More operations than advertised: 413.
             let ops = (0..<4).map { #"{"method":"DELETE","path":"/Users/x\#($0)"}"# }.joined(separator: ",")
             let tooMany = try await client.scim("/Bulk", .post, fixture, body: """

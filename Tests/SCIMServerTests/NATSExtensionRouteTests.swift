@@ -23,13 +23,13 @@ import Testing
             let id = try #require(try response.json[attribute: "id"]?.stringValue)
             // The string comes back as sent (the conformance tester compares with equality).
             #expect(try response.json[attribute: SchemaURN.natsUser]?[attribute: "tags"] == "env:prod, team:payments")
-            let byA = try #require(try fixture.store.authSubject(nkey: Self.keyA))
-            let byB = try #require(try fixture.store.authSubject(nkey: Self.keyB))
+            let byA = try #require(try fixture.store.identity(for: .nkey(Self.keyA)))
+            let byB = try #require(try fixture.store.identity(for: .nkey(Self.keyB)))
             #expect(byA.id == id && byB.id == id)
             #expect(byA.nkeys == [Self.keyA, Self.keyB].sorted())
             #expect(byA.tags == ["env:prod", "team:payments"])
             // The whole string is not a key.
-            #expect(try fixture.store.authSubject(nkey: "\(Self.keyA) \(Self.keyB)") == nil)
+            #expect(try fixture.store.identity(for: .nkey("\(Self.keyA) \(Self.keyB)")) == nil)
             // A SCIM client finds the holder of one key with `co` (docs/scim-model.md).
             let filter = "urn:scim-callout:schemas:extension:nats:1.0:User:nkeys co \"\(Self.keyB)\""
                 .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
@@ -54,9 +54,9 @@ import Testing
                  {"op":"add","path":"urn:scim-callout:schemas:extension:nats:1.0:User:tags","value":"c"}]}
                 """)
             #expect(patched.status == .ok)
-            #expect(try fixture.store.authSubject(nkey: Self.keyA) == nil)
-            #expect(try fixture.store.authSubject(nkey: Self.keyC)?.id == id)
-            let subject = try #require(try fixture.store.authSubject(id: id))
+            #expect(try fixture.store.identity(for: .nkey(Self.keyA)) == nil)
+            #expect(try fixture.store.identity(for: .nkey(Self.keyC))?.id == id)
+            let subject = try #require(try fixture.store.identity(for: .id(id)))
             #expect(subject.nkeys == [Self.keyB, Self.keyC].sorted())
             #expect(subject.tags == ["c"])
             // Removing the attribute removes every key.
@@ -65,8 +65,8 @@ import Testing
                  {"op":"remove","path":"urn:scim-callout:schemas:extension:nats:1.0:User:nkeys"}]}
                 """)
             #expect(removed.status == .ok)
-            #expect(try fixture.store.authSubject(id: id)?.nkeys == [])
-            #expect(try fixture.store.authSubject(nkey: Self.keyB) == nil)
+            #expect(try fixture.store.identity(for: .id(id))?.nkeys == [])
+            #expect(try fixture.store.identity(for: .nkey(Self.keyB)) == nil)
         }
     }
 

@@ -45,7 +45,7 @@ import Testing
             #expect(!String(buffer: response.body).contains("hunter2"))
             #expect(response.headers[.contentType] == "application/scim+json")
             // The password is stored as an argon2id hash only.
-            let subject = try #require(try fixture.store.authSubject(userName: "émile"))
+            let subject = try #require(try fixture.store.identity(for: .userName("émile")))
             #expect(subject.passwordHash?.hasPrefix("$argon2id$") == true)
             #expect(PasswordHasher.verifySync("hunter2!", hash: subject.passwordHash ?? ""))
             // Case-insensitive (Unicode) uniqueness: 409 uniqueness.

@@ -119,15 +119,15 @@ enum SCIMBench {
             for _ in 0..<lookups {
                 let n = Int.random(in: 0..<users)
                 let start = ContinuousClock.now
-                guard try store.authSubject(userName: "user-\(n)@example.com") != nil else {
-                    throw Failure(description: "authSubject(user-\(n)) missing")
+                guard try store.identity(for: .userName("user-\(n)@example.com")) != nil else {
+                    throw Failure(description: "identity(for: .userName(user-\(n))) missing")
                 }
                 storeLatencies.append(seconds(ContinuousClock.now - start) * 1000)
             }
             storeLatencies.sort()
-            results.append(BenchResult(name: "authSubject(userName:) p50 (\(users) users)",
+            results.append(BenchResult(name: "identity(for: .userName) p50 (\(users) users)",
                                        value: percentile(storeLatencies, 0.50), unit: "ms"))
-            results.append(BenchResult(name: "authSubject(userName:) p99 (\(users) users)",
+            results.append(BenchResult(name: "identity(for: .userName) p99 (\(users) users)",
                                        value: percentile(storeLatencies, 0.99), unit: "ms"))
 
             // 4. PATCH 1,000 members into a 100,000-member group.

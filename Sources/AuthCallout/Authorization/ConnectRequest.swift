@@ -1,5 +1,6 @@
 import Foundation
 import IdentityStore
+import NATSJWT
 import Policy
 
 /// The parts of an authorization request the decision needs (credentials and client facts).
@@ -74,6 +75,18 @@ public struct ConnectRequest: Sendable, CustomStringConvertible, CustomReflectab
             "kind": kind as Any, "type": type as Any, "name": name as Any, "lang": lang as Any,
             "version": version as Any, "now": now,
         ], displayStyle: .struct)
+    }
+}
+
+extension ConnectRequest {
+    /// The connect an authorization request carries, decided `now` for a request read at `arrival`.
+    init(claims: NATSAuthorizationRequest, now: Date, arrival: DispatchTime?) {
+        let options = claims.connectOptions
+        self.init(user: options.username, password: options.password, token: options.authToken, nkey: options.nkey,
+                  signature: options.signedNonce, nonce: claims.clientInfo.nonce, host: claims.clientInfo.host,
+                  clientID: claims.clientInfo.id, kind: claims.clientInfo.kind, type: claims.clientInfo.type,
+                  name: claims.clientInfo.name ?? options.name, lang: options.lang, version: options.version, now: now,
+                  arrival: arrival)
     }
 }
 

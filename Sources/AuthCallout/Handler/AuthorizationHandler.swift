@@ -4,13 +4,14 @@ import NATSJWT
 import NKeys
 import Policy
 
-/// The pure core of the callout: request bytes in, reply bytes out.
+/// The shell around ``DecisionMachine``: request bytes in, reply bytes out.
 ///
 /// Steps (as in callout.go): open the xkey box, decode and verify the request JWT (signed by a
-/// server key `N…` that equals `server_id.id`, `aud` `nats-authorization-request`, not expired,
-/// `sub` = our issuer), run the decision step under a deadline, mint the user JWT and the
-/// response JWT, seal the reply to the server's key. Anything that fails is a denial, or no reply
-/// at all when the request cannot be trusted enough to address one.
+/// server key `N…`, `aud` `nats-authorization-request`, not expired), then feed the machine and
+/// run the actions it returns: look the user up, check a password (through the credential
+/// cache), sign the answer (the user JWT inside the response JWT) and seal it to the server's
+/// key. Anything that fails is a denial, or no reply at all when the request cannot be trusted
+/// enough to address one.
 ///
 /// ``start(payload:serverXKey:receivedAt:arrival:)`` does all of it without waiting when no argon2id
 /// check is needed, so the service answers most requests on the thread that read them.
@@ -32,19 +33,10 @@ public struct AuthorizationHandler: Sendable {
         }
     }
 
-    /// A decision step that may wait (tests and tools inject one; the service uses an ``Authorizer``).
-    public typealias Decide = @Sendable (ConnectRequest) async -> AuthorizationDecision
-
-    /// Where decisions come from.
-    private enum Decider: Sendable {
-        /// Decides without waiting unless an argon2id check is needed.
-        case authorizer(Authorizer)
-        case closure(Decide)
-    }
-
     public let keys: CalloutKeys
     public let configuration: Configuration
-    private let decider: Decider
+    private let authorizer: Authorizer
+    private let rules: DecisionMachine.Rules
     private let now: @Sendable () -> Date
     private let boxes: XKeyBoxCache?
 
@@ -54,19 +46,11 @@ public struct AuthorizationHandler: Sendable {
     ///   - now: the wall clock (JWT `iat`/`exp`, deadlines); inject a fixed clock in tests.
     public init(keys: CalloutKeys, configuration: Configuration = Configuration(),
                 now: @escaping @Sendable () -> Date = { Date() }, authorizer: Authorizer) {
-        self.init(keys: keys, configuration: configuration, now: now, decider: .authorizer(authorizer))
-    }
-
-    /// A handler whose decisions come from `decide` (always through ``resume(_:)``).
-    public init(keys: CalloutKeys, configuration: Configuration = Configuration(),
-                now: @escaping @Sendable () -> Date = { Date() }, decide: @escaping Decide) {
-        self.init(keys: keys, configuration: configuration, now: now, decider: .closure(decide))
-    }
-
-    private init(keys: CalloutKeys, configuration: Configuration, now: @escaping @Sendable () -> Date, decider: Decider) {
         self.keys = keys
         self.configuration = configuration
-        self.decider = decider
+        self.authorizer = authorizer
+        self.rules = authorizer.rules(calloutPublicKey: keys.calloutPublicKey, requireEncryption: configuration.requireEncryption,
+                                      decisionBudget: configuration.decisionBudget)
         self.now = now
         self.boxes = keys.xkey.map { XKeyBoxCache(ours: $0) }
     }
@@ -81,27 +65,22 @@ public struct AuthorizationHandler: Sendable {
     }
 
     /// How far ``start(payload:serverXKey:receivedAt:arrival:)`` got without waiting.
-    public enum Step: Sendable {
+    public enum Progress: Sendable {
         /// Answered: send the reply and record the decision.
         case answered(Outcome)
-        /// The decision has to wait (an argon2id check); ``resume(_:)`` finishes it.
-        case waiting(PendingDecision)
+        /// The decision waits for an argon2id check; ``resume(_:)`` runs it and answers.
+        case awaitingPasswordCheck(WaitingDecision)
     }
 
-    /// A verified request whose decision has to wait.
-    public struct PendingDecision: Sendable {
-        fileprivate enum Work: Sendable {
-            case passwordCheck(Authorizer, PendingPasswordCheck)
-            case closure(Decide)
-        }
-
+    /// A decision waiting for its argon2id check: the machine and what its reply needs.
+    public struct WaitingDecision: Sendable, CustomReflectable {
+        fileprivate var machine: DecisionMachine
+        fileprivate let check: PasswordCheck
         fileprivate let request: AuthorizationRequestClaims
-        fileprivate let connect: ConnectRequest
-        fileprivate let record: DecisionRecord
-        fileprivate let started: Date
-        fileprivate let deadline: Date
         fileprivate let box: XKeyBox?
-        fileprivate let work: Work
+
+        /// The machine only: the request holds the password.
+        public var customMirror: Mirror { Mirror(self, children: ["machine": machine, "check": check], displayStyle: .struct) }
     }
 
     /// Handles one request, waiting for its decision when it has to.
@@ -114,191 +93,131 @@ public struct AuthorizationHandler: Sendable {
     public func handle(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil, arrival: DispatchTime? = nil) async -> Outcome {
         switch start(payload: payload, serverXKey: serverXKey, receivedAt: receivedAt, arrival: arrival) {
         case let .answered(outcome): outcome
-        case let .waiting(pending): await resume(pending)
+        case let .awaitingPasswordCheck(waiting): await resume(waiting)
         }
     }
 
     /// Handles one request as far as it can without waiting: everything but an argon2id check.
     /// Parameters as for ``handle(payload:serverXKey:receivedAt:arrival:)``.
-    public func start(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil, arrival: DispatchTime? = nil) -> Step {
-        let begun = now()
-        let started = receivedAt ?? begun
-        var record = DecisionRecord(time: started, result: .deny, reason: .badRequest)
-        if receivedAt != nil {
-            record.queueMicroseconds = max(0, Int64((begun.timeIntervalSince(started) * 1_000_000).rounded()))
-        }
+    public func start(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil, arrival: DispatchTime? = nil) -> Progress {
+        var machine = DecisionMachine(rules: rules, receivedAt: receivedAt, now: now())
 
-        // 1. Open.
-        // Bytes end to end: the token is verified as it arrived, never copied into a String.
+        // Open. Bytes end to end: the token is verified as it arrived, never copied into a String.
         let token: [UInt8]
-        var replyBox: XKeyBox?
+        var box: XKeyBox?
         if let serverXKey, !serverXKey.isEmpty {
             guard let boxes else {
-                record.detail = "encrypted request but no xkey is configured"
-                return .answered(Outcome(reply: nil, record: finish(record, started)))
+                let action = machine.requestRejected("encrypted request but no xkey is configured", unverified: nil)
+                return run(action, &machine, request: nil, box: nil, arrival: arrival)
             }
             do {
-                let box = try boxes.box(for: serverXKey)
-                token = try box.open(payload)
-                replyBox = box
+                let opened = try boxes.box(for: serverXKey)
+                token = try opened.open(payload)
+                box = opened
             } catch {
-                record.detail = "cannot open the xkey box: \(error.code)"
-                return .answered(Outcome(reply: nil, record: finish(record, started)))
+                let action = machine.requestRejected("cannot open the xkey box: \(error.code)", unverified: nil)
+                return run(action, &machine, request: nil, box: nil, arrival: arrival)
             }
         } else {
             token = payload
         }
 
-        // 2. Decode and verify.
+        // Decode and verify.
         let request: AuthorizationRequestClaims
         do {
             request = try JWT.verify(utf8: token, as: NATSAuthorizationRequest.self, now: now(),
                                      expectedAudience: "nats-authorization-request", allowedIssuerTypes: [.server],
                                      leeway: configuration.leeway)
         } catch {
-            record.detail = "request JWT rejected: \(error.code)"
             // Unverified claims may still say where a denial should go; a denial is always safe to send.
             let unverified = try? JWT.decode(utf8: token, as: NATSAuthorizationRequest.self)
-            return .answered(deny(record, started: started, request: unverified, box: replyBox))
+            let action = machine.requestRejected("request JWT rejected: \(error.code)", unverified: unverified)
+            return run(action, &machine, request: unverified, box: box, arrival: arrival)
         }
-        record.fill(from: request.nats)
-        guard request.issuer == request.nats.serverID.id else {
-            record.detail = "request issuer is not the server id"
-            return .answered(deny(record, started: started, request: request, box: replyBox))
-        }
-        guard request.subject == keys.calloutPublicKey else {
-            record.detail = "request is for another issuer"
-            return .answered(deny(record, started: started, request: request, box: replyBox))
-        }
-        guard PublicKey.isValid(request.nats.userNKey, types: [.user]) else {
-            record.detail = "user_nkey is not a user public key"
-            return .answered(Outcome(reply: nil, record: finish(record, started)))
-        }
-        if replyBox == nil, configuration.requireEncryption {
-            record.reason = .plaintextRefused
-            record.detail = "encryption is required but the request was plaintext"
-            return .answered(deny(record, started: started, request: request, box: nil))
-        }
+        let action = machine.requestVerified(request, encrypted: box != nil, now: now(), arrival: arrival)
+        return run(action, &machine, request: request, box: box, arrival: arrival)
+    }
 
-        // The claimed name and method (unverified, as on every denial record, a shed one too).
-        let connect = ConnectRequest(claims: request.nats, now: now(), arrival: arrival)
-        record.userName = connect.user
-        record.authMethod = connect.authMethod
-
-        // 3. Decide, within the budget (time spent queued counts).
-        var deadline = started.addingTimeInterval(configuration.decisionBudget.timeInterval)
-        if let expires = request.expires { deadline = min(deadline, Date(timeIntervalSince1970: TimeInterval(expires))) }
-        guard now() < deadline else {
-            record.reason = .timeout
-            record.detail = "request waited past its deadline before a decision started"
-            return .answered(deny(record, started: started, request: request, box: replyBox))
-        }
-        let work: PendingDecision.Work
-        switch decider {
-        case let .closure(decide):
-            work = .closure(decide)
-        case let .authorizer(authorizer):
-            switch authorizer.begin(connect) {
-            case let .decided(decision):
-                return .answered(answer(decision, record: record, started: started, deadline: deadline,
-                                        request: request, box: replyBox))
-            case let .needsPasswordCheck(check):
-                work = .passwordCheck(authorizer, check)
+    /// Runs the argon2id check `waiting` waits for and answers.
+    public func resume(_ waiting: WaitingDecision) async -> Outcome {
+        var waiting = waiting
+        while true {
+            let outcome = await authorizer.checkPassword(waiting.check)
+            let action = waiting.machine.passwordChecked(outcome, policy: authorizer.policy.current, now: now())
+            switch run(action, &waiting.machine, request: waiting.request, box: waiting.box, arrival: nil) {
+            case let .answered(outcome): return outcome
+            case let .awaitingPasswordCheck(next): waiting = next
             }
         }
-        return .waiting(PendingDecision(request: request, connect: connect, record: record, started: started,
-                                        deadline: deadline, box: replyBox, work: work))
     }
 
-    /// Finishes a decision that had to wait.
-    public func resume(_ pending: PendingDecision) async -> Outcome {
-        let decision = switch pending.work {
-        case let .passwordCheck(authorizer, check): await authorizer.finish(check)
-        case let .closure(decide): await decide(pending.connect)
+    /// Answers a decision waiting for its check without running it, with `reason`: the service
+    /// sheds it (`overloaded`, no place to wait) or is shutting down and will not run it.
+    public func abandon(_ waiting: WaitingDecision, reason: DecisionReason, detail: String) -> Outcome {
+        var machine = waiting.machine
+        let action = machine.abandoned(reason, detail: detail)
+        guard case let .answered(outcome) = run(action, &machine, request: waiting.request, box: waiting.box, arrival: nil) else {
+            preconditionFailure("an abandoned decision is answered at once")
         }
-        return answer(decision, record: pending.record, started: pending.started, deadline: pending.deadline,
-                      request: pending.request, box: pending.box)
+        return outcome
     }
 
-    /// Answers a decision that has to wait without deciding it, with `reason`: the service sheds
-    /// it (`overloaded`, no place to wait) or is shutting down and will not run it.
-    public func abandon(_ pending: PendingDecision, reason: DecisionReason, detail: String) -> Outcome {
-        var record = pending.record
-        record.reason = reason
-        record.detail = detail
-        return deny(record, started: pending.started, request: pending.request, box: pending.box)
-    }
-
-    // 4. Answer.
-    private func answer(_ decision: AuthorizationDecision, record: DecisionRecord, started: Date, deadline: Date,
-                        request: AuthorizationRequestClaims, box: XKeyBox?) -> Outcome {
-        var record = record
-        guard now() <= deadline else {
-            record.reason = .timeout
-            record.detail = "decision finished after the deadline"
-            return deny(record, started: started, request: request, box: box)
+    /// Runs the machine's actions until it is answered or has to wait for an argon2id check.
+    private func run(_ action: DecisionMachine.Action, _ machine: inout DecisionMachine, request: AuthorizationRequestClaims?,
+                     box: XKeyBox?, arrival: DispatchTime?) -> Progress {
+        var action = action
+        var reply: [UInt8]?
+        while true {
+            switch action {
+            case let .lookUp(key):
+                action = authorizer.lookUp(key, asOf: arrival, for: &machine, now: now)
+            case let .checkPassword(check):
+                // A password verified before for this user at this version needs no argon2id run.
+                if authorizer.isRemembered(check) {
+                    action = machine.passwordChecked(.match, policy: authorizer.policy.current, now: now())
+                } else if let request {
+                    return .awaitingPasswordCheck(WaitingDecision(machine: machine, check: check, request: request, box: box))
+                } else {
+                    preconditionFailure("only a verified request waits for a password check")
+                }
+            case let .reply(decision):
+                guard let request else { preconditionFailure("a reply is only asked for an addressable request") }
+                (reply, action) = answer(decision, to: request, box: box, machine: &machine)
+            case .sendNothing:
+                action = machine.replied(userJWT: nil, now: now())
+            case let .record(record, session):
+                return .answered(Outcome(reply: reply, record: record, session: session))
+            }
         }
+    }
+
+    /// Signs (and seals) `decision` as the reply to `request`, and tells the machine.
+    private func answer(_ decision: AuthorizationDecision, to request: AuthorizationRequestClaims, box: XKeyBox?,
+                        machine: inout DecisionMachine) -> ([UInt8]?, DecisionMachine.Action) {
         switch decision {
         case let .deny(denial):
-            record.reason = denial.reason
-            record.detail = denial.detail
-            record.userName = denial.userName ?? record.userName
-            record.userID = denial.userID
-            record.authMethod = denial.authMethod
-            return deny(record, started: started, request: request, box: box)
+            let message = "scim-callout: \(denial.reason.serverReason) (decision \(machine.id))"
+            let reply = try? response(request: request, jwt: nil, error: message, box: box)
+            return (reply, machine.replied(userJWT: nil, now: now()))
         case let .allow(grant):
-            return allow(grant, record: record, started: started, request: request, box: box)
+            let account = grant.permissions.account
+            guard let signer = keys.userSigner(for: account) else {
+                return (nil, machine.signingFailed("no signing key for account '\(account)'", now: now()))
+            }
+            let issuedAt = now()
+            let expires = Int64((issuedAt.timeIntervalSince1970 + grant.lifetime.timeInterval).rounded(.down))
+            let claims = UserClaims(subject: request.nats.userNKey, name: grant.userName, audience: signer.audience,
+                                    expires: expires, nats: NATSUser(permissions: grant.permissions, issuerAccount: signer.issuerAccount))
+            do {
+                // `signed` hands back the `jti` it computed, so the claims are not hashed a second time.
+                let userJWT = try JWT.signed(claims, by: signer.key, issuedAt: issuedAt)
+                let reply = try response(request: request, jwt: userJWT.text, error: nil, box: box)
+                let signed = SignedUserJWT(id: userJWT.id, expires: Date(timeIntervalSince1970: TimeInterval(expires)))
+                return (reply, machine.replied(userJWT: signed, now: now()))
+            } catch {
+                return (nil, machine.signingFailed("signing failed: \(type(of: error))", now: now()))
+            }
         }
-    }
-
-    private func allow(_ grant: AuthorizationDecision.Grant, record: DecisionRecord, started: Date,
-                       request: AuthorizationRequestClaims, box: XKeyBox?) -> Outcome {
-        var record = record
-        record.userName = grant.userName
-        record.userID = grant.userID
-        record.authMethod = grant.authMethod
-        record.account = grant.permissions.account
-        record.grantedBy = grant.permissions.grantedBy
-        guard let signer = keys.userSigner(for: grant.permissions.account) else {
-            record.reason = .internalError
-            record.detail = "no signing key for account '\(grant.permissions.account)'"
-            return deny(record, started: started, request: request, box: box)
-        }
-        let issuedAt = now()
-        let expires = Int64((issuedAt.timeIntervalSince1970 + grant.lifetime.timeInterval).rounded(.down))
-        let claims = UserClaims(subject: request.nats.userNKey, name: grant.userName, audience: signer.audience,
-                                expires: expires, nats: NATSUser(permissions: grant.permissions, issuerAccount: signer.issuerAccount))
-        do {
-            // `signed` hands back the `jti` it computed, so the claims are not hashed a second time.
-            let userJWT = try JWT.signed(claims, by: signer.key, issuedAt: issuedAt)
-            let reply = try response(request: request, jwt: userJWT.text, error: nil, box: box)
-            record.result = .allow
-            record.reason = .allowed
-            record.jwtID = userJWT.id
-            record.jwtExpires = Date(timeIntervalSince1970: TimeInterval(expires))
-            let session = AllowedSession(serverID: request.nats.serverID.id, clientID: request.nats.clientInfo.id,
-                                         userID: grant.userID, userName: grant.userName, account: grant.permissions.account,
-                                         expires: Date(timeIntervalSince1970: TimeInterval(expires)),
-                                         fingerprint: grant.fingerprint, groupIDs: grant.groupIDs,
-                                         accessTokenHash: grant.accessTokenHash)
-            return Outcome(reply: reply, record: finish(record, started), session: session)
-        } catch {
-            record.reason = .internalError
-            record.detail = "signing failed: \(type(of: error))"
-            return deny(record, started: started, request: request, box: box)
-        }
-    }
-
-    /// A signed denial, when the request says whom to address it to; otherwise no reply.
-    private func deny(_ record: DecisionRecord, started: Date, request: AuthorizationRequestClaims?, box: XKeyBox?) -> Outcome {
-        var record = record
-        record.result = .deny
-        guard let request, PublicKey.isValid(request.nats.userNKey, types: [.user]), !request.nats.serverID.id.isEmpty else {
-            return Outcome(reply: nil, record: finish(record, started))
-        }
-        let message = "scim-callout: \(record.reason.serverReason) (decision \(record.id))"
-        let reply = try? response(request: request, jwt: nil, error: message, box: box)
-        return Outcome(reply: reply, record: finish(record, started))
     }
 
     private func response(request: AuthorizationRequestClaims, jwt: String?, error: String?, box: XKeyBox?) throws -> [UInt8] {
@@ -309,12 +228,6 @@ public struct AuthorizationHandler: Sendable {
         )
         let token = try JWT.signed(claims, by: signer.key, issuedAt: now()).bytes
         return try box?.seal(token) ?? token
-    }
-
-    private func finish(_ record: DecisionRecord, _ started: Date) -> DecisionRecord {
-        var record = record
-        record.latencyMicroseconds = Int64((now().timeIntervalSince(started) * 1_000_000).rounded())
-        return record
     }
 }
 
@@ -331,29 +244,6 @@ public struct AllowedSession: Sendable, Equatable {
     public var groupIDs: Set<String>
     /// Set for token logins (the token's SHA-256 hash, never the token).
     public var accessTokenHash: [UInt8]? = nil
-}
-
-extension DecisionRecord {
-    mutating func fill(from request: NATSAuthorizationRequest) {
-        clientHost = request.clientInfo.host
-        clientID = request.clientInfo.id
-        clientName = request.clientInfo.name ?? request.connectOptions.name
-        clientLang = request.connectOptions.lang
-        clientVersion = request.connectOptions.version
-        serverID = request.serverID.id
-        serverName = request.serverID.name
-    }
-}
-
-extension ConnectRequest {
-    init(claims: NATSAuthorizationRequest, now: Date, arrival: DispatchTime?) {
-        let options = claims.connectOptions
-        self.init(user: options.username, password: options.password, token: options.authToken, nkey: options.nkey,
-                  signature: options.signedNonce, nonce: claims.clientInfo.nonce, host: claims.clientInfo.host,
-                  clientID: claims.clientInfo.id, kind: claims.clientInfo.kind, type: claims.clientInfo.type,
-                  name: claims.clientInfo.name ?? options.name, lang: options.lang, version: options.version, now: now,
-                  arrival: arrival)
-    }
 }
 
 extension NATSUser {

@@ -41,7 +41,7 @@ public final class CalloutService: Service, Sendable {
 
     /// A decision handed from the event loop to a task, with where its answer goes.
     private struct Waiting: Sendable {
-        var decision: AuthorizationHandler.PendingDecision
+        var decision: AuthorizationHandler.WaitingDecision
         var replyTo: String
         var connection: NATSConnection
     }
@@ -155,7 +155,7 @@ public final class CalloutService: Service, Sendable {
         switch handler.start(payload: payload, serverXKey: serverXKey, receivedAt: receivedAt, arrival: arrival) {
         case let .answered(outcome):
             finish(outcome, replyTo: replyTo, on: connection)
-        case let .waiting(decision):
+        case let .awaitingPasswordCheck(decision):
             // Only decisions that wait take a place: one answered here holds nothing afterwards,
             // so a backlog of argon2id checks never sheds an nkey, token or cached-password connect.
             let admitted = inFlight.withLockedValue { count -> Bool in

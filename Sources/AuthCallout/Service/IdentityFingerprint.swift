@@ -1,4 +1,5 @@
 import CSodium
+import IdentityStore
 
 /// A digest of the identity facts a live session depends on: active flag, password hash, nkeys
 /// and group ids. When it differs from the one recorded at connect, the session was decided on
@@ -8,7 +9,7 @@ public struct IdentityFingerprint: Sendable, Hashable {
     let high: UInt64
     let low: UInt64
 
-    public init(_ identity: CalloutIdentity) {
+    public init(_ identity: Identity) {
         var input = [UInt8]()
         func field(_ text: String) {
             withUnsafeBytes(of: UInt32(text.utf8.count).littleEndian) { input.append(contentsOf: $0) }
@@ -19,7 +20,7 @@ public struct IdentityFingerprint: Sendable, Hashable {
         field(identity.userName)
         for key in identity.nkeys.sorted() { field(key) }
         field("|")
-        for id in identity.groups.map({ $0.id ?? $0.displayName }).sorted() { field(id) }
+        for id in identity.groups.map(\.id).sorted() { field(id) }
         var digest = [UInt8](repeating: 0, count: 16)
         _ = crypto_generichash(&digest, 16, input, UInt64(input.count), nil, 0)
         sodium_memzero(&input, input.count)

@@ -107,7 +107,7 @@ public final class SessionRevoker: Service, Sendable {
 
     private func check(userID: String) async throws {
         let tracked = registry.user(userID)
-        let current = try identities.identity(id: userID)
+        let current = try identities.identity(for: .id(userID), asOf: nil)
         let reason: String
         if current == nil {
             reason = "user deleted"
@@ -150,7 +150,7 @@ public final class SessionRevoker: Service, Sendable {
         let started = now()
         var revoked = Set<[UInt8]>()
         for hash in Set(tracked.sessions.compactMap(\.accessTokenHash)) {
-            if try identities.identity(accessTokenHash: hash)?.id != userID { revoked.insert(hash) }
+            if try identities.identity(for: .accessTokenHash(hash), asOf: nil)?.id != userID { revoked.insert(hash) }
         }
         guard !revoked.isEmpty else { return }
         let sessions = tracked.sessions.filter { $0.accessTokenHash.map(revoked.contains) ?? false }

@@ -41,9 +41,10 @@ enum StoreAccess {
     /// The user and its groups as the policy sees them.
     static func policySubject(userName: String, configuration: Configuration) async throws -> PolicySubject {
         let database = try open(configuration)
-        guard let identity = try await mapErrors({ try database.identity(userName: userName) }) else {
+        guard let identity = try await mapErrors({ try database.identity(for: .userName(userName)) }) else {
             throw CLIError(.notFound, "no user with userName \(userName) in the store")
         }
-        return identity.policySubject
+        return PolicySubject(userName: identity.userName, id: identity.id, externalId: identity.externalId,
+                             groups: identity.groups.map { .init(displayName: $0.displayName, externalId: $0.externalId, id: $0.id) })
     }
 }

@@ -49,7 +49,7 @@ struct UsersCommand: AsyncParsableCommand {
                 guard let user = try await StoreAccess.mapErrors({ try await database.user(userName: userName) }) else {
                     throw CLIError(.notFound, "no user with userName \(userName)")
                 }
-                let subject = try await StoreAccess.mapErrors { try database.authSubject(id: user.id) }
+                let subject = try await StoreAccess.mapErrors { try database.identity(for: .id(user.id)) }
                 print("userName: \(DisplayText.escaped(user.userName))")
                 print("id: \(user.id)")
                 if let externalId = user.externalId { print("externalId: \(DisplayText.escaped(externalId))") }
