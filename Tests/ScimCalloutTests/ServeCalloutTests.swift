@@ -150,6 +150,13 @@ struct ServeCalloutTests {
                                             allow_reconnect=False, max_reconnect_attempts=0, error_cb=on_error)
                 except Exception as e:
                     return "denied" if any("Authorization Violation" in x for x in errors + [str(e)]) else "error " + str(e)
+                # nats-py's connect returns without error when its read after PING finds the
+                # socket already closed (no PONG, no -ERR): only a round trip proves the server
+                # let the client in. A connection closed right away was refused.
+                try:
+                    await nc.flush(timeout=5)
+                except Exception:
+                    return "denied" if nc.is_closed or not nc.is_connected else "error flush"
                 await nc.close()
                 return "allowed"
             async def main():
