@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "NATSJWT", targets: ["NATSJWT"]),
         .library(name: "NATSClient", targets: ["NATSClient"]),
         .library(name: "SCIM", targets: ["SCIM"]),
+        .library(name: "Policy", targets: ["Policy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
