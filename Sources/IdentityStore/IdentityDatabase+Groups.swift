@@ -172,7 +172,8 @@ extension IdentityDatabase {
                 SELECT member_type FROM group_members WHERE group_id = ? AND member_id = ?
                 """), arguments: [groupId, member.value])
             else {
-                throw IdentityStoreError(.invalidValue, "member '\(member.value.prefix(100))' is not the id of any User or Group")
+                throw IdentityStoreError(
+                    .invalidValue, "member '\(member.value.prefix(100))' is not the id of any User or Group")
             }
             return kept
         }
