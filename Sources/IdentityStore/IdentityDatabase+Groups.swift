@@ -2,11 +2,14 @@ import Foundation
 import GRDB
 
 extension IdentityDatabase {
-    /// Creates a group with `members` (unknown member ids are kept, typed "User" unless given).
-    /// - Throws: `.uniqueness` when the `displayName` is taken (caselessly).
-    public func createGroup(_ input: GroupInput, members: [MemberInput] = [], id: String? = nil) async throws
-        -> StoredGroup
-    {
+    /// Creates a group with `members`.
+    /// - Parameter lenientMembers: keep member ids that name no user or group (typed "User"
+    ///   unless given) instead of refusing them; they resolve when a resource with that id appears.
+    /// - Throws: `.uniqueness` when the `displayName` is taken (caselessly); `.invalidValue` when
+    ///   a member names no user or group (unless `lenientMembers`), and nothing is written.
+    public func createGroup(
+        _ input: GroupInput, members: [MemberInput] = [], id: String? = nil, lenientMembers: Bool = false
+    ) async throws -> StoredGroup {
         try Self.validate(input)
         let now = timestamp
         let id = id ?? UUID().uuidString.lowercased()
@@ -18,7 +21,7 @@ extension IdentityDatabase {
                     externalId: input.externalId, resource: input.resource, version: seq, created: now,
                     lastModified: now)
                 try record.insert(db)
-                try Self.addMembers(db, groupId: id, members: members, seq: seq, at: now)
+                try Self.addMembers(db, groupId: id, members: members, lenient: lenientMembers, seq: seq, at: now)
                 return StoredGroup(record, members: try Self.members(db, groupId: id))
             }
         } catch {
@@ -55,10 +58,14 @@ extension IdentityDatabase {
     ///
     /// Runs `transform` outside the transaction and re-runs it when the group changed meanwhile;
     /// member deltas touch only the named rows, so patching a 100,000-member group stays cheap.
-    /// - Throws: `.notFound`, `.preconditionFailed`, `.uniqueness`, or what `transform` throws.
+    /// - Parameter lenientMembers: keep added member ids that name no user or group.
+    /// - Throws: `.notFound`, `.preconditionFailed`, `.uniqueness`, `.invalidValue` when an added
+    ///   member names no user or group (unless `lenientMembers`; nothing is written), or what
+    ///   `transform` throws.
     public func updateGroup(
         id: String,
         ifMatch: Int64? = nil,
+        lenientMembers: Bool = false,
         _ transform: @Sendable (StoredGroup) async throws -> GroupUpdate
     ) async throws -> StoredGroup {
         for _ in 0..<Self.maxUpdateAttempts {
@@ -92,7 +99,7 @@ extension IdentityDatabase {
                         // Members' Identity.groups carry the name: tell the callout.
                         try Self.touchAllMemberUsers(db, groupId: id, seq: seq, at: now)
                     }
-                    try Self.apply(update.members, db, groupId: id, seq: seq, at: now)
+                    try Self.apply(update.members, db, groupId: id, lenient: lenientMembers, seq: seq, at: now)
                     return StoredGroup(record, members: nil)
                 }
             } catch {
@@ -150,24 +157,39 @@ extension IdentityDatabase {
         }
     }
 
-    /// The type of a member id: what the store knows, else what the client said, else "User".
-    static func memberType(_ db: Database, _ member: MemberInput) throws -> String {
+    /// The type of a member id: what the store knows, else (when `lenient`, or when the id is
+    /// already a member of `groupId`, kept from a lenient write) what the client said, else "User".
+    /// - Throws: `.invalidValue` when the id names no user or group and `lenient` is false.
+    static func memberType(_ db: Database, _ member: MemberInput, groupId: String, lenient: Bool) throws -> String {
         let known = try String.fetchOne(db.cachedStatement(sql: """
             SELECT CASE WHEN EXISTS (SELECT 1 FROM users WHERE id = ?1) THEN 'User'
                         WHEN EXISTS (SELECT 1 FROM groups WHERE id = ?1) THEN 'Group' END
             """), arguments: [member.value])
         if let known { return known }
+        if !lenient {
+            // Only new members are refused: a PUT may repeat one an earlier lenient write kept.
+            guard let kept = try String.fetchOne(db.cachedStatement(sql: """
+                SELECT member_type FROM group_members WHERE group_id = ? AND member_id = ?
+                """), arguments: [groupId, member.value])
+            else {
+                throw IdentityStoreError(
+                    .invalidValue, "member '\(member.value.prefix(100))' is not the id of any User or Group")
+            }
+            return kept
+        }
         if let type = member.type, type.caseInsensitiveCompare("Group") == .orderedSame { return "Group" }
         return "User"
     }
 
-    static func addMembers(_ db: Database, groupId: String, members: [MemberInput], seq: Int64, at: Double) throws {
+    static func addMembers(
+        _ db: Database, groupId: String, members: [MemberInput], lenient: Bool, seq: Int64, at: Double
+    ) throws {
         var seen = Set<String>()
         for member in members where seen.insert(member.value).inserted {
             guard member.value != groupId else {
                 throw IdentityStoreError(.invalidValue, "a group cannot be a member of itself")
             }
-            let type = try memberType(db, member)
+            let type = try memberType(db, member, groupId: groupId, lenient: lenient)
             try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?)
                 """).execute(arguments: [groupId, member.value, type])
@@ -186,29 +208,33 @@ extension IdentityDatabase {
         }
     }
 
-    static func apply(_ update: MembershipUpdate, _ db: Database, groupId: String, seq: Int64, at: Double) throws {
+    static func apply(
+        _ update: MembershipUpdate, _ db: Database, groupId: String, lenient: Bool, seq: Int64, at: Double
+    ) throws {
         switch update {
         case .keep:
             break
         case .replace(let members):
-            try replaceMembers(db, groupId: groupId, members: members, seq: seq, at: at)
+            try replaceMembers(db, groupId: groupId, members: members, lenient: lenient, seq: seq, at: at)
         case .delta(let add, let remove):
             try removeMembers(db, groupId: groupId, memberIds: remove, seq: seq, at: at)
-            try addMembers(db, groupId: groupId, members: add, seq: seq, at: at)
+            try addMembers(db, groupId: groupId, members: add, lenient: lenient, seq: seq, at: at)
         case .removeAll:
-            try replaceMembers(db, groupId: groupId, members: [], seq: seq, at: at)
+            try replaceMembers(db, groupId: groupId, members: [], lenient: lenient, seq: seq, at: at)
         case .sequence(let updates):
-            for update in updates { try apply(update, db, groupId: groupId, seq: seq, at: at) }
+            for update in updates { try apply(update, db, groupId: groupId, lenient: lenient, seq: seq, at: at) }
         }
     }
 
-    static func replaceMembers(_ db: Database, groupId: String, members: [MemberInput], seq: Int64, at: Double) throws {
+    static func replaceMembers(
+        _ db: Database, groupId: String, members: [MemberInput], lenient: Bool, seq: Int64, at: Double
+    ) throws {
         let wanted = Set(members.map(\.value))
         let existing = try String.fetchAll(db, sql: "SELECT member_id FROM group_members WHERE group_id = ?",
                                            arguments: [groupId])
         try removeMembers(db, groupId: groupId, memberIds: existing.filter { !wanted.contains($0) },
                           seq: seq, at: at)
-        try addMembers(db, groupId: groupId, members: members, seq: seq, at: at)
+        try addMembers(db, groupId: groupId, members: members, lenient: lenient, seq: seq, at: at)
     }
 
     /// Records a membership change for one user and moves its version on (if it exists yet).

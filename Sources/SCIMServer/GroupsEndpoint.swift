@@ -15,7 +15,8 @@ struct GroupsEndpoint<Repository: SCIMRepository>: Sendable {
     func create(_ input: SCIMOperationInput) async throws -> SCIMResult {
         let normalized = try ResourceValidator().normalizeForCreate(try input.requireBody(), type: type)
         let (groupInput, members) = try Self.groupInput(normalized.resource)
-        let group = try await repository.insertGroup(groupInput, members: members ?? [])
+        let group = try await repository.insertGroup(groupInput, members: members ?? [],
+                                                     lenientMembers: configuration.lenientMembers)
         return try await respond(group, input: input, status: .created)
     }
 
@@ -37,7 +38,8 @@ struct GroupsEndpoint<Repository: SCIMRepository>: Sendable {
         let type = self.type
         // PUT without `members` keeps them (IdPs omit them for large groups); with it, replaces.
         let sendsMembers = body.key(matching: "members") != nil
-        let group = try await repository.modifyGroup(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch)) { current in
+        let group = try await repository.modifyGroup(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch),
+                                                     lenientMembers: configuration.lenientMembers) { current in
             let existing = ResourceRenderer.decodeStored(current.resource)
             let normalized = try ResourceValidator().normalizeForReplace(body, existing: existing, type: type)
             let (groupInput, members) = try Self.groupInput(normalized.resource)
@@ -52,7 +54,8 @@ struct GroupsEndpoint<Repository: SCIMRepository>: Sendable {
         let type = self.type
         let split = try PatchEngine().splitMembership(request, type: type)
         let repository = self.repository
-        let group = try await repository.modifyGroup(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch)) { current in
+        let group = try await repository.modifyGroup(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch),
+                                                     lenientMembers: configuration.lenientMembers) { current in
             let existing = ResourceRenderer.decodeStored(current.resource)
             var groupInput = GroupInput(displayName: current.displayName, externalId: current.externalId,
                                         resource: current.resource)

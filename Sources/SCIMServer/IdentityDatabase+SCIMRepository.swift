@@ -20,16 +20,21 @@ extension IdentityDatabase: SCIMRepository {
         try await translatingConflicts { try await deleteUser(id: id, ifMatch: ifMatch) }
     }
 
-    public func insertGroup(_ input: GroupInput, members: [MemberInput]) async throws -> StoredGroup {
-        try await translatingConflicts { try await createGroup(input, members: members) }
+    public func insertGroup(_ input: GroupInput, members: [MemberInput], lenientMembers: Bool) async throws
+        -> StoredGroup
+    {
+        try await translatingConflicts { try await createGroup(input, members: members, lenientMembers: lenientMembers) }
     }
 
     public func modifyGroup(
         id: String,
         ifMatch: Int64?,
+        lenientMembers: Bool,
         _ transform: @Sendable (StoredGroup) async throws -> GroupUpdate
     ) async throws -> StoredGroup {
-        try await translatingConflicts { try await updateGroup(id: id, ifMatch: ifMatch, transform) }
+        try await translatingConflicts {
+            try await updateGroup(id: id, ifMatch: ifMatch, lenientMembers: lenientMembers, transform)
+        }
     }
 
     public func removeGroup(id: String, ifMatch: Int64?) async throws {

@@ -25,7 +25,18 @@ import SCIM
 /// - ``SCIMError/preconditionFailed(_:)`` (412) when `ifMatch` is not the current version;
 /// - a 409 without `scimType` when the write could not be applied because the resource kept
 ///   changing under it;
-/// - ``SCIMError/invalidValue(_:)`` (400) for input the store cannot hold.
+/// - ``SCIMError/invalidValue(_:)`` (400) for input the store cannot hold, and for a group member
+///   whose `value` is the id of no user or group.
+///
+/// ## Members must exist
+///
+/// A group write that adds members (create, a PUT's member list, a PATCH `add` or `replace`)
+/// checks, inside its own transaction and in the order the implementation applies writes, that
+/// every added member is the id of an existing user or group; otherwise it throws
+/// ``SCIMError/invalidValue(_:)`` naming the first unknown id and stores nothing of the request.
+/// Only with `lenientMembers` (the `scim.lenient_members` setting) are such ids kept, to resolve
+/// when a resource with that id appears. The check cannot be made by the routes beforehand: a
+/// user may be deleted, or a replica may apply another write, between that check and the write.
 ///
 /// Errors a `transform` closure throws reach the client unchanged. Any other error is answered
 /// with a 500 whose cause is logged, never sent.
@@ -92,19 +103,24 @@ public protocol SCIMRepository: Sendable {
         residual: @Sendable (StoredGroup) throws -> Bool
     ) async throws -> QueryPage<StoredGroup>
 
-    /// Creates a group with a new id and `members` (ids that name no resource yet are kept).
-    /// - Throws: ``SCIMError/uniqueness(_:)`` when its `displayName` is taken.
-    func insertGroup(_ input: GroupInput, members: [MemberInput]) async throws -> StoredGroup
+    /// Creates a group with a new id and `members`.
+    /// - Parameter lenientMembers: keep member ids that name no resource yet instead of refusing them.
+    /// - Throws: ``SCIMError/uniqueness(_:)`` when its `displayName` is taken;
+    ///   ``SCIMError/invalidValue(_:)`` when a member names no user or group (see above).
+    func insertGroup(_ input: GroupInput, members: [MemberInput], lenientMembers: Bool) async throws -> StoredGroup
 
     /// Replaces group `id` with what `transform` computes from its current state (members not
     /// loaded), PUT and PATCH alike; member deltas touch only the members they name.
     ///
     /// `transform` may run more than once, as for ``modifyUser(id:ifMatch:_:)``.
+    /// - Parameter lenientMembers: keep added member ids that name no resource yet.
     /// - Throws: ``SCIMError/notFound(_:)``, ``SCIMError/preconditionFailed(_:)``,
-    ///   ``SCIMError/uniqueness(_:)``, a 409 conflict, or what `transform` throws.
+    ///   ``SCIMError/uniqueness(_:)``, ``SCIMError/invalidValue(_:)`` when an added member names
+    ///   no user or group, a 409 conflict, or what `transform` throws.
     func modifyGroup(
         id: String,
         ifMatch: Int64?,
+        lenientMembers: Bool,
         _ transform: @Sendable (StoredGroup) async throws -> GroupUpdate
     ) async throws -> StoredGroup
 

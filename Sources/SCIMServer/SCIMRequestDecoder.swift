@@ -7,8 +7,9 @@ import SCIM
 ///
 /// Every body goes through SCIM's own JSON parser (depth limit, integers kept apart from
 /// decimals, NUL refused) and fails as a SCIM 400 `invalidSyntax`; a body above the context's
-/// `maxUploadSize` is a 413 `tooLarge`. `application/scim+json` and `application/json` are both
-/// accepted, and so is a missing content type (several IdPs omit it).
+/// `maxUploadSize` is a 413 `tooLarge`. The `Content-Type` must be `application/scim+json` or
+/// `application/json` (``SCIMMediaType``), else 415 before the body is read: checking here covers
+/// every route that reads a body, and only those, after authentication.
 public struct SCIMRequestDecoder: RequestDecoder, Sendable {
     public init() {}
 
@@ -17,6 +18,7 @@ public struct SCIMRequestDecoder: RequestDecoder, Sendable {
     public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext)
         async throws -> T
     {
+        try SCIMMediaType.check(contentType: request.headers[.contentType])
         let limit = context.maxUploadSize
         let buffer: ByteBuffer
         do {

@@ -19,6 +19,9 @@ public struct SCIMServerConfiguration: Sendable {
     public var bulkMaxPayloadBytes: Int
     /// How passwords are hashed.
     public var passwordHasher: PasswordHasher
+    /// Keep group members whose id names no user or group instead of refusing the write with
+    /// 400 `invalidValue` (`scim.lenient_members`; off by default).
+    public var lenientMembers: Bool
 
     /// The default ``maxBodyBytes``.
     public static let defaultMaxBodyBytes = 1 << 20
@@ -31,7 +34,8 @@ public struct SCIMServerConfiguration: Sendable {
         defaultCount: Int = 100,
         bulkMaxOperations: Int = 1000,
         bulkMaxPayloadBytes: Int = 4 << 20,
-        passwordHasher: PasswordHasher = .standard
+        passwordHasher: PasswordHasher = .standard,
+        lenientMembers: Bool = false
     ) {
         self.mountPath = mountPath
         self.publicBaseURL = publicBaseURL
@@ -41,5 +45,6 @@ public struct SCIMServerConfiguration: Sendable {
         self.bulkMaxOperations = bulkMaxOperations
         self.bulkMaxPayloadBytes = bulkMaxPayloadBytes
         self.passwordHasher = passwordHasher
+        self.lenientMembers = lenientMembers
     }
 }

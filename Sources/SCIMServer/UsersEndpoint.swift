@@ -15,7 +15,10 @@ struct UsersEndpoint<Repository: SCIMRepository>: Sendable {
         let normalized = try ResourceValidator().normalizeForCreate(try input.requireBody(), type: type)
         let userInput = try Self.userInput(normalized.resource)
         var hash: String?
-        if let password = normalized.password { hash = try await configuration.passwordHasher.hash(password) }
+        if let password = normalized.password {
+            try ConnectCredentialLimit.check(password, attribute: "password")
+            hash = try await configuration.passwordHasher.hash(password)
+        }
         let user = try await repository.insertUser(userInput, passwordHash: hash)
         return respond(user, input: input, status: .created)
     }
@@ -92,18 +95,22 @@ struct UsersEndpoint<Repository: SCIMRepository>: Sendable {
     static func update(_ normalized: NormalizedResource, hasher: PasswordHasher) async throws -> UserUpdate {
         let input = try userInput(normalized.resource)
         guard let password = normalized.password else { return UserUpdate(input: input, password: .keep) }
+        try ConnectCredentialLimit.check(password, attribute: "password")
         return UserUpdate(input: input, password: .set(hash: try await hasher.hash(password)))
     }
 
-    /// The indexed values of a validated User document.
+    /// The indexed values of a validated User document, its credentials within
+    /// ``ConnectCredentialLimit``.
     static func userInput(_ resource: JSONValue) throws -> UserInput {
         guard let userName = resource[attribute: "userName"]?.stringValue else {
             throw SCIMError.invalidValue("userName is required")
         }
+        try ConnectCredentialLimit.check(userName, attribute: "userName")
         let emails = resource[attribute: "emails"]?.arrayValue?.compactMap { $0[attribute: "value"]?.stringValue } ?? []
         let nats = resource[attribute: SchemaURN.natsUser]
         // Single-valued strings holding whitespace/comma separated lists (see `ValueList`).
         let nkeys = nats?[attribute: "nkeys"]?.stringValue.map(ValueList.items(in:)) ?? []
+        for nkey in nkeys { try ConnectCredentialLimit.check(nkey, attribute: "nkeys") }
         let tags = nats?[attribute: "tags"]?.stringValue.map(ValueList.items(in:)) ?? []
         let lifetime = nats?[attribute: "jwtLifetimeSeconds"]?.integerValue.flatMap { Int(exactly: $0) }
         return UserInput(

@@ -37,7 +37,8 @@ import Testing
     @Test func unknownMembersAreKeptAndResolveWhenTheUserAppears() async throws {
         let store = try makeStore()
         let futureId = "not-yet-known"
-        let group = try await store.createGroup(groupInput("Early"), members: [MemberInput(value: futureId)])
+        let group = try await store.createGroup(groupInput("Early"), members: [MemberInput(value: futureId)],
+                                                lenientMembers: true)
         #expect(group.members == [StoredMember(value: futureId, type: "User", display: nil)])
         let user = try await store.createUser(userInput("late"), id: futureId)
         #expect(user.groups?.map(\.id) == [group.id])
@@ -48,11 +49,11 @@ import Testing
         let store = try makeStore()
         // Given a group of 5,000 members (ids only: most are unresolved)
         let initial = (0..<5000).map { MemberInput(value: "m\($0)") }
-        let group = try await store.createGroup(groupInput("Big"), members: initial)
+        let group = try await store.createGroup(groupInput("Big"), members: initial, lenientMembers: true)
         let alice = try await store.createUser(userInput("alice"))
         let before = try await store.latestChangeSequence()
         // When one member is added and two removed (one absent)
-        let updated = try await store.updateGroup(id: group.id) { current in
+        let updated = try await store.updateGroup(id: group.id, lenientMembers: true) { current in
             GroupUpdate(input: groupInput(current.displayName),
                         members: .delta(add: [MemberInput(value: alice.id), MemberInput(value: "m1")],
                                         remove: ["m2", "nope"]))
@@ -93,5 +94,67 @@ import Testing
         try await store.deleteUser(id: a.id)
         #expect(try await store.members(ofGroup: group.id).isEmpty)
         #expect(try await store.group(id: group.id)?.version ?? 0 > group.version)
+    }
+    @Test func aGroupCreatedWithAnUnknownMemberIsRefusedAndNotStored() async throws {
+        let store = try makeStore()
+        let alice = try await store.createUser(userInput("alice"))
+        let before = try await store.latestChangeSequence()
+        // When a group names alice and an id that is no user or group
+        do {
+            _ = try await store.createGroup(groupInput("G"), members: [MemberInput(value: alice.id),
+                                                                      MemberInput(value: "ghost")])
+            Issue.record("expected invalidValue")
+        } catch let error as IdentityStoreError {
+            #expect(error.code == .invalidValue)
+            #expect(error.detail.contains("'ghost'"))
+        }
+        // Then nothing of it is stored, and alice is not touched
+        #expect(try await store.groups(ResourceQuery(), includeMembers: false) { _ in true }.totalResults == 0)
+        #expect(try await store.latestChangeSequence() == before)
+        #expect(try store.authSubject(id: alice.id)?.groups.isEmpty == true)
+    }
+
+    @Test func anUpdateAddingAnUnknownMemberChangesNothing() async throws {
+        let store = try makeStore()
+        let alice = try await store.createUser(userInput("alice"))
+        let bob = try await store.createUser(userInput("bob"))
+        let team = try await store.createGroup(groupInput("team"))
+        let group = try await store.createGroup(groupInput("G"), members: [MemberInput(value: alice.id)])
+        let updates: [MembershipUpdate] = [
+            .delta(add: [MemberInput(value: bob.id), MemberInput(value: "ghost")], remove: [alice.id]),
+            .replace([MemberInput(value: bob.id), MemberInput(value: "ghost")]),
+            .sequence([.removeAll, .delta(add: [MemberInput(value: "ghost")], remove: [])]),
+        ]
+        for update in updates {
+            do {
+                _ = try await store.updateGroup(id: group.id) { _ in
+                    GroupUpdate(input: groupInput("Renamed"), members: update)
+                }
+                Issue.record("expected invalidValue for \(update)")
+            } catch let error as IdentityStoreError {
+                #expect(error.code == .invalidValue)
+            }
+            let stored = try #require(try await store.group(id: group.id))
+            #expect(stored.displayName == "G")
+            #expect(stored.version == group.version)
+            #expect(stored.members?.map(\.value) == [alice.id])
+        }
+        // A group is a member too (nested groups are stored, not expanded)
+        _ = try await store.updateGroup(id: group.id) { _ in
+            GroupUpdate(input: groupInput("G"), members: .delta(add: [MemberInput(value: team.id)], remove: []))
+        }
+        #expect(try await store.members(ofGroup: group.id).map(\.type).sorted() == ["Group", "User"])
+    }
+
+    @Test func aMemberKeptByALenientWriteMayBeRepeated() async throws {
+        let store = try makeStore()
+        let group = try await store.createGroup(groupInput("G"), members: [MemberInput(value: "kept")],
+                                                lenientMembers: true)
+        // When a strict PUT-style replace names the kept id again
+        _ = try await store.updateGroup(id: group.id) { _ in
+            GroupUpdate(input: groupInput("G"), members: .replace([MemberInput(value: "kept")]))
+        }
+        // Then it stays, as it is not being added
+        #expect(try await store.members(ofGroup: group.id).map(\.value) == ["kept"])
     }
 }

@@ -144,15 +144,18 @@ import Testing
 
     @Test func hugeGroupDeltasAndExcludedMembers() async throws {
         let fixture = try await ServerFixture()
-        // Given a 5,000-member group written directly through the store
-        let initial = (0..<5_000).map { MemberInput(value: String(format: "member-%06d", $0)) }
+        // Given 6,000 users, 5,000 of them in a group written directly through the store
+        let ids = try await fixture.store.importUsers((0..<6_000).map {
+            UserInput(userName: String(format: "member-%06d", $0), resource: "{}")
+        })
+        let initial = ids[..<5_000].map { MemberInput(value: $0) }
         let group = try await fixture.store.createGroup(
             GroupInput(displayName: "Everyone", resource: #"{"displayName":"Everyone","schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"]}"#),
             members: initial)
         try await fixture.application().test(.router) { client in
             // When 1,000 members are added and 10 removed in one PATCH, without members in the answer
-            let adds = (0..<1000).map { #"{"value":"new-\#($0)"}"# }.joined(separator: ",")
-            let removes = (0..<10).map { #"value eq \"member-\#(String(format: "%06d", $0))\""# }
+            let adds = ids[5_000...].map { #"{"value":"\#($0)"}"# }.joined(separator: ",")
+            let removes = ids[..<10].map { #"value eq \"\#($0)\""# }
                 .joined(separator: " or ")
             let response = try await client.scim("/Groups/\(group.id)?excludedAttributes=members", .patch, fixture, body: """
                 {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[

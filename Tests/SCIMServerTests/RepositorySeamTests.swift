@@ -121,12 +121,12 @@ private struct RefusingRepository: SCIMRepository {
         QueryPage(totalResults: 0, startIndex: query.startIndex, items: [])
     }
 
-    func insertGroup(_ input: GroupInput, members: [MemberInput]) async throws -> StoredGroup {
+    func insertGroup(_ input: GroupInput, members: [MemberInput], lenientMembers: Bool) async throws -> StoredGroup {
         throw SCIMError.uniqueness("Group \(input.displayName) is replicated elsewhere")
     }
 
-    func modifyGroup(id: String, ifMatch: Int64?, _ transform: @Sendable (StoredGroup) async throws -> GroupUpdate)
-        async throws -> StoredGroup
+    func modifyGroup(id: String, ifMatch: Int64?, lenientMembers: Bool,
+                     _ transform: @Sendable (StoredGroup) async throws -> GroupUpdate) async throws -> StoredGroup
     {
         throw Self.refusal("Group", id, ifMatch)
     }

@@ -13,6 +13,9 @@ import Testing
         var count: Int
     }
 
+    /// The decoder reads only bodies declared as SCIM JSON (or plain JSON).
+    static let json: HTTPFields = [.contentType: "application/scim+json"]
+
     @Test func aCodableValueRoundTripsAsSCIMJSON() async throws {
         let router = Router(context: SCIMRequestContext.self)
         router.post("probe") { request, context -> Probe in
@@ -21,7 +24,7 @@ import Testing
             return probe
         }
         try await Application(router: router).test(.router) { client in
-            let response = try await client.execute(uri: "/probe", method: .post,
+            let response = try await client.execute(uri: "/probe", method: .post, headers: Self.json,
                                                     body: ByteBuffer(string: #"{"name":"a/b","count":1}"#))
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == SCIMResponseEncoder.contentType)
@@ -41,7 +44,7 @@ import Testing
         }
         try await Application(router: router).test(.router) { client in
             // Foundation would read this; SCIM refuses NUL in strings everywhere.
-            let response = try await client.execute(uri: "/probe", method: .post,
+            let response = try await client.execute(uri: "/probe", method: .post, headers: Self.json,
                                                     body: ByteBuffer(string: #"{"name":"a\u0000b","count":1}"#))
             #expect(response.status == .badRequest)
         }

@@ -88,7 +88,7 @@ struct ConfigurationLoaderTests {
             "callout.thread_priority": "fifo:10", "http.listen": "1.2.3.4:5",
             "http.tls.cert_file": "h.pem", "http.tls.key_file": "hk.pem", "store.path": "o.sqlite",
             "store.durability": "normal", "scim.schemas_dir": "schemas", "scim.base_url": "https://x/scim/v2",
-            "scim.max_results": "50", "policy.file": "p.yaml", "jwt.lifetime": "1m",
+            "scim.max_results": "50", "scim.lenient_members": "true", "policy.file": "p.yaml", "jwt.lifetime": "1m",
             "decisions.path": "d.sqlite", "decisions.retention": "1d", "decisions.max_rows": "10", "log.level": "error", "log.format": "json",
         ]
         #expect(Set(samples.keys) == Set(ConfigurationKey.all.map(\.path)), "a sample for every key")

@@ -129,6 +129,11 @@ extension SCIMError {
         SCIMError(status: 405, detail: detail)
     }
 
+    /// 415: the request body is in a media type the endpoint does not read.
+    public static func unsupportedMediaType(_ detail: String) -> SCIMError {
+        SCIMError(status: 415, detail: detail)
+    }
+
     /// 412: an `If-Match` precondition failed.
     public static func preconditionFailed(_ detail: String) -> SCIMError {
         SCIMError(status: 412, detail: detail)

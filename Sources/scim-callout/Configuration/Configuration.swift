@@ -104,6 +104,8 @@ struct Configuration: Sendable, Equatable {
         /// The externally visible base URL for `meta.location` (nil: from the request's Host).
         var publicBaseURL: String?
         var maxResults = 1_000
+        /// Keep group members whose id names no user or group instead of refusing the write.
+        var lenientMembers = false
     }
 
     /// The embedded SQLite store.

@@ -144,6 +144,12 @@ extension ConfigurationKey {
               summary: "Largest page a SCIM list or search returns.", isSecret: false) {
             $0.scim.maxResults = try positiveInteger($1, $2)
         },
+        .init(path: "scim.lenient_members", type: "bool", defaultValue: "false",
+              summary: "Keep group members whose id names no user or group (conformance testers) instead of "
+                  + "refusing the write with 400 invalidValue; see docs/scim.md.",
+              isSecret: false) {
+            $0.scim.lenientMembers = try bool($1, $2)
+        },
         .init(path: "store.path", type: "path", defaultValue: "scim-callout.sqlite",
               summary: "The SQLite database file (WAL mode; back up with `sqlite3 … .backup`).", isSecret: false) {
             $0.store.path = try nonEmptyString($1, $2)

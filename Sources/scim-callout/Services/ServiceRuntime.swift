@@ -269,7 +269,8 @@ struct ServiceRuntime: Sendable {
         SCIMRoutes.add(
             to: router, repository: database, registry: schemas,
             configuration: SCIMServerConfiguration(publicBaseURL: configuration.scim.publicBaseURL,
-                                                   maxResults: configuration.scim.maxResults),
+                                                   maxResults: configuration.scim.maxResults,
+                                                   lenientMembers: configuration.scim.lenientMembers),
             metricsFactory: factory)
         let listen = configuration.http.listen
         let logger = self.logger
