@@ -111,7 +111,7 @@ import Testing
         // Then nothing of it is stored, and alice is not touched
         #expect(try await store.groups(ResourceQuery(), includeMembers: false) { _ in true }.totalResults == 0)
         #expect(try await store.latestChangeSequence() == before)
-        #expect(try store.authSubject(id: alice.id)?.groups.isEmpty == true)
+        #expect(try store.identity(for: .id(alice.id))?.groups.isEmpty == true)
     }
 
     @Test func anUpdateAddingAnUnknownMemberChangesNothing() async throws {

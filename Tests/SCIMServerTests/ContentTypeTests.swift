@@ -72,7 +72,7 @@ import Testing
                 #expect(response.status == .unsupportedMediaType, "\(method) \(path)")
             }
             // Unchanged: no user or group named "x".
-            #expect(try fixture.store.authSubject(userName: "x") == nil)
+            #expect(try fixture.store.identity(for: .userName("x")) == nil)
             #expect(try await fixture.store.user(id: user.id)?.userName == "u")
             #expect(try await fixture.store.group(id: group.id)?.displayName == "g")
             #expect(try await fixture.store.userCount() == 1)

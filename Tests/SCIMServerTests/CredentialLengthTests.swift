@@ -26,7 +26,7 @@ import Testing
                 {"schemas":["\(Self.patchSchema)"],"Operations":[{"op":"replace","path":"userName","value":"\(names[2])"}]}
                 """)
             #expect(patch.status == .ok)
-            #expect(try fixture.store.authSubject(userName: names[2])?.id == id)
+            #expect(try fixture.store.identity(for: .userName(names[2]))?.id == id)
         }
     }
 

@@ -21,7 +21,7 @@ import Testing
                 """)
             try Self.expectRefusal(response, naming: "ghost-1")
             #expect(try await Self.groupCount(fixture) == 0)
-            #expect(try fixture.store.authSubject(id: alice.id)?.groups.isEmpty == true)
+            #expect(try fixture.store.identity(for: .id(alice.id))?.groups.isEmpty == true)
         }
     }
 
@@ -47,7 +47,7 @@ import Testing
                 #expect(stored.version == group.version)
                 #expect(stored.members?.map(\.value) == [alice.id])
             }
-            #expect(try fixture.store.authSubject(id: bob.id)?.groups.isEmpty == true)
+            #expect(try fixture.store.identity(for: .id(bob.id))?.groups.isEmpty == true)
         }
     }
 
@@ -66,7 +66,7 @@ import Testing
             #expect(operations[1][attribute: "response"]?[attribute: "scimType"] == "invalidValue")
             #expect(operations[1][attribute: "response"]?[attribute: "detail"]?.stringValue?.contains("ghost-2") == true)
             #expect(try await Self.groupCount(fixture) == 0)
-            #expect(try fixture.store.authSubject(userName: "bulk-user")?.groups.isEmpty == true)
+            #expect(try fixture.store.identity(for: .userName("bulk-user"))?.groups.isEmpty == true)
         }
     }
 
