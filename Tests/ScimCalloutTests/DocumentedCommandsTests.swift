@@ -94,14 +94,17 @@ struct DocumentedCommandsTests {
         let process = try ManagedProcess(executable: CLI.binary, arguments: arguments,
                                          environment: CLI.environment(environment), logURL: log)
         // follow prints only decisions recorded after it read its starting point: connect until one shows.
-        let outcome = try await poll("\(command) to print a decision", timeout: .seconds(30), interval: .milliseconds(200)) { () -> Bool? in
+        // The log is written in batches off the decision path, so a loaded host can take a while.
+        let printed = try await poll("\(command) to print a decision", timeout: .seconds(60), interval: .milliseconds(200)) { () -> Bool? in
             if !process.output.isEmpty { return true }
             guard process.isRunning else { return false }
             try await stack.connect(password: "wrong-again", expecting: "denied")
             return nil
         }
+        // Still running after its first output: it printed a decision, not an error on its way out.
+        let following = process.isRunning
         let status = try await process.stop(signal: SIGINT)
-        #expect(outcome, "\(command) exited (\(status)) instead of following: \(process.output)")
+        #expect(printed && following, "\(command) exited (\(status)) instead of following: \(process.output)")
         return "printed a decision, stopped"
     }
 }
