@@ -23,7 +23,7 @@ struct DiscoveryEndpoint: Sendable {
             "authenticationSchemes": [[
                 "type": "oauthbearertoken",
                 "name": "OAuth Bearer Token",
-                "description": "Authentication with a bearer token issued by `scim-callout tokens create`.",
+                "description": "Authentication with a bearer token issued by `scim-callout tokens issue --scim`.",
                 "primary": true,
             ]],
             "meta": .object([

@@ -9,7 +9,7 @@ struct DecisionsCommand: AsyncParsableCommand {
         commandName: "decisions",
         abstract: "Show the decision log: who connected or was denied, why, with what (newest first).",
         discussion: """
-            Fields: docs/decision-log.md. --follow prints new decisions as serve records them \\
+            Fields: docs/decision-log.md. --follow prints new decisions as serve records them \
             (oldest first) until interrupted.
             """
     )

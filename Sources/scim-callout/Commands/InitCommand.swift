@@ -8,11 +8,11 @@ struct InitCommand: AsyncParsableCommand {
         commandName: "init",
         abstract: "Create keys (0600), config.yaml, policy.yaml and a matching nats-server.conf in the data folder.",
         discussion: """
-            Writes issuer.nk (account nkey: signs responses), xkey.nk (curve key: seals requests \\
-            and replies), service.nk (the service's NATS user), sys.nk (a system-account user for \\
-            KICK), config.yaml, policy.yaml (a demo binding: group nats-demo may use demo.>), \\
-            nats-server.conf (config mode) and nats-operator-mode.txt (the nsc commands for operator mode). \\
-            Existing files stop it (exit 73) unless --keep-existing (keep them, add what is missing) \\
+            Writes issuer.nk (account nkey: signs responses), xkey.nk (curve key: seals requests \
+            and replies), service.nk (the service's NATS user), sys.nk (a system-account user for \
+            KICK), config.yaml, policy.yaml (a demo binding: group nats-demo may use demo.>), \
+            nats-server.conf (config mode) and nats-operator-mode.txt (the nsc commands for operator mode). \
+            Existing files stop it (exit 73) unless --keep-existing (keep them, add what is missing) \
             or --force (replace everything) is given.
             """
     )

@@ -9,7 +9,7 @@ struct PolicyCommand: AsyncParsableCommand {
         commandName: "policy",
         abstract: "Ask the policy what a user would get on connect.",
         discussion: """
-            Without --group the user and its groups are read from the store; with --group the \\
+            Without --group the user and its groups are read from the store; with --group the \
             policy is asked about a hypothetical user in those groups (nothing is read from the store).
             """,
         subcommands: [Check.self, Explain.self]

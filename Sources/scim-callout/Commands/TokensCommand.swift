@@ -8,8 +8,8 @@ struct TokensCommand: AsyncParsableCommand {
         commandName: "tokens",
         abstract: "SCIM bearer tokens (for the IdP) and per-user NATS access tokens: issue, list, revoke.",
         discussion: """
-            A token is shown once, when issued; the store keeps only its hash. SCIM tokens \\
-            authenticate the IdP at /scim/v2; NATS access tokens let a user connect with \\
+            A token is shown once, when issued; the store keeps only its hash. SCIM tokens \
+            authenticate the IdP at /scim/v2; NATS access tokens let a user connect with \
             `token` instead of a password.
             """,
         subcommands: [Issue.self, List.self, Revoke.self]
