@@ -16,15 +16,8 @@ extension IdentityDatabase {
         includeGroups: Bool = true,
         residual: @Sendable (StoredUser) throws -> Bool
     ) async throws -> QueryPage<StoredUser> {
-        let plan = FilterSQLCompiler(kind: .user).plan(query.filter)
-        return try await writer.read { db in
-            let orderings = Self.orderings(query, kind: .user)
-            var request = UserRecord.all()
-            if let condition = plan.condition { request = request.filter(condition) }
-            request = request.order(orderings)
-            return try Self.page(db, request: request, query: query, exact: plan.isExact) { record, db in
-                StoredUser(record, groups: includeGroups ? try Self.groupRefs(db, memberId: record.id) : nil)
-            } residual: { user in try residual(user) }
+        try await search(query, in: UserRecord.self, kind: .user, residual: residual) { record, db in
+            StoredUser(record, groups: includeGroups ? try Self.groupRefs(db, memberId: record.id) : nil)
         }
     }
 
@@ -35,15 +28,8 @@ extension IdentityDatabase {
         includeMembers: Bool = true,
         residual: @Sendable (StoredGroup) throws -> Bool
     ) async throws -> QueryPage<StoredGroup> {
-        let plan = FilterSQLCompiler(kind: .group).plan(query.filter)
-        return try await writer.read { db in
-            let orderings = Self.orderings(query, kind: .group)
-            var request = GroupRecord.all()
-            if let condition = plan.condition { request = request.filter(condition) }
-            request = request.order(orderings)
-            return try Self.page(db, request: request, query: query, exact: plan.isExact) { record, db in
-                StoredGroup(record, members: includeMembers ? try Self.members(db, groupId: record.id) : nil)
-            } residual: { group in try residual(group) }
+        try await search(query, in: GroupRecord.self, kind: .group, residual: residual) { record, db in
+            StoredGroup(record, members: includeMembers ? try Self.members(db, groupId: record.id) : nil)
         }
     }
 
@@ -58,6 +44,24 @@ extension IdentityDatabase {
     }
 
     // MARK: - Helpers
+
+    /// Runs `query` over `Record`'s table: the filter's SQL condition and the sort order in
+    /// SQL, then `residual` on each match `load` builds (unless the condition is the filter).
+    private func search<Record: FetchableRecord & TableRecord, Element: Sendable>(
+        _ query: ResourceQuery,
+        in _: Record.Type,
+        kind: ResourceKind,
+        residual: @Sendable (Element) throws -> Bool,
+        load: @Sendable (Record, Database) throws -> Element
+    ) async throws -> QueryPage<Element> {
+        let plan = FilterSQLCompiler(kind: kind).plan(query.filter)
+        return try await writer.read { db in
+            var request = Record.all()
+            if let condition = plan.condition { request = request.filter(condition) }
+            request = request.order(Self.orderings(query, kind: kind))
+            return try Self.page(db, request: request, query: query, exact: plan.isExact, load: load, residual: residual)
+        }
+    }
 
     static func page<Record: FetchableRecord & TableRecord, Element: Sendable>(
         _ db: Database,

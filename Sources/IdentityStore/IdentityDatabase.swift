@@ -130,42 +130,6 @@ public final class IdentityDatabase: Sendable {
     }
 }
 
-/// The kind of a SCIM resource in the store.
-public enum ResourceKind: String, Sendable, Codable, CaseIterable {
-    case user = "User"
-    case group = "Group"
-}
-
-/// What happened in a change.
-public enum ChangeOperation: String, Sendable, Codable {
-    /// The resource was created.
-    case create
-    /// The resource changed (attributes, `active`, password, nkeys).
-    case update
-    /// The resource was deleted.
-    case delete
-    /// A user's group memberships changed (or a group they belong to was renamed or deleted).
-    case membership
-}
-
-/// One entry of the change sequence.
-public struct ChangeRecord: Sendable, Equatable {
-    /// Monotonic, gap-tolerant sequence number.
-    public var seq: Int64
-    /// When the change was committed.
-    public var at: Date
-    /// User or Group.
-    public var resourceType: ResourceKind
-    /// The resource's id.
-    public var resourceId: String
-    /// What happened.
-    public var operation: ChangeOperation
-
-    /// The user whose authorization may have changed, when this change is about a user
-    /// (membership changes get one row per affected user).
-    public var affectedUserId: String? { resourceType == .user ? resourceId : nil }
-}
-
 extension IdentityDatabase {
     /// The journal mode and `synchronous` level of the writer connection (diagnostics, tests).
     public func connectionPragmas() async throws -> (journalMode: String, synchronous: Int) {

@@ -22,35 +22,3 @@ public struct ResourceQuery: Sendable {
         self.count = count
     }
 }
-
-/// A sort attribute, spelled as in the schema (the SCIM layer resolves client spelling).
-public struct SortAttribute: Sendable, Hashable {
-    /// An extension schema URN, or nil for the core schema and common attributes.
-    public var schema: String?
-    public var attribute: String
-    public var subAttribute: String?
-    /// True for multi-valued attributes (sorted by their first value).
-    public var isMultiValued: Bool
-
-    public init(schema: String? = nil, attribute: String, subAttribute: String? = nil, isMultiValued: Bool = false) {
-        self.schema = schema
-        self.attribute = attribute
-        self.subAttribute = subAttribute
-        self.isMultiValued = isMultiValued
-    }
-}
-
-/// One page of results.
-public struct QueryPage<Element: Sendable>: Sendable {
-    /// All matches, not just this page.
-    public var totalResults: Int
-    /// The effective 1-based start index.
-    public var startIndex: Int
-    public var items: [Element]
-
-    public init(totalResults: Int, startIndex: Int, items: [Element]) {
-        self.totalResults = totalResults
-        self.startIndex = startIndex
-        self.items = items
-    }
-}

@@ -1,3 +1,5 @@
+import JSON
+
 /// A claim object whose members are written by one method for both encoders.
 ///
 /// `writeFields(to:)` holds the type's presence rules (Go's `omitempty`) once: `encode(to:)`
@@ -8,9 +10,13 @@ protocol ClaimObject: Encodable {
 }
 
 extension ClaimObject {
-    /// `encode(to:)` for claim objects: their fields, then nothing else.
-    func encodeFields(to encoder: any Encoder) throws {
+    /// `encode(to:)` for claim objects: their fields, then the members they keep but do not
+    /// model (`unknownFields`, except those named in `known`).
+    func encodeFields(
+        to encoder: any Encoder, unknownFields: [String: JSONValue] = [:], excluding known: Set<String> = []
+    ) throws {
         var container = ClaimContainerWriter(encoder.container(keyedBy: ClaimKey.self))
         try writeFields(to: &container)
+        try container.container.encodeUnknownFields(unknownFields, excluding: known)
     }
 }

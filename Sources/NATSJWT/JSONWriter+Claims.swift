@@ -68,6 +68,18 @@ extension JSONWriter: ClaimFieldWriter {
         guard payload.write(to: &self) else { throw NeedsCodable() }
     }
 
+    /// Writes `value` as one object; false when it needs the Codable path (`unknownFields`
+    /// kept, or a member without a hand-written writer), leaving the writer unfinished.
+    mutating func fastObject(_ value: some ClaimObject, unknownFields: [String: JSONValue]) -> Bool {
+        guard unknownFields.isEmpty else { return false }
+        do throws(NeedsCodable) {
+            try writeObject(value)
+        } catch {
+            return false
+        }
+        return true
+    }
+
     private mutating func writeObject(_ value: some ClaimObject) throws(NeedsCodable) {
         beginObject()
         try value.writeFields(to: &self)

@@ -1,16 +1,6 @@
 import JSON
 import NKeys
 
-/// The `nats` section of one kind of claims (user, account, authorization request, …).
-public protocol NATSClaimsPayload: Codable, Sendable, Equatable {
-    /// The value of `nats.type`, e.g. `"user"`.
-    static var claimType: String { get }
-    /// The key types that may issue (sign) these claims.
-    static var allowedIssuerTypes: Set<NKeyType> { get }
-    /// `nats.type`: `claimType` for claims made here, as read for decoded ones ("" when absent).
-    var type: String { get }
-}
-
 /// A NATS JWT's claims: the standard fields of nats-io/jwt's `ClaimsData` plus the typed
 /// `nats` section. Members this library does not model are kept in `unknownFields` and
 /// written back on encode.
@@ -67,9 +57,7 @@ public struct JWTClaims<Payload: NATSClaimsPayload>: Codable, Sendable, Equatabl
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = ClaimContainerWriter(encoder.container(keyedBy: ClaimKey.self))
-        try writeFields(to: &container)
-        try container.container.encodeUnknownFields(unknownFields, excluding: Self.knownFields)
+        try encodeFields(to: encoder, unknownFields: unknownFields, excluding: Self.knownFields)
     }
 
     /// Every modelled member, for both encoders; empty ones left out as Go's `omitempty` does.
@@ -122,3 +110,6 @@ public typealias AuthorizationResponseClaims = JWTClaims<NATSAuthorizationRespon
 public typealias AccountClaims = JWTClaims<NATSAccount>
 /// Claims of an operator (self-signed).
 public typealias OperatorClaims = JWTClaims<NATSOperator>
+
+/// Written field by field, like every claim object, so the fast path and `encode(to:)` agree.
+extension JWTClaims: ClaimObject {}

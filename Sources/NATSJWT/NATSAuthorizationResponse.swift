@@ -61,8 +61,6 @@ public struct NATSAuthorizationResponse: NATSClaimsPayload {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = ClaimContainerWriter(encoder.container(keyedBy: ClaimKey.self))
-        try writeFields(to: &container)
-        try container.container.encodeUnknownFields(unknownFields, excluding: Self.knownFields)
+        try encodeFields(to: encoder, unknownFields: unknownFields, excluding: Self.knownFields)
     }
 }

@@ -1,18 +1,6 @@
 import JSON
 
 extension NATSUser: FastEncodablePayload {
-    func write(to writer: inout JSONWriter) -> Bool {
-        guard unknownFields.isEmpty else { return false }
-        writer.beginObject()
-        do throws(JSONWriter.NeedsCodable) {
-            try writeFields(to: &writer)
-        } catch {
-            return false
-        }
-        writer.endObject()
-        return true
-    }
-
     /// Every modelled member; presence as Go writes it (limits always, -1 = unlimited).
     func writeFields<Writer: ClaimFieldWriter>(to writer: inout Writer) throws(Writer.Failure) {
         try Field.forEach { field throws(Writer.Failure) in

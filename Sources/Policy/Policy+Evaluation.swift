@@ -33,30 +33,6 @@ public struct PolicyEvaluation: Sendable, Equatable {
     public var permissions: EffectivePermissions? { try? result.get() }
 }
 
-/// Why the policy denies a connect; `reason` is the decision log code.
-public struct PolicyDenial: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The policy's share of the decision log's reason codes (same raw values), kept here so the
-    /// policy needs nothing of the log or the store.
-    public enum Reason: String, Sendable, CaseIterable {
-        /// The user is in no bound group and the policy has no default binding.
-        case noBinding = "no_binding"
-        /// The user's bindings name different accounts and the policy says deny.
-        case accountConflict = "account_conflict"
-        /// Bindings exist but none applies from the client's source address.
-        case sourceNotAllowed = "source_not_allowed"
-        /// Bindings exist but none applies at this time of day.
-        case outsideTimeWindow = "outside_time_window"
-        /// Bindings exist but none applies to this connection type.
-        case connectionTypeNotAllowed = "connection_type_not_allowed"
-        /// A deny subject could not be expanded (an attribute it uses is missing).
-        case policyTemplate = "policy_template"
-    }
-
-    public var reason: Reason
-    public var detail: String
-    public var description: String { "\(reason.rawValue): \(detail)" }
-}
-
 extension Policy {
     /// Decides what `subject` may do on this connect.
     ///
@@ -231,24 +207,5 @@ extension [SubjectTemplate] {
             subjects.append(subject)
         }
         return nil
-    }
-}
-
-/// Keeps first-seen order while dropping duplicates.
-struct OrderedUnion {
-    private(set) var items: [String] = []
-    /// Filled only past `linearLimit` items: a typical binding's few subjects are compared directly.
-    private var seen: Set<String> = []
-    private static let linearLimit = 16
-
-    mutating func add(_ values: [String]) {
-        for value in values {
-            if items.count < Self.linearLimit {
-                if !items.contains(value) { items.append(value) }
-                continue
-            }
-            if seen.isEmpty { seen = Set(items) }
-            if seen.insert(value).inserted { items.append(value) }
-        }
     }
 }

@@ -1,24 +1,5 @@
 import Foundation
 
-/// What the policy reads about a user: attributes for templates and group memberships.
-///
-/// The store's user type conforms, so a decision evaluates the user it read as it is, without
-/// copying it into a policy type first.
-public protocol PolicyUser {
-    associatedtype Group: PolicyGroup
-    var userName: String { get }
-    var id: String { get }
-    var externalId: String? { get }
-    /// Direct group memberships.
-    var groups: [Group] { get }
-}
-
-/// What the policy reads about a group a user is a member of (bindings match these).
-public protocol PolicyGroup {
-    var displayName: String { get }
-    var externalId: String? { get }
-}
-
 /// A user named by hand (the `policy` command, tests): the facts a ``PolicyUser`` carries.
 public struct PolicySubject: PolicyUser, Sendable, Equatable {
     /// A group the user is a member of.
@@ -44,23 +25,5 @@ public struct PolicySubject: PolicyUser, Sendable, Equatable {
         self.id = id
         self.externalId = externalId
         self.groups = groups
-    }
-}
-
-/// Facts about the connect that bindings' conditions are checked against.
-public struct ConnectContext: Sendable, Equatable {
-    /// `client_info.host` (the client's address as the server saw it).
-    public var host: String?
-    /// `client_info.kind` (`Client`, `Leafnode`, …).
-    public var kind: String?
-    /// `client_info.type` (`nats`, `websocket`, `mqtt`).
-    public var type: String?
-    public var now: Date
-
-    public init(host: String?, kind: String? = "Client", type: String? = "nats", now: Date) {
-        self.host = host
-        self.kind = kind
-        self.type = type
-        self.now = now
     }
 }

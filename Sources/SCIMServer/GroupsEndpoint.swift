@@ -84,19 +84,13 @@ struct GroupsEndpoint<Repository: SCIMRepository>: Sendable {
     }
 
     func query(_ search: SearchRequest, baseURL: String) async throws -> QueryPage<JSONValue> {
-        let type = self.type
-        let compiled = try search.filter.map { filter throws(SCIMError) in try FilterEvaluator(type: type).compile(filter) }
-        let query = try QuerySupport.resourceQuery(search, type: type, configuration: configuration)
         let renderer = self.renderer
         let includeMembers = QuerySupport.needs("members", search: search, coreURN: SchemaURN.group)
-        let page = try await repository.groups(query, includeMembers: includeMembers) { group in
-            guard let compiled else { return true }
-            return compiled.matches(renderer.group(group, baseURL: baseURL))
+        return try await QuerySupport.query(search, type: type, configuration: configuration) { group in
+            renderer.group(group, baseURL: baseURL)
+        } fetch: { query, residual in
+            try await repository.groups(query, includeMembers: includeMembers, residual: residual)
         }
-        return QueryPage(totalResults: page.totalResults, startIndex: page.startIndex, items: page.items.map {
-            Projection.apply(attributes: search.attributes, excludedAttributes: search.excludedAttributes,
-                             to: renderer.group($0, baseURL: baseURL), type: type)
-        })
     }
 
     /// Re-reads the group (members only when the projection wants them) and renders it.

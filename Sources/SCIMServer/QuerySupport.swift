@@ -40,6 +40,28 @@ enum QuerySupport {
                              startIndex: pagination.startIndex, count: pagination.count)
     }
 
+    /// Runs a search over one resource type: `fetch` gets the repository query and a residual
+    /// check that evaluates the filter on the `render`ed document; each result is projected.
+    static func query<Resource: Sendable>(
+        _ search: SearchRequest,
+        type: ResourceTypeDefinition,
+        configuration: SCIMServerConfiguration,
+        render: @escaping @Sendable (Resource) -> JSONValue,
+        fetch: (ResourceQuery, _ residual: @escaping @Sendable (Resource) throws -> Bool) async throws
+            -> QueryPage<Resource>
+    ) async throws -> QueryPage<JSONValue> {
+        let compiled = try search.filter.map { filter throws(SCIMError) in try FilterEvaluator(type: type).compile(filter) }
+        let query = try resourceQuery(search, type: type, configuration: configuration)
+        let page = try await fetch(query) { resource in
+            guard let compiled else { return true }
+            return compiled.matches(render(resource))
+        }
+        return QueryPage(totalResults: page.totalResults, startIndex: page.startIndex, items: page.items.map {
+            Projection.apply(attributes: search.attributes, excludedAttributes: search.excludedAttributes,
+                             to: render($0), type: type)
+        })
+    }
+
     /// A `ListResponse` document.
     static func listResponse(total: Int, startIndex: Int, resources: [JSONValue]) -> JSONValue {
         ListResponse(totalResults: total, startIndex: startIndex, resources: resources).jsonBody

@@ -69,19 +69,13 @@ struct UsersEndpoint<Repository: SCIMRepository>: Sendable {
 
     /// Runs a search and returns projected documents.
     func query(_ search: SearchRequest, baseURL: String) async throws -> QueryPage<JSONValue> {
-        let type = self.type
-        let compiled = try search.filter.map { filter throws(SCIMError) in try FilterEvaluator(type: type).compile(filter) }
-        let query = try QuerySupport.resourceQuery(search, type: type, configuration: configuration)
         let renderer = self.renderer
         let includeGroups = QuerySupport.needs("groups", search: search, coreURN: SchemaURN.user)
-        let page = try await repository.users(query, includeGroups: includeGroups) { user in
-            guard let compiled else { return true }
-            return compiled.matches(renderer.user(user, baseURL: baseURL))
+        return try await QuerySupport.query(search, type: type, configuration: configuration) { user in
+            renderer.user(user, baseURL: baseURL)
+        } fetch: { query, residual in
+            try await repository.users(query, includeGroups: includeGroups, residual: residual)
         }
-        return QueryPage(totalResults: page.totalResults, startIndex: page.startIndex, items: page.items.map {
-            Projection.apply(attributes: search.attributes, excludedAttributes: search.excludedAttributes,
-                             to: renderer.user($0, baseURL: baseURL), type: type)
-        })
     }
 
     private func respond(_ user: StoredUser, input: SCIMOperationInput, status: HTTPResponse.Status) -> SCIMResult {

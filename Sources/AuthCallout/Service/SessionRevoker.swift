@@ -5,26 +5,6 @@ import NIOConcurrencyHelpers
 import Policy
 import ServiceLifecycle
 
-/// One entry of the store's change feed, as the revoker needs it.
-public struct IdentityChange: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case user, group }
-    public var sequence: Int64
-    public var kind: Kind
-    public var resourceID: String
-
-    public init(sequence: Int64, kind: Kind, resourceID: String) {
-        self.sequence = sequence
-        self.kind = kind
-        self.resourceID = resourceID
-    }
-}
-
-/// The store's change feed. `IdentityDatabase` conforms.
-public protocol IdentityChangeFeed: Sendable {
-    func latestChangeSequence() async throws -> Int64
-    func identityChanges(after sequence: Int64, limit: Int) async throws -> [IdentityChange]
-}
-
 /// Cuts live sessions when SCIM changes the state they were decided on.
 ///
 /// Watches the change feed (polling with the injected clock). For a changed user: if it was

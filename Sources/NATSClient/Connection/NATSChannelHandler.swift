@@ -3,26 +3,6 @@ import NIOCore
 import NIOSSL
 import NIOTLS
 
-/// What ``NATSConnection`` writes into the channel.
-enum NATSOutbound: Sendable {
-    case operation(ClientOperation)
-    /// Several operations written as one buffer (resubscribe after reconnect).
-    case operations([ClientOperation])
-    /// Send `PING`; the write promise completes when the matching `PONG` arrives.
-    case flush
-}
-
-extension NATSOutbound {
-    /// Room for the encoded bytes, so a reply (about a kilobyte) is written without regrowing the buffer.
-    var estimatedSize: Int {
-        switch self {
-        case .operation(let operation): operation.estimatedSize
-        case .operations(let operations): operations.reduce(0) { $0 + $1.estimatedSize }
-        case .flush: 8
-        }
-    }
-}
-
 extension ClientOperation {
     var estimatedSize: Int {
         switch self {
@@ -32,18 +12,6 @@ extension ClientOperation {
         default: 256
         }
     }
-}
-
-/// How the handler reports to its connection. Called on the channel's event loop.
-struct NATSChannelCallbacks: Sendable {
-    /// Builds the `CONNECT` body for the server's `INFO` (signs the nonce when needed).
-    var makeConnectOptions: @Sendable (ServerInfo) throws -> ConnectOptions
-    /// A message, and when the bytes carrying it were read.
-    var deliver: @Sendable (MessageFrame, NIODeadline) -> Void
-    var infoUpdated: @Sendable (ServerInfo) -> Void
-    var serverError: @Sendable (ServerErrorMessage) -> Void
-    /// The channel closed; the error is nil when the connection asked for it.
-    var closed: @Sendable (NATSClientError?) -> Void
 }
 
 /// Runs the actions of a ``ConnectionStateMachine`` on one channel: decodes server operations,

@@ -45,8 +45,3 @@ public struct ConnectOptions: Encodable, Hashable, Sendable, CustomStringConvert
             + "no_responders: \(noResponders), echo: \(echo), redacted: [\(secrets.joined(separator: ", "))])"
     }
 }
-
-/// The version string this client reports in `CONNECT`.
-public enum NATSClientVersion {
-    public static let current = "0.1.0"
-}

@@ -53,61 +53,57 @@ public struct SCIMError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-extension SCIMError {
-    /// 400 `invalidFilter`: the filter syntax is invalid or names an unsupported comparison.
-    public static func invalidFilter(_ detail: String) -> SCIMError {
-        SCIMError(status: 400, scimType: .invalidFilter, detail: detail)
+extension SCIMError.ScimType {
+    /// The HTTP status that goes with the keyword (RFC 7644 §3.12).
+    var status: Int {
+        switch self {
+        case .uniqueness: 409
+        case .tooLarge: 413
+        case .invalidFilter, .tooMany, .mutability, .invalidSyntax, .invalidPath, .noTarget, .invalidValue,
+             .invalidVers, .sensitive:
+            400
+        }
     }
+}
+
+extension SCIMError {
+    /// An error with `scimType` and the status that goes with it.
+    init(_ scimType: ScimType, _ detail: String) {
+        self.init(status: scimType.status, scimType: scimType, detail: detail)
+    }
+
+    /// 400 `invalidFilter`: the filter syntax is invalid or names an unsupported comparison.
+    public static func invalidFilter(_ detail: String) -> SCIMError { SCIMError(.invalidFilter, detail) }
 
     /// 400 `invalidSyntax`: the request body is not parsable or violates the message schema.
-    public static func invalidSyntax(_ detail: String) -> SCIMError {
-        SCIMError(status: 400, scimType: .invalidSyntax, detail: detail)
-    }
+    public static func invalidSyntax(_ detail: String) -> SCIMError { SCIMError(.invalidSyntax, detail) }
 
     /// 400 `invalidPath`: a PATCH path is malformed or names an unknown attribute.
-    public static func invalidPath(_ detail: String) -> SCIMError {
-        SCIMError(status: 400, scimType: .invalidPath, detail: detail)
-    }
+    public static func invalidPath(_ detail: String) -> SCIMError { SCIMError(.invalidPath, detail) }
 
     /// 400 `noTarget`: a PATCH path or value filter matched nothing.
-    public static func noTarget(_ detail: String) -> SCIMError {
-        SCIMError(status: 400, scimType: .noTarget, detail: detail)
-    }
+    public static func noTarget(_ detail: String) -> SCIMError { SCIMError(.noTarget, detail) }
 
     /// 400 `invalidValue`: a value is missing, of the wrong type or otherwise unacceptable.
-    public static func invalidValue(_ detail: String) -> SCIMError {
-        SCIMError(status: 400, scimType: .invalidValue, detail: detail)
-    }
+    public static func invalidValue(_ detail: String) -> SCIMError { SCIMError(.invalidValue, detail) }
 
     /// 400 `mutability`: the request tries to change a readOnly or immutable attribute.
-    public static func mutability(_ detail: String) -> SCIMError {
-        SCIMError(status: 400, scimType: .mutability, detail: detail)
-    }
+    public static func mutability(_ detail: String) -> SCIMError { SCIMError(.mutability, detail) }
 
     /// 400 `tooMany`: the query would return more results than the server allows.
-    public static func tooMany(_ detail: String) -> SCIMError {
-        SCIMError(status: 400, scimType: .tooMany, detail: detail)
-    }
+    public static func tooMany(_ detail: String) -> SCIMError { SCIMError(.tooMany, detail) }
 
     /// 400 `sensitive`: the request put sensitive data in the URL.
-    public static func sensitive(_ detail: String) -> SCIMError {
-        SCIMError(status: 400, scimType: .sensitive, detail: detail)
-    }
+    public static func sensitive(_ detail: String) -> SCIMError { SCIMError(.sensitive, detail) }
 
     /// 400 `invalidVers`: an unsupported SCIM protocol version.
-    public static func invalidVersion(_ detail: String) -> SCIMError {
-        SCIMError(status: 400, scimType: .invalidVers, detail: detail)
-    }
+    public static func invalidVersion(_ detail: String) -> SCIMError { SCIMError(.invalidVers, detail) }
 
     /// 409 `uniqueness`: a unique attribute value is already taken.
-    public static func uniqueness(_ detail: String) -> SCIMError {
-        SCIMError(status: 409, scimType: .uniqueness, detail: detail)
-    }
+    public static func uniqueness(_ detail: String) -> SCIMError { SCIMError(.uniqueness, detail) }
 
     /// 413 `tooLarge`: the request body exceeds the server's limit.
-    public static func tooLarge(_ detail: String) -> SCIMError {
-        SCIMError(status: 413, scimType: .tooLarge, detail: detail)
-    }
+    public static func tooLarge(_ detail: String) -> SCIMError { SCIMError(.tooLarge, detail) }
 
     /// 401: missing or invalid credentials.
     public static func unauthorized(_ detail: String = "authentication required") -> SCIMError {
@@ -115,19 +111,13 @@ extension SCIMError {
     }
 
     /// 403: the credentials do not allow this operation.
-    public static func forbidden(_ detail: String) -> SCIMError {
-        SCIMError(status: 403, detail: detail)
-    }
+    public static func forbidden(_ detail: String) -> SCIMError { SCIMError(status: 403, detail: detail) }
 
     /// 404: the resource or endpoint does not exist.
-    public static func notFound(_ detail: String) -> SCIMError {
-        SCIMError(status: 404, detail: detail)
-    }
+    public static func notFound(_ detail: String) -> SCIMError { SCIMError(status: 404, detail: detail) }
 
     /// 405: the endpoint does not support this HTTP method.
-    public static func methodNotAllowed(_ detail: String) -> SCIMError {
-        SCIMError(status: 405, detail: detail)
-    }
+    public static func methodNotAllowed(_ detail: String) -> SCIMError { SCIMError(status: 405, detail: detail) }
 
     /// 415: the request body is in a media type the endpoint does not read.
     public static func unsupportedMediaType(_ detail: String) -> SCIMError {
@@ -135,14 +125,10 @@ extension SCIMError {
     }
 
     /// 412: an `If-Match` precondition failed.
-    public static func preconditionFailed(_ detail: String) -> SCIMError {
-        SCIMError(status: 412, detail: detail)
-    }
+    public static func preconditionFailed(_ detail: String) -> SCIMError { SCIMError(status: 412, detail: detail) }
 
     /// 501: the operation is not implemented (for example bulk).
-    public static func notImplemented(_ detail: String) -> SCIMError {
-        SCIMError(status: 501, detail: detail)
-    }
+    public static func notImplemented(_ detail: String) -> SCIMError { SCIMError(status: 501, detail: detail) }
 
     /// 500: an unexpected server fault. The detail is generic on purpose; log the cause instead.
     public static func internalError(_ detail: String = "internal server error") -> SCIMError {

@@ -1,28 +1,3 @@
-/// One member reference of a group (`members` element, RFC 7643 §4.2).
-public struct GroupMember: Sendable, Hashable {
-    /// The member resource's `id`; the store may not know it (yet).
-    public var value: String
-    /// `User` or `Group`, when the client said.
-    public var type: String?
-
-    public init(value: String, type: String? = nil) {
-        self.value = value
-        self.type = type
-    }
-
-    /// The `members` element for this member.
-    public var jsonValue: JSONValue {
-        var object: [String: JSONValue] = ["value": .string(value)]
-        if let type { object["type"] = .string(type) }
-        return .object(object)
-    }
-
-    /// Reads a coerced `members` element; `nil` without a string `value`.
-    public init?(json: JSONValue) {
-        guard let value = json[attribute: "value"]?.stringValue else { return nil }
-        self.init(value: value, type: json[attribute: "type"]?.stringValue)
-    }
-}
 
 /// A change to a group's membership, in request order. Lets the store apply membership deltas
 /// to its join table without loading every member of a huge group.
@@ -60,19 +35,5 @@ public enum MemberChange: Sendable, Hashable {
         case .replaceAll(let replacement):
             return MemberChange.add(replacement).applied(to: [], evaluator: evaluator)
         }
-    }
-}
-
-/// A group PATCH split into membership deltas and the rest.
-public struct MembershipPatch: Sendable, Hashable {
-    /// The changes to `members`, in request order.
-    public var memberChanges: [MemberChange]
-    /// The operations that do not touch `members` (apply with ``PatchEngine/apply(_:to:type:)``
-    /// to the group document without its members). `nil` when nothing remains.
-    public var remainder: PatchRequest?
-
-    public init(memberChanges: [MemberChange], remainder: PatchRequest?) {
-        self.memberChanges = memberChanges
-        self.remainder = remainder
     }
 }

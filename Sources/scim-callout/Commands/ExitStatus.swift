@@ -27,18 +27,6 @@ enum ExitStatus: Int32, Sendable, CaseIterable {
     }
 }
 
-/// An error a command reports to the user: a message that says what to fix, and an exit status.
-struct CLIError: Error, CustomStringConvertible {
-    var status: ExitStatus
-    var message: String
-    var description: String { message }
-
-    init(_ status: ExitStatus, _ message: String) {
-        self.status = status
-        self.message = message
-    }
-}
-
 /// Runs a command body, printing known errors as one `error:` line and exiting with their status.
 func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {

@@ -40,6 +40,32 @@ struct ConfigurationKey: Sendable {
         uniqueKeysWithValues: all.map { ($0.path, $0) })
 }
 
+// MARK: - Declaring settings
+
+extension ConfigurationKey {
+    /// A setting that `parse` reads into `field`: each entry of `all` names only what differs
+    /// between settings.
+    init<Value>(
+        _ path: String, _ type: String, default defaultValue: String,
+        _ field: WritableKeyPath<Configuration, Value> & Sendable,
+        _ parse: @escaping @Sendable (RawValue, _ key: String) throws(ConfigurationError) -> Value,
+        _ summary: String
+    ) {
+        self.init(path: path, type: type, defaultValue: defaultValue, summary: summary, isSecret: false) {
+            $0[keyPath: field] = try parse($1, $2)
+        }
+    }
+
+    /// A secret: unset by default, also read from `<path>_file`, never echoed.
+    static func secret(
+        _ path: String, _ field: WritableKeyPath<Configuration, Secret?> & Sendable, _ summary: String
+    ) -> ConfigurationKey {
+        ConfigurationKey(path: path, type: "secret", defaultValue: "unset", summary: summary, isSecret: true) {
+            $0[keyPath: field] = try optionalString($1, $2).map(Secret.init)
+        }
+    }
+}
+
 // MARK: - Value parsing
 
 extension ConfigurationKey {
@@ -100,16 +126,19 @@ extension ConfigurationKey {
         }
     }
 
-    static func choice<T: RawRepresentable & CaseIterable>(
-        _ raw: RawValue, _ key: String, as: T.Type
-    ) throws(ConfigurationError) -> T where T.RawValue == String {
-        let text = try string(raw, key).lowercased()
-        guard let value = T(rawValue: text) else {
-            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ConfigurationError(code: .invalidValue, key: key,
-                                     message: "expected one of \(allowed), got \"\(text)\"")
+    /// The parser for one of `T`'s cases, named by its raw value.
+    static func choice<T: RawRepresentable & CaseIterable & Sendable>(
+        _: T.Type
+    ) -> @Sendable (RawValue, _ key: String) throws(ConfigurationError) -> T where T.RawValue == String {
+        let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+        return { raw, key throws(ConfigurationError) in
+            let text = try string(raw, key).lowercased()
+            guard let value = T(rawValue: text) else {
+                throw ConfigurationError(code: .invalidValue, key: key,
+                                         message: "expected one of \(allowed), got \"\(text)\"")
+            }
+            return value
         }
-        return value
     }
 
     static func logLevel(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> Logger.Level {
@@ -159,30 +188,5 @@ extension ConfigurationKey {
             }
         }
         return urls
-    }
-}
-
-/// Durations as written in configuration files.
-enum DurationText {
-    static func parse(_ text: String) -> Duration? {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3_600), ("d", 86_400)]
-        for (suffix, seconds) in units where text.hasSuffix(suffix) {
-            let number = text.dropLast(suffix.count)
-            // "ms" also ends in "s": only accept a purely numeric remainder.
-            guard let value = Double(number), value.isFinite, value >= 0 else { continue }
-            return .milliseconds(Int64((value * seconds * 1_000).rounded()))
-        }
-        if let value = Double(text), value.isFinite, value >= 0 { return .milliseconds(Int64(value * 1_000)) }
-        return nil
-    }
-
-    /// The shortest exact text: `10m` rather than `600s`.
-    static func format(_ duration: Duration) -> String {
-        let ms = duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
-        for (suffix, unit) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1_000)]
-        where ms % unit == 0 && ms >= unit {
-            return "\(ms / unit)\(suffix)"
-        }
-        return "\(ms)ms"
     }
 }

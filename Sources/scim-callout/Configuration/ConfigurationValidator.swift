@@ -33,42 +33,40 @@ enum ConfigurationValidator {
     }
 
     private static func validateNATSAuth(_ nats: Configuration.NATS) throws(ConfigurationError) {
-        if nats.password != nil && nats.user == nil {
-            throw ConfigurationError(code: .conflict, key: "nats.user", message: "nats.password is set but nats.user is not")
-        }
-        if nats.user != nil && nats.password == nil {
-            throw ConfigurationError(code: .conflict, key: "nats.password",
-                                     message: "nats.user is set but has no password: set nats.password_file")
-        }
-        let methods = [
+        try validateLogin(prefix: "nats", user: nats.user, password: nats.password, purpose: "to authenticate", ways: [
             nats.user != nil ? "nats.user" : nil,
             nats.token != nil ? "nats.token" : nil,
             nats.nkeySeedFile != nil ? "nats.nkey_seed_file" : nil,
             nats.credentialsFile != nil ? "nats.credentials_file" : nil,
-        ].compactMap { $0 }
-        if methods.count > 1 {
-            throw ConfigurationError(code: .conflict, key: methods[1],
-                                     message: "choose one way to authenticate: \(methods.joined(separator: ", ")) are all set")
-        }
+        ])
     }
 
     private static func validateSystemAccount(_ system: Configuration.SystemAccount) throws(ConfigurationError) {
-        if system.password != nil && system.user == nil {
-            throw ConfigurationError(code: .conflict, key: "nats.system.user",
-                                     message: "nats.system.password is set but nats.system.user is not")
-        }
-        if system.user != nil && system.password == nil {
-            throw ConfigurationError(code: .conflict, key: "nats.system.password",
-                                     message: "nats.system.user is set but has no password: set nats.system.password_file")
-        }
-        let methods = [
+        try validateLogin(prefix: "nats.system", user: system.user, password: system.password,
+                          purpose: "for the system account", ways: [
             system.user != nil ? "nats.system.user" : nil,
             system.nkeySeedFile != nil ? "nats.system.nkey_seed_file" : nil,
             system.credentialsFile != nil ? "nats.system.credentials_file" : nil,
-        ].compactMap { $0 }
+        ])
+    }
+
+    /// A user under `prefix` (`nats`, `nats.system`) needs its password and the reverse, and at
+    /// most one way to log in may be set (`ways`: the keys of those that are, nil for the rest).
+    private static func validateLogin(
+        prefix: String, user: String?, password: Secret?, purpose: String, ways: [String?]
+    ) throws(ConfigurationError) {
+        if password != nil && user == nil {
+            throw ConfigurationError(code: .conflict, key: "\(prefix).user",
+                                     message: "\(prefix).password is set but \(prefix).user is not")
+        }
+        if user != nil && password == nil {
+            throw ConfigurationError(code: .conflict, key: "\(prefix).password",
+                                     message: "\(prefix).user is set but has no password: set \(prefix).password_file")
+        }
+        let methods = ways.compactMap { $0 }
         if methods.count > 1 {
             throw ConfigurationError(code: .conflict, key: methods[1],
-                                     message: "choose one way for the system account: \(methods.joined(separator: ", ")) are all set")
+                                     message: "choose one way \(purpose): \(methods.joined(separator: ", ")) are all set")
         }
     }
 

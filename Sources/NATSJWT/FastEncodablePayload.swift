@@ -8,12 +8,13 @@ protocol FastEncodablePayload: ClaimObject {
     /// path writes (kept unknown fields). A requirement of its own, so the call through the
     /// existential lands in code specialized for `JSONWriter`.
     func write(to writer: inout JSONWriter) -> Bool
+
+    /// Members the Codable path decoded but this type does not model.
+    var unknownFields: [String: JSONValue] { get }
 }
 
-/// `nats` sections the hand-written `JSONReader` path decodes (authorization requests: what
-/// the callout reads on every decision).
-protocol FastDecodablePayload {
-    /// Reads the section as its Codable `init(from:)` would, or throws when the
-    /// Codable path has to decide.
-    static func read(from reader: inout JSONReader) throws(JSONDecodingError) -> Self
+extension FastEncodablePayload {
+    func write(to writer: inout JSONWriter) -> Bool {
+        writer.fastObject(self, unknownFields: unknownFields)
+    }
 }

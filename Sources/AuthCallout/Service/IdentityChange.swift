@@ -1,0 +1,13 @@
+/// One entry of the store's change feed, as the revoker needs it.
+public struct IdentityChange: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case user, group }
+    public var sequence: Int64
+    public var kind: Kind
+    public var resourceID: String
+
+    public init(sequence: Int64, kind: Kind, resourceID: String) {
+        self.sequence = sequence
+        self.kind = kind
+        self.resourceID = resourceID
+    }
+}
