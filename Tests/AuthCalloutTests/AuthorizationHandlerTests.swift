@@ -228,8 +228,11 @@ struct AuthorizationHandlerTests {
         let queued = await slow.handle(payload: Array(token.utf8), serverXKey: nil, receivedAt: time.now.addingTimeInterval(-0.002))
         #expect(queued.record.queueMicroseconds == 2_000)
         #expect(queued.record.latencyMicroseconds == 5_000)
-        // Nothing known about the receipt: nothing recorded.
-        let unknown = await slow.handle(payload: Array(token.utf8), serverXKey: nil)
+        // Nothing known about the receipt: nothing recorded. (A new connect: the handler refuses
+        // a request it has decided before.)
+        let another = try server.request(issuer: issuer.publicKey, userNKey: try KeyPair.generate(.user).publicKey,
+                                         options: ConnectOptions(username: "alice", password: "pw1"), now: time.now)
+        let unknown = await slow.handle(payload: Array(another.utf8), serverXKey: nil)
         #expect(unknown.record.queueMicroseconds == nil)
         #expect(unknown.record.latencyMicroseconds == 3_000)
     }

@@ -12,6 +12,8 @@ enum VerifiedRequests {
     static let callout = try! KeyPair.generate(.account)
     static let userNKey = try! KeyPair.generate(.user).publicKey
 
+    /// A request as nats-server makes it: issued now, expiring after its 2 s auth timeout unless
+    /// `expires` says otherwise.
     static func claims(for connect: ConnectRequest, expires: Int64? = nil) -> AuthorizationRequestClaims {
         let clientInfo = ClientInformation(host: connect.host, id: connect.clientID, name: connect.name, kind: connect.kind,
                                            type: connect.type, nonce: connect.nonce)
@@ -19,10 +21,12 @@ enum VerifiedRequests {
                                      username: connect.user, password: connect.password, lang: connect.lang,
                                      version: connect.version)
         var claims = AuthorizationRequestClaims(
-            subject: callout.publicKey, audience: "nats-authorization-request", expires: expires,
+            subject: callout.publicKey, audience: "nats-authorization-request",
+            expires: expires ?? Int64(connect.now.timeIntervalSince1970) + 2,
             nats: NATSAuthorizationRequest(serverID: ServerID(name: "test-server", host: "127.0.0.1", id: server.publicKey),
                                            userNKey: userNKey, clientInfo: clientInfo, connectOptions: options))
         claims.issuer = server.publicKey
+        claims.issuedAt = Int64(connect.now.timeIntervalSince1970)
         return claims
     }
 }
@@ -44,8 +48,8 @@ struct PendingCheck {
 /// the handler does, minus the JWTs: for tests about the decision alone.
 extension Authorizer {
     func begin(_ request: ConnectRequest) -> MachineStep {
-        let rules = rules(calloutPublicKey: VerifiedRequests.callout.publicKey, requireEncryption: false,
-                          decisionBudget: .seconds(3600))
+        let rules = rules(calloutPublicKey: VerifiedRequests.callout.publicKey,
+                          handler: .init(requireEncryption: false, decisionBudget: .seconds(3600)))
         var machine = DecisionMachine(rules: rules, receivedAt: nil, now: request.now)
         let action = machine.requestVerified(VerifiedRequests.claims(for: request), encrypted: false, now: request.now,
                                              arrival: request.arrival)

@@ -279,6 +279,47 @@ struct DecisionMachineTests {
         #expect(Self.summary(unopened.requestRejected("cannot open the xkey box", unverified: nil)) == "sendNothing")
     }
 
+    /// A request must be bounded in time and, when an allow-list is set, come from a listed
+    /// server; a replay is refused without a reply.
+    @Test func unboundedReplayedOrForeignRequestsAreRefused() throws {
+        let connect = ConnectRequest(user: "alice", password: "pw1", now: Fixture.now)
+        let issued = Int64(Fixture.now.timeIntervalSince1970)
+        var noExpiry = VerifiedRequests.claims(for: connect)
+        noExpiry.expires = nil
+        let longLived = VerifiedRequests.claims(for: connect, expires: issued + 61)
+        var listed = Fixture.rules
+        listed.serverKeys = [try KeyPair.generate(.server).publicKey]
+        let cases: [(DecisionMachine.Rules, AuthorizationRequestClaims, String, String)] = [
+            (Fixture.rules, noExpiry, "reply(deny bad_request)", "request has no exp"),
+            (Fixture.rules, longLived, "reply(deny bad_request)", "longer than callout.max_request_lifetime"),
+            (listed, VerifiedRequests.claims(for: connect), "sendNothing", "not in callout.server_keys"),
+        ]
+        for (index, (rules, claims, expected, detail)) in cases.enumerated() {
+            var machine = DecisionMachine(rules: rules, receivedAt: nil, now: Fixture.now)
+            #expect(Self.summary(machine.requestVerified(claims, encrypted: true, now: Fixture.now, arrival: nil)) == expected,
+                    "case \(index)")
+            guard case let .record(record, _) = machine.replied(userJWT: nil, now: Fixture.now) else {
+                Issue.record("case \(index) not recorded"); continue
+            }
+            #expect(record.reason == .badRequest && record.detail?.contains(detail) == true, "case \(index): \(record)")
+        }
+
+        // The limit itself is allowed, and a listed server is decided as usual.
+        var atLimit = DecisionMachine(rules: Fixture.rules, receivedAt: nil, now: Fixture.now)
+        #expect(Self.summary(atLimit.requestVerified(VerifiedRequests.claims(for: connect, expires: issued + 60), encrypted: true,
+                                                     now: Fixture.now, arrival: nil)) == "lookUp(userName alice)")
+        listed.serverKeys.insert(VerifiedRequests.server.publicKey)
+        var fromListed = DecisionMachine(rules: listed, receivedAt: nil, now: Fixture.now)
+        #expect(Self.summary(fromListed.requestVerified(VerifiedRequests.claims(for: connect), encrypted: true,
+                                                        now: Fixture.now, arrival: nil)) == "lookUp(userName alice)")
+
+        var replayed = DecisionMachine(rules: Fixture.rules, receivedAt: nil, now: Fixture.now)
+        #expect(Self.summary(replayed.requestReplayed(VerifiedRequests.claims(for: connect))) == "sendNothing")
+        guard case let .record(record, _) = replayed.replied(userJWT: nil, now: Fixture.now) else { Issue.record("not recorded"); return }
+        #expect(record.result == .deny && record.reason == .replayedRequest)
+        #expect(record.serverID == VerifiedRequests.server.publicKey && record.userName == nil)
+    }
+
     /// An allow whose JWT cannot be signed is an `internal_error` denial that still names the grant.
     @Test func signingFailureDeniesAndKeepsTheGrantInTheRecord() throws {
         var machine = DecisionMachine(rules: Fixture.rules, receivedAt: nil, now: Fixture.now)

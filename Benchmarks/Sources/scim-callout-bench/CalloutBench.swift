@@ -163,23 +163,28 @@ enum CalloutBench {
         let handler = AuthorizationHandler(keys: CalloutKeys(mode: .config(issuer: issuer), xkey: xkey ? serviceXKey : nil),
                                            authorizer: authorizer)
         let active = min(users, 1_000)
-        // Requests are made up front (the server's cost, not ours); 2,000 distinct ones, reused.
-        var requests: [[UInt8]] = []
-        for index in 0 ..< 2_000 {
-            let claims = AuthorizationRequestClaims(
-                subject: issuer.publicKey, audience: "nats-authorization-request",
-                expires: Int64(Date().timeIntervalSince1970) + 3600,
-                nats: NATSAuthorizationRequest(
-                    serverID: ServerID(name: "bench", host: "127.0.0.1", id: serverKey.publicKey, xkey: xkey ? serverXKey.publicKey : nil),
-                    userNKey: try KeyPair.generate(.user).publicKey,
-                    clientInfo: ClientInformation(host: "127.0.0.1", id: UInt64(index), kind: "Client", type: "nats"),
-                    connectOptions: ConnectOptions(username: "user\(index % active)", password: "bench-password", lang: "bench")))
-            let token = Array(try JWT.encode(claims, signedBy: serverKey).utf8)
-            requests.append(xkey ? try serverXKey.seal(token, to: serviceXKey.publicKey) : token)
+        // Requests are made before each phase (the server's cost, not ours), every one distinct and
+        // valid for the 60 s a request may live, as nats-server makes them: the handler refuses a
+        // request it has decided before (replay), so none is reused.
+        func makeRequests(_ count: Int) throws -> [[UInt8]] {
+            let issued = Date()
+            return try (0 ..< count).map { index in
+                let claims = AuthorizationRequestClaims(
+                    subject: issuer.publicKey, audience: "nats-authorization-request",
+                    expires: Int64(issued.timeIntervalSince1970) + 60,
+                    nats: NATSAuthorizationRequest(
+                        serverID: ServerID(name: "bench", host: "127.0.0.1", id: serverKey.publicKey,
+                                           xkey: xkey ? serverXKey.publicKey : nil),
+                        userNKey: try KeyPair.generate(.user).publicKey,
+                        clientInfo: ClientInformation(host: "127.0.0.1", id: UInt64(index), kind: "Client", type: "nats"),
+                        connectOptions: ConnectOptions(username: "user\(index % active)", password: "bench-password", lang: "bench")))
+                let token = Array(try JWT.encode(claims, signedBy: serverKey, issuedAt: issued).utf8)
+                return xkey ? try serverXKey.seal(token, to: serviceXKey.publicKey) : token
+            }
         }
         let header = xkey ? serverXKey.publicKey : nil
         // Warm-up: fills the credential cache once per user (argon2id), as a running service would be.
-        for request in requests.prefix(active) {
+        for request in try makeRequests(active) {
             let outcome = await handler.handle(payload: request, serverXKey: header)
             guard outcome.record.result == .allow else { throw BenchError("warm-up decision denied: \(outcome.record.reason)") }
         }
@@ -187,10 +192,12 @@ enum CalloutBench {
         let label = "in-process \(xkey ? "xkey" : "plain"), \(users) users"
         // Sequential: CPU per decision.
         let decisions = Int(ProcessInfo.processInfo.environment["CALLOUT_BENCH_DECISIONS"] ?? "") ?? 20_000
+        let requests = try makeRequests(decisions)
         let cpuBefore = processCPUSeconds()
         let wallStart = ContinuousClock.now
-        for index in 0 ..< decisions {
-            _ = await handler.handle(payload: requests[index % requests.count], serverXKey: header)
+        for request in requests {
+            let outcome = await handler.handle(payload: request, serverXKey: header)
+            guard outcome.record.result == .allow else { throw BenchError("denied: \(outcome.record.reason)") }
         }
         let wall = (ContinuousClock.now - wallStart).seconds
         let cpu = processCPUSeconds() - cpuBefore
@@ -200,14 +207,14 @@ enum CalloutBench {
         ]
         // Bursts of 32 requests arriving at the same instant: each one's latency counts from the
         // burst's start, so waiting for a core behind the other 31 is included.
-        let shared = requests
+        let shared = try makeRequests(200 * 32)
         var latencies: [Double] = []
         for burst in 0 ..< 200 {
             let start = ContinuousClock.now
             let samples = try await withThrowingTaskGroup(of: Double.self) { group in
                 for index in 0 ..< 32 {
                     group.addTask {
-                        let outcome = await handler.handle(payload: shared[(burst * 32 + index) % shared.count], serverXKey: header)
+                        let outcome = await handler.handle(payload: shared[burst * 32 + index], serverXKey: header)
                         guard outcome.record.result == .allow else { throw BenchError("denied: \(outcome.record.reason)") }
                         return (ContinuousClock.now - start).seconds * 1e3
                     }

@@ -35,10 +35,11 @@ public struct Authorizer: Sendable {
     }
 
     /// The machine's rules for a handler with these settings.
-    func rules(calloutPublicKey: String, requireEncryption: Bool, decisionBudget: Duration) -> DecisionMachine.Rules {
-        DecisionMachine.Rules(calloutPublicKey: calloutPublicKey, requireEncryption: requireEncryption,
-                              decisionBudget: decisionBudget, maxLifetime: maxLifetime,
-                              decoyPasswordHash: identities.decoyPasswordHash)
+    func rules(calloutPublicKey: String, handler configuration: AuthorizationHandler.Configuration) -> DecisionMachine.Rules {
+        DecisionMachine.Rules(calloutPublicKey: calloutPublicKey, requireEncryption: configuration.requireEncryption,
+                              decisionBudget: configuration.decisionBudget, maxLifetime: maxLifetime,
+                              decoyPasswordHash: identities.decoyPasswordHash,
+                              maxRequestLifetime: configuration.maxRequestLifetime, serverKeys: configuration.serverKeys)
     }
 
     /// Runs a `lookUp` action: one store read as of `asOf`, fed to `machine` with the policy in

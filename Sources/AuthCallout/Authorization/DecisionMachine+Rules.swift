@@ -14,20 +14,24 @@ extension DecisionMachine {
         /// The hash a decoy check runs against (``IdentityReading/decoyPasswordHash``); nil
         /// answers denials that need no real check without one.
         public var decoyPasswordHash: String?
+        /// The longest a request may be valid (`exp` − `iat`): nats-server sets `exp` to its auth
+        /// timeout, so a longer one was not made for a connect now, and replays are remembered
+        /// only this long.
+        public var maxRequestLifetime: Duration
+        /// The nats-server keys (`N…`) whose requests are decided; empty: any server key. Only
+        /// these servers can then claim a client's address (which `source_cidrs` trusts).
+        public var serverKeys: Set<String>
 
         public init(calloutPublicKey: String, requireEncryption: Bool = false, decisionBudget: Duration = .milliseconds(1500),
-                    maxLifetime: Duration? = nil, decoyPasswordHash: String? = nil) {
+                    maxLifetime: Duration? = nil, decoyPasswordHash: String? = nil,
+                    maxRequestLifetime: Duration = .seconds(60), serverKeys: Set<String> = []) {
             self.calloutPublicKey = calloutPublicKey
             self.requireEncryption = requireEncryption
             self.decisionBudget = decisionBudget
             self.maxLifetime = maxLifetime
             self.decoyPasswordHash = decoyPasswordHash
+            self.maxRequestLifetime = maxRequestLifetime
+            self.serverKeys = serverKeys
         }
-    }
-}
-
-extension Duration {
-    var timeInterval: TimeInterval {
-        TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18
     }
 }

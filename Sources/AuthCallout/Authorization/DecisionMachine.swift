@@ -43,6 +43,15 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
         return conclude(facts, .denied(denial), reply: addressable)
     }
 
+    /// The request verified but was decided before and has not expired (``RequestReplayGuard``):
+    /// refused without a reply, so a replay learns nothing.
+    public mutating func requestReplayed(_ request: AuthorizationRequestClaims) -> Action {
+        guard case var .received(facts) = state else { preconditionFailure("requestReplayed in \(self)") }
+        facts.fill(from: request.nats)
+        let denial = AuthorizationDecision.Denial(reason: .replayedRequest, detail: "request seen before (same server, client id and user nkey)")
+        return conclude(facts, .denied(denial), reply: false)
+    }
+
     /// The request JWT verified (signature, audience, expiry). Checks the envelope (issuer is the
     /// server, addressed to us, a user nkey to address, encrypted when required) and the
     /// deadline, then asks for the user the credentials name.
@@ -58,6 +67,15 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
         }
         guard request.issuer == request.nats.serverID.id else { return refuse(.badRequest, "request issuer is not the server id") }
         guard request.subject == rules.calloutPublicKey else { return refuse(.badRequest, "request is for another issuer") }
+        if !rules.serverKeys.isEmpty, !rules.serverKeys.contains(request.nats.serverID.id) {
+            return refuse(.badRequest, "request from a server key not in callout.server_keys", reply: false)
+        }
+        // An unbounded request could be replayed for ever; nats-server always sets exp.
+        guard let expires = request.expires else { return refuse(.badRequest, "request has no exp") }
+        let issued = request.issuedAt ?? Int64(now.timeIntervalSince1970)
+        guard Double(expires - issued) <= rules.maxRequestLifetime.timeInterval else {
+            return refuse(.badRequest, "request is valid for longer than callout.max_request_lifetime")
+        }
         guard PublicKey.isValid(request.nats.userNKey, types: [.user]) else {
             return refuse(.badRequest, "user_nkey is not a user public key", reply: false)
         }

@@ -25,11 +25,18 @@ public struct AuthorizationHandler: Sendable {
         public var decisionBudget: Duration
         /// Accepted clock skew when checking the request's `exp`.
         public var leeway: Duration
+        /// The longest a request may be valid (`exp` − `iat`); see ``DecisionMachine/Rules``.
+        public var maxRequestLifetime: Duration
+        /// The nats-server keys whose requests are decided; empty: any server key.
+        public var serverKeys: Set<String>
 
-        public init(requireEncryption: Bool = false, decisionBudget: Duration = .milliseconds(1500), leeway: Duration = .seconds(2)) {
+        public init(requireEncryption: Bool = false, decisionBudget: Duration = .milliseconds(1500), leeway: Duration = .seconds(2),
+                    maxRequestLifetime: Duration = .seconds(60), serverKeys: Set<String> = []) {
             self.requireEncryption = requireEncryption
             self.decisionBudget = decisionBudget
             self.leeway = leeway
+            self.maxRequestLifetime = maxRequestLifetime
+            self.serverKeys = serverKeys
         }
     }
 
@@ -39,20 +46,24 @@ public struct AuthorizationHandler: Sendable {
     private let rules: DecisionMachine.Rules
     private let now: @Sendable () -> Date
     private let boxes: XKeyBoxCache?
+    private let replays: RequestReplayGuard?
 
     /// A handler whose decisions come from `authorizer`: ``start(payload:serverXKey:receivedAt:arrival:)``
     /// answers every request that needs no argon2id check without waiting.
     /// - Parameters:
     ///   - now: the wall clock (JWT `iat`/`exp`, deadlines); inject a fixed clock in tests.
+    ///   - replays: the requests already decided, shared by every handler of the service (nil:
+    ///     replays are not detected; tests that decide one request many times).
     public init(keys: CalloutKeys, configuration: Configuration = Configuration(),
-                now: @escaping @Sendable () -> Date = { Date() }, authorizer: Authorizer) {
+                now: @escaping @Sendable () -> Date = { Date() }, authorizer: Authorizer,
+                replays: RequestReplayGuard? = RequestReplayGuard()) {
         self.keys = keys
         self.configuration = configuration
         self.authorizer = authorizer
-        self.rules = authorizer.rules(calloutPublicKey: keys.calloutPublicKey, requireEncryption: configuration.requireEncryption,
-                                      decisionBudget: configuration.decisionBudget)
+        self.rules = authorizer.rules(calloutPublicKey: keys.calloutPublicKey, handler: configuration)
         self.now = now
         self.boxes = keys.xkey.map { XKeyBoxCache(ours: $0) }
+        self.replays = replays
     }
 
     /// The result of handling one request.
@@ -134,8 +145,21 @@ public struct AuthorizationHandler: Sendable {
             let action = machine.requestRejected("request JWT rejected: \(error.code)", unverified: unverified)
             return run(action, &machine, request: unverified, box: box, arrival: arrival)
         }
+        if let replays, let expires = request.expires,
+           !replays.admit(Self.replayID(of: request), expires: expires, now: Int64(now().timeIntervalSince1970)) {
+            return run(machine.requestReplayed(request), &machine, request: request, box: box, arrival: arrival)
+        }
         let action = machine.requestVerified(request, encrypted: box != nil, now: now(), arrival: arrival)
         return run(action, &machine, request: request, box: box, arrival: arrival)
+    }
+
+    /// What identifies a request for replay detection: the server, its client connection id and
+    /// the user nkey it generated for this connect (fresh for every connect). Not the `jti`:
+    /// nats-io/jwt hashes only the standard claims, so requests a server issues in the same
+    /// second share one.
+    static func replayID(of request: AuthorizationRequestClaims) -> String {
+        let nats = request.nats
+        return "\(nats.serverID.id)|\(nats.clientInfo.id.map(String.init) ?? "-")|\(nats.userNKey)"
     }
 
     /// Runs the argon2id check `waiting` waits for and answers.

@@ -3,6 +3,9 @@ public enum DecisionReason: String, Sendable, Codable, CaseIterable {
     case allowed
     /// The request could not be opened, decoded or verified (and a signed denial could be sent).
     case badRequest = "bad_request"
+    /// The same authorization request was seen before and has not expired: a captured request
+    /// published again. No reply is sent.
+    case replayedRequest = "replayed_request"
     /// Encryption is required but the request came in plaintext.
     case plaintextRefused = "plaintext_refused"
     /// No password, token or signed nonce in the connect options.

@@ -78,6 +78,10 @@ struct Configuration: Sendable, Equatable {
         var connections: Int?
         /// CPU scheduling for the threads that decide (nil: the host's default).
         var threadPriority: ThreadPriority?
+        /// nats-server keys whose requests are decided (empty: any).
+        var serverKeys: [String] = []
+        /// The longest validity of an auth request; decided ones are remembered this long.
+        var maxRequestLifetime: Duration = .seconds(60)
 
         /// The connection count in effect.
         var effectiveConnections: Int { connections ?? min(8, UsableCPUs.count) }

@@ -1,4 +1,5 @@
 import Foundation
+import NKeys
 
 /// Checks that settings which depend on each other make sense together.
 ///
@@ -23,6 +24,14 @@ enum ConfigurationValidator {
                 throw ConfigurationError(code: .invalidValue, key: "callout.auth_account",
                                          message: "expected an account public key (A…, 56 characters)")
             }
+        }
+        if let bad = configuration.callout.serverKeys.first(where: { !PublicKey.isValid($0, types: [.server]) }) {
+            throw ConfigurationError(code: .invalidValue, key: "callout.server_keys",
+                                     message: "'\(bad.prefix(60))' is not a server public key (N…, 56 characters)")
+        }
+        let lifetime = configuration.callout.maxRequestLifetime
+        if lifetime < .seconds(1) || lifetime > .seconds(600) {
+            throw ConfigurationError(code: .invalidValue, key: "callout.max_request_lifetime", message: "must be between 1s and 10m")
         }
         if configuration.jwt.lifetime < .seconds(5) || configuration.jwt.lifetime > .seconds(86_400) {
             throw ConfigurationError(code: .invalidValue, key: "jwt.lifetime", message: "must be between 5s and 24h")

@@ -121,8 +121,11 @@ struct ServiceRuntime: Sendable {
         let authorizer = Authorizer(identities: identities, policy: policyStore, passwordChecks: passwordChecks,
                                     maxLifetime: configuration.jwt.lifetime)
         let cap = configuration.jwt.lifetime
-        let handler = AuthorizationHandler(keys: calloutKeys, configuration: .init(requireEncryption: keys.xkey != nil),
-                                           authorizer: authorizer)
+        let handler = AuthorizationHandler(
+            keys: calloutKeys,
+            configuration: .init(requireEncryption: keys.xkey != nil, maxRequestLifetime: configuration.callout.maxRequestLifetime,
+                                 serverKeys: Set(configuration.callout.serverKeys)),
+            authorizer: authorizer)
         // More connections in the same queue group spread the requests over more event loops:
         // each is pinned to its own loop (round-robin would put them wherever it happens to be).
         var calloutConnections = [nats]
