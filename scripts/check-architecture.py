@@ -19,6 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from planted import verdict
+
 # The platform's own modules: always allowed (no package dependency, no layering meaning).
 SYSTEM_MODULES = {"Foundation", "FoundationEssentials", "Dispatch", "Glibc", "Musl", "Darwin",
                   "Synchronization", "_Concurrency", "os"}
@@ -152,16 +154,7 @@ def self_test() -> int:
             (root / relative).parent.mkdir(parents=True, exist_ok=True)
             (root / relative).write_text(text)
         problems = [p.replace(str(root) + "/", "") for p in check(manifest, architecture, root)]
-    missing = [e for e in expected if e not in problems]
-    unexpected = [p for p in problems if p not in expected]
-    for line in missing:
-        print(f"self-test: not reported: {line}")
-    for line in unexpected:
-        print(f"self-test: reported but not planted: {line}")
-    if missing or unexpected:
-        return 1
-    print(f"architecture check self-test: {len(expected)} planted violations reported, nothing else")
-    return 0
+    return verdict(expected, problems, "architecture check")
 
 
 def main() -> int:

@@ -16,6 +16,8 @@ import re
 import sys
 from pathlib import Path
 
+from planted import verdict
+
 METRIC_CALL = re.compile(r"\b(Counter|Gauge|Timer|Recorder|Meter|FloatingPointCounter)\(\s*label:\s*\"([a-zA-Z_:][a-zA-Z0-9_:]*)\"")
 # Prometheus' own series, present for every scrape target.
 PROMETHEUS_SERIES = {"up", "scrape_duration_seconds", "scrape_samples_scraped"}
@@ -123,16 +125,7 @@ def self_test() -> int:
         "alerts.yml: typo_total is not a metric the service exports",
         "d.json: p: lat_seconds_histogram is not a metric the service exports",
     ]
-    missing = [e for e in expected if e not in problems]
-    extra = [p for p in problems if p not in expected]
-    for line in missing:
-        print(f"self-test: not reported: {line}")
-    for line in extra:
-        print(f"self-test: reported but not planted: {line}")
-    if missing or extra:
-        return 1
-    print(f"monitoring check self-test: {len(expected)} planted problems reported, nothing else")
-    return 0
+    return verdict(expected, problems, "monitoring check")
 
 
 def main() -> int:
