@@ -25,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Tests only: RSA key generation for the test OIDC issuer.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // libsodium: ed25519, curve25519 boxes (xkeys), argon2id.
@@ -63,6 +67,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Sign-in with an IdP: OIDC discovery and JWKS (I/O), token verification and claim
+        // mapping (pure), for the callout's token logins.
+        .target(
+            name: "OIDC",
+            dependencies: [
+                "IdentityStore", "JSON",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "SCIMServer",
             dependencies: [
@@ -76,7 +95,7 @@ let package = Package(
         .target(
             name: "AuthCallout",
             dependencies: [
-                "NKeys", "JSON", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "Policy", "CSodium",
+                "NKeys", "JSON", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "Policy", "CSodium", "OIDC",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 // NIOThreadPool: argon2id checks run on their own threads, off the cooperative pool.
@@ -119,7 +138,18 @@ let package = Package(
         ),
 
         // Test support: starting real servers and tools, never mocks of them.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                // The test OIDC issuer: keys, signed tokens, discovery and JWKS over loopback HTTP.
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "NKeysTests", dependencies: ["NKeys", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "NATSJWTTests", dependencies: ["NATSJWT", "NKeys", "JSON", "TestSupport"]),
@@ -134,6 +164,15 @@ let package = Package(
         ),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM", "JSON"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
+        .testTarget(
+            name: "OIDCTests",
+            dependencies: [
+                "OIDC", "IdentityStore", "TestSupport",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "IdentityStoreTests",
             dependencies: [
@@ -169,7 +208,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "TestSupport",
+                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "TestSupport", "OIDC",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -9,4 +9,8 @@ public enum CredentialKey: Hashable, Sendable {
     case accessTokenHash([UInt8])
     /// The SCIM id.
     case id(String)
+    /// The SCIM `externalId`, matched exactly; only when exactly one user has it.
+    case externalID(String)
+    /// An email address, matched caselessly; only when exactly one user has it.
+    case email(String)
 }

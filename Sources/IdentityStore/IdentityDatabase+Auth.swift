@@ -39,6 +39,11 @@ extension IdentityDatabase {
             return try readIdentity(key, AuthStatements.byNKey, publicKey, arrival: arrival)
         case let .id(id):
             return try readIdentity(key, AuthStatements.byID, id, arrival: arrival)
+        case let .externalID(externalID):
+            return try readIdentity(key, AuthStatements.byExternalID, externalID, arrival: arrival)
+        case let .email(email):
+            let folded = IdentityKey.fold(email)
+            return try readIdentity(.email(folded), AuthStatements.byEmailKey, folded, arrival: arrival)
         case let .accessTokenHash(hash):
             let now = timestamp
             if let authReaders {
@@ -108,6 +113,12 @@ enum AuthStatements {
     static let byUserNameKey = subjectColumns + "\nWHERE u.user_name_key = ?"
     static let byNKey = subjectColumns + "\nWHERE u.id = (SELECT user_id FROM user_nkeys WHERE public_key = ?)"
     static let byID = subjectColumns + "\nWHERE u.id = ?"
+    // An externalId or email that more than one user has names nobody: a token login must not
+    // pick one of them.
+    static let byExternalID = subjectColumns
+        + "\nWHERE u.id = (SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM users WHERE external_id = ?)"
+    static let byEmailKey = subjectColumns
+        + "\nWHERE u.id = (SELECT CASE WHEN count(DISTINCT user_id) = 1 THEN min(user_id) END FROM user_emails WHERE value_key = ?)"
     static let accessToken = "SELECT user_id, token_hash, expires_at, revoked_at FROM access_tokens WHERE token_hash = ?"
     /// The user selected by `userSQL` (one of the `by…` statements) with its nkeys and groups.
     static func identity(_ db: Database, _ userSQL: String, _ argument: String) throws -> Identity? {

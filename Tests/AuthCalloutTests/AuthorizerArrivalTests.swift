@@ -19,6 +19,8 @@ final class ArrivalRecordingIdentities: IdentityReading, @unchecked Sendable {
         case .userName: "userName"
         case .nkey: "nkey"
         case .accessTokenHash: "token"
+        case .externalID: "externalId"
+        case .email: "email"
         case .id: nil
         }
         if let kind { note(asOf.map { "\(kind)@\($0.uptimeNanoseconds)" } ?? kind) }

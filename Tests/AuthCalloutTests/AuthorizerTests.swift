@@ -32,6 +32,8 @@ final class TestIdentities: IdentityReading, @unchecked Sendable {
             case let .nkey(nkey): users.values.first { $0.nkeys.contains(nkey) }
             case let .accessTokenHash(hash): tokens.first { SecretToken.hash($0.key) == hash }.flatMap { users[$0.value] }
             case let .id(id): users.values.first { $0.id == id }
+            case let .externalID(externalID): users.values.first { $0.externalId == externalID }
+            case let .email(email): users[email]
             }
         }
     }

@@ -84,6 +84,11 @@ extension Authorizer {
             case let .checkPassword(check):
                 guard isRemembered(check) else { return .needsPasswordCheck(PendingCheck(machine: machine, check: check, now: now)) }
                 action = machine.passwordChecked(.match, policy: policy.current, now: now)
+            case let .verifyToken(token):
+                action = machine.tokenChecked(verifyToken(token), now: now)
+            case .refetchKeys:
+                Issue.record("the test driver has no issuer to refetch from")
+                return .decided(.deny(.init(reason: .internalError, detail: "test driver")))
             case let .reply(decision):
                 return .decided(decision)
             case .sendNothing, .record:

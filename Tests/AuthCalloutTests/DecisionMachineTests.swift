@@ -137,6 +137,10 @@ struct DecisionMachineTests {
         case .lookUp(.nkey): "lookUp(nkey)"
         case .lookUp(.accessTokenHash): "lookUp(token)"
         case .lookUp(.id): "lookUp(id)"
+        case .lookUp(.externalID): "lookUp(externalId)"
+        case .lookUp(.email): "lookUp(email)"
+        case .verifyToken: "verifyToken"
+        case let .refetchKeys(issuer, _): "refetchKeys(\(issuer))"
         case let .checkPassword(check): "checkPassword(\(check.description.dropFirst("PasswordCheck(".count))"
         case .reply(.allow): "reply(allow)"
         case let .reply(.deny(denial)): "reply(deny \(denial.reason.rawValue))"
@@ -165,6 +169,8 @@ struct DecisionMachineTests {
             case .checkPassword:
                 now += row.checkTakes
                 action = machine.passwordChecked(row.check, policy: Fixture.policy, now: now)
+            case .verifyToken, .refetchKeys:
+                return (actions, nil, nil)
             case .reply(.allow):
                 now += 0.001
                 action = machine.replied(userJWT: SignedUserJWT(id: "jti-1", expires: now + 3600), now: now)

@@ -10,6 +10,9 @@ protocol CalloutDirectory: IdentityReading, IdentityChangeFeed {
     func setPassword(_ userName: String, _ password: String) async throws
     func setGroups(_ userName: String, _ groups: [String]) async throws
     func addNKey(_ userName: String, _ publicKey: String) async throws
+    /// Sets the SCIM `externalId` (what Entra provisioning sends: the object id, a token's `oid`).
+    func setExternalID(_ userName: String, _ externalID: String?) async throws
+    func setEmails(_ userName: String, _ emails: [String]) async throws
     func issueToken(_ userName: String) async throws -> String
     /// Revokes every access token of the user (what `scim-callout tokens revoke` does).
     func revokeTokens(_ userName: String) async throws

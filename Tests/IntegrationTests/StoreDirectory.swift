@@ -92,6 +92,12 @@ final class StoreDirectory: CalloutDirectory, @unchecked Sendable {
 
     func addNKey(_ userName: String, _ publicKey: String) async throws { try await update(userName) { $0.nkeys.append(publicKey) } }
 
+    func setExternalID(_ userName: String, _ externalID: String?) async throws {
+        try await update(userName) { $0.externalId = externalID }
+    }
+
+    func setEmails(_ userName: String, _ emails: [String]) async throws { try await update(userName) { $0.emails = emails } }
+
     func issueToken(_ userName: String) async throws -> String {
         try await database.issueAccessToken(userName: userName, name: "test").token
     }

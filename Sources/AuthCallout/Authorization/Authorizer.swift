@@ -1,5 +1,6 @@
 import Foundation
 import IdentityStore
+import OIDC
 
 /// What a decision reads and checks against: the store, the policy, the credential cache and
 /// the argon2id pool. It runs the ``DecisionMachine``'s `lookUp` and `checkPassword` actions.
@@ -22,10 +23,16 @@ public struct Authorizer: Sendable {
     public let passwordCheckTimeout: Duration
     /// The longest user JWT lifetime granted, whatever the policy says (`jwt.lifetime`).
     public let maxLifetime: Duration?
+    /// The IdP issuers' keys for token logins (`oidc.issuers`); nil: no token logins.
+    public let tokens: OIDCKeyStore?
+    /// The fixed user name whose password is an IdP token (`oidc.password_user`).
+    public let tokenPasswordUser: String?
 
     public init(identities: any IdentityReading, policy: PolicyStore, cache: CredentialCache = CredentialCache(),
                 passwordChecks: PasswordCheckPool? = nil, passwordCheckTimeout: Duration = .seconds(1),
-                maxLifetime: Duration? = nil) {
+                maxLifetime: Duration? = nil, tokens: OIDCKeyStore? = nil, tokenPasswordUser: String? = nil) {
+        self.tokens = tokens
+        self.tokenPasswordUser = tokenPasswordUser
         self.identities = identities
         self.policy = policy
         self.cache = cache
@@ -39,7 +46,18 @@ public struct Authorizer: Sendable {
         DecisionMachine.Rules(calloutPublicKey: calloutPublicKey, requireEncryption: configuration.requireEncryption,
                               decisionBudget: configuration.decisionBudget, maxLifetime: maxLifetime,
                               decoyPasswordHash: identities.decoyPasswordHash,
-                              maxRequestLifetime: configuration.maxRequestLifetime, serverKeys: configuration.serverKeys)
+                              maxRequestLifetime: configuration.maxRequestLifetime, serverKeys: configuration.serverKeys,
+                              tokenLogins: tokens != nil, tokenPasswordUser: tokens == nil ? nil : tokenPasswordUser)
+    }
+
+    /// Checks an IdP token against the keys known now (never waits).
+    func verifyToken(_ token: String) -> TokenVerification {
+        tokens?.verify(token) ?? .failed(TokenFailure(.unknownIssuer, "no OIDC issuer is configured"))
+    }
+
+    /// Checks an IdP token again after the (rate-limited) refetch its unknown `kid` allows.
+    func verifyTokenAfterRefetch(_ token: String, issuer: String) async -> TokenVerification {
+        await tokens?.verifyAfterRefetch(token, issuer: issuer) ?? .failed(TokenFailure(.unknownIssuer, "no OIDC issuer is configured"))
     }
 
     /// Runs a `lookUp` action: one store read as of `asOf`, fed to `machine` with the policy in

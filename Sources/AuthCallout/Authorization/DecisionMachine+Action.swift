@@ -9,6 +9,12 @@ extension DecisionMachine {
         /// Run this argon2id check (the credential cache may already know the answer), then
         /// ``DecisionMachine/passwordChecked(_:policy:now:)``.
         case checkPassword(PasswordCheck)
+        /// Check this IdP token against the issuers' keys known now, then
+        /// ``DecisionMachine/tokenChecked(_:now:)``.
+        case verifyToken(String)
+        /// The token names a `kid` its issuer's known keys lack: fetch them again (rate-limited),
+        /// check the token once more, then ``DecisionMachine/tokenChecked(_:now:)``.
+        case refetchKeys(issuer: String, token: String)
         /// Sign this answer to the request (an allow: the user JWT inside the response) and seal
         /// it, then ``DecisionMachine/replied(userJWT:now:)`` (or, when an allow cannot be
         /// signed, ``DecisionMachine/signingFailed(_:now:)``).

@@ -21,11 +21,23 @@ extension DecisionMachine {
         /// The name the client claimed (unverified, as on every denial record).
         var userName: String?
         var authMethod: DecisionRecord.AuthMethod = .none
+        /// A token login's issuer, `sub` and `kid` (bounded: unverified ones come from the client).
+        var tokenIssuer: String?
+        var tokenSubject: String?
+        var tokenKeyID: String?
 
         init(id: String, started: Date, queueMicroseconds: Int64?) {
             self.id = id
             self.started = started
             self.queueMicroseconds = queueMicroseconds
+        }
+
+        /// Notes what a token said about itself (each value cut to 256 characters).
+        mutating func noteToken(issuer: String?, subject: String?, keyID: String?) {
+            func bounded(_ value: String?) -> String? { value.map { String($0.prefix(256)) } }
+            tokenIssuer = bounded(issuer) ?? tokenIssuer
+            tokenSubject = bounded(subject) ?? tokenSubject
+            tokenKeyID = bounded(keyID) ?? tokenKeyID
         }
 
         /// Takes the client and server facts of a verified request (never of an unverified one).

@@ -1,4 +1,6 @@
 import Foundation
+import IdentityStore
+import OIDC
 
 extension DecisionMachine {
     /// What every decision of one handler is held to: made once, shared by all its decisions.
@@ -21,10 +23,33 @@ extension DecisionMachine {
         /// The nats-server keys (`N…`) whose requests are decided; empty: any server key. Only
         /// these servers can then claim a client's address (which `source_cidrs` trusts).
         public var serverKeys: Set<String>
+        /// Token logins are configured (`oidc.issuers`): a JWT-shaped `auth_token` is one.
+        public var tokenLogins: Bool = false
+        /// The fixed user name whose password is an IdP token (`oidc.password_user`), for
+        /// clients that cannot send a token.
+        public var tokenPasswordUser: String?
+
+        /// How `connect` authenticates: its own method, or `oidc` for a token login.
+        func method(of connect: ConnectRequest) -> DecisionRecord.AuthMethod {
+            guard tokenLogins else { return connect.authMethod }
+            switch connect.authMethod {
+            case .password where tokenPasswordUser != nil && connect.user == tokenPasswordUser: return .oidc
+            case .token where TokenVerifier.looksLikeJWT(connect.token ?? ""): return .oidc
+            default: return connect.authMethod
+            }
+        }
+
+        /// The IdP token a token login presents (as `auth_token`, or as the password user's password).
+        func presentedToken(of connect: ConnectRequest) -> String? {
+            connect.authMethod == .password ? connect.password : connect.token
+        }
 
         public init(calloutPublicKey: String, requireEncryption: Bool = false, decisionBudget: Duration = .milliseconds(1500),
                     maxLifetime: Duration? = nil, decoyPasswordHash: String? = nil,
-                    maxRequestLifetime: Duration = .seconds(60), serverKeys: Set<String> = []) {
+                    maxRequestLifetime: Duration = .seconds(60), serverKeys: Set<String> = [],
+                    tokenLogins: Bool = false, tokenPasswordUser: String? = nil) {
+            self.tokenLogins = tokenLogins
+            self.tokenPasswordUser = tokenPasswordUser
             self.calloutPublicKey = calloutPublicKey
             self.requireEncryption = requireEncryption
             self.decisionBudget = decisionBudget

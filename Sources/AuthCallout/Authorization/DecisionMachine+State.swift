@@ -8,6 +8,8 @@ extension DecisionMachine {
         case verified(Verified)
         /// One argon2id check has to finish first.
         case awaitingPasswordCheck(Verified, PasswordWait)
+        /// A token names a `kid` its issuer's known keys lack: one (rate-limited) refetch first.
+        case awaitingKeys(Verified)
         /// The answer is chosen and its reply (or none) is being made.
         case decided(Facts, Conclusion)
         /// Replied and recorded: nothing more happens.

@@ -1,5 +1,7 @@
 import Foundation
+import IdentityStore
 import NKeys
+import OIDC
 
 extension DecisionMachine {
     /// A request whose envelope checks passed: what its decision goes on with.
@@ -12,5 +14,9 @@ extension DecisionMachine {
         var nkey: PublicKey?
         /// A presented token's SHA-256 hash: its lookup key, and kept with the grant for revocation.
         var tokenHash: [UInt8]?
+        /// How the connect authenticates (``Rules/method(of:)``: a token login is `oidc`).
+        var method: DecisionRecord.AuthMethod = .none
+        /// The verified IdP token of an `oidc` login.
+        var token: VerifiedToken?
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import IdentityStore
 import NATSJWT
 import NKeys
+import OIDC
 
 /// One connect decision as an explicit state machine: events in, actions out.
 ///
@@ -84,14 +85,15 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
         }
         // The claimed name and method (unverified, as on every denial record, a shed one too).
         let connect = ConnectRequest(claims: request.nats, now: now, arrival: arrival)
+        let method = rules.method(of: connect)
         facts.userName = connect.user
-        facts.authMethod = connect.authMethod
+        facts.authMethod = method
         var deadline = facts.started.addingTimeInterval(rules.decisionBudget.timeInterval)
         if let expires = request.expires { deadline = min(deadline, Date(timeIntervalSince1970: TimeInterval(expires))) }
         guard now < deadline else {
             return conclude(facts, .denied(denial(facts, .timeout, "request waited past its deadline before a decision started")))
         }
-        return credentialsPresented(Verified(facts: facts, connect: connect, deadline: deadline))
+        return credentialsPresented(Verified(facts: facts, connect: connect, deadline: deadline, method: method))
     }
 
     /// The lookup the last action asked for found `identity` (nil: nobody). Checks the
@@ -103,7 +105,7 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
         func deny(_ reason: DecisionReason, _ detail: String, _ identity: Identity? = nil) -> Action {
             decide(verified, .deny(denial(verified.facts, reason, detail, identity)), now: now)
         }
-        switch connect.authMethod {
+        switch verified.method {
         case .nkey:
             guard let identity else { return deny(.unknownUser, "no user has this nkey") }
             guard identity.active else { return deny(.inactiveUser, "user is inactive", identity) }
@@ -130,8 +132,46 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
             guard let identity else { return deny(.unknownUser, "token is unknown, revoked or expired") }
             guard identity.active else { return deny(.inactiveUser, "user is inactive", identity) }
             return decide(verified, authorize(identity, verified, policy: policy), now: now)
+        case .oidc:
+            guard let token = verified.token else { preconditionFailure("an oidc lookup follows a verified token") }
+            guard let identity else {
+                return deny(.unknownUser, "no SCIM user matches the token (\(token.mapping.description))")
+            }
+            guard identity.active else { return deny(.inactiveUser, "user is inactive", identity) }
+            return decide(verified, authorize(identity, verified, policy: policy), now: now)
         case .none:
             preconditionFailure("a connect without credentials is never looked up")
+        }
+    }
+
+    /// The token the last action asked to check was checked against the keys known then (or,
+    /// after ``Action/refetchKeys(issuer:token:)``, after the refetch): verified, it asks for
+    /// the SCIM user it names; an unknown `kid` asks for one refetch first; else a denial.
+    public mutating func tokenChecked(_ verification: TokenVerification, now: Date) -> Action {
+        var verified: Verified
+        let refetched: Bool
+        switch state {
+        case let .verified(current): (verified, refetched) = (current, false)
+        case let .awaitingKeys(current): (verified, refetched) = (current, true)
+        default: preconditionFailure("tokenChecked in \(self)")
+        }
+        state = .modifying
+        switch verification {
+        case let .verified(token):
+            verified.token = token
+            verified.facts.noteToken(issuer: token.issuer, subject: token.subject, keyID: token.keyID)
+            state = .verified(verified)
+            return .lookUp(token.credentialKey)
+        case let .unknownKey(issuer, keyID):
+            verified.facts.noteToken(issuer: issuer, subject: nil, keyID: keyID)
+            guard !refetched, let token = rules.presentedToken(of: verified.connect) else {
+                return decide(verified, .deny(denial(verified.facts, .tokenInvalid, "no key of the issuer has this kid")), now: now)
+            }
+            state = .awaitingKeys(verified)
+            return .refetchKeys(issuer: issuer, token: token)
+        case let .failed(failure):
+            verified.facts.noteToken(issuer: failure.issuer, subject: failure.subject, keyID: failure.keyID)
+            return decide(verified, .deny(denial(verified.facts, DecisionReason(failure.code), failure.detail)), now: now)
         }
     }
 
@@ -164,8 +204,12 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
     /// The decision waiting for its check is answered without it, with `reason`: shed
     /// (`overloaded`, no place to wait) or the service is shutting down.
     public mutating func abandoned(_ reason: DecisionReason, detail: String) -> Action {
-        guard case let .awaitingPasswordCheck(verified, _) = state else { preconditionFailure("abandoned in \(self)") }
-        return conclude(verified.facts, .denied(denial(verified.facts, reason, detail)))
+        switch state {
+        case let .awaitingPasswordCheck(verified, _), let .awaitingKeys(verified):
+            return conclude(verified.facts, .denied(denial(verified.facts, reason, detail)))
+        default:
+            preconditionFailure("abandoned in \(self)")
+        }
     }
 
     /// The allow could not be signed (no key for its account, or signing failed): an
@@ -196,7 +240,7 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
     private mutating func credentialsPresented(_ verified: Verified) -> Action {
         var verified = verified
         let connect = verified.connect
-        switch connect.authMethod {
+        switch verified.method {
         case .nkey:
             guard let nkey = connect.nkey, let key = try? PublicKey(nkey, allowedTypes: [.user]) else {
                 return conclude(verified.facts, .denied(denial(verified.facts, .wrongSecret,
@@ -215,6 +259,10 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
             verified.tokenHash = hash
             state = .verified(verified)
             return .lookUp(.accessTokenHash(hash))
+        case .oidc:
+            guard let token = rules.presentedToken(of: connect) else { preconditionFailure("an oidc connect presents a token") }
+            state = .verified(verified)
+            return .verifyToken(token)
         case .none:
             return conclude(verified.facts, .denied(denial(verified.facts, .noCredentials,
                                                            "no password, token or signed nonce in the connect")))
@@ -257,8 +305,13 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
     /// What the policy grants `identity` on this connect, within the lifetime caps.
     private func authorize(_ identity: Identity, _ verified: Verified, policy: Policy) -> AuthorizationDecision {
         let connect = verified.connect
-        let method = connect.authMethod
-        switch policy.evaluate(identity, context: connect.connectContext).result {
+        let method = verified.method
+        // A token's groups claim (when the issuer names one) can only narrow the SCIM groups.
+        var evaluated = identity
+        if let narrowing = verified.token?.narrowing {
+            evaluated.groups = identity.groups.filter { narrowing.contains($0.displayName) || $0.externalId.map(narrowing.contains) == true }
+        }
+        switch policy.evaluate(evaluated, context: connect.connectContext).result {
         case let .failure(denial):
             return .deny(.init(reason: DecisionReason(denial.reason), detail: denial.detail, userName: identity.userName,
                                userID: identity.id, authMethod: method))
@@ -269,6 +322,10 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
             if let expiry = identity.credentialExpiresAt {
                 // At least a second: the store only returns tokens that have not expired yet.
                 lifetime = min(lifetime, .seconds(max(1, Int64(expiry.timeIntervalSince(connect.now).rounded(.down)))))
+            }
+            if let token = verified.token {
+                // The NATS session never outlives the IdP token (the verifier refused an expired one).
+                lifetime = min(lifetime, .seconds(max(1, Int64(token.expires.timeIntervalSince(connect.now).rounded(.down)))))
             }
             return .allow(.init(userName: identity.userName, userID: identity.id, permissions: permissions,
                                 lifetime: lifetime, authMethod: method, fingerprint: IdentityFingerprint(identity),
@@ -296,6 +353,7 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
         case .received: "received"
         case .verified: "verified"
         case .awaitingPasswordCheck: "awaitingPasswordCheck"
+        case .awaitingKeys: "awaitingKeys"
         case .decided: "decided"
         case .answered: "answered"
         case .modifying: "modifying"

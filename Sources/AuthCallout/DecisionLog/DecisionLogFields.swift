@@ -31,6 +31,9 @@ public struct DecisionLogFields: LogFieldsConvertible {
         put("jwt.id", record.jwtID)
         put("server.id", record.serverID)
         put("server.name", record.serverName)
+        put("token.issuer", record.tokenIssuer)
+        put("token.kid", record.tokenKeyID)
+        put("token.subject", record.tokenSubject)
         put("user.id", record.userID)
         put("user.name", record.userName)
     }

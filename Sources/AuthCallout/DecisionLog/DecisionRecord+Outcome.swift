@@ -35,5 +35,6 @@ extension DecisionRecord {
                   clientVersion: facts.clientVersion, serverID: facts.serverID, serverName: facts.serverName,
                   latencyMicroseconds: latencyMicroseconds, queueMicroseconds: facts.queueMicroseconds, jwtID: jwtID,
                   jwtExpires: jwtExpires, detail: detail)
+        (tokenIssuer, tokenSubject, tokenKeyID) = (facts.tokenIssuer, facts.tokenSubject, facts.tokenKeyID)
     }
 }

@@ -79,19 +79,20 @@ public struct AuthorizationHandler: Sendable {
     public enum Progress: Sendable {
         /// Answered: send the reply and record the decision.
         case answered(Outcome)
-        /// The decision waits for an argon2id check; ``resume(_:)`` runs it and answers.
+        /// The decision waits for an argon2id check (or for a token issuer's keys to be
+        /// fetched again); ``resume(_:)`` runs it and answers.
         case awaitingPasswordCheck(WaitingDecision)
     }
 
-    /// A decision waiting for its argon2id check: the machine and what its reply needs.
+    /// A decision waiting for its argon2id check or key refetch: the machine and what its reply needs.
     public struct WaitingDecision: Sendable, CustomReflectable {
         fileprivate var machine: DecisionMachine
-        fileprivate let check: PasswordCheck
+        fileprivate let wait: Wait
         fileprivate let request: AuthorizationRequestClaims
         fileprivate let box: XKeyBox?
 
-        /// The machine only: the request holds the password.
-        public var customMirror: Mirror { Mirror(self, children: ["machine": machine, "check": check], displayStyle: .struct) }
+        /// The machine only: the request holds the password, the wait the password or token.
+        public var customMirror: Mirror { Mirror(self, children: ["machine": machine, "wait": wait.kind], displayStyle: .struct) }
     }
 
     /// Handles one request, waiting for its decision when it has to.
@@ -166,8 +167,15 @@ public struct AuthorizationHandler: Sendable {
     public func resume(_ waiting: WaitingDecision) async -> Outcome {
         var waiting = waiting
         while true {
-            let outcome = await authorizer.checkPassword(waiting.check)
-            let action = waiting.machine.passwordChecked(outcome, policy: authorizer.policy.current, now: now())
+            let action: DecisionMachine.Action
+            switch waiting.wait {
+            case let .password(check):
+                let outcome = await authorizer.checkPassword(check)
+                action = waiting.machine.passwordChecked(outcome, policy: authorizer.policy.current, now: now())
+            case let .keys(issuer, token):
+                let verification = await authorizer.verifyTokenAfterRefetch(token, issuer: issuer)
+                action = waiting.machine.tokenChecked(verification, now: now())
+            }
             switch run(action, &waiting.machine, request: waiting.request, box: waiting.box, arrival: nil) {
             case let .answered(outcome): return outcome
             case let .awaitingPasswordCheck(next): waiting = next
@@ -200,10 +208,16 @@ public struct AuthorizationHandler: Sendable {
                 if authorizer.isRemembered(check) {
                     action = machine.passwordChecked(.match, policy: authorizer.policy.current, now: now())
                 } else if let request {
-                    return .awaitingPasswordCheck(WaitingDecision(machine: machine, check: check, request: request, box: box))
+                    return .awaitingPasswordCheck(WaitingDecision(machine: machine, wait: .password(check), request: request, box: box))
                 } else {
                     preconditionFailure("only a verified request waits for a password check")
                 }
+            case let .verifyToken(token):
+                action = machine.tokenChecked(authorizer.verifyToken(token), now: now())
+            case let .refetchKeys(issuer, token):
+                guard let request else { preconditionFailure("only a verified request waits for keys") }
+                return .awaitingPasswordCheck(WaitingDecision(machine: machine, wait: .keys(issuer: issuer, token: token),
+                                                              request: request, box: box))
             case let .reply(decision):
                 guard let request else { preconditionFailure("a reply is only asked for an addressable request") }
                 (reply, action) = answer(decision, to: request, box: box, machine: &machine)

@@ -28,6 +28,17 @@ public enum DecisionReason: String, Sendable, Codable, CaseIterable {
     case connectionTypeNotAllowed = "connection_type_not_allowed"
     /// A deny subject could not be expanded (an attribute it uses is missing).
     case policyTemplate = "policy_template"
+    /// A token login whose JWT is malformed, uses a refused algorithm, does not verify, names
+    /// another audience or lacks the mapped claim.
+    case tokenInvalid = "token_invalid"
+    /// A token login whose JWT expired (or is older than the issuer's maximum token age).
+    case tokenExpired = "token_expired"
+    /// A token login whose JWT is not valid yet (`nbf` or `iat` in the future beyond the skew).
+    case tokenNotYetValid = "token_not_yet_valid"
+    /// A token login from an issuer that is not configured.
+    case unknownIssuer = "unknown_issuer"
+    /// A token login from an issuer whose keys could not be fetched: refused until they are.
+    case issuerUnavailable = "issuer_unavailable"
     /// The decision could not finish well inside the server's auth timeout.
     case timeout
     /// Too many decisions in flight: shed instead of queueing without bound.

@@ -18,6 +18,8 @@ public struct DecisionRecord: Sendable, Codable, Equatable {
         case password
         case token
         case nkey
+        /// An IdP-issued JWT (OIDC ID token or OAuth access token) verified against the issuer's keys.
+        case oidc
         case none
     }
 
@@ -54,6 +56,11 @@ public struct DecisionRecord: Sendable, Codable, Equatable {
     public var sessionsCut: Int?
     /// A short human explanation (never a secret, never the raw credential).
     public var detail: String?
+    /// For `oidc` logins: the token's issuer (a configured one), `sub` and `kid`; never the token.
+    /// In the log line only (not in the decisions table).
+    public var tokenIssuer: String?
+    public var tokenSubject: String?
+    public var tokenKeyID: String?
 
     public init(
         id: String = DecisionRecord.makeID(),
