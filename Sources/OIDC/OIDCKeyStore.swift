@@ -18,6 +18,7 @@ public final class OIDCKeyStore: Service, Sendable {
     private let logger: Logger
     private let now: @Sendable () -> Date
     private let state: NIOLockedValueBox<State>
+    private let metricsFactory: any MetricsFactory
     /// The shortest wait between scheduled fetches, whatever `max-age` says.
     public static let minimumRefreshInterval: Duration = .seconds(5)
 
@@ -28,7 +29,8 @@ public final class OIDCKeyStore: Service, Sendable {
     }
 
     public init(issuers: [OIDCIssuer], fetcher: JWKSFetcher = JWKSFetcher(), logger: Logger,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                metricsFactory: any MetricsFactory = MetricsSystem.factory, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.metricsFactory = metricsFactory
         verifier = TokenVerifier(issuers: issuers)
         self.fetcher = fetcher
         self.logger = logger
@@ -89,8 +91,8 @@ public final class OIDCKeyStore: Service, Sendable {
                 state.keys[name]?.merge(fetched.keys, at: at, grace: issuer.staleKeyGrace)
                 state.keys[name]?.maxAge = fetched.maxAge
             }
-            Counter(label: "scim_callout_oidc_jwks_fetches_total", dimensions: [("issuer", name), ("result", "ok")]).increment()
-            Gauge(label: "scim_callout_oidc_jwks_fetched_timestamp_seconds", dimensions: [("issuer", name)])
+            Counter(label: "scim_callout_oidc_jwks_fetches_total", dimensions: [("issuer", name), ("result", "ok")], factory: metricsFactory).increment()
+            Gauge(label: "scim_callout_oidc_jwks_fetched_timestamp_seconds", dimensions: [("issuer", name)], factory: metricsFactory)
                 .record(at.timeIntervalSince1970)
             logger.debug("OIDC keys fetched", metadata: ["oidc.issuer": "\(name)", "oidc.keys": "\(fetched.keys.count)",
                                                          "oidc.skipped": "\(fetched.skipped)"])
@@ -100,7 +102,7 @@ public final class OIDCKeyStore: Service, Sendable {
                 state.keys[name, default: IssuerKeys()].fetchCount += 1
                 state.keys[name]?.lastError = "\(error)"
             }
-            Counter(label: "scim_callout_oidc_jwks_fetches_total", dimensions: [("issuer", name), ("result", "error")]).increment()
+            Counter(label: "scim_callout_oidc_jwks_fetches_total", dimensions: [("issuer", name), ("result", "error")], factory: metricsFactory).increment()
             logger.warning("OIDC keys could not be fetched", metadata: ["oidc.issuer": "\(name)", "error": "\(error)"])
             return false
         }
@@ -116,8 +118,11 @@ public final class OIDCKeyStore: Service, Sendable {
     }
 
     private func keepFresh(_ issuer: OIDCIssuer) async {
+        // Keys fetched just before the service started (``refreshAll()`` at start) are not fetched again.
+        var fetchedAlready = keys[issuer.issuer]?.isAvailable == true
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let ok = await refresh(issuer)
+            let ok = fetchedAlready ? true : await refresh(issuer)
+            fetchedAlready = false
             let maxAge = keys[issuer.issuer]?.maxAge
             // Cache-Control may ask for a sooner refresh, never a later one; a failure retries sooner.
             var wait = min(issuer.refreshInterval, maxAge ?? issuer.refreshInterval)
@@ -140,7 +145,8 @@ public final class OIDCKeyStore: Service, Sendable {
                at.timeIntervalSince(last.started) < issuer.unknownKeyFetchInterval.timeInterval {
                 return last.task
             }
-            Counter(label: "scim_callout_oidc_unknown_kid_fetches_total", dimensions: [("issuer", name)]).increment()
+            Counter(label: "scim_callout_oidc_unknown_kid_fetches_total", dimensions: [("issuer", name)],
+                    factory: metricsFactory).increment()
             let task = Task { _ = await self.refresh(issuer) }
             state.unknownKeyFetches[name] = (at, task)
             return task

@@ -91,6 +91,8 @@ struct ConfigurationLoaderTests {
             "store.durability": "normal", "scim.schemas_dir": "schemas", "scim.base_url": "https://x/scim/v2",
             "scim.max_results": "50", "scim.lenient_members": "true", "policy.file": "p.yaml", "jwt.lifetime": "1m",
             "decisions.path": "d.sqlite", "decisions.retention": "1d", "decisions.max_rows": "10", "log.level": "error", "log.format": "json",
+            "oidc.issuers": #"[{"issuer":"https://idp.example.com","audiences":["nats"],"user_claim":"oid"}]"#,
+            "oidc.password_user": "oidc",
         ]
         #expect(Set(samples.keys) == Set(ConfigurationKey.all.map(\.path)), "a sample for every key")
         let defaults = Configuration()
@@ -206,5 +208,64 @@ struct ConfigurationLoaderTests {
             #expect(docs.contains("`\(key.path)`"), "docs/configuration.md misses \(key.path)")
             #expect(docs.contains(key.environmentVariable), "docs/configuration.md misses \(key.environmentVariable)")
         }
+    }
+}
+
+@Suite("Configuration: oidc.issuers")
+struct OIDCConfigurationTests {
+    let base = URL(fileURLWithPath: "/srv/scim-callout")
+
+    func load(_ yaml: String) throws -> Configuration {
+        try ConfigurationLoader(environment: [:]).load(yaml: yaml, source: "config.yaml", baseDirectory: base).configuration
+    }
+
+    func error(_ yaml: String) -> ConfigurationError? {
+        do {
+            _ = try load(yaml)
+            return nil
+        } catch {
+            return error as? ConfigurationError
+        }
+    }
+
+    @Test func issuersParseWithDefaults() throws {
+        let configuration = try load("""
+            oidc:
+              password_user: oidc
+              issuers:
+                - issuer: https://login.microsoftonline.com/t/v2.0
+                  audiences: [api://nats]
+                  algorithms: [RS256, ps256]
+                  user_claim: oid
+                  scim_attribute: externalId
+                - issuer: https://example.okta.com/oauth2/default
+                  audiences: nats
+                  max_token_age: 1h
+            """)
+        #expect(configuration.oidc.passwordUser == "oidc")
+        #expect(configuration.oidc.issuers.count == 2)
+        let entra = configuration.oidc.issuers[0]
+        #expect(entra.algorithms == [.rs256, .ps256])
+        #expect(entra.mapping == .init(claim: "oid", attribute: .externalId))
+        #expect(entra.clockSkew == .seconds(60) && entra.maxTokenAge == nil)
+        let okta = configuration.oidc.issuers[1]
+        #expect(okta.audiences == ["nats"] && okta.mapping == .init(claim: "sub", attribute: .userName))
+        #expect(okta.algorithms == [.rs256, .es256] && okta.maxTokenAge == .seconds(3600))
+    }
+
+    @Test func unsafeOrIncompleteIssuersAreRefused() {
+        let cases: [(String, String)] = [
+            ("- { issuer: https://idp, audiences: [a], algorithms: [none] }", "oidc.issuers[0].algorithms"),
+            ("- { issuer: https://idp, audiences: [a], algorithms: [HS256] }", "oidc.issuers[0].algorithms"),
+            ("- { issuer: http://idp.example.com, audiences: [a] }", "oidc.issuers[0].issuer"),
+            ("- { issuer: https://idp }", "oidc.issuers[0].audiences"),
+            ("- { issuer: https://idp, audiences: [a], scim_attribute: phone }", "oidc.issuers[0].scim_attribute"),
+            ("- { issuer: https://idp, audiences: [a], colour: blue }", "oidc.issuers[0].colour"),
+            ("- { issuer: https://idp, audiences: [a] }\n    - { issuer: https://idp, audiences: [b] }", "oidc.issuers"),
+        ]
+        for (issuers, key) in cases {
+            #expect(error("oidc:\n  issuers:\n    \(issuers)\n")?.key == key, "\(issuers)")
+        }
+        #expect(error("oidc:\n  password_user: oidc\n")?.key == "oidc.password_user")
     }
 }

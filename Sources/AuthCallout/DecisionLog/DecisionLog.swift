@@ -70,6 +70,12 @@ public final class DecisionLog: Sendable {
         logger.info("decision", metadata: [Self.metadataKey: .stringConvertible(DecisionLogFields(record))])
         decisionCounter(result: record.result, reason: record.reason).increment()
         if record.result != .revoke { latency.recordMicroseconds(record.latencyMicroseconds) }
+        if record.authMethod == .oidc {
+            // Per issuer; only configured issuers are named (an unknown `iss` is the client's text).
+            Counter(label: "scim_callout_oidc_logins_total",
+                    dimensions: [("issuer", record.tokenIssuer ?? "none"), ("result", record.result.rawValue),
+                                 ("reason", record.reason.rawValue)], factory: factory).increment()
+        }
         guard sink != nil else { return }
         let overflow = pending.withLockedValue { queue -> Bool in
             queue.append(record)

@@ -1,5 +1,6 @@
 import Foundation
 import IdentityStore
+import OIDC
 import NIOCore
 import Logging
 
@@ -19,6 +20,7 @@ struct Configuration: Sendable, Equatable {
     var jwt = JWT()
     var decisions = Decisions()
     var log = Log()
+    var oidc = OIDC()
 
     /// How the service connects to nats-server.
     struct NATS: Sendable, Equatable {
@@ -144,5 +146,12 @@ struct Configuration: Sendable, Equatable {
         enum Format: String, Sendable, CaseIterable { case text, json }
         var level: Logger.Level = .info
         var format: Format = .text
+    }
+
+    /// Token logins with IdP-issued JWTs (see docs/authentication.md).
+    struct OIDC: Sendable, Equatable {
+        var issuers: [OIDCIssuer] = []
+        /// The user name whose password is a token, for clients that cannot send a token.
+        var passwordUser: String?
     }
 }

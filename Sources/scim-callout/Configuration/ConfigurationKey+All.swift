@@ -2,7 +2,16 @@ import IdentityStore
 
 extension ConfigurationKey {
     /// Every setting, in the order the docs list them.
-    static let all: [ConfigurationKey] = nats + keys + callout + http + rest
+    static let all: [ConfigurationKey] = nats + keys + callout + http + rest + oidc
+
+    private static let oidc: [ConfigurationKey] = [
+        .init("oidc.issuers", "list of issuer mappings", default: "empty (no token logins)", \.oidc.issuers, oidcIssuers,
+              "IdPs whose JWTs sign clients in: issuer, audiences, algorithms, user_claim, scim_attribute, clock_skew, "
+              + "max_token_age, refresh_interval, stale_key_grace, unknown_kid_interval, groups_claim (docs/authentication.md). "
+              + "Environment: a JSON array of the same objects."),
+        .init("oidc.password_user", "string", default: "unset", \.oidc.passwordUser, optionalString,
+              "A user name whose password is an IdP token, for clients that cannot send a token."),
+    ]
 
     private static let nats: [ConfigurationKey] = [
         .init("nats.urls", "list of URLs", default: "[nats://127.0.0.1:4222]", \.nats.urls, natsURLs,

@@ -11,6 +11,8 @@ struct ConfigurationKey: Sendable {
     enum RawValue: Sendable, Equatable {
         case scalar(String)
         case list([String])
+        /// A YAML list of mappings (`oidc.issuers`): each field's value as one or more strings.
+        case records([[String: [String]]])
     }
 
     /// The dotted key path as written in YAML, e.g. `nats.tls.ca_file`.
@@ -95,6 +97,8 @@ extension ConfigurationKey {
         case .list(let items): return items.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         case .scalar(let text):
             return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        case .records:
+            throw ConfigurationError(code: .invalidValue, key: key, message: "expected a list of plain values, not of mappings")
         }
     }
 

@@ -179,6 +179,8 @@ struct ConfigurationLoader: Sendable {
             switch valueNode {
             case .scalar(let scalar):
                 value = .scalar(valueNode.null != nil ? "" : scalar.string)
+            case .sequence(let sequence) where sequence.contains(where: { if case .mapping = $0 { true } else { false } }):
+                value = .records(try records(sequence, path: path, source: source))
             case .sequence(let sequence):
                 var items: [String] = []
                 for item in sequence {
@@ -205,6 +207,44 @@ struct ConfigurationLoader: Sendable {
                 throw unknownOrMisplaced(path, source: where_, isSection: false)
             }
         }
+    }
+
+    /// A list of flat mappings (`oidc.issuers`): each value a plain value or a list of them.
+    private static func records(_ sequence: Node.Sequence, path: String,
+                                source: String) throws(ConfigurationError) -> [[String: [String]]] {
+        var records: [[String: [String]]] = []
+        for item in sequence {
+            guard case .mapping(let mapping) = item else {
+                throw ConfigurationError(code: .invalidValue, key: path, message: "every list item must be a mapping",
+                                         source: location(source, item))
+            }
+            var record: [String: [String]] = [:]
+            for (keyNode, valueNode) in mapping {
+                guard let name = keyNode.scalar?.string else {
+                    throw ConfigurationError(code: .invalidValue, key: path, message: "keys must be plain strings",
+                                             source: location(source, keyNode))
+                }
+                switch valueNode {
+                case .scalar(let scalar):
+                    record[name] = [scalar.string]
+                case .sequence(let values):
+                    var strings: [String] = []
+                    for value in values {
+                        guard let text = value.scalar?.string else {
+                            throw ConfigurationError(code: .invalidValue, key: "\(path).\(name)", message: "list items must be plain values",
+                                                     source: location(source, value))
+                        }
+                        strings.append(text)
+                    }
+                    record[name] = strings
+                default:
+                    throw ConfigurationError(code: .invalidValue, key: "\(path).\(name)", message: "expected a value or a list of values",
+                                             source: location(source, valueNode))
+                }
+            }
+            records.append(record)
+        }
+        return records
     }
 
     private static let sections: Set<String> = {

@@ -36,6 +36,9 @@ enum ConfigurationValidator {
         if configuration.jwt.lifetime < .seconds(5) || configuration.jwt.lifetime > .seconds(86_400) {
             throw ConfigurationError(code: .invalidValue, key: "jwt.lifetime", message: "must be between 5s and 24h")
         }
+        if configuration.oidc.passwordUser != nil, configuration.oidc.issuers.isEmpty {
+            throw ConfigurationError(code: .invalidValue, key: "oidc.password_user", message: "needs oidc.issuers: no issuer would verify its tokens")
+        }
         if configuration.http.listen.port == 0 {
             throw ConfigurationError(code: .invalidValue, key: "http.listen", message: "port 0 is not allowed; pick a port")
         }

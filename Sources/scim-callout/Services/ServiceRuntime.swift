@@ -10,6 +10,7 @@ import NATSClient
 import NIOCore
 import NIOPosix
 import NIOSSL
+import OIDC
 import Policy
 import Prometheus
 import SCIM
@@ -117,9 +118,19 @@ struct ServiceRuntime: Sendable {
         // decisions that hit the credential cache; it stops after the callout (reverse start order).
         let passwordChecks = PasswordCheckPool()
         services.append(.init(service: passwordChecks))
+        // Token logins: each issuer's keys are fetched before the callout subscribes and kept
+        // fresh; an issuer that cannot be reached refuses only its own logins (and /readyz says so).
+        var tokenKeys: OIDCKeyStore?
+        if !configuration.oidc.issuers.isEmpty {
+            let keyStore = OIDCKeyStore(issuers: configuration.oidc.issuers, logger: logger.with(component: "oidc"))
+            await keyStore.refreshAll()
+            services.append(.init(service: keyStore))
+            tokenKeys = keyStore
+        }
         // jwt.lifetime caps whatever the policy grants.
         let authorizer = Authorizer(identities: identities, policy: policyStore, passwordChecks: passwordChecks,
-                                    maxLifetime: configuration.jwt.lifetime)
+                                    maxLifetime: configuration.jwt.lifetime, tokens: tokenKeys,
+                                    tokenPasswordUser: configuration.oidc.passwordUser)
         let cap = configuration.jwt.lifetime
         let handler = AuthorizationHandler(
             keys: calloutKeys,
@@ -158,11 +169,16 @@ struct ServiceRuntime: Sendable {
         }
         services.append(.init(service: callout))
 
-        let readiness = [
+        var readiness = [
             ReadinessCheck(name: "store open") { (try? await database.latestChangeSequence()) != nil },
             ReadinessCheck(name: "nats connected") { [calloutConnections] in calloutConnections.allSatisfy { $0.isConnected } },
             ReadinessCheck(name: "callout subscribed") { callout.isSubscribed },
         ]
+        for issuer in configuration.oidc.issuers {
+            readiness.append(ReadinessCheck(name: "oidc keys of \(issuer.issuer)") { [tokenKeys] in
+                tokenKeys?.keys[issuer.issuer]?.isAvailable ?? false
+            })
+        }
         let http = try makeHTTPApplication(readiness: readiness, database: database, schemas: schemas, factory: factory) {
             metrics.refreshUptime()
             if let counts = try? await StoreCounts.read(database) { metrics.recordRowCounts(counts) }
