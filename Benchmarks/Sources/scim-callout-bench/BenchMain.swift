@@ -1,10 +1,10 @@
 import Foundation
 
 /// The benchmark driver behind `make bench`: runs every suite (or those named on the command
-/// line: `crypto parser filter scim callout`) and writes `docs/benchmarks.md`.
+/// line: `crypto parser filter scim callout credentials`) and writes `docs/benchmarks.md`.
 @main
 enum BenchMain {
-    static let suiteNames = ["crypto", "parser", "filter", "scim", "callout"]
+    static let suiteNames = ["crypto", "parser", "filter", "scim", "callout", "credentials"]
 
     static func main() async throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -27,6 +27,7 @@ enum BenchMain {
             case "filter": report.add(suite: "SCIM filters and PATCH", results: try FilterBench.run())
             case "scim": report.add(suite: "SCIM endpoint and store", results: try await SCIMBench.run())
             case "callout": report.add(suite: "Auth callout", results: try await CalloutBench.run(), note: CalloutBench.note)
+            case "credentials": report.add(suite: "Credentials side by side", results: try await CredentialBench.run(), note: CredentialBench.note)
             default: break
             }
         }
