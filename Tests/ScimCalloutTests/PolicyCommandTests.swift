@@ -40,3 +40,35 @@ struct PolicyCommandTests {
         #expect(result.stderr.contains("--at yesterday"))
     }
 }
+
+@Suite("scim-callout policy explain --token-file")
+struct PolicyTokenExplainTests {
+    @Test func explainShowsHowATokenMapsAndRefusesABadOne() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("policy-token")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServeFixture.prepare(directory)
+        let idp = try await TestOIDCIssuer.start()
+        try await idp.addKey(.es256, kid: "k1")
+        let environment = ["SCIM_CALLOUT_OIDC_ISSUERS":
+            #"[{"issuer":"\#(idp.issuer)","audiences":["nats"],"algorithms":["ES256"],"user_claim":"preferred_username"}]"#]
+        let token = try await idp.token(TestOIDCIssuer.claims(audience: "nats", subject: "00u1", ["preferred_username": "alice"]), kid: "k1")
+        let tokenFile = directory.appendingPathComponent("token.jwt")
+        try Data(token.utf8).write(to: tokenFile)
+        let result = try await CLI.run(["policy", "explain", "--data-dir", directory.path, "--token-file", tokenFile.path,
+                                        "--group", "nats-demo"], environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("token: issuer \(idp.issuer), kid k1, ES256, sub 00u1"))
+        #expect(result.stdout.contains("mapping: preferred_username = alice → SCIM userName"))
+        #expect(result.stdout.contains("result: ALLOW into account APP"))
+        #expect(!result.stdout.contains(token) && !result.stderr.contains(token), "the token is never printed")
+
+        let wrongAudience = try await idp.token(TestOIDCIssuer.claims(audience: "other", subject: "00u1", ["preferred_username": "alice"]),
+                                                kid: "k1")
+        try Data(wrongAudience.utf8).write(to: tokenFile)
+        let refused = try await CLI.run(["policy", "explain", "--data-dir", directory.path, "--token-file", tokenFile.path,
+                                         "--group", "nats-demo"], environment: environment)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("token refused: token_invalid"))
+        await idp.stop()
+    }
+}

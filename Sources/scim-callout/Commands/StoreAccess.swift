@@ -40,11 +40,26 @@ enum StoreAccess {
 
     /// The user and its groups as the policy sees them.
     static func policySubject(userName: String, configuration: Configuration) async throws -> PolicySubject {
+        try await policySubject(key: .userName(userName), configuration: configuration)
+    }
+
+    /// The user `key` names (a userName, or what a token's claim maps to).
+    static func policySubject(key: CredentialKey, configuration: Configuration) async throws -> PolicySubject {
         let database = try open(configuration)
-        guard let identity = try await mapErrors({ try database.identity(for: .userName(userName)) }) else {
-            throw CLIError(.notFound, "no user with userName \(userName) in the store")
+        guard let identity = try await mapErrors({ try database.identity(for: key) }) else {
+            throw CLIError(.notFound, "no user matches \(Self.describe(key)) in the store")
         }
         return PolicySubject(userName: identity.userName, id: identity.id, externalId: identity.externalId,
                              groups: identity.groups.map { .init(displayName: $0.displayName, externalId: $0.externalId, id: $0.id) })
+    }
+
+    private static func describe(_ key: CredentialKey) -> String {
+        switch key {
+        case let .userName(name): "userName \(DisplayText.escaped(name))"
+        case let .externalID(id): "externalId \(DisplayText.escaped(id))"
+        case let .email(email): "email \(DisplayText.escaped(email))"
+        case let .id(id): "id \(DisplayText.escaped(id))"
+        case .nkey, .accessTokenHash: "the credential"
+        }
     }
 }
