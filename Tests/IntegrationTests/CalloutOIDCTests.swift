@@ -23,7 +23,7 @@ struct CalloutOIDCTests {
         let keyStore: OIDCKeyStore
         private let keyTask: Task<Void, any Error>
 
-        static func start(entraAvailable: Bool = true) async throws -> Fixture {
+        static func start(entraAvailable: Bool = true, oktaGroupsClaim: String? = nil) async throws -> Fixture {
             let entra = try await TestOIDCIssuer.start()
             try await entra.addKey(.rs256, kid: "entra-1")
             entra.setAvailable(entraAvailable)
@@ -35,7 +35,7 @@ struct CalloutOIDCTests {
                            refreshInterval: .seconds(3600)),
                 OIDCIssuer(issuer: okta.issuer, audiences: [oktaAudience], algorithms: [.es256, .rs256],
                            mapping: ClaimMapping(claim: "preferred_username", attribute: .userName), clockSkew: .seconds(5),
-                           maxTokenAge: .seconds(3600), refreshInterval: .seconds(3600)),
+                           maxTokenAge: .seconds(3600), refreshInterval: .seconds(3600), narrowingClaim: oktaGroupsClaim),
             ], logger: RunningCallout.logger)
             let keyTask = Task { try await keyStore.run() }
             try await pollUntil("OIDC keys fetched") {
@@ -61,8 +61,9 @@ struct CalloutOIDCTests {
             await okta.stop()
         }
 
-        static func with(entraAvailable: Bool = true, _ body: (Fixture) async throws -> Void) async throws {
-            let fixture = try await start(entraAvailable: entraAvailable)
+        static func with(entraAvailable: Bool = true, oktaGroupsClaim: String? = nil,
+                         _ body: (Fixture) async throws -> Void) async throws {
+            let fixture = try await start(entraAvailable: entraAvailable, oktaGroupsClaim: oktaGroupsClaim)
             do {
                 try await body(fixture)
             } catch {
@@ -248,6 +249,36 @@ struct CalloutOIDCTests {
             f.entra.setAvailable(true)
             #expect(await f.keyStore.refreshAll())
             #expect(try await PythonClient.run(url, ["token": token]).connected)
+        }
+    }
+
+    @Test func aGroupsClaimOnlyNarrowsWhatSCIMGrants() async throws {
+        try await Fixture.with(oktaGroupsClaim: "groups") { f in
+            // SCIM: bob is a developer and an admin.
+            try await f.directory.addUser("bob", password: nil, groups: ["developers", "admins"])
+            let url = f.server.server.url
+            // The token lists only developers: admin rights (publish anywhere) are not granted.
+            let developer = try await f.oktaToken(user: "bob", ["groups": .strings(["developers"])])
+            let (narrowed, narrowedRecord) = try await f.decision {
+                try await PythonClient.run(url, ["token": developer, "roundtrip": ["app.bob.x"], "publish": ["ops.restart"],
+                                                 "expect_errors": 1])
+            }
+            #expect(narrowed.connected && narrowed.received == ["app.bob.x"])
+            #expect(narrowed.errors?.contains { $0.lowercased().contains("permissions violation") } == true)
+            #expect(narrowedRecord.grantedBy == ["developers"])
+            // A group SCIM does not grant is never added; listing only that leaves nothing.
+            let widened = try await f.oktaToken(user: "bob", ["groups": .strings(["ops-superusers"])])
+            let (refused, refusedRecord) = try await f.decision { try await PythonClient.run(url, ["token": widened]) }
+            #expect(!refused.connected)
+            #expect(refusedRecord.reason == .noBinding)
+            // No groups claim at all: nothing is kept (fail closed).
+            let bare = try await f.oktaToken(user: "bob")
+            let (_, bareRecord) = try await f.decision { try await PythonClient.run(url, ["token": bare]) }
+            #expect(bareRecord.reason == .noBinding)
+            // Both groups listed: both bindings, as SCIM grants them.
+            let both = try await f.oktaToken(user: "bob", ["groups": .strings(["admins", "developers"])])
+            let (_, bothRecord) = try await f.decision { try await PythonClient.run(url, ["token": both]) }
+            #expect(Set(bothRecord.grantedBy) == ["admins", "developers"])
         }
     }
 
