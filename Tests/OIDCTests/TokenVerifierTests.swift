@@ -1,4 +1,5 @@
 import Crypto
+import CryptoExtras
 import Foundation
 import JWTKit
 @testable import OIDC
@@ -136,5 +137,58 @@ struct TokenVerifierTests {
         #expect(TokenVerifier.looksLikeJWT("eyJh.eyJi.sig"))
         #expect(!TokenVerifier.looksLikeJWT("scim-callout-access-token"))
         #expect(!TokenVerifier.looksLikeJWT("eyJh.eyJi"))
+    }
+}
+
+/// Every accepted algorithm verifies with a key made from its JWK, and only under its own name.
+@Suite("Token verifier: algorithms")
+struct TokenVerifierAlgorithmTests {
+    static let now = TokenVerifierTests.now
+
+    /// Signs a token with `signer` (`kid` "k") and checks it against keys made from `jwk`.
+    static func check(_ algorithm: TokenAlgorithm, signer: JWTKeyCollection, jwk: JWK) async throws -> TokenVerification {
+        var issuerKeys = IssuerKeys()
+        issuerKeys.merge(await JWKSFetcher.verificationKeys(from: jwk, allowed: Set(TokenAlgorithm.allCases), now: now),
+                         at: now, grace: .seconds(60))
+        let token = try await signer.sign(TestTokenPayload(TokenVerifierTests.claims()), kid: "k")
+        let verifier = TokenVerifier(issuers: [OIDCIssuer(issuer: TokenVerifierTests.issuerName, audiences: [TokenVerifierTests.audience],
+                                                          algorithms: [algorithm], mapping: ClaimMapping(claim: "oid", attribute: .externalId))])
+        return verifier.verify(token, keys: [TokenVerifierTests.issuerName: issuerKeys], now: now)
+    }
+
+    static func verified(_ verification: TokenVerification, _ algorithm: TokenAlgorithm) -> Bool {
+        if case let .verified(token) = verification { return token.algorithm == algorithm }
+        return false
+    }
+
+    @Test func es384AndEdDSA() async throws {
+        let ec = ES384PrivateKey()
+        let ecSigner = JWTKeyCollection()
+        await ecSigner.add(ecdsa: ec, kid: "k")
+        let parameters = try #require(ec.publicKey.parameters)
+        let ecJWK = JWK.ecdsa(nil, identifier: "k", x: parameters.x, y: parameters.y, curve: .p384)
+        #expect(Self.verified(try await Self.check(.es384, signer: ecSigner, jwk: ecJWK), .es384))
+
+        let ed = try EdDSA.PrivateKey(curve: .ed25519)
+        let edSigner = JWTKeyCollection()
+        await edSigner.add(eddsa: ed, kid: "k")
+        let edJWK = JWK.octetKeyPair(nil, identifier: "k", x: TestOIDCIssuer.base64URL(ed.publicKey.rawRepresentation), y: nil,
+                                     curve: .ed25519)
+        #expect(Self.verified(try await Self.check(.edDSA, signer: edSigner, jwk: edJWK), .edDSA))
+    }
+
+    @Test func rsaPaddingsAndDigestsAreNotInterchangeable() async throws {
+        let key = try Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048))
+        let (modulus, exponent) = try key.publicKey.getKeyPrimitives()
+        // No `alg` in the JWK: one key per RSA algorithm is made, each checked under its own name only.
+        let jwk = JWK.rsa(nil, identifier: "k", modulus: TestOIDCIssuer.base64URL(modulus), exponent: TestOIDCIssuer.base64URL(exponent))
+        let pss = JWTKeyCollection()
+        await pss.add(pss: key, digestAlgorithm: .sha256, kid: "k")
+        #expect(Self.verified(try await Self.check(.ps256, signer: pss, jwk: jwk), .ps256))
+        let rs384 = JWTKeyCollection()
+        await rs384.add(rsa: key, digestAlgorithm: .sha384, kid: "k")
+        #expect(Self.verified(try await Self.check(.rs384, signer: rs384, jwk: jwk), .rs384))
+        // An RS384 token is refused where only RS256 is allowed, though the key is the same.
+        #expect(!Self.verified(try await Self.check(.rs256, signer: rs384, jwk: jwk), .rs256))
     }
 }
