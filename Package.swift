@@ -193,7 +193,7 @@ let package = Package(
         .testTarget(
             name: "AuthCalloutTests",
             dependencies: [
-                "AuthCallout", "Policy", "NKeys", "NATSJWT", "IdentityStore", "SCIM",
+                "AuthCallout", "Policy", "NKeys", "NATSJWT", "IdentityStore", "SCIM", "OIDC",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

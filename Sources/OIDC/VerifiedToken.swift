@@ -15,6 +15,18 @@ public struct VerifiedToken: Sendable, Hashable {
     /// The narrowing claim's values when the issuer has one (nil: no narrowing).
     public var narrowing: Set<String>?
 
+    public init(issuer: String, subject: String?, keyID: String, algorithm: TokenAlgorithm, expires: Date,
+                mapping: ClaimMapping, mappedValue: String, narrowing: Set<String>?) {
+        self.issuer = issuer
+        self.subject = subject
+        self.keyID = keyID
+        self.algorithm = algorithm
+        self.expires = expires
+        self.mapping = mapping
+        self.mappedValue = mappedValue
+        self.narrowing = narrowing
+    }
+
     /// The store lookup for the SCIM user the token names.
     public var credentialKey: CredentialKey { mapping.credentialKey(for: mappedValue) }
 }
