@@ -75,6 +75,12 @@ extension ConfigurationKey {
               "Server certificate chain (PEM); set with http.tls.key_file to serve HTTPS."),
         .init("http.tls.key_file", "path", default: "unset", \.http.tls.keyFile, optionalString,
               "Server private key (PEM)."),
+        .init("http.header_timeout", "duration", default: "10s", \.http.headerTimeout, duration,
+              "A request head must be complete this long after the connect (first request) or its first byte; slower connections are closed."),
+        .init("http.body_timeout", "duration", default: "30s", \.http.bodyTimeout, duration,
+              "A request body must be complete this long after its head; slower connections are closed."),
+        .init("http.idle_timeout", "duration", default: "60s", \.http.idleTimeout, duration,
+              "An open connection with no request in progress is closed after this long."),
     ]
 
     private static let rest: [ConfigurationKey] = [
@@ -88,6 +94,8 @@ extension ConfigurationKey {
         .init("scim.lenient_members", "bool", default: "false", \.scim.lenientMembers, bool,
               "Keep group members whose id names no user or group (conformance testers) instead of "
               + "refusing the write with 400 invalidValue; see docs/scim.md."),
+        .init("scim.max_concurrent_per_token", "integer", default: "16", \.scim.maxConcurrentPerToken, positiveInteger,
+              "SCIM requests one bearer token may have in progress at once; more get 429 with Retry-After, so one IdP cannot starve another."),
         .init("store.path", "path", default: "scim-callout.sqlite", \.store.path, nonEmptyString,
               "The SQLite database file (WAL mode; back up with `sqlite3 … .backup`)."),
         .init("store.durability", "full | normal", default: "full",
