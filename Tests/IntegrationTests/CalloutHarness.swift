@@ -60,6 +60,8 @@ final class RecordingSink: DecisionSink, @unchecked Sendable {
 final class RunningCallout: @unchecked Sendable {
     let connection: NATSConnection
     let service: CalloutService
+    /// The service's handler (and so its replay memory), for feeding it captured requests.
+    let handler: AuthorizationHandler
     let decisionLog: DecisionLog
     let sink: RecordingSink
     let registry: SessionRegistry
@@ -97,7 +99,8 @@ final class RunningCallout: @unchecked Sendable {
                                            authorizer: authorizer)
         let service = CalloutService(connection: connection, handler: handler, decisionLog: decisionLog,
                                      sessions: registry, configuration: .init(queueGroup: queueGroup), logger: logger)
-        let running = RunningCallout(connection: connection, service: service, decisionLog: decisionLog, sink: sink, registry: registry)
+        let running = RunningCallout(connection: connection, service: service, handler: handler, decisionLog: decisionLog,
+                                     sink: sink, registry: registry)
         running.tasks.append(Task { try? await service.run() })
         running.tasks.append(Task { await decisionLog.run() })
         if let revoker, let revoker = try await revoker(running, registry, decisionLog) {
@@ -107,9 +110,11 @@ final class RunningCallout: @unchecked Sendable {
         return running
     }
 
-    private init(connection: NATSConnection, service: CalloutService, decisionLog: DecisionLog, sink: RecordingSink, registry: SessionRegistry) {
+    private init(connection: NATSConnection, service: CalloutService, handler: AuthorizationHandler, decisionLog: DecisionLog,
+                 sink: RecordingSink, registry: SessionRegistry) {
         self.connection = connection
         self.service = service
+        self.handler = handler
         self.decisionLog = decisionLog
         self.sink = sink
         self.registry = registry
