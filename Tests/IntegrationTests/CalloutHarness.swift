@@ -73,16 +73,17 @@ final class RunningCallout: @unchecked Sendable {
 
     static func start(
         url: String, serviceUser: KeyPair, keys: CalloutKeys, authorizer: Authorizer,
-        requireEncryption: Bool = false, queueGroup: String = "scim-callout",
+        requireEncryption: Bool = false, queueGroup: String = "scim-callout", allowedAccounts: Set<String> = [],
         revoker: ((RunningCallout, SessionRegistry, DecisionLog) async throws -> SessionRevoker?)? = nil
     ) async throws -> RunningCallout {
         try await start(url: url, authentication: .nkey(publicKey: serviceUser.publicKey, signNonce: { serviceUser.signature(for: $0) }),
-                        keys: keys, authorizer: authorizer, requireEncryption: requireEncryption, queueGroup: queueGroup, revoker: revoker)
+                        keys: keys, authorizer: authorizer, requireEncryption: requireEncryption, queueGroup: queueGroup,
+                        allowedAccounts: allowedAccounts, revoker: revoker)
     }
 
     static func start(
         url: String, authentication: NATSConfiguration.Authentication, keys: CalloutKeys, authorizer: Authorizer,
-        requireEncryption: Bool = false, queueGroup: String = "scim-callout",
+        requireEncryption: Bool = false, queueGroup: String = "scim-callout", allowedAccounts: Set<String> = [],
         revoker: ((RunningCallout, SessionRegistry, DecisionLog) async throws -> SessionRevoker?)? = nil
     ) async throws -> RunningCallout {
         let configuration = NATSConfiguration(
@@ -95,7 +96,8 @@ final class RunningCallout: @unchecked Sendable {
         let decisionLog = DecisionLog(logger: logger, sink: sink, batchSize: 16)
         let registry = SessionRegistry()
         // As `serve` builds it: decisions that need no argon2id check run on the event loop.
-        let handler = AuthorizationHandler(keys: keys, configuration: .init(requireEncryption: requireEncryption),
+        let handler = AuthorizationHandler(keys: keys, configuration: .init(requireEncryption: requireEncryption,
+                                                                                allowedAccounts: allowedAccounts),
                                            authorizer: authorizer)
         let service = CalloutService(connection: connection, handler: handler, decisionLog: decisionLog,
                                      sessions: registry, configuration: .init(queueGroup: queueGroup), logger: logger)

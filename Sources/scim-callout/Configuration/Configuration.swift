@@ -80,6 +80,8 @@ struct Configuration: Sendable, Equatable {
         var threadPriority: ThreadPriority?
         /// nats-server keys whose requests are decided (empty: any).
         var serverKeys: [String] = []
+        /// Operator mode: the accounts (A…) users may be placed in; empty: any the policy names.
+        var allowedAccounts: [String] = []
         /// The longest validity of an auth request; decided ones are remembered this long.
         var maxRequestLifetime: Duration = .seconds(60)
 

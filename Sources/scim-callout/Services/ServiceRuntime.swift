@@ -124,7 +124,8 @@ struct ServiceRuntime: Sendable {
         let handler = AuthorizationHandler(
             keys: calloutKeys,
             configuration: .init(requireEncryption: keys.xkey != nil, maxRequestLifetime: configuration.callout.maxRequestLifetime,
-                                 serverKeys: Set(configuration.callout.serverKeys)),
+                                 serverKeys: Set(configuration.callout.serverKeys),
+                                 allowedAccounts: Set(configuration.callout.allowedAccounts)),
             authorizer: authorizer)
         // More connections in the same queue group spread the requests over more event loops:
         // each is pinned to its own loop (round-robin would put them wherever it happens to be).
