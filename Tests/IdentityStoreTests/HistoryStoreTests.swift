@@ -255,6 +255,18 @@ import Testing
         #expect(try await store.activeUsersWithGroups(asOf: Date()) == [])
     }
 
+    @Test func entriesReadPageByPage() async throws {
+        let fixture = try Fixture()
+        try await fixture.store.importUsers((0..<5).map { userInput("u\($0)") })
+        var names: [String] = []
+        var cursor: Int64?
+        while let page = Optional(try await fixture.store.historyEntries(after: cursor, limit: 2)), let last = page.last {
+            names += page.map(\.resourceName)
+            cursor = last.sequence
+        }
+        #expect(names == ["u0", "u1", "u2", "u3", "u4"])
+    }
+
     @Test func aSessionsCutEntryIsRecorded() async throws {
         let fixture = try Fixture()
         let ada = try await fixture.store.createUser(userInput("ada"))

@@ -21,12 +21,17 @@ struct DeprovisioningAudit: Encodable, Sendable {
     static func build(
         since: Date, now: Date, database: IdentityDatabase, decisions: DecisionStore
     ) async throws -> DeprovisioningAudit {
-        let entries = try await database.historyEntries(since: since)
         var events: [DeprovisioningEvent] = []
-        for entry in entries where entry.isDeprovisioning {
-            let later = try await database.historyEntries(resource: entry.resourceId, since: entry.at)
-                .filter { $0.sequence > entry.sequence }
-            events.append(try await event(for: entry, later: later, decisions: decisions))
+        var cursor: Int64?
+        // Page by page: a proof must not stop at a page limit.
+        while true {
+            let page = try await database.historyEntries(since: since, after: cursor, limit: 10_000)
+            guard let last = page.last else { break }
+            for entry in page where entry.isDeprovisioning {
+                let later = try await database.historyEntries(resource: entry.resourceId, after: entry.sequence)
+                events.append(try await event(for: entry, later: later, decisions: decisions))
+            }
+            cursor = last.sequence
         }
         let oldest = try await decisions.decisions(DecisionQuery(limit: 1)).first?.record.time
         return DeprovisioningAudit(
