@@ -113,6 +113,8 @@ struct ServiceRuntime: Sendable {
         let decisionLog = DecisionLog(logger: logger.with(component: "decisions"), sink: decisionStore, metricsFactory: factory)
         services.append(.init(service: DecisionLogService(log: decisionLog)))
         services.append(.init(service: PolicyWatcher(policy: policyStore, interval: .seconds(5))))
+        services.append(.init(service: HistoryPruner(database: database, retention: configuration.history.retention,
+                                                     logger: logger.with(component: "history"))))
         // argon2id checks get their own threads, so a burst of wrong passwords cannot stall the
         // decisions that hit the credential cache; it stops after the callout (reverse start order).
         let passwordChecks = PasswordCheckPool()
@@ -152,7 +154,7 @@ struct ServiceRuntime: Sendable {
                                   successTerminationBehavior: .ignore))
             services.append(.init(service: SessionRevoker(
                 identities: identities, feed: identities, registry: sessions, control: ServerControl(connection: system),
-                policy: policyStore, decisionLog: decisionLog, accountKeys: calloutKeys.accountKeys, logger: logger.with(component: "revoker"))))
+                policy: policyStore, decisionLog: decisionLog, recorder: database, accountKeys: calloutKeys.accountKeys, logger: logger.with(component: "revoker"))))
         } else {
             logger.notice("nats.system is not configured: revoked users keep live sessions until their JWT expires",
                           metadata: ["jwt.lifetime": "\(DurationText.format(cap))"])
