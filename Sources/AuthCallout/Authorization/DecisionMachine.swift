@@ -125,7 +125,8 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
             }
             state = .awaitingPasswordCheck(verified, .verify(identity))
             return .checkPassword(PasswordCheck(password: password, hash: hash,
-                                                purpose: .verify(userID: identity.id, version: identity.version)))
+                                                purpose: .verify(userID: identity.id, version: identity.version),
+                                                throttleKey: Self.throttleKey(connect)))
         case .token:
             guard let identity else { return deny(.unknownUser, "token is unknown, revoked or expired") }
             guard identity.active else { return deny(.inactiveUser, "user is inactive", identity) }
@@ -166,6 +167,19 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
     public mutating func abandoned(_ reason: DecisionReason, detail: String) -> Action {
         guard case let .awaitingPasswordCheck(verified, _) = state else { preconditionFailure("abandoned in \(self)") }
         return conclude(verified.facts, .denied(denial(verified.facts, reason, detail)))
+    }
+
+    /// The check the decision waits for was refused by the ``PasswordThrottle`` before it ran:
+    /// a `throttled` denial (no argon2id work is spent on it).
+    /// - Parameters:
+    ///   - scope: the limit that refused it (the claimed user's, or the client source's).
+    ///   - retryAfter: when the limit would let a check through again, when known (for our log).
+    public mutating func passwordCheckThrottled(_ scope: PasswordThrottle.Scope, retryAfter: Duration?) -> Action {
+        guard case let .awaitingPasswordCheck(verified, _) = state else { preconditionFailure("passwordCheckThrottled in \(self)") }
+        let limit = scope == .user ? "for this user name from sources that failed before" : "from this source"
+        var detail = "too many failed password checks \(limit)"
+        if let retryAfter { detail += "; retry in \(max(1, Int(retryAfter.timeInterval.rounded(.up)))) s" }
+        return conclude(verified.facts, .denied(denial(verified.facts, .throttled, detail)))
     }
 
     /// The allow could not be signed (no key for its account, or signing failed): an
@@ -227,7 +241,13 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
             return decide(verified, .deny(denial), now: now)
         }
         state = .awaitingPasswordCheck(verified, .decoy(denial))
-        return .checkPassword(PasswordCheck(password: password, hash: hash, purpose: .decoy(denial.reason)))
+        return .checkPassword(PasswordCheck(password: password, hash: hash, purpose: .decoy(denial.reason),
+                                            throttleKey: Self.throttleKey(verified.connect)))
+    }
+
+    /// The claimed name (known or not, so a refusal tells nothing about who exists) and source.
+    private static func throttleKey(_ connect: ConnectRequest) -> PasswordThrottle.Key {
+        PasswordThrottle.Key(user: connect.user ?? "", host: connect.host)
     }
 
     /// The decision is made: answered unless it came after the deadline.
