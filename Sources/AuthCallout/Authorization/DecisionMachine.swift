@@ -176,8 +176,7 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
     ///   - retryAfter: when the limit would let a check through again, when known (for our log).
     public mutating func passwordCheckThrottled(_ scope: PasswordThrottle.Scope, retryAfter: Duration?) -> Action {
         guard case let .awaitingPasswordCheck(verified, _) = state else { preconditionFailure("passwordCheckThrottled in \(self)") }
-        let limit = scope == .user ? "for this user name from sources that failed before" : "from this source"
-        var detail = "too many failed password checks \(limit)"
+        var detail = "too many failed or waiting password checks \(scope == .user ? "for this user name" : "from this source")"
         if let retryAfter { detail += "; retry in \(max(1, Int(retryAfter.timeInterval.rounded(.up)))) s" }
         return conclude(verified.facts, .denied(denial(verified.facts, .throttled, detail)))
     }

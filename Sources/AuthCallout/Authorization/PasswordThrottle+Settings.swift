@@ -16,16 +16,18 @@ extension PasswordThrottle {
         public var maxBackoff: Duration
         /// A user's or source's failures are forgotten after this long without a new one.
         public var forgetAfter: Duration
-        /// Checks one user name, and one source, may have waiting or running at once: its share
-        /// of the password-check pool.
-        public var maxWaiting: Int
+        /// Checks one user name may have waiting or running at once: its share of the pool.
+        public var userMaxWaiting: Int
+        /// Checks one source may have waiting or running at once (larger: many clients may share
+        /// an address behind NAT).
+        public var sourceMaxWaiting: Int
         /// Users (and, separately, sources) remembered at once; past it the idle ones, then the
         /// least recently seen, are forgotten.
         public var capacity: Int
 
         public init(sourceBurst: Int = 30, sourcePerMinute: Int = 120, userBurst: Int = 10, userPerMinute: Int = 10,
                     freeFailures: Int = 5, maxBackoff: Duration = .seconds(60), forgetAfter: Duration = .seconds(15 * 60),
-                    maxWaiting: Int = 4, capacity: Int = 10_000) {
+                    userMaxWaiting: Int = 4, sourceMaxWaiting: Int = 16, capacity: Int = 10_000) {
             self.sourceBurst = max(1, sourceBurst)
             self.sourcePerMinute = max(1, sourcePerMinute)
             self.userBurst = max(1, userBurst)
@@ -33,7 +35,8 @@ extension PasswordThrottle {
             self.freeFailures = max(0, freeFailures)
             self.maxBackoff = max(.seconds(1), maxBackoff)
             self.forgetAfter = max(.seconds(1), forgetAfter)
-            self.maxWaiting = max(1, maxWaiting)
+            self.userMaxWaiting = max(1, userMaxWaiting)
+            self.sourceMaxWaiting = max(1, sourceMaxWaiting)
             self.capacity = max(1, capacity)
         }
 

@@ -62,7 +62,7 @@ public struct PasswordThrottle: Sendable {
     public mutating func admit(_ key: Key, now: ContinuousClock.Instant) -> Verdict {
         var source = bucket(.source, key.source, now: now)
         defer { store(.source, key.source, source, now: now) }
-        if let refusal = source.refusal(now: now, perMinute: settings.sourcePerMinute, maxWaiting: settings.maxWaiting) {
+        if let refusal = source.refusal(now: now, perMinute: settings.sourcePerMinute, maxWaiting: settings.sourceMaxWaiting) {
             return .throttled(.source, retryAfter: refusal.retryAfter)
         }
         var user = bucket(.user, key.user, now: now)
@@ -70,11 +70,11 @@ public struct PasswordThrottle: Sendable {
         // A source that has not failed is not held to the user's failures: spraying a user
         // from elsewhere must not keep the user out.
         let chargedUser = source.failures > 0
-        if chargedUser, let refusal = user.refusal(now: now, perMinute: settings.userPerMinute, maxWaiting: settings.maxWaiting) {
+        if chargedUser, let refusal = user.refusal(now: now, perMinute: settings.userPerMinute, maxWaiting: settings.userMaxWaiting) {
             return .throttled(.user, retryAfter: refusal.retryAfter)
         }
         // The share of the pool is bounded for every source, a clean one too.
-        if !chargedUser, user.waiting >= settings.maxWaiting { return .throttled(.user, retryAfter: nil) }
+        if !chargedUser, user.waiting >= settings.userMaxWaiting { return .throttled(.user, retryAfter: nil) }
         source.tokens -= 1
         source.waiting += 1
         if chargedUser { user.tokens -= 1 }

@@ -100,14 +100,16 @@ struct Configuration: Sendable, Equatable {
         var freeFailures = 5
         var maxBackoff: Duration = .seconds(60)
         var forgetAfter: Duration = .seconds(15 * 60)
-        var maxWaiting = 4
+        var userMaxWaiting = 4
+        var sourceMaxWaiting = 16
 
         /// The limits in force, or nil when throttling is off.
         var settings: PasswordThrottle.Settings? {
             guard enabled else { return nil }
             return PasswordThrottle.Settings(sourceBurst: sourceBurst, sourcePerMinute: sourcePerMinute, userBurst: userBurst,
                                              userPerMinute: userPerMinute, freeFailures: freeFailures, maxBackoff: maxBackoff,
-                                             forgetAfter: forgetAfter, maxWaiting: maxWaiting)
+                                             forgetAfter: forgetAfter, userMaxWaiting: userMaxWaiting,
+                                             sourceMaxWaiting: sourceMaxWaiting)
         }
     }
 

@@ -82,8 +82,10 @@ extension ConfigurationKey {
               "Longest block after failures in a row."),
         .init("callout.throttle.forget_after", "duration", default: "15m", \.callout.throttle.forgetAfter, duration,
               "A user name's or source's failures are forgotten after this long without a new one."),
-        .init("callout.throttle.max_waiting", "integer", default: "4", \.callout.throttle.maxWaiting, positiveInteger,
-              "Password checks one user name, and one source, may have waiting or running at once."),
+        .init("callout.throttle.user_max_waiting", "integer", default: "4", \.callout.throttle.userMaxWaiting, positiveInteger,
+              "Password checks one user name may have waiting or running at once (its share of the pool)."),
+        .init("callout.throttle.source_max_waiting", "integer", default: "16", \.callout.throttle.sourceMaxWaiting, positiveInteger,
+              "Password checks one source may have waiting or running at once (its share of the pool)."),
     ]
 
     private static let http: [ConfigurationKey] = [
