@@ -269,9 +269,8 @@ struct DecisionMachineTests {
 
     /// What a check's outcome means for the throttle: only the user's own hash matching succeeds.
     @Test func checkOutcomesCountForTheThrottle() {
-        let key = PasswordThrottle.Key(user: "alice", host: nil)
-        let verify = PasswordCheck(password: "pw", hash: "h", purpose: .verify(userID: "u", version: 1), throttleKey: key)
-        let decoy = PasswordCheck(password: "pw", hash: "h", purpose: .decoy(.unknownUser), throttleKey: key)
+        let verify = PasswordCheck(password: "pw", hash: "h", purpose: .verify(userID: "u", version: 1), claimedUser: "alice", host: nil)
+        let decoy = PasswordCheck(password: "pw", hash: "h", purpose: .decoy(.unknownUser), claimedUser: "alice", host: nil)
         let table: [(PasswordCheck, PasswordCheckPool.Outcome, PasswordThrottle.Outcome)] = [
             (verify, .match, .success), (verify, .mismatch, .failure), (verify, .overloaded, .undecided),
             (verify, .timedOut, .undecided), (decoy, .match, .failure), (decoy, .mismatch, .failure),

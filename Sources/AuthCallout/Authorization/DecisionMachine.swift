@@ -126,7 +126,7 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
             state = .awaitingPasswordCheck(verified, .verify(identity))
             return .checkPassword(PasswordCheck(password: password, hash: hash,
                                                 purpose: .verify(userID: identity.id, version: identity.version),
-                                                throttleKey: Self.throttleKey(connect)))
+                                                claimedUser: connect.user ?? "", host: connect.host))
         case .token:
             guard let identity else { return deny(.unknownUser, "token is unknown, revoked or expired") }
             guard identity.active else { return deny(.inactiveUser, "user is inactive", identity) }
@@ -240,13 +240,9 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
             return decide(verified, .deny(denial), now: now)
         }
         state = .awaitingPasswordCheck(verified, .decoy(denial))
+        // Keyed by the claimed name like a real check, so a refusal tells nothing about who exists.
         return .checkPassword(PasswordCheck(password: password, hash: hash, purpose: .decoy(denial.reason),
-                                            throttleKey: Self.throttleKey(verified.connect)))
-    }
-
-    /// The claimed name (known or not, so a refusal tells nothing about who exists) and source.
-    private static func throttleKey(_ connect: ConnectRequest) -> PasswordThrottle.Key {
-        PasswordThrottle.Key(user: connect.user ?? "", host: connect.host)
+                                            claimedUser: verified.connect.user ?? "", host: verified.connect.host))
     }
 
     /// The decision is made: answered unless it came after the deadline.

@@ -13,8 +13,13 @@ public struct PasswordCheck: Sendable, CustomStringConvertible, CustomReflectabl
     let password: String
     let hash: String
     public let purpose: Purpose
+    /// The claimed user name and the client's address, as the connect gave them.
+    let claimedUser: String
+    let host: String?
+
     /// Whom the check counts against (``PasswordThrottle``): the claimed user and the source.
-    public let throttleKey: PasswordThrottle.Key
+    /// Made only when asked (a cache miss), so a remembered password never pays for it.
+    public var throttleKey: PasswordThrottle.Key { PasswordThrottle.Key(user: claimedUser, host: host) }
 
     /// What `outcome` means for the throttle: only the user's own hash matching is a success; a
     /// decoy check is a failure whatever it says; no answer counts for nothing.
