@@ -8,9 +8,9 @@ import NKeys
 ///
 /// The shell (``AuthorizationHandler``) opens the box and verifies the request JWT, then feeds
 /// the machine what happened: the request verified (or was rejected), the user loaded (or the
-/// lookup failed), the password checked, the decision shed, the reply made. Each event returns
-/// the one ``Action`` to run next: look the user up, check a password, reply (allow or deny),
-/// send nothing, record. The machine does no I/O and reads no clock (every event that needs the
+/// lookup failed), the password checked (or its check throttled), the decision shed, the reply
+/// made. Each event returns the one ``Action`` to run next: look the user up, check a password,
+/// reply (allow or deny), send nothing, record. The machine does no I/O and reads no clock (every event that needs the
 /// time is given it), so it is tested with plain calls; the decision record is built once, from
 /// the final state, when the reply is made.
 ///
