@@ -1,3 +1,4 @@
+import AuthCallout
 import Foundation
 import Testing
 import TestSupport
@@ -87,6 +88,10 @@ struct ConfigurationLoaderTests {
             "callout.auth_account": "A" + String(repeating: "B", count: 55), "callout.connections": "3",
             "callout.thread_priority": "fifo:10", "callout.server_keys": "N" + String(repeating: "B", count: 55),
             "callout.max_request_lifetime": "10s", "callout.allowed_accounts": "A" + String(repeating: "B", count: 55),
+            "callout.throttle.enabled": "false", "callout.throttle.source_burst": "7", "callout.throttle.source_per_minute": "7",
+            "callout.throttle.user_burst": "7", "callout.throttle.user_per_minute": "7", "callout.throttle.free_failures": "0",
+            "callout.throttle.max_backoff": "5s", "callout.throttle.forget_after": "1h", "callout.throttle.user_max_waiting": "2",
+            "callout.throttle.source_max_waiting": "3",
             "http.listen": "1.2.3.4:5",
             "http.tls.cert_file": "h.pem", "http.tls.key_file": "hk.pem", "http.header_timeout": "2s",
             "http.body_timeout": "5s", "http.idle_timeout": "2m", "scim.max_concurrent_per_token": "2", "store.path": "o.sqlite",
@@ -169,6 +174,9 @@ struct ConfigurationLoaderTests {
         ("callout:\n  mode: operator\n  allowed_accounts: [APP]\n", "callout.allowed_accounts", .invalidValue,
          "not an account public key"),
         ("callout:\n  max_request_lifetime: 1h\n", "callout.max_request_lifetime", .invalidValue, "between 1s and 10m"),
+        ("callout:\n  throttle:\n    free_failures: -1\n", "callout.throttle.free_failures", .invalidValue, "0 or more"),
+        ("callout:\n  throttle:\n    source_burst: 0\n", "callout.throttle.source_burst", .invalidValue, "positive whole number"),
+        ("callout:\n  throttle:\n    max_backoff: never\n", "callout.throttle.max_backoff", .invalidValue, "positive duration"),
         ("nats: nats://x:4222\n", "nats", .invalidValue, "is a section"),
         ("nats:\n  queue_group:\n    x: 1\n", "nats.queue_group", .unknownKey, "unknown key"),
         ("scim:\n  base_url: not-a-url\n", "scim.base_url", .invalidValue, "absolute http(s) URL"),
@@ -202,6 +210,24 @@ struct ConfigurationLoaderTests {
         #expect(DurationText.format(.seconds(600)) == "10m")
         #expect(DurationText.format(.seconds(30 * 86_400)) == "30d")
         #expect(DurationText.format(.milliseconds(1_500)) == "1500ms")
+    }
+
+    /// `callout.throttle.*` becomes the throttle's settings; the defaults are the throttle's own,
+    /// and `enabled: false` turns it off.
+    @Test func throttleKeysBecomeTheThrottleSettings() throws {
+        #expect(try load(nil).configuration.callout.throttle.settings == PasswordThrottle.Settings())
+        let tuned = try load("""
+            callout:
+              throttle:
+                user_burst: 3
+                free_failures: 0
+                max_backoff: 5m
+                source_max_waiting: 40
+            """, environment: ["SCIM_CALLOUT_CALLOUT_THROTTLE_SOURCE_PER_MINUTE": "600"]).configuration
+        let settings = try #require(tuned.callout.throttle.settings)
+        #expect(settings.userBurst == 3 && settings.freeFailures == 0 && settings.maxBackoff == .seconds(300))
+        #expect(settings.sourceMaxWaiting == 40 && settings.sourcePerMinute == 600 && settings.userMaxWaiting == 4)
+        #expect(try load("callout:\n  throttle:\n    enabled: false\n").configuration.callout.throttle.settings == nil)
     }
 
     @Test func docsListEveryKey() throws {

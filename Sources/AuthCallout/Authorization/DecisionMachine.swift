@@ -8,9 +8,9 @@ import NKeys
 ///
 /// The shell (``AuthorizationHandler``) opens the box and verifies the request JWT, then feeds
 /// the machine what happened: the request verified (or was rejected), the user loaded (or the
-/// lookup failed), the password checked, the decision shed, the reply made. Each event returns
-/// the one ``Action`` to run next: look the user up, check a password, reply (allow or deny),
-/// send nothing, record. The machine does no I/O and reads no clock (every event that needs the
+/// lookup failed), the password checked (or its check throttled), the decision shed, the reply
+/// made. Each event returns the one ``Action`` to run next: look the user up, check a password,
+/// reply (allow or deny), send nothing, record. The machine does no I/O and reads no clock (every event that needs the
 /// time is given it), so it is tested with plain calls; the decision record is built once, from
 /// the final state, when the reply is made.
 ///
@@ -125,7 +125,8 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
             }
             state = .awaitingPasswordCheck(verified, .verify(identity))
             return .checkPassword(PasswordCheck(password: password, hash: hash,
-                                                purpose: .verify(userID: identity.id, version: identity.version)))
+                                                purpose: .verify(userID: identity.id, version: identity.version),
+                                                claimedUser: connect.user ?? "", host: connect.host))
         case .token:
             guard let identity else { return deny(.unknownUser, "token is unknown, revoked or expired") }
             guard identity.active else { return deny(.inactiveUser, "user is inactive", identity) }
@@ -166,6 +167,18 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
     public mutating func abandoned(_ reason: DecisionReason, detail: String) -> Action {
         guard case let .awaitingPasswordCheck(verified, _) = state else { preconditionFailure("abandoned in \(self)") }
         return conclude(verified.facts, .denied(denial(verified.facts, reason, detail)))
+    }
+
+    /// The check the decision waits for was refused by the ``PasswordThrottle`` before it ran:
+    /// a `throttled` denial (no argon2id work is spent on it).
+    /// - Parameters:
+    ///   - scope: the limit that refused it (the claimed user's, or the client source's).
+    ///   - retryAfter: when the limit would let a check through again, when known (for our log).
+    public mutating func passwordCheckThrottled(_ scope: PasswordThrottle.Scope, retryAfter: Duration?) -> Action {
+        guard case let .awaitingPasswordCheck(verified, _) = state else { preconditionFailure("passwordCheckThrottled in \(self)") }
+        var detail = "too many failed or waiting password checks \(scope == .user ? "for this user name" : "from this source")"
+        if let retryAfter { detail += "; retry in \(max(1, Int(retryAfter.timeInterval.rounded(.up)))) s" }
+        return conclude(verified.facts, .denied(denial(verified.facts, .throttled, detail)))
     }
 
     /// The allow could not be signed (no key for its account, or signing failed): an
@@ -227,7 +240,9 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
             return decide(verified, .deny(denial), now: now)
         }
         state = .awaitingPasswordCheck(verified, .decoy(denial))
-        return .checkPassword(PasswordCheck(password: password, hash: hash, purpose: .decoy(denial.reason)))
+        // Keyed by the claimed name like a real check, so a refusal tells nothing about who exists.
+        return .checkPassword(PasswordCheck(password: password, hash: hash, purpose: .decoy(denial.reason),
+                                            claimedUser: verified.connect.user ?? "", host: verified.connect.host))
     }
 
     /// The decision is made: answered unless it came after the deadline.

@@ -76,6 +76,8 @@ public struct AuthorizationHandler: Sendable {
         public var record: DecisionRecord
         /// Set for allowed connects: what live-session revocation needs to find and kick it.
         public var session: AllowedSession?
+        /// How the decision's argon2id check went, for the ``PasswordThrottle`` (nil: none ran).
+        public var checked: PasswordThrottle.Outcome?
     }
 
     /// How far ``start(payload:serverXKey:receivedAt:arrival:)`` got without waiting.
@@ -92,6 +94,9 @@ public struct AuthorizationHandler: Sendable {
         fileprivate let check: PasswordCheck
         fileprivate let request: AuthorizationRequestClaims
         fileprivate let box: XKeyBox?
+
+        /// Whom the check counts against, for the ``PasswordThrottle``.
+        public var throttleKey: PasswordThrottle.Key { check.throttleKey }
 
         /// The machine only: the request holds the password.
         public var customMirror: Mirror { Mirror(self, children: ["machine": machine, "check": check], displayStyle: .struct) }
@@ -169,10 +174,12 @@ public struct AuthorizationHandler: Sendable {
     public func resume(_ waiting: WaitingDecision) async -> Outcome {
         var waiting = waiting
         while true {
-            let outcome = await authorizer.checkPassword(waiting.check)
-            let action = waiting.machine.passwordChecked(outcome, policy: authorizer.policy.current, now: now())
+            let checked = await authorizer.checkPassword(waiting.check)
+            let action = waiting.machine.passwordChecked(checked, policy: authorizer.policy.current, now: now())
             switch run(action, &waiting.machine, request: waiting.request, box: waiting.box, arrival: nil) {
-            case let .answered(outcome): return outcome
+            case var .answered(outcome):
+                outcome.checked = waiting.check.throttleOutcome(checked)
+                return outcome
             case let .awaitingPasswordCheck(next): waiting = next
             }
         }
@@ -185,6 +192,17 @@ public struct AuthorizationHandler: Sendable {
         let action = machine.abandoned(reason, detail: detail)
         guard case let .answered(outcome) = run(action, &machine, request: waiting.request, box: waiting.box, arrival: nil) else {
             preconditionFailure("an abandoned decision is answered at once")
+        }
+        return outcome
+    }
+
+    /// Answers a decision waiting for its check without running it: the ``PasswordThrottle``
+    /// refused the check (`throttled`).
+    public func throttle(_ waiting: WaitingDecision, scope: PasswordThrottle.Scope, retryAfter: Duration?) -> Outcome {
+        var machine = waiting.machine
+        let action = machine.passwordCheckThrottled(scope, retryAfter: retryAfter)
+        guard case let .answered(outcome) = run(action, &machine, request: waiting.request, box: waiting.box, arrival: nil) else {
+            preconditionFailure("a throttled decision is answered at once")
         }
         return outcome
     }

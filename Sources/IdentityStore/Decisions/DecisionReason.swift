@@ -35,6 +35,9 @@ public enum DecisionReason: String, Sendable, Codable, CaseIterable {
     case timeout
     /// Too many decisions in flight: shed instead of queueing without bound.
     case overloaded
+    /// Too many failed password checks for the claimed user or from the client's source: refused
+    /// before any argon2id work (docs/security.md, "Password throttling").
+    case throttled
     /// Storage or signing failed: fail closed.
     case internalError = "internal_error"
     /// Not a connect: live sessions of a changed user were cut.

@@ -1,3 +1,4 @@
+import AuthCallout
 import Foundation
 import IdentityStore
 import NIOCore
@@ -85,9 +86,34 @@ struct Configuration: Sendable, Equatable {
         var allowedAccounts: [String] = []
         /// The longest validity of an auth request; decided ones are remembered this long.
         var maxRequestLifetime: Duration = .seconds(60)
+        /// Per-user and per-source limits on argon2id password checks.
+        var throttle = Throttle()
 
         /// The connection count in effect.
         var effectiveConnections: Int { connections ?? min(8, UsableCPUs.count) }
+    }
+
+    /// `callout.throttle.*`: see ``PasswordThrottle/Settings`` (the defaults are its defaults).
+    struct Throttle: Sendable, Equatable {
+        var enabled = true
+        var sourceBurst = 30
+        var sourcePerMinute = 120
+        var userBurst = 10
+        var userPerMinute = 10
+        var freeFailures = 5
+        var maxBackoff: Duration = .seconds(60)
+        var forgetAfter: Duration = .seconds(15 * 60)
+        var userMaxWaiting = 4
+        var sourceMaxWaiting = 16
+
+        /// The limits in force, or nil when throttling is off.
+        var settings: PasswordThrottle.Settings? {
+            guard enabled else { return nil }
+            return PasswordThrottle.Settings(sourceBurst: sourceBurst, sourcePerMinute: sourcePerMinute, userBurst: userBurst,
+                                             userPerMinute: userPerMinute, freeFailures: freeFailures, maxBackoff: maxBackoff,
+                                             forgetAfter: forgetAfter, userMaxWaiting: userMaxWaiting,
+                                             sourceMaxWaiting: sourceMaxWaiting)
+        }
     }
 
     /// The HTTP listener for SCIM, health and metrics.

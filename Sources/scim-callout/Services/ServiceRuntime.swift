@@ -143,7 +143,8 @@ struct ServiceRuntime: Sendable {
         let sessions = SessionRegistry()
         let callout = CalloutService(
             connections: calloutConnections, handler: handler, decisionLog: decisionLog, sessions: sessions,
-            configuration: .init(queueGroup: configuration.nats.queueGroup), logger: logger.with(component: "callout"))
+            configuration: .init(queueGroup: configuration.nats.queueGroup, throttle: configuration.callout.throttle.settings),
+            logger: logger.with(component: "callout"), metricsFactory: factory)
 
         // Live revocation needs a system-account connection; without one, jwt.lifetime bounds sessions.
         if let systemSettings = try NATSClientSettings.system(configuration, keys: keys) {
