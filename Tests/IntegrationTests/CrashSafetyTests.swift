@@ -9,7 +9,7 @@ import TestSupport
 /// The real `serve` killed with SIGKILL under load, and its nats-server restarted under it:
 /// what was acknowledged stays, the files stay sound, and the service comes back and decides
 /// every reconnect exactly once. Random choices come from one seed, printed in every failure
-/// (`CRASH_SAFETY_SEED=<seed>` repeats a run).
+/// (`CRASH_SAFETY_SEED=<seed>` repeats a run; `CRASH_SAFETY_KEEP=1` keeps the data folders).
 @Suite("Crash safety: kill -9 and nats-server restarts", .serialized, .timeLimit(.minutes(3)))
 struct CrashSafetyTests {
     /// Concurrent SCIM writers, and how many times `serve` is killed under them.
@@ -214,8 +214,11 @@ struct CrashSafetyTests {
 
     /// Restart cycles of nats-server under a connected crowd.
     static let restarts = 3
-    /// Growth of `serve`'s resident set allowed from the first restart cycle to the last.
-    static let residentGrowthLimitKiB = 8 * 1024
+    /// Growth of `serve`'s resident set allowed from the first restart cycle to the last (two
+    /// cycles, 600 reconnect decisions). Measured growth is 0.7–1.3 MiB (allocator arenas, the
+    /// session memory filling to its per-user cap); a leak of 5 KiB per decision (a request or a
+    /// JWT kept) would pass 3 MiB.
+    static let residentGrowthLimitKiB = 3 * 1024
 
     /// Rows of `rows` decided for the nats-server instance `serverID`.
     static func decided(_ rows: [DecisionRow], by serverID: String) -> [DecisionRow] {
@@ -248,7 +251,7 @@ struct CrashSafetyTests {
                 return rows.count >= clients ? rows : nil
             }
             var serverIDs = Set(first.compactMap { $0["server_id"] as String? })
-            var resident: [Int] = []
+            var resident: [Int] = [], lateAllows: [Int] = []
             for cycle in 1...Self.restarts {
                 let context = "restart \(cycle)"
                 let reconnectsBefore = try await installation.metric("nats_reconnects_total")
@@ -283,14 +286,22 @@ struct CrashSafetyTests {
                 serverIDs.insert(serverID)
                 let allows = rows.filter { $0["result"] as String? == "allow" }
                 let denials = rows.filter { $0["user_name"] as String? == "outsider-0" }
-                // Exactly the connections the server holds now were allowed, each once: no allow was
-                // answered where the server no longer waited for it (it would have timed the client out).
+                // Every connection the server holds now was allowed exactly once, and nothing else
+                // was allowed but connects nats-server gave up on: an allow it timed out (its
+                // 2 s auth timeout passed before the reply arrived; seen only on a starved host)
+                // makes that client ask again. An answer from a half-open connection would be an
+                // allow for a client the server neither holds nor closed.
                 let connected = try await installation.connectionIDs(account: "APP")
                 let allowedIDs = allows.compactMap { $0["client_id"] as Int64? }
-                let mismatch = "\(allows.count) allows for \(connected.count) connections; allowed but not connected: "
-                    + "\(Set(allowedIDs).subtracting(connected).sorted().prefix(10)), connected but not allowed: "
-                    + "\(connected.subtracting(allowedIDs).sorted().prefix(10))"
-                #expect(allows.count == clients && Set(allowedIDs) == connected, "\(context): \(mismatch)")
+                let closed = try await installation.closedConnectionReasons()
+                let late = Set(allowedIDs).subtracting(connected)
+                let unexplained = late.filter { closed[$0]?.hasPrefix("Authentication") != true }
+                #expect(Set(allowedIDs).count == allowedIDs.count, "\(context): a connection allowed twice")
+                #expect(connected.isSubset(of: allowedIDs) && connected.count == clients,
+                        "\(context): connected but not allowed: \(connected.subtracting(allowedIDs).sorted().prefix(10))")
+                let reasons = unexplained.sorted().prefix(5).map { "\($0): \(closed[$0] ?? "not closed")" }
+                #expect(unexplained.isEmpty, "\(context): allowed, neither connected nor closed by an auth timeout: \(reasons)")
+                lateAllows.append(late.count)
                 #expect(denials.count == 10 && denials.allSatisfy { $0["reason"] as String? == "no_binding" }, "\(context)")
                 let problems = rows.flatMap(Self.problems(ofDecision:))
                 #expect(problems.isEmpty, "\(context): \(problems.prefix(10))")
@@ -298,7 +309,8 @@ struct CrashSafetyTests {
             }
             let growth = (resident.last ?? 0) - (resident.first ?? 0)
             #expect(growth <= Self.residentGrowthLimitKiB, "VmRSS per cycle (KiB): \(resident)")
-            print("crash safety: serve VmRSS after each nats-server restart cycle (KiB): \(resident)")
+            print("crash safety: serve VmRSS after each nats-server restart cycle (KiB): \(resident); "
+                  + "allows answered after nats-server's auth timeout per cycle: \(lateAllows)")
             #expect(try await installation.stop() == 0, "\(installation.log)")
         } catch {
             Issue.record("\(error)\n\(crowd?.output.suffix(1000) ?? "")\n\(installation.log)")

@@ -148,14 +148,22 @@ final class ServedInstallation: @unchecked Sendable {
     /// The connection ids (`cid`) of the clients nats-server has connected in `account` now
     /// (its monitoring endpoint `/connz`).
     func connectionIDs(account: String) async throws -> Set<Int64> {
-        struct Connz: Decodable {
-            struct Connection: Decodable { var cid: Int64 }
-            var connections: [Connection]?
-        }
-        guard let port = nats.monitoringPort, let url = URL(string: "http://127.0.0.1:\(port)/connz?acc=\(account)&limit=5000")
+        Set(try await connz("acc=\(account)").map(\.cid))
+    }
+
+    /// Why nats-server closed each connection it remembers closing, by connection id.
+    func closedConnectionReasons() async throws -> [Int64: String] {
+        Dictionary(try await connz("state=closed").map { ($0.cid, $0.reason ?? "") }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private struct Connection: Decodable { var cid: Int64; var reason: String? }
+
+    private func connz(_ query: String) async throws -> [Connection] {
+        struct Connz: Decodable { var connections: [Connection]? }
+        guard let port = nats.monitoringPort, let url = URL(string: "http://127.0.0.1:\(port)/connz?\(query)&limit=5000")
         else { throw URLError(.badURL) }
         let (data, _) = try await URLSession.shared.data(from: url)
-        return Set((try JSONDecoder().decode(Connz.self, from: data).connections ?? []).map(\.cid))
+        return try JSONDecoder().decode(Connz.self, from: data).connections ?? []
     }
 
     /// `PRAGMA integrity_check` (and `foreign_key_check`) on a store file, opened read-only.
