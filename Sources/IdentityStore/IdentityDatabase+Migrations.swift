@@ -91,6 +91,14 @@ extension IdentityDatabase {
                 CREATE INDEX access_tokens_user_id ON access_tokens(user_id);
                 """)
         }
+        // SCIM tokens expire (rotation with an overlap) and remember when they were last used.
+        migrator.registerMigration("v2-scim-token-expiry") { db in
+            try db.execute(sql: """
+                ALTER TABLE scim_tokens ADD COLUMN expires_at REAL;
+                ALTER TABLE scim_tokens ADD COLUMN last_used_at REAL;
+                CREATE INDEX scim_tokens_name ON scim_tokens(name);
+                """)
+        }
         return migrator
     }
 }
