@@ -7,8 +7,6 @@ import ServiceLifecycle
 /// Refreshes `scim_callout_scim_token_expiry_seconds{token}` and warns in the log as a SCIM token
 /// nears its expiry (see ``TokenExpiryWatch``), every `interval` until shutdown.
 struct TokenExpiryMonitor: Service {
-    static let metricLabel = "scim_callout_scim_token_expiry_seconds"
-
     let database: IdentityDatabase
     let factory: any MetricsFactory
     let interval: Duration
@@ -35,14 +33,19 @@ struct TokenExpiryMonitor: Service {
     private func apply(_ action: TokenExpiryWatch.Action) {
         switch action {
         case .record(let name, let seconds):
-            Gauge(label: Self.metricLabel, dimensions: [("token", name)], factory: factory).record(seconds.rounded())
+            gauge(name).record(seconds.rounded())
         case .remove(let name):
-            Gauge(label: Self.metricLabel, dimensions: [("token", name)], factory: factory).destroy()
+            gauge(name).destroy()
         case .warn(let name, let expiresAt):
             let expired = expiresAt <= Date()
             logger.warning(expired ? "SCIM token expired: the IdP's requests are refused until it gets a new token"
                                    : "SCIM token expires soon: rotate it (scim-callout tokens rotate)",
                            metadata: ["token.name": .string(name), "token.expires_at": .string(expiresAt.formatted(.iso8601))])
         }
+    }
+
+    /// The factory hands back the registered gauge for the same label and token name.
+    private func gauge(_ name: String) -> Gauge {
+        Gauge(label: "scim_callout_scim_token_expiry_seconds", dimensions: [("token", name)], factory: factory)
     }
 }
