@@ -160,6 +160,18 @@ extension IdentityDatabase {
                 CREATE INDEX scim_tokens_name ON scim_tokens(name);
                 """)
         }
+        // The policy files the service ran with, so a past decision can be re-evaluated.
+        migrator.registerMigration("v4-policy-history") { db in
+            try db.execute(sql: """
+                CREATE TABLE policy_history (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    loaded_at REAL NOT NULL,
+                    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+                    content BLOB NOT NULL
+                );
+                CREATE INDEX policy_history_loaded_at ON policy_history(loaded_at);
+                """)
+        }
         return migrator
     }
 }
