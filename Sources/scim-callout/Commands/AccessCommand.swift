@@ -136,6 +136,7 @@ struct AccessCommand: AsyncParsableCommand {
 
         static func date(_ text: String) -> Date? {
             if let date = try? Date(text, strategy: .iso8601) { return date }
+            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
             return try? Date(text + "T00:00:00Z", strategy: .iso8601)
         }
 
