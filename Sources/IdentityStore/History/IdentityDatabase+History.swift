@@ -7,9 +7,10 @@ extension IdentityDatabase {
     ///   - resource: a user's or group's id; nil for every resource.
     ///   - since: inclusive lower bound on the commit time.
     ///   - until: exclusive upper bound on the commit time.
+    ///   - after: only entries with a greater ``HistoryEntry/sequence`` (to read page by page).
     ///   - limit: at most this many entries (the oldest).
     public func historyEntries(
-        resource: String? = nil, since: Date? = nil, until: Date? = nil, limit: Int = 100_000
+        resource: String? = nil, since: Date? = nil, until: Date? = nil, after: Int64? = nil, limit: Int = 100_000
     ) async throws -> [HistoryEntry] {
         try await writer.read { db in
             var conditions: [String] = []
@@ -17,6 +18,7 @@ extension IdentityDatabase {
             if let resource { conditions.append("resource_id = ?"); arguments += [resource] }
             if let since { conditions.append("at >= ?"); arguments += [since.timeIntervalSince1970] }
             if let until { conditions.append("at < ?"); arguments += [until.timeIntervalSince1970] }
+            if let after { conditions.append("seq > ?"); arguments += [after] }
             arguments += [max(0, limit)]
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             return try HistoryRow.fetchAll(
@@ -83,6 +85,11 @@ extension IdentityDatabase {
     public func pruneHistory(olderThan cutoff: Date) async throws -> Int {
         let at = (cutoff.timeIntervalSince1970 * 1000).rounded() / 1000
         return try await writer.write { db in
+            // Only baselines older than the cutoff (the usual hourly case): they stay, nothing to do.
+            guard try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM identity_history WHERE at < ? AND kind != 'baseline' LIMIT 1
+                """, arguments: [at]) ?? false
+            else { return 0 }
             var replay = HistoryReplay()
             // Resources with an entry that a baseline does not replace (changes, deletions).
             var changed = Set<ResourceRef>()

@@ -18,6 +18,7 @@ struct Configuration: Sendable, Equatable {
     var policy = Policy()
     var jwt = JWT()
     var decisions = Decisions()
+    var history = History()
     var log = Log()
 
     /// How the service connects to nats-server.
@@ -137,6 +138,11 @@ struct Configuration: Sendable, Equatable {
         var path: String = "decisions.sqlite"
         var retention: Duration = .seconds(30 * 86_400)
         var maxRows: Int = 1_000_000
+    }
+
+    /// Identity history (the audit trail of SCIM changes).
+    struct History: Sendable, Equatable {
+        var retention: Duration = .seconds(400 * 86_400)
     }
 
     /// Log output.

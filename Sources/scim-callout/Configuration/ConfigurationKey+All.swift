@@ -103,6 +103,8 @@ extension ConfigurationKey {
               "How long decision-log rows are kept."),
         .init("decisions.max_rows", "integer", default: "1000000", \.decisions.maxRows, positiveInteger,
               "Most decision-log rows kept (oldest dropped first)."),
+        .init("history.retention", "duration", default: "400d", \.history.retention, duration,
+              "How long identity history (every SCIM change, see docs/audit.md) is kept; serve prunes it hourly."),
         .init("log.level", "trace | debug | info | notice | warning | error | critical", default: "info",
               \.log.level, logLevel,
               "Minimum log level."),

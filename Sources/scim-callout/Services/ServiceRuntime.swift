@@ -117,6 +117,8 @@ struct ServiceRuntime: Sendable {
                                                              logger: logger.with(component: "policy"))))
         services.append(.init(service: TokenExpiryMonitor(database: database, factory: factory, interval: .seconds(60),
                                                           logger: logger.with(component: "tokens"))))
+        services.append(.init(service: HistoryPruner(database: database, retention: configuration.history.retention,
+                                                     logger: logger.with(component: "history"))))
         // argon2id checks get their own threads, so a burst of wrong passwords cannot stall the
         // decisions that hit the credential cache; it stops after the callout (reverse start order).
         let passwordChecks = PasswordCheckPool()
@@ -155,7 +157,7 @@ struct ServiceRuntime: Sendable {
                                   successTerminationBehavior: .ignore))
             services.append(.init(service: SessionRevoker(
                 identities: identities, feed: identities, registry: sessions, control: ServerControl(connection: system),
-                policy: policyStore, decisionLog: decisionLog, accountKeys: calloutKeys.accountKeys, logger: logger.with(component: "revoker"))))
+                policy: policyStore, decisionLog: decisionLog, recorder: database, accountKeys: calloutKeys.accountKeys, logger: logger.with(component: "revoker"))))
         } else {
             logger.notice("nats.system is not configured: revoked users keep live sessions until their JWT expires",
                           metadata: ["jwt.lifetime": "\(DurationText.format(cap))"])
