@@ -111,6 +111,8 @@ struct AccessReport: Encodable, Equatable {
     static func build(policy: Policy, origin: PolicyOrigin, users: [PolicySubject], context: ConnectContext,
                       subject: String?, asOf: Date?, generatedAt: Date) -> AccessReport {
         var entries: [Entry] = []
+        // One order whichever store read the users came from: caseless userName, then id.
+        let users = users.sorted { ($0.userName.lowercased(), $0.id) < ($1.userName.lowercased(), $1.id) }
         for user in users {
             var entry = Entry(id: user.id, userName: user.userName, groups: user.groups.map(\.displayName), result: "deny",
                               grantedBy: [])
