@@ -29,6 +29,8 @@ public enum SCIMRoutes {
             .add(middleware: SCIMMetricsMiddleware<Context>(factory: metricsFactory, mountPath: configuration.mountPath))
             .add(middleware: SCIMErrorMiddleware<Context>())
             .add(middleware: BearerAuthMiddleware<Context, Repository>(repository: repository))
+            .add(middleware: TokenConcurrencyMiddleware<Context>(
+                limiter: TokenConcurrencyLimiter(maxPerToken: configuration.maxConcurrentPerToken), factory: metricsFactory))
         let routes = Routes<Context, Repository>(configuration: configuration, users: users, groups: groups)
 
         // Resources

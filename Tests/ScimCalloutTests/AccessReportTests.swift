@@ -100,7 +100,7 @@ struct AccessReportTests {
             }
             active += 1
             let entry = try #require(byName[name], "\(name) is missing from the report")
-            let explained = ExplainText(policy.explain(subject, context: context))
+            let explained = ExplainText(policy.explain(subject, context: context).joined(separator: "\n"))
             #expect(entry["groups"] as? [String] == subject.groups.map(\.displayName), "\(name)")
             if let account = explained.account {
                 #expect(entry["result"] as? String == "allow" && entry["account"] as? String == account, "\(name)")
@@ -118,7 +118,8 @@ struct AccessReportTests {
         for name in names.prefix(8) {
             let cli = try await CLI.run(["policy", "explain", "--data-dir", directory.path, "--user", name])
             let subject = try await StoreAccess.policySubject(userName: name, configuration: configuration)
-            #expect(cli.stdout == policy.explain(subject, context: context) + "\n", "\(name)")
+            let lines = policy.explain(subject, context: context).map(DisplayText.escaped)
+            #expect(cli.stdout == lines.joined(separator: "\n") + "\n", "\(name)")
         }
 
         // --subject: who may publish/subscribe, against an enumeration of concrete subjects.

@@ -39,7 +39,8 @@ public struct Authorizer: Sendable {
         DecisionMachine.Rules(calloutPublicKey: calloutPublicKey, requireEncryption: configuration.requireEncryption,
                               decisionBudget: configuration.decisionBudget, maxLifetime: maxLifetime,
                               decoyPasswordHash: identities.decoyPasswordHash,
-                              maxRequestLifetime: configuration.maxRequestLifetime, serverKeys: configuration.serverKeys)
+                              maxRequestLifetime: configuration.maxRequestLifetime, serverKeys: configuration.serverKeys,
+                              allowedAccounts: configuration.allowedAccounts)
     }
 
     /// Runs a `lookUp` action: one store read as of `asOf`, fed to `machine` with the policy in

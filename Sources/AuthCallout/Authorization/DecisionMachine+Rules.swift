@@ -21,10 +21,14 @@ extension DecisionMachine {
         /// The nats-server keys (`N…`) whose requests are decided; empty: any server key. Only
         /// these servers can then claim a client's address (which `source_cidrs` trusts).
         public var serverKeys: Set<String>
+        /// The accounts (as the policy names them: public keys in operator mode) users may be
+        /// placed in; empty: any account the policy grants. A grant into another is denied.
+        public var allowedAccounts: Set<String>
 
         public init(calloutPublicKey: String, requireEncryption: Bool = false, decisionBudget: Duration = .milliseconds(1500),
                     maxLifetime: Duration? = nil, decoyPasswordHash: String? = nil,
-                    maxRequestLifetime: Duration = .seconds(60), serverKeys: Set<String> = []) {
+                    maxRequestLifetime: Duration = .seconds(60), serverKeys: Set<String> = [],
+                    allowedAccounts: Set<String> = []) {
             self.calloutPublicKey = calloutPublicKey
             self.requireEncryption = requireEncryption
             self.decisionBudget = decisionBudget
@@ -32,6 +36,7 @@ extension DecisionMachine {
             self.decoyPasswordHash = decoyPasswordHash
             self.maxRequestLifetime = maxRequestLifetime
             self.serverKeys = serverKeys
+            self.allowedAccounts = allowedAccounts
         }
     }
 }

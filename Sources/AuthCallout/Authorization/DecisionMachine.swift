@@ -263,6 +263,13 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
             return .deny(.init(reason: DecisionReason(denial.reason), detail: denial.detail, userName: identity.userName,
                                userID: identity.id, authMethod: method))
         case let .success(permissions):
+            // Defence in depth beside the AUTH account's allowed_accounts: a policy edit cannot
+            // place users in an account the operator did not list.
+            guard rules.allowedAccounts.isEmpty || rules.allowedAccounts.contains(permissions.account) else {
+                return .deny(.init(reason: .accountNotAllowed,
+                                   detail: "the policy grants account \(permissions.account), which is not in callout.allowed_accounts",
+                                   userName: identity.userName, userID: identity.id, authMethod: method))
+            }
             var lifetime = permissions.lifetime
             if let maxLifetime = rules.maxLifetime { lifetime = min(lifetime, maxLifetime) }
             if let seconds = identity.jwtLifetimeSeconds, seconds > 0 { lifetime = min(lifetime, .seconds(seconds)) }

@@ -29,14 +29,17 @@ public struct AuthorizationHandler: Sendable {
         public var maxRequestLifetime: Duration
         /// The nats-server keys whose requests are decided; empty: any server key.
         public var serverKeys: Set<String>
+        /// The accounts users may be placed in; empty: any the policy grants (see ``DecisionMachine/Rules``).
+        public var allowedAccounts: Set<String>
 
         public init(requireEncryption: Bool = false, decisionBudget: Duration = .milliseconds(1500), leeway: Duration = .seconds(2),
-                    maxRequestLifetime: Duration = .seconds(60), serverKeys: Set<String> = []) {
+                    maxRequestLifetime: Duration = .seconds(60), serverKeys: Set<String> = [], allowedAccounts: Set<String> = []) {
             self.requireEncryption = requireEncryption
             self.decisionBudget = decisionBudget
             self.leeway = leeway
             self.maxRequestLifetime = maxRequestLifetime
             self.serverKeys = serverKeys
+            self.allowedAccounts = allowedAccounts
         }
     }
 

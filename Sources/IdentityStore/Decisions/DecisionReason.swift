@@ -26,6 +26,9 @@ public enum DecisionReason: String, Sendable, Codable, CaseIterable {
     case outsideTimeWindow = "outside_time_window"
     /// Bindings exist but none applies to this connection type.
     case connectionTypeNotAllowed = "connection_type_not_allowed"
+    /// The policy granted an account outside `callout.allowed_accounts` (operator mode's
+    /// allow-list of the accounts users may be placed in).
+    case accountNotAllowed = "account_not_allowed"
     /// A deny subject could not be expanded (an attribute it uses is missing).
     case policyTemplate = "policy_template"
     /// The decision could not finish well inside the server's auth timeout.

@@ -91,7 +91,8 @@ struct PolicyCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let (policy, subject, context) = try await question.evaluate()
-                print(policy.explain(subject, context: context))
+                // Each line escaped on its own: a newline in a name cannot forge a line.
+                for line in policy.explain(subject, context: context) { print(DisplayText.escaped(line)) }
                 if case .failure = policy.evaluate(subject, context: context).result {
                     throw ExitCode(ExitStatus.denied.rawValue)
                 }

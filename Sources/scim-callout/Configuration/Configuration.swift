@@ -81,6 +81,8 @@ struct Configuration: Sendable, Equatable {
         var threadPriority: ThreadPriority?
         /// nats-server keys whose requests are decided (empty: any).
         var serverKeys: [String] = []
+        /// Operator mode: the accounts (A…) users may be placed in; empty: any the policy names.
+        var allowedAccounts: [String] = []
         /// The longest validity of an auth request; decided ones are remembered this long.
         var maxRequestLifetime: Duration = .seconds(60)
 
@@ -92,6 +94,12 @@ struct Configuration: Sendable, Equatable {
     struct HTTP: Sendable, Equatable {
         var listen = ListenAddress(host: "127.0.0.1", port: 8080)
         var tls = ServerTLS()
+        /// How long a client has to send a request head (see `HTTPReadDeadlines`).
+        var headerTimeout: Duration = .seconds(10)
+        /// How long a client has to send a request body once its head is in.
+        var bodyTimeout: Duration = .seconds(30)
+        /// How long a connection may stay silent between requests (Hummingbird's idle timeout).
+        var idleTimeout: Duration = .seconds(60)
     }
 
     /// TLS for the HTTP listener; both files or neither.
@@ -111,6 +119,8 @@ struct Configuration: Sendable, Equatable {
         var maxResults = 1_000
         /// Keep group members whose id names no user or group instead of refusing the write.
         var lenientMembers = false
+        /// The most SCIM requests one bearer token may have in progress at once (429 above).
+        var maxConcurrentPerToken = 16
     }
 
     /// The embedded SQLite store.

@@ -61,6 +61,9 @@ extension ConfigurationKey {
         .init("callout.server_keys", "list of server public keys", default: "empty (any server key)",
               \.callout.serverKeys, list,
               "nats-server keys (N…) whose auth requests are decided; others are refused, so only they can claim a client's address."),
+        .init("callout.allowed_accounts", "list of account public keys", default: "empty (every account the policy names)",
+              \.callout.allowedAccounts, list,
+              "Operator mode: the accounts (A…) users may be placed in; a policy grant into any other is denied (account_not_allowed)."),
         .init("callout.max_request_lifetime", "duration", default: "60s", \.callout.maxRequestLifetime, duration,
               "Longest validity (exp − iat) of an auth request; longer ones are refused. Decided requests are remembered this long to refuse replays."),
         .init("callout.thread_priority", "nice:N | fifo:N", default: "unset (the host's default)",
@@ -75,6 +78,12 @@ extension ConfigurationKey {
               "Server certificate chain (PEM); set with http.tls.key_file to serve HTTPS."),
         .init("http.tls.key_file", "path", default: "unset", \.http.tls.keyFile, optionalString,
               "Server private key (PEM)."),
+        .init("http.header_timeout", "duration", default: "10s", \.http.headerTimeout, duration,
+              "A request head must be complete this long after the connect (first request) or its first byte; slower connections are closed."),
+        .init("http.body_timeout", "duration", default: "30s", \.http.bodyTimeout, duration,
+              "A request body must be complete this long after its head; slower connections are closed."),
+        .init("http.idle_timeout", "duration", default: "60s", \.http.idleTimeout, duration,
+              "An open connection with no request in progress is closed after this long."),
     ]
 
     private static let rest: [ConfigurationKey] = [
@@ -88,6 +97,8 @@ extension ConfigurationKey {
         .init("scim.lenient_members", "bool", default: "false", \.scim.lenientMembers, bool,
               "Keep group members whose id names no user or group (conformance testers) instead of "
               + "refusing the write with 400 invalidValue; see docs/scim.md."),
+        .init("scim.max_concurrent_per_token", "integer", default: "16", \.scim.maxConcurrentPerToken, positiveInteger,
+              "SCIM requests one bearer token may have in progress at once; more get 429 with Retry-After, so one IdP cannot starve another."),
         .init("store.path", "path", default: "scim-callout.sqlite", \.store.path, nonEmptyString,
               "The SQLite database file (WAL mode; back up with `sqlite3 … .backup`)."),
         .init("store.durability", "full | normal", default: "full",
