@@ -152,6 +152,26 @@ extension IdentityDatabase {
                 FROM users u ORDER BY u.id;
                 """)
         }
+        // SCIM tokens expire (rotation with an overlap) and remember when they were last used.
+        migrator.registerMigration("v3-scim-token-expiry") { db in
+            try db.execute(sql: """
+                ALTER TABLE scim_tokens ADD COLUMN expires_at REAL;
+                ALTER TABLE scim_tokens ADD COLUMN last_used_at REAL;
+                CREATE INDEX scim_tokens_name ON scim_tokens(name);
+                """)
+        }
+        // The policy files the service ran with, so a past decision can be re-evaluated.
+        migrator.registerMigration("v4-policy-history") { db in
+            try db.execute(sql: """
+                CREATE TABLE policy_history (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    loaded_at REAL NOT NULL,
+                    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+                    content BLOB NOT NULL
+                );
+                CREATE INDEX policy_history_loaded_at ON policy_history(loaded_at);
+                """)
+        }
         return migrator
     }
 }

@@ -43,7 +43,7 @@ import SCIM
 public protocol SCIMRepository: Sendable {
     // MARK: Authentication
 
-    /// The id of the valid, unrevoked SCIM token `token`, or nil.
+    /// The id of the valid (unrevoked, unexpired) SCIM token `token`, or nil.
     ///
     /// Implementations compare in constant time and never log the token.
     func authenticateSCIMToken(_ token: String) async throws -> String?

@@ -44,7 +44,6 @@ enum StoreAccess {
         guard let identity = try await mapErrors({ try database.identity(for: .userName(userName)) }) else {
             throw CLIError(.notFound, "no user with userName \(userName) in the store")
         }
-        return PolicySubject(userName: identity.userName, id: identity.id, externalId: identity.externalId,
-                             groups: identity.groups.map { .init(displayName: $0.displayName, externalId: $0.externalId, id: $0.id) })
+        return identity.policySubject
     }
 }

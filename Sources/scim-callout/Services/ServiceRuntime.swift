@@ -113,6 +113,10 @@ struct ServiceRuntime: Sendable {
         let decisionLog = DecisionLog(logger: logger.with(component: "decisions"), sink: decisionStore, metricsFactory: factory)
         services.append(.init(service: DecisionLogService(log: decisionLog)))
         services.append(.init(service: PolicyWatcher(policy: policyStore, interval: .seconds(5))))
+        services.append(.init(service: PolicyHistoryRecorder(policy: policyStore, database: database,
+                                                             logger: logger.with(component: "policy"))))
+        services.append(.init(service: TokenExpiryMonitor(database: database, factory: factory, interval: .seconds(60),
+                                                          logger: logger.with(component: "tokens"))))
         services.append(.init(service: HistoryPruner(database: database, retention: configuration.history.retention,
                                                      logger: logger.with(component: "history"))))
         // argon2id checks get their own threads, so a burst of wrong passwords cannot stall the
