@@ -3,12 +3,15 @@ import GRDB
 
 extension IdentityDatabase {
     /// Creates a group with `members`.
-    /// - Parameter lenientMembers: keep member ids that name no user or group (typed "User"
-    ///   unless given) instead of refusing them; they resolve when a resource with that id appears.
+    /// - Parameters:
+    ///   - lenientMembers: keep member ids that name no user or group (typed "User" unless
+    ///     given) instead of refusing them; they resolve when a resource with that id appears.
+    ///   - author: who makes the change, for identity history.
     /// - Throws: `.uniqueness` when the `displayName` is taken (caselessly); `.invalidValue` when
     ///   a member names no user or group (unless `lenientMembers`), and nothing is written.
     public func createGroup(
-        _ input: GroupInput, members: [MemberInput] = [], id: String? = nil, lenientMembers: Bool = false
+        _ input: GroupInput, members: [MemberInput] = [], id: String? = nil, lenientMembers: Bool = false,
+        author: ChangeAuthor = .unattributed
     ) async throws -> StoredGroup {
         try Self.validate(input)
         let now = timestamp
@@ -21,7 +24,18 @@ extension IdentityDatabase {
                     externalId: input.externalId, resource: input.resource, version: seq, created: now,
                     lastModified: now)
                 try record.insert(db)
-                try Self.addMembers(db, groupId: id, members: members, lenient: lenientMembers, seq: seq, at: now)
+                var delta = MembershipDelta()
+                try Self.addMembers(db, groupId: id, members: members, lenient: lenientMembers, seq: seq, at: now,
+                                    delta: &delta)
+                let author = try Self.resolve(author, db)
+                var changes = Self.membersChanges(delta)
+                changes.displayName = FieldChange(from: nil, to: input.displayName)
+                changes.externalId = input.externalId.map { FieldChange(from: nil, to: $0) }
+                try Self.appendHistory(db, at: now, author: author, type: .group, id: id, name: input.displayName,
+                                       kind: .create, changes: changes)
+                try Self.appendMembershipHistory(db, delta, at: now, author: author,
+                                                 group: HistoryGroup(id: id, displayName: input.displayName),
+                                                 onGroup: false)
                 return StoredGroup(record, members: try Self.members(db, groupId: id))
             }
         } catch {
@@ -58,7 +72,9 @@ extension IdentityDatabase {
     ///
     /// Runs `transform` outside the transaction and re-runs it when the group changed meanwhile;
     /// member deltas touch only the named rows, so patching a 100,000-member group stays cheap.
-    /// - Parameter lenientMembers: keep added member ids that name no user or group.
+    /// - Parameters:
+    ///   - lenientMembers: keep added member ids that name no user or group.
+    ///   - author: who makes the change, for identity history.
     /// - Throws: `.notFound`, `.preconditionFailed`, `.uniqueness`, `.invalidValue` when an added
     ///   member names no user or group (unless `lenientMembers`; nothing is written), or what
     ///   `transform` throws.
@@ -66,6 +82,7 @@ extension IdentityDatabase {
         id: String,
         ifMatch: Int64? = nil,
         lenientMembers: Bool = false,
+        author: ChangeAuthor = .unattributed,
         _ transform: @Sendable (StoredGroup) async throws -> GroupUpdate
     ) async throws -> StoredGroup {
         for _ in 0..<Self.maxUpdateAttempts {
@@ -86,6 +103,7 @@ extension IdentityDatabase {
                     }
                     guard record.version == current.version else { return nil }
                     let seq = try Self.recordChange(db, at: now, type: .group, id: id, operation: .update)
+                    let before = record
                     let renamed = record.displayName != update.input.displayName
                         || record.externalId != update.input.externalId
                     record.displayName = update.input.displayName
@@ -99,7 +117,18 @@ extension IdentityDatabase {
                         // Members' Identity.groups carry the name: tell the callout.
                         try Self.touchAllMemberUsers(db, groupId: id, seq: seq, at: now)
                     }
-                    try Self.apply(update.members, db, groupId: id, lenient: lenientMembers, seq: seq, at: now)
+                    var delta = MembershipDelta()
+                    try Self.apply(update.members, db, groupId: id, lenient: lenientMembers, seq: seq, at: now,
+                                   delta: &delta)
+                    let author = try Self.resolve(author, db)
+                    var changes = Self.membersChanges(delta)
+                    changes.displayName = .between(before.displayName, record.displayName)
+                    changes.externalId = .between(before.externalId, record.externalId)
+                    try Self.appendHistory(db, at: now, author: author, type: .group, id: id, name: record.displayName,
+                                           kind: .update, changes: changes)
+                    try Self.appendMembershipHistory(db, delta, at: now, author: author,
+                                                     group: HistoryGroup(id: id, displayName: record.displayName),
+                                                     onGroup: false)
                     return StoredGroup(record, members: nil)
                 }
             } catch {
@@ -112,7 +141,8 @@ extension IdentityDatabase {
     }
 
     /// Deletes a group and its memberships.
-    public func deleteGroup(id: String, ifMatch: Int64? = nil) async throws {
+    /// - Parameter author: who makes the change, for identity history.
+    public func deleteGroup(id: String, ifMatch: Int64? = nil, author: ChangeAuthor = .unattributed) async throws {
         let now = timestamp
         try await coalescer.write { db in
             guard let record = try GroupRecord.fetchOne(db, key: id) else {
@@ -122,6 +152,7 @@ extension IdentityDatabase {
                 throw IdentityStoreError(.preconditionFailed, "Group \(id) is at another version")
             }
             let seq = try Self.recordChange(db, at: now, type: .group, id: id, operation: .delete)
+            try Self.appendGroupDeletionHistory(db, record, at: now, author: try Self.resolve(author, db))
             try Self.touchAllMemberUsers(db, groupId: id, seq: seq, at: now)
             try db.execute(sql: """
                 UPDATE groups SET version = ?, last_modified = ?
@@ -182,7 +213,8 @@ extension IdentityDatabase {
     }
 
     static func addMembers(
-        _ db: Database, groupId: String, members: [MemberInput], lenient: Bool, seq: Int64, at: Double
+        _ db: Database, groupId: String, members: [MemberInput], lenient: Bool, seq: Int64, at: Double,
+        delta: inout MembershipDelta
     ) throws {
         var seen = Set<String>()
         for member in members where seen.insert(member.value).inserted {
@@ -193,48 +225,76 @@ extension IdentityDatabase {
             try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?)
                 """).execute(arguments: [groupId, member.value, type])
-            if db.changesCount > 0, type == "User" {
-                try touchUser(db, userId: member.value, seq: seq, at: at)
-            }
+            guard db.changesCount > 0 else { continue }
+            delta.add(member.value, type: type)
+            if type == "User" { try touchUser(db, userId: member.value, seq: seq, at: at) }
         }
     }
 
-    static func removeMembers(_ db: Database, groupId: String, memberIds: [String], seq: Int64, at: Double) throws {
+    static func removeMembers(
+        _ db: Database, groupId: String, memberIds: [String], seq: Int64, at: Double, delta: inout MembershipDelta
+    ) throws {
         for memberId in Set(memberIds) {
             let type = try String.fetchOne(db.cachedStatement(sql: """
                 DELETE FROM group_members WHERE group_id = ? AND member_id = ? RETURNING member_type
                 """), arguments: [groupId, memberId])
+            guard let type else { continue }
+            delta.remove(memberId, type: type)
             if type == "User" { try touchUser(db, userId: memberId, seq: seq, at: at) }
         }
     }
 
     static func apply(
-        _ update: MembershipUpdate, _ db: Database, groupId: String, lenient: Bool, seq: Int64, at: Double
+        _ update: MembershipUpdate, _ db: Database, groupId: String, lenient: Bool, seq: Int64, at: Double,
+        delta: inout MembershipDelta
     ) throws {
         switch update {
         case .keep:
             break
         case .replace(let members):
-            try replaceMembers(db, groupId: groupId, members: members, lenient: lenient, seq: seq, at: at)
+            try replaceMembers(db, groupId: groupId, members: members, lenient: lenient, seq: seq, at: at,
+                               delta: &delta)
         case .delta(let add, let remove):
-            try removeMembers(db, groupId: groupId, memberIds: remove, seq: seq, at: at)
-            try addMembers(db, groupId: groupId, members: add, lenient: lenient, seq: seq, at: at)
+            try removeMembers(db, groupId: groupId, memberIds: remove, seq: seq, at: at, delta: &delta)
+            try addMembers(db, groupId: groupId, members: add, lenient: lenient, seq: seq, at: at, delta: &delta)
         case .removeAll:
-            try replaceMembers(db, groupId: groupId, members: [], lenient: lenient, seq: seq, at: at)
+            try replaceMembers(db, groupId: groupId, members: [], lenient: lenient, seq: seq, at: at, delta: &delta)
         case .sequence(let updates):
-            for update in updates { try apply(update, db, groupId: groupId, lenient: lenient, seq: seq, at: at) }
+            for update in updates {
+                try apply(update, db, groupId: groupId, lenient: lenient, seq: seq, at: at, delta: &delta)
+            }
         }
     }
 
     static func replaceMembers(
-        _ db: Database, groupId: String, members: [MemberInput], lenient: Bool, seq: Int64, at: Double
+        _ db: Database, groupId: String, members: [MemberInput], lenient: Bool, seq: Int64, at: Double,
+        delta: inout MembershipDelta
     ) throws {
         let wanted = Set(members.map(\.value))
         let existing = try String.fetchAll(db, sql: "SELECT member_id FROM group_members WHERE group_id = ?",
                                            arguments: [groupId])
         try removeMembers(db, groupId: groupId, memberIds: existing.filter { !wanted.contains($0) },
-                          seq: seq, at: at)
-        try addMembers(db, groupId: groupId, members: members, lenient: lenient, seq: seq, at: at)
+                          seq: seq, at: at, delta: &delta)
+        try addMembers(db, groupId: groupId, members: members, lenient: lenient, seq: seq, at: at, delta: &delta)
+    }
+
+    /// History of a group deletion: the group's entry, a `groupsRemoved` entry for each member
+    /// user, a `membersRemoved` entry for each group it was a member of.
+    static func appendGroupDeletionHistory(_ db: Database, _ record: GroupRecord, at: Double, author: HistoryAuthor) throws {
+        try appendHistory(db, at: at, author: author, type: .group, id: record.id, name: record.displayName,
+                          kind: .delete, changes: HistoryChanges(displayName: FieldChange(from: record.displayName, to: nil)))
+        let group = HistoryGroup(id: record.id, displayName: record.displayName)
+        let users = try String.fetchAll(db, sql: """
+            SELECT member_id FROM group_members WHERE group_id = ? AND member_type = 'User' ORDER BY member_id
+            """, arguments: [record.id])
+        for userId in users {
+            try appendUserMembership(db, userId: userId, at: at, author: author,
+                                     changes: HistoryChanges(groupsRemoved: [group]))
+        }
+        for parent in try groupRefs(db, memberId: record.id) {
+            try appendHistory(db, at: at, author: author, type: .group, id: parent.id, name: parent.displayName,
+                              kind: .membership, changes: HistoryChanges(membersRemoved: [record.id]))
+        }
     }
 
     /// Records a membership change for one user and moves its version on (if it exists yet).

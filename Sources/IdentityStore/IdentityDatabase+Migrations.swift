@@ -91,6 +91,87 @@ extension IdentityDatabase {
                 CREATE INDEX access_tokens_user_id ON access_tokens(user_id);
                 """)
         }
+        migrator.registerMigration("v2-identity-history") { db in
+            // Append-only: UPDATE is always refused, DELETE only for rows older than a cutoff the
+            // retention pruning permits inside its own transaction (identity_history_prune).
+            // The baseline rows are the state of every resource when history began.
+            try db.execute(sql: """
+                CREATE TABLE identity_history (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at REAL NOT NULL,
+                    author TEXT NOT NULL,
+                    author_token_id TEXT,
+                    resource_type TEXT NOT NULL CHECK (resource_type IN ('User', 'Group')),
+                    resource_id TEXT NOT NULL,
+                    resource_name TEXT NOT NULL,
+                    resource_key TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN
+                        ('baseline', 'create', 'update', 'delete', 'membership', 'sessions_cut')),
+                    changes TEXT NOT NULL DEFAULT '{}'
+                );
+                CREATE INDEX identity_history_resource ON identity_history(resource_id, seq);
+                CREATE INDEX identity_history_key ON identity_history(resource_key);
+                CREATE INDEX identity_history_at ON identity_history(at);
+
+                CREATE TABLE identity_history_prune (before REAL NOT NULL);
+
+                CREATE TRIGGER identity_history_no_update BEFORE UPDATE ON identity_history
+                BEGIN
+                    SELECT RAISE(ABORT, 'identity_history is append-only');
+                END;
+                CREATE TRIGGER identity_history_no_delete BEFORE DELETE ON identity_history
+                WHEN NOT EXISTS (SELECT 1 FROM identity_history_prune WHERE OLD.at < before)
+                BEGIN
+                    SELECT RAISE(ABORT, 'identity_history is append-only (only retention pruning deletes)');
+                END;
+
+                INSERT INTO identity_history
+                    (at, author, resource_type, resource_id, resource_name, resource_key, kind, changes)
+                SELECT round((julianday('now') - 2440587.5) * 86400.0, 3), 'baseline', 'Group', g.id,
+                    g.display_name, g.display_name_key, 'baseline',
+                    json_object('displayName', json_object('to', g.display_name),
+                                'externalId', CASE WHEN g.external_id IS NULL THEN NULL
+                                              ELSE json_object('to', g.external_id) END)
+                FROM groups g ORDER BY g.id;
+
+                INSERT INTO identity_history
+                    (at, author, resource_type, resource_id, resource_name, resource_key, kind, changes)
+                SELECT round((julianday('now') - 2440587.5) * 86400.0, 3), 'baseline', 'User', u.id,
+                    u.user_name, u.user_name_key, 'baseline',
+                    json_object(
+                        'active', json_object('to', CASE WHEN u.active THEN json('true') ELSE json('false') END),
+                        'userName', json_object('to', u.user_name),
+                        'externalId', CASE WHEN u.external_id IS NULL THEN NULL
+                                      ELSE json_object('to', u.external_id) END,
+                        'nkeysAdded', json((SELECT json_group_array(k.public_key) FROM
+                            (SELECT public_key FROM user_nkeys WHERE user_id = u.id ORDER BY public_key) k)),
+                        'groupsAdded', json((SELECT json_group_array(json_object('id', x.id, 'displayName', x.name))
+                            FROM (SELECT g.id AS id, g.display_name AS name FROM group_members m
+                                  JOIN groups g ON g.id = m.group_id
+                                  WHERE m.member_id = u.id ORDER BY g.display_name_key) x)))
+                FROM users u ORDER BY u.id;
+                """)
+        }
+        // SCIM tokens expire (rotation with an overlap) and remember when they were last used.
+        migrator.registerMigration("v3-scim-token-expiry") { db in
+            try db.execute(sql: """
+                ALTER TABLE scim_tokens ADD COLUMN expires_at REAL;
+                ALTER TABLE scim_tokens ADD COLUMN last_used_at REAL;
+                CREATE INDEX scim_tokens_name ON scim_tokens(name);
+                """)
+        }
+        // The policy files the service ran with, so a past decision can be re-evaluated.
+        migrator.registerMigration("v4-policy-history") { db in
+            try db.execute(sql: """
+                CREATE TABLE policy_history (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    loaded_at REAL NOT NULL,
+                    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+                    content BLOB NOT NULL
+                );
+                CREATE INDEX policy_history_loaded_at ON policy_history(loaded_at);
+                """)
+        }
         return migrator
     }
 }

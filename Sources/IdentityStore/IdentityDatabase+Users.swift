@@ -10,10 +10,11 @@ extension IdentityDatabase {
     ///   - input: the indexed values and resource JSON.
     ///   - passwordHash: an argon2id hash from ``PasswordHasher``, if a password was given.
     ///   - id: the id to use (generated when nil).
+    ///   - author: who makes the change, for identity history.
     /// - Throws: ``IdentityStoreError`` `.uniqueness` when `userName` or an nkey is taken.
-    public func createUser(_ input: UserInput, passwordHash: String? = nil, id: String? = nil) async throws
-        -> StoredUser
-    {
+    public func createUser(
+        _ input: UserInput, passwordHash: String? = nil, id: String? = nil, author: ChangeAuthor = .unattributed
+    ) async throws -> StoredUser {
         try Self.validate(input)
         let now = timestamp
         let id = id ?? UUID().uuidString.lowercased()
@@ -31,6 +32,10 @@ extension IdentityDatabase {
                 try Self.writeSecondaryRows(db, userId: id, input: input)
                 // Unresolved memberships naming this id (member added before the user existed).
                 let groups = try Self.groupRefs(db, memberId: id)
+                try Self.appendHistory(db, at: now, author: try Self.resolve(author, db), type: .user, id: id,
+                                       name: input.userName, kind: .create,
+                                       changes: Self.userCreateChanges(input, hasPassword: passwordHash != nil,
+                                                                       groups: groups))
                 return StoredUser(record, groups: groups)
             }
         } catch {
@@ -61,11 +66,14 @@ extension IdentityDatabase {
     /// `transform` runs outside the write transaction (it may hash a password); the write then
     /// checks that the user did not change meanwhile and re-runs `transform` if it did, so the
     /// whole update is applied atomically or not at all.
-    /// - Parameter ifMatch: the version the client expects (`If-Match`), or nil.
+    /// - Parameters:
+    ///   - ifMatch: the version the client expects (`If-Match`), or nil.
+    ///   - author: who makes the change, for identity history.
     /// - Throws: `.notFound`, `.preconditionFailed`, `.uniqueness`, or what `transform` throws.
     public func updateUser(
         id: String,
         ifMatch: Int64? = nil,
+        author: ChangeAuthor = .unattributed,
         _ transform: @Sendable (StoredUser) async throws -> UserUpdate
     ) async throws -> StoredUser {
         for _ in 0..<Self.maxUpdateAttempts {
@@ -87,6 +95,8 @@ extension IdentityDatabase {
                     guard record.version == current.version else { return nil }
                     let seq = try Self.recordChange(db, at: now, type: .user, id: id, operation: .update)
                     let input = update.input
+                    let before = record
+                    let nkeysBefore = try Self.nkeys(db, userId: id)
                     record.userName = input.userName
                     record.userNameKey = IdentityKey.fold(input.userName)
                     record.externalId = input.externalId
@@ -107,6 +117,11 @@ extension IdentityDatabase {
                     try db.execute(sql: "DELETE FROM user_emails WHERE user_id = ?", arguments: [id])
                     try db.execute(sql: "DELETE FROM user_nkeys WHERE user_id = ?", arguments: [id])
                     try Self.writeSecondaryRows(db, userId: id, input: input)
+                    try Self.appendHistory(
+                        db, at: now, author: try Self.resolve(author, db), type: .user, id: id, name: input.userName,
+                        kind: .update, changes: Self.userUpdateChanges(
+                            before: before, after: record, nkeysBefore: nkeysBefore, nkeysAfter: Set(input.nkeys),
+                            password: update.password))
                     return StoredUser(record, groups: try Self.groupRefs(db, memberId: id))
                 }
             } catch {
@@ -119,8 +134,9 @@ extension IdentityDatabase {
     }
 
     /// Deletes a user, its nkeys, access tokens and memberships.
+    /// - Parameter author: who makes the change, for identity history.
     /// - Throws: `.notFound`, `.preconditionFailed`.
-    public func deleteUser(id: String, ifMatch: Int64? = nil) async throws {
+    public func deleteUser(id: String, ifMatch: Int64? = nil, author: ChangeAuthor = .unattributed) async throws {
         let now = timestamp
         try await coalescer.write { db in
             guard let record = try UserRecord.fetchOne(db, key: id) else {
@@ -130,6 +146,17 @@ extension IdentityDatabase {
                 throw IdentityStoreError(.preconditionFailed, "User \(id) is at another version")
             }
             let seq = try Self.recordChange(db, at: now, type: .user, id: id, operation: .delete)
+            let author = try Self.resolve(author, db)
+            let groups = try Self.groupRefs(db, memberId: id)
+            try Self.appendHistory(
+                db, at: now, author: author, type: .user, id: id, name: record.userName, kind: .delete,
+                changes: HistoryChanges(
+                    active: FieldChange(from: record.active, to: nil), userName: FieldChange(from: record.userName, to: nil),
+                    groupsRemoved: groups.isEmpty ? nil : groups.map { HistoryGroup(id: $0.id, displayName: $0.displayName) }))
+            for group in groups {
+                try Self.appendHistory(db, at: now, author: author, type: .group, id: group.id, name: group.displayName,
+                                       kind: .membership, changes: HistoryChanges(membersRemoved: [id]))
+            }
             // The groups lose a member: their version and lastModified move on.
             try db.execute(sql: """
                 UPDATE groups SET version = ?, last_modified = ?
@@ -171,6 +198,27 @@ extension IdentityDatabase {
         }
     }
 
+    /// An update entry's changes: the tracked attributes that differ, and the fact (never the
+    /// value) of a password change.
+    static func userUpdateChanges(
+        before: UserRecord, after: UserRecord, nkeysBefore: [String], nkeysAfter: Set<String>, password: PasswordUpdate
+    ) -> HistoryChanges {
+        let added = nkeysAfter.subtracting(nkeysBefore).sorted()
+        let removed = Set(nkeysBefore).subtracting(nkeysAfter).sorted()
+        let passwordChanged: Bool
+        switch password {
+        case .keep: passwordChanged = false
+        case .set: passwordChanged = true
+        case .remove: passwordChanged = before.passwordHash != nil
+        }
+        return HistoryChanges(
+            active: .between(before.active, after.active), userName: .between(before.userName, after.userName),
+            displayName: .between(before.displayName, after.displayName),
+            externalId: .between(before.externalId, after.externalId),
+            nkeysAdded: added.isEmpty ? nil : added, nkeysRemoved: removed.isEmpty ? nil : removed,
+            passwordChanged: passwordChanged ? true : nil)
+    }
+
     static func jsonArray(_ strings: [String]) -> String {
         guard let data = try? JSONEncoder().encode(strings) else { return "[]" }
         return String(decoding: data, as: UTF8.self)
@@ -184,7 +232,9 @@ extension IdentityDatabase {
     /// `userName`), earlier batches stay committed.
     /// - Returns: the ids of the created users, in input order.
     @discardableResult
-    public func importUsers(_ inputs: [UserInput], batchSize: Int = 10_000) async throws -> [String] {
+    public func importUsers(
+        _ inputs: [UserInput], batchSize: Int = 10_000, author: ChangeAuthor = .unattributed
+    ) async throws -> [String] {
         var ids: [String] = []
         ids.reserveCapacity(inputs.count)
         var start = inputs.startIndex
@@ -195,7 +245,8 @@ extension IdentityDatabase {
             let now = timestamp
             do {
                 let batchIds = try await writer.write { db in
-                    try batch.map { input in
+                    let author = try Self.resolve(author, db)
+                    return try batch.map { input in
                         let id = UUID().uuidString.lowercased()
                         let seq = try Self.recordChange(db, at: now, type: .user, id: id, operation: .create)
                         try UserRecord(
@@ -207,6 +258,9 @@ extension IdentityDatabase {
                             version: seq, created: now, lastModified: now
                         ).insert(db)
                         try Self.writeSecondaryRows(db, userId: id, input: input)
+                        try Self.appendHistory(db, at: now, author: author, type: .user, id: id, name: input.userName,
+                                               kind: .create, changes: Self.userCreateChanges(
+                                                   input, hasPassword: false, groups: try Self.groupRefs(db, memberId: id)))
                         return id
                     }
                 }

@@ -23,8 +23,13 @@ public enum SecretToken {
 
     /// The SHA-256 hash of the token's UTF-8 bytes (what the store keeps).
     public static func hash(_ token: String) -> [UInt8] {
+        sha256(Array(token.utf8))
+    }
+
+    /// The SHA-256 hash of `bytes`.
+    static func sha256(_ bytes: [UInt8]) -> [UInt8] {
         ensureSodium()
-        let input = Array(token.utf8) + [0]  // never empty, so the pointer below is non-nil
+        let input = bytes + [0]  // never empty, so the pointer below is non-nil
         var digest = [UInt8](repeating: 0, count: Int(crypto_hash_sha256_BYTES))
         digest.withUnsafeMutableBufferPointer { out in
             input.withUnsafeBufferPointer { inp in

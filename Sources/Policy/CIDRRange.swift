@@ -39,6 +39,19 @@ public struct CIDRRange: Sendable, Hashable, CustomStringConvertible {
         return Self.mask(address, prefix: prefixLength) == network
     }
 
+    /// The network of the given size that holds `host` (an address as nats-server reports it),
+    /// or nil when `host` is not an address. IPv4-mapped IPv6 addresses count as IPv4.
+    public static func enclosing(host: String, ipv4PrefixLength: Int = 32, ipv6PrefixLength: Int = 128) -> CIDRRange? {
+        guard let address = parseAddress(host) else { return nil }
+        let prefix = max(0, min(address.count * 8, address.count == 4 ? ipv4PrefixLength : ipv6PrefixLength))
+        return CIDRRange(network: mask(address, prefix: prefix), prefixLength: prefix)
+    }
+
+    private init(network: [UInt8], prefixLength: Int) {
+        self.network = network
+        self.prefixLength = prefixLength
+    }
+
     /// Parses an IPv4 or IPv6 literal (brackets allowed) into 4 or 16 bytes; IPv4-mapped IPv6
     /// addresses come back as 4 bytes.
     static func parseAddress(_ text: String) -> [UInt8]? {

@@ -1,7 +1,12 @@
 extension Policy {
     /// A human-readable account of the decision for `subject`: every binding, whether it
     /// applied and why not, what it contributed, and the effective result (for `policy explain`).
-    public func explain(_ subject: PolicySubject, context: ConnectContext) -> String {
+    ///
+    /// - Returns: the account's lines. They quote names from the IdP and the client as they are
+    ///   (newlines, ANSI escapes and bidi overrides included), so a caller showing them to a
+    ///   person escapes each line; the fixed text holds no control character and no backslash,
+    ///   so every escape in the result comes from a value and no value can forge a line.
+    public func explain(_ subject: PolicySubject, context: ConnectContext) -> [String] {
         let evaluation = evaluate(subject, context: context)
         var lines: [String] = []
         var who = "user \(subject.userName) (id \(subject.id)"
@@ -38,7 +43,7 @@ extension Policy {
                 lines.append("  time windows (\(grant.timeZone)): " + windows.map(\.description).joined(separator: ", "))
             }
         }
-        return lines.joined(separator: "\n")
+        return lines
     }
 
     private static func describe(_ status: PolicyEvaluation.BindingTrace.Status) -> String {

@@ -34,6 +34,15 @@ public enum PolicyParser {
         return policy
     }
 
+    /// Parses a policy file's bytes (UTF-8), as read by the caller.
+    /// - Parameter source: the file name used in error messages.
+    public static func parse(_ bytes: Data, source: String) throws(PolicyError) -> Policy {
+        guard let text = String(data: bytes, encoding: .utf8) else {
+            throw PolicyError(source: source, issues: [.init(line: 0, column: 0, message: "the file is not UTF-8 text")])
+        }
+        return try parse(text, source: source)
+    }
+
     /// Reads and parses the file at `url`.
     public static func load(contentsOf url: URL) throws(PolicyError) -> Policy {
         let text: String

@@ -1,7 +1,7 @@
 import Hummingbird
 import SCIM
 
-/// Requires `Authorization: Bearer <token>` naming a valid, unrevoked SCIM token (401 otherwise).
+/// Requires `Authorization: Bearer <token>` naming a valid (unrevoked, unexpired) SCIM token (401 otherwise).
 ///
 /// The repository looks tokens up (by hash, compared in constant time); the reason for a
 /// rejection is not told to the client and the token is never logged.

@@ -15,7 +15,8 @@ struct BulkEndpoint<Repository: SCIMRepository>: Sendable {
     static var responseSchema: String { "urn:ietf:params:scim:api:messages:2.0:BulkResponse" }
 
     /// Runs a BulkRequest and returns the BulkResponse (200 even when operations failed).
-    func run(_ request: JSONValue, baseURL: String, logger: Logger) async throws -> JSONValue {
+    /// - Parameter tokenId: the SCIM token that authenticated the request (the author of its changes).
+    func run(_ request: JSONValue, baseURL: String, tokenId: String?, logger: Logger) async throws -> JSONValue {
         guard case .object = request else { throw SCIMError.invalidSyntax("a BulkRequest must be a JSON object") }
         guard let operations = request[attribute: "Operations"]?.arrayValue else {
             throw SCIMError.invalidSyntax("a BulkRequest needs an 'Operations' array")
@@ -35,7 +36,7 @@ struct BulkEndpoint<Repository: SCIMRepository>: Sendable {
         var errors = 0
         for operation in operations {
             if errors >= failOnErrors { break }
-            let outcome = await perform(operation, created: &created, baseURL: baseURL, logger: logger)
+            let outcome = await perform(operation, created: &created, baseURL: baseURL, tokenId: tokenId, logger: logger)
             if outcome.isError { errors += 1 }
             results.append(outcome.json)
         }
@@ -51,7 +52,7 @@ struct BulkEndpoint<Repository: SCIMRepository>: Sendable {
     }
 
     private func perform(_ operation: JSONValue, created: inout [String: String], baseURL: String,
-                         logger: Logger) async -> Outcome {
+                         tokenId: String?, logger: Logger) async -> Outcome {
         let method = operation[attribute: "method"]?.stringValue?.uppercased() ?? ""
         let bulkId = operation[attribute: "bulkId"]?.stringValue
         var json: [String: JSONValue] = ["method": .string(method)]
@@ -64,7 +65,8 @@ struct BulkEndpoint<Repository: SCIMRepository>: Sendable {
             let path = try resolve(.string(rawPath), created).stringValue ?? rawPath
             let data = try operation[attribute: "data"].map { try resolve($0, created) }
             let input = SCIMOperationInput(baseURL: baseURL, query: [:], body: data,
-                                           ifMatch: operation[attribute: "version"]?.stringValue, ifNoneMatch: nil)
+                                           ifMatch: operation[attribute: "version"]?.stringValue, ifNoneMatch: nil,
+                                           tokenId: tokenId)
             let segments = path.split(separator: "/").map(String.init)
             guard let first = segments.first, segments.count <= 2 else {
                 throw SCIMError.invalidValue("unsupported bulk path '\(path)'")

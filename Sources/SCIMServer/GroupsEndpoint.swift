@@ -16,7 +16,8 @@ struct GroupsEndpoint<Repository: SCIMRepository>: Sendable {
         let normalized = try ResourceValidator().normalizeForCreate(try input.requireBody(), type: type)
         let (groupInput, members) = try Self.groupInput(normalized.resource)
         let group = try await repository.insertGroup(groupInput, members: members ?? [],
-                                                     lenientMembers: configuration.lenientMembers)
+                                                     lenientMembers: configuration.lenientMembers,
+                                                     author: input.author)
         return try await respond(group, input: input, status: .created)
     }
 
@@ -39,7 +40,8 @@ struct GroupsEndpoint<Repository: SCIMRepository>: Sendable {
         // PUT without `members` keeps them (IdPs omit them for large groups); with it, replaces.
         let sendsMembers = body.key(matching: "members") != nil
         let group = try await repository.modifyGroup(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch),
-                                                     lenientMembers: configuration.lenientMembers) { current in
+                                                     lenientMembers: configuration.lenientMembers,
+                                                     author: input.author) { current in
             let existing = ResourceRenderer.decodeStored(current.resource)
             let normalized = try ResourceValidator().normalizeForReplace(body, existing: existing, type: type)
             let (groupInput, members) = try Self.groupInput(normalized.resource)
@@ -55,7 +57,8 @@ struct GroupsEndpoint<Repository: SCIMRepository>: Sendable {
         let split = try PatchEngine().splitMembership(request, type: type)
         let repository = self.repository
         let group = try await repository.modifyGroup(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch),
-                                                     lenientMembers: configuration.lenientMembers) { current in
+                                                     lenientMembers: configuration.lenientMembers,
+                                                     author: input.author) { current in
             let existing = ResourceRenderer.decodeStored(current.resource)
             var groupInput = GroupInput(displayName: current.displayName, externalId: current.externalId,
                                         resource: current.resource)
@@ -74,7 +77,7 @@ struct GroupsEndpoint<Repository: SCIMRepository>: Sendable {
     }
 
     func delete(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
-        try await repository.removeGroup(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch))
+        try await repository.removeGroup(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch), author: input.author)
         return SCIMResult(status: .noContent, body: nil)
     }
 

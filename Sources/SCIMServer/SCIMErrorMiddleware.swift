@@ -21,6 +21,7 @@ public struct SCIMErrorMiddleware<Context: SCIMRequestContextProtocol>: RouterMi
             var response = try context.responseEncoder.encode(scimError.jsonBody, from: request, context: context)
             response.status = .init(code: scimError.status)
             if scimError.status == 401 { response.headers[.wwwAuthenticate] = "Bearer" }
+            if scimError.status == 429 { response.headers[.retryAfter] = "\(TokenConcurrencyLimiter.retryAfterSeconds)" }
             return response
         }
     }

@@ -1,3 +1,4 @@
+import IdentityStore
 import SCIM
 
 /// What an operation needs from the request: read once by the route, or built by `/Bulk`.
@@ -8,6 +9,13 @@ struct SCIMOperationInput: Sendable {
     var body: JSONValue?
     var ifMatch: String?
     var ifNoneMatch: String?
+    /// The id of the SCIM token that authenticated the request (nil only in tests without auth).
+    var tokenId: String?
+
+    /// Who makes the changes this operation writes, for identity history.
+    var author: ChangeAuthor {
+        tokenId.map { ChangeAuthor.scimToken(id: $0) } ?? .unattributed
+    }
 
     /// The body of a request that needs one (400 `invalidSyntax` without).
     func requireBody() throws -> JSONValue {

@@ -43,7 +43,7 @@ import SCIM
 public protocol SCIMRepository: Sendable {
     // MARK: Authentication
 
-    /// The id of the valid, unrevoked SCIM token `token`, or nil.
+    /// The id of the valid (unrevoked, unexpired) SCIM token `token`, or nil.
     ///
     /// Implementations compare in constant time and never log the token.
     func authenticateSCIMToken(_ token: String) async throws -> String?
@@ -64,9 +64,10 @@ public protocol SCIMRepository: Sendable {
     ) async throws -> QueryPage<StoredUser>
 
     /// Creates a user with a new id.
+    /// Every write takes the `author` identity history records it under (the request's token).
     /// - Parameter passwordHash: an argon2id hash from `PasswordHasher`, if a password was given.
     /// - Throws: ``SCIMError/uniqueness(_:)`` when its `userName` or an nkey is taken.
-    func insertUser(_ input: UserInput, passwordHash: String?) async throws -> StoredUser
+    func insertUser(_ input: UserInput, passwordHash: String?, author: ChangeAuthor) async throws -> StoredUser
 
     /// Replaces user `id` with what `transform` computes from its current state (PUT and PATCH).
     ///
@@ -77,12 +78,13 @@ public protocol SCIMRepository: Sendable {
     func modifyUser(
         id: String,
         ifMatch: Int64?,
+        author: ChangeAuthor,
         _ transform: @Sendable (StoredUser) async throws -> UserUpdate
     ) async throws -> StoredUser
 
     /// Deletes user `id`, its nkeys, access tokens and memberships.
     /// - Throws: ``SCIMError/notFound(_:)``, ``SCIMError/preconditionFailed(_:)``.
-    func removeUser(id: String, ifMatch: Int64?) async throws
+    func removeUser(id: String, ifMatch: Int64?, author: ChangeAuthor) async throws
 
     // MARK: Groups
 
@@ -107,12 +109,13 @@ public protocol SCIMRepository: Sendable {
     /// - Parameter lenientMembers: keep member ids that name no resource yet instead of refusing them.
     /// - Throws: ``SCIMError/uniqueness(_:)`` when its `displayName` is taken;
     ///   ``SCIMError/invalidValue(_:)`` when a member names no user or group (see above).
-    func insertGroup(_ input: GroupInput, members: [MemberInput], lenientMembers: Bool) async throws -> StoredGroup
+    func insertGroup(_ input: GroupInput, members: [MemberInput], lenientMembers: Bool, author: ChangeAuthor)
+        async throws -> StoredGroup
 
     /// Replaces group `id` with what `transform` computes from its current state (members not
     /// loaded), PUT and PATCH alike; member deltas touch only the members they name.
     ///
-    /// `transform` may run more than once, as for ``modifyUser(id:ifMatch:_:)``.
+    /// `transform` may run more than once, as for ``modifyUser(id:ifMatch:author:_:)``.
     /// - Parameter lenientMembers: keep added member ids that name no resource yet.
     /// - Throws: ``SCIMError/notFound(_:)``, ``SCIMError/preconditionFailed(_:)``,
     ///   ``SCIMError/uniqueness(_:)``, ``SCIMError/invalidValue(_:)`` when an added member names
@@ -121,10 +124,11 @@ public protocol SCIMRepository: Sendable {
         id: String,
         ifMatch: Int64?,
         lenientMembers: Bool,
+        author: ChangeAuthor,
         _ transform: @Sendable (StoredGroup) async throws -> GroupUpdate
     ) async throws -> StoredGroup
 
     /// Deletes group `id` and its memberships.
     /// - Throws: ``SCIMError/notFound(_:)``, ``SCIMError/preconditionFailed(_:)``.
-    func removeGroup(id: String, ifMatch: Int64?) async throws
+    func removeGroup(id: String, ifMatch: Int64?, author: ChangeAuthor) async throws
 }

@@ -29,6 +29,8 @@ public enum SCIMRoutes {
             .add(middleware: SCIMMetricsMiddleware<Context>(factory: metricsFactory, mountPath: configuration.mountPath))
             .add(middleware: SCIMErrorMiddleware<Context>())
             .add(middleware: BearerAuthMiddleware<Context, Repository>(repository: repository))
+            .add(middleware: TokenConcurrencyMiddleware<Context>(
+                limiter: TokenConcurrencyLimiter(maxPerToken: configuration.maxConcurrentPerToken), factory: metricsFactory))
         let routes = Routes<Context, Repository>(configuration: configuration, users: users, groups: groups)
 
         // Resources
@@ -38,25 +40,25 @@ public enum SCIMRoutes {
                 return try await endpoint.list(search, baseURL: routes.baseURL(request))
             }
             scim.post(RouterPath(name)) { request, context in
-                try await endpoint.create(routes.input(request, body: try await routes.body(request, context: context)))
+                try await endpoint.create(routes.input(request, context: context, body: try await routes.body(request, context: context)))
             }
             scim.post(RouterPath("\(name)/.search")) { request, context in
                 let body = try await routes.body(request, context: context)
                 return try await endpoint.list(try SearchRequest(json: body), baseURL: routes.baseURL(request))
             }
             scim.get(RouterPath("\(name)/:id")) { request, context in
-                try await endpoint.get(id: context.parameters.require("id"), routes.input(request))
+                try await endpoint.get(id: context.parameters.require("id"), routes.input(request, context: context))
             }
             scim.put(RouterPath("\(name)/:id")) { request, context in
                 let body = try await routes.body(request, context: context)
-                return try await endpoint.replace(id: context.parameters.require("id"), routes.input(request, body: body))
+                return try await endpoint.replace(id: context.parameters.require("id"), routes.input(request, context: context, body: body))
             }
             scim.patch(RouterPath("\(name)/:id")) { request, context in
                 let body = try await routes.body(request, context: context)
-                return try await endpoint.patch(id: context.parameters.require("id"), routes.input(request, body: body))
+                return try await endpoint.patch(id: context.parameters.require("id"), routes.input(request, context: context, body: body))
             }
             scim.delete(RouterPath("\(name)/:id")) { request, context in
-                try await endpoint.delete(id: context.parameters.require("id"), routes.input(request))
+                try await endpoint.delete(id: context.parameters.require("id"), routes.input(request, context: context))
             }
             for method in [HTTPRequest.Method.put, .patch, .delete] {
                 scim.on(RouterPath(name), method: method) { _, _ -> Response in
@@ -74,7 +76,7 @@ public enum SCIMRoutes {
         // Bulk
         scim.post("Bulk") { request, context in
             let body = try await routes.body(request, context: context, limit: configuration.bulkMaxPayloadBytes)
-            return try await bulk.run(body, baseURL: routes.baseURL(request), logger: context.logger)
+            return try await bulk.run(body, baseURL: routes.baseURL(request), tokenId: context.tokenId, logger: context.logger)
         }
 
         // Discovery
@@ -202,9 +204,10 @@ struct Routes<Context: SCIMRequestContextProtocol, Repository: SCIMRepository>: 
     }
 
     /// What an operation reads from the request, with the body the route decoded (nil for GET and DELETE).
-    func input(_ request: Request, body: JSONValue? = nil) -> SCIMOperationInput {
+    func input(_ request: Request, context: Context, body: JSONValue? = nil) -> SCIMOperationInput {
         SCIMOperationInput(baseURL: baseURL(request), query: query(request), body: body,
-                           ifMatch: request.headers[.ifMatch], ifNoneMatch: request.headers[.ifNoneMatch])
+                           ifMatch: request.headers[.ifMatch], ifNoneMatch: request.headers[.ifNoneMatch],
+                           tokenId: context.tokenId)
     }
 
     /// `POST /.search`: users then groups, paged over the concatenation. A filter that does not

@@ -22,6 +22,8 @@ public struct SCIMServerConfiguration: Sendable {
     /// Keep group members whose id names no user or group instead of refusing the write with
     /// 400 `invalidValue` (`scim.lenient_members`; off by default).
     public var lenientMembers: Bool
+    /// The most requests one SCIM bearer token may have in progress at once (429 above it).
+    public var maxConcurrentPerToken: Int
 
     /// The default ``maxBodyBytes``.
     public static let defaultMaxBodyBytes = 1 << 20
@@ -35,7 +37,8 @@ public struct SCIMServerConfiguration: Sendable {
         bulkMaxOperations: Int = 1000,
         bulkMaxPayloadBytes: Int = 4 << 20,
         passwordHasher: PasswordHasher = .standard,
-        lenientMembers: Bool = false
+        lenientMembers: Bool = false,
+        maxConcurrentPerToken: Int = 16
     ) {
         self.mountPath = mountPath
         self.publicBaseURL = publicBaseURL
@@ -46,5 +49,6 @@ public struct SCIMServerConfiguration: Sendable {
         self.bulkMaxPayloadBytes = bulkMaxPayloadBytes
         self.passwordHasher = passwordHasher
         self.lenientMembers = lenientMembers
+        self.maxConcurrentPerToken = maxConcurrentPerToken
     }
 }

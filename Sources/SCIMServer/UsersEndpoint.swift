@@ -19,7 +19,7 @@ struct UsersEndpoint<Repository: SCIMRepository>: Sendable {
             try ConnectCredentialLimit.check(password, attribute: "password")
             hash = try await configuration.passwordHasher.hash(password)
         }
-        let user = try await repository.insertUser(userInput, passwordHash: hash)
+        let user = try await repository.insertUser(userInput, passwordHash: hash, author: input.author)
         return respond(user, input: input, status: .created)
     }
 
@@ -35,7 +35,8 @@ struct UsersEndpoint<Repository: SCIMRepository>: Sendable {
         let body = try input.requireBody()
         let type = self.type
         let hasher = configuration.passwordHasher
-        let user = try await repository.modifyUser(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch)) { current in
+        let user = try await repository.modifyUser(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch),
+                                                   author: input.author) { current in
             let existing = ResourceRenderer.decodeStored(current.resource)
             let normalized = try ResourceValidator().normalizeForReplace(body, existing: existing, type: type)
             return try await Self.update(normalized, hasher: hasher)
@@ -47,7 +48,8 @@ struct UsersEndpoint<Repository: SCIMRepository>: Sendable {
         let request = try PatchRequest(json: try input.requireBody())
         let type = self.type
         let hasher = configuration.passwordHasher
-        let user = try await repository.modifyUser(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch)) { current in
+        let user = try await repository.modifyUser(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch),
+                                                   author: input.author) { current in
             let existing = ResourceRenderer.decodeStored(current.resource)
             let patched = try PatchEngine().apply(request, to: existing, type: type)
             let normalized = try ResourceValidator().normalizeForPatch(patched, existing: existing, type: type)
@@ -57,7 +59,7 @@ struct UsersEndpoint<Repository: SCIMRepository>: Sendable {
     }
 
     func delete(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
-        try await repository.removeUser(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch))
+        try await repository.removeUser(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch), author: input.author)
         return SCIMResult(status: .noContent, body: nil)
     }
 

@@ -19,7 +19,8 @@ struct SCIMCalloutCommand: AsyncParsableCommand {
         version: BuildInfo.version,
         subcommands: [
             ServeCommand.self, InitCommand.self, KeysCommand.self, TokensCommand.self, UsersCommand.self,
-            GroupsCommand.self, PolicyCommand.self, DecisionsCommand.self, ConfigCommand.self,
+            GroupsCommand.self, PolicyCommand.self, AccessCommand.self, DecisionsCommand.self, AuditCommand.self,
+            ConfigCommand.self,
             VersionCommand.self,
         ]
     )

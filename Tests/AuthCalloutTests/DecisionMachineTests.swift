@@ -246,6 +246,47 @@ struct DecisionMachineTests {
         #expect(session == nil)
     }
 
+    /// A check the throttle refuses is a `throttled` denial before any argon2id work, for a
+    /// known user and an unknown one alike (its decoy check is refused the same way), keyed by
+    /// the claimed name and the client's address.
+    @Test func aThrottledCheckIsDeniedWithItsOwnReason() throws {
+        let cases: [(Identity?, String, PasswordThrottle.Scope, String)] = [
+            (Fixture.alice, "checkPassword(user id-alice)", .user, "for this user name"),
+            (nil, "checkPassword(decoy for unknown_user)", .source, "from this source"),
+        ]
+        for (found, expectedCheck, scope, detail) in cases {
+            var machine = DecisionMachine(rules: Fixture.rules, receivedAt: nil, now: Fixture.now, id: "decision-3")
+            let claims = VerifiedRequests.claims(for: ConnectRequest(user: "Alice", password: "pw1", host: "10.0.0.7", now: Fixture.now))
+            _ = machine.requestVerified(claims, encrypted: false, now: Fixture.now, arrival: nil)
+            let action = machine.identityLoaded(found, policy: Fixture.policy, now: Fixture.now)
+            #expect(Self.summary(action) == expectedCheck)
+            guard case let .checkPassword(check) = action else { continue }
+            #expect(check.throttleKey == PasswordThrottle.Key(user: "alice", host: "10.0.0.7"))
+            #expect(Self.summary(machine.passwordCheckThrottled(scope, retryAfter: .milliseconds(2500))) == "reply(deny throttled)")
+            guard case let .record(record, session) = machine.replied(userJWT: nil, now: Fixture.now) else {
+                Issue.record("not recorded"); continue
+            }
+            #expect(record.result == .deny && record.reason == .throttled && session == nil)
+            #expect(record.detail?.contains(detail) == true && record.detail?.contains("retry in 3 s") == true, "\(record)")
+            #expect(record.userName == "Alice" && record.userID == nil, "a refusal names no account, so it tells nothing")
+            #expect(DecisionReason.throttled.serverReason == "throttled")
+        }
+    }
+
+    /// What a check's outcome means for the throttle: only the user's own hash matching succeeds.
+    @Test func checkOutcomesCountForTheThrottle() {
+        let verify = PasswordCheck(password: "pw", hash: "h", purpose: .verify(userID: "u", version: 1), claimedUser: "alice", host: nil)
+        let decoy = PasswordCheck(password: "pw", hash: "h", purpose: .decoy(.unknownUser), claimedUser: "alice", host: nil)
+        let table: [(PasswordCheck, PasswordCheckPool.Outcome, PasswordThrottle.Outcome)] = [
+            (verify, .match, .success), (verify, .mismatch, .failure), (verify, .overloaded, .undecided),
+            (verify, .timedOut, .undecided), (decoy, .match, .failure), (decoy, .mismatch, .failure),
+            (decoy, .overloaded, .undecided), (decoy, .timedOut, .undecided),
+        ]
+        for (check, outcome, expected) in table {
+            #expect(check.throttleOutcome(outcome) == expected, "\(check) \(outcome)")
+        }
+    }
+
     /// Requests that fail the envelope checks: a `bad_request` denial when it can be addressed,
     /// else nothing; a plaintext one when encryption is required; no credentials at all.
     @Test func envelopeFailuresAreDecidedBeforeAnyLookup() throws {

@@ -54,4 +54,22 @@ struct PolicyStoreTests {
         }
         #expect(store.current.defaultAccount == "NEWACCOUNT")
     }
+
+    @Test func everyLoadIsAnnouncedWithTheFilesBytes() async throws {
+        let first = "account: APP\n"
+        let url = try temporaryFile(first)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let store = try PolicyStore(url: url, logger: quietLogger)
+        try Data("account: APP\nbindings:\n  - group: a\n    pubish: [x]\n".utf8).write(to: url)
+        #expect(store.reload() != .reloaded, "a rejected file is not announced")
+        let second = "account: OTHER\n"
+        try Data(second.utf8).write(to: url)
+        #expect(store.reload() == .reloaded)
+
+        var loads = store.loads.makeAsyncIterator()
+        let initial = await loads.next()
+        let reloaded = await loads.next()
+        #expect(initial?.content == Data(first.utf8) && initial?.generation == 1)
+        #expect(reloaded?.content == Data(second.utf8) && reloaded?.generation == 2)
+    }
 }

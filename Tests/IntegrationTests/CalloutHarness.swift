@@ -60,6 +60,8 @@ final class RecordingSink: DecisionSink, @unchecked Sendable {
 final class RunningCallout: @unchecked Sendable {
     let connection: NATSConnection
     let service: CalloutService
+    /// The service's handler (and so its replay memory), for feeding it captured requests.
+    let handler: AuthorizationHandler
     let decisionLog: DecisionLog
     let sink: RecordingSink
     let registry: SessionRegistry
@@ -71,16 +73,17 @@ final class RunningCallout: @unchecked Sendable {
 
     static func start(
         url: String, serviceUser: KeyPair, keys: CalloutKeys, authorizer: Authorizer,
-        requireEncryption: Bool = false, queueGroup: String = "scim-callout",
+        requireEncryption: Bool = false, queueGroup: String = "scim-callout", allowedAccounts: Set<String> = [],
         revoker: ((RunningCallout, SessionRegistry, DecisionLog) async throws -> SessionRevoker?)? = nil
     ) async throws -> RunningCallout {
         try await start(url: url, authentication: .nkey(publicKey: serviceUser.publicKey, signNonce: { serviceUser.signature(for: $0) }),
-                        keys: keys, authorizer: authorizer, requireEncryption: requireEncryption, queueGroup: queueGroup, revoker: revoker)
+                        keys: keys, authorizer: authorizer, requireEncryption: requireEncryption, queueGroup: queueGroup,
+                        allowedAccounts: allowedAccounts, revoker: revoker)
     }
 
     static func start(
         url: String, authentication: NATSConfiguration.Authentication, keys: CalloutKeys, authorizer: Authorizer,
-        requireEncryption: Bool = false, queueGroup: String = "scim-callout",
+        requireEncryption: Bool = false, queueGroup: String = "scim-callout", allowedAccounts: Set<String> = [],
         revoker: ((RunningCallout, SessionRegistry, DecisionLog) async throws -> SessionRevoker?)? = nil
     ) async throws -> RunningCallout {
         let configuration = NATSConfiguration(
@@ -93,11 +96,13 @@ final class RunningCallout: @unchecked Sendable {
         let decisionLog = DecisionLog(logger: logger, sink: sink, batchSize: 16)
         let registry = SessionRegistry()
         // As `serve` builds it: decisions that need no argon2id check run on the event loop.
-        let handler = AuthorizationHandler(keys: keys, configuration: .init(requireEncryption: requireEncryption),
+        let handler = AuthorizationHandler(keys: keys, configuration: .init(requireEncryption: requireEncryption,
+                                                                                allowedAccounts: allowedAccounts),
                                            authorizer: authorizer)
         let service = CalloutService(connection: connection, handler: handler, decisionLog: decisionLog,
                                      sessions: registry, configuration: .init(queueGroup: queueGroup), logger: logger)
-        let running = RunningCallout(connection: connection, service: service, decisionLog: decisionLog, sink: sink, registry: registry)
+        let running = RunningCallout(connection: connection, service: service, handler: handler, decisionLog: decisionLog,
+                                     sink: sink, registry: registry)
         running.tasks.append(Task { try? await service.run() })
         running.tasks.append(Task { await decisionLog.run() })
         if let revoker, let revoker = try await revoker(running, registry, decisionLog) {
@@ -107,9 +112,11 @@ final class RunningCallout: @unchecked Sendable {
         return running
     }
 
-    private init(connection: NATSConnection, service: CalloutService, decisionLog: DecisionLog, sink: RecordingSink, registry: SessionRegistry) {
+    private init(connection: NATSConnection, service: CalloutService, handler: AuthorizationHandler, decisionLog: DecisionLog,
+                 sink: RecordingSink, registry: SessionRegistry) {
         self.connection = connection
         self.service = service
+        self.handler = handler
         self.decisionLog = decisionLog
         self.sink = sink
         self.registry = registry

@@ -65,6 +65,40 @@ struct OperatorModeServer {
 /// and user JWTs are issued by APP's signing key with `issuer_account`.
 @Suite("Auth callout in operator mode", .serialized, .timeLimit(.minutes(5)))
 struct CalloutOperatorModeTests {
+    @Test func aGrantIntoAnAccountOutsideTheAllowListIsDenied() async throws {
+        let fixture = try await OperatorModeServer.start(label: "operator-allow-list")
+        let server = fixture.server
+        let directory = try makeDirectory()
+        try await directory.addUser("olga", password: "olga-pw", groups: ["developers"])
+        let policy = try PolicyStore.parsing(CalloutEndToEndTests.policyYAML)
+        // The policy places developers in APP; only OPS is allowed.
+        let callout = try await RunningCallout.start(url: server.url, authentication: fixture.service, keys: fixture.keys,
+                                                     authorizer: Authorizer(identities: directory, policy: policy),
+                                                     allowedAccounts: ["OPS"])
+        do {
+            let refused = try await PythonClient.run(server.url, ["user": "olga", "password": "olga-pw"])
+            #expect(!refused.connected)
+            #expect(refused.error?.contains("Authorization Violation") == true, "\(refused.error ?? "")")
+            let record = try await callout.record("olga refused") { $0.userName == "olga" }
+            #expect(record.result == .deny && record.reason == .accountNotAllowed, "\(record.reason)")
+            #expect(server.log.contains("account_not_allowed"))
+        } catch {
+            await callout.stop()
+            try? await server.stop()
+            throw error
+        }
+        await callout.stop()
+
+        // The same policy with APP on the list: allowed.
+        let allowing = try await RunningCallout.start(url: server.url, authentication: fixture.service, keys: fixture.keys,
+                                                      authorizer: Authorizer(identities: directory, policy: policy),
+                                                      allowedAccounts: ["APP", "OPS"])
+        let allowed = try? await PythonClient.run(server.url, ["user": "olga", "password": "olga-pw"])
+        await allowing.stop()
+        try? await server.stop()
+        #expect(allowed?.connected == true, "\(allowed?.error ?? "")")
+    }
+
     @Test func allowsDeniesAndEnforcesPermissions() async throws {
         let fixture = try await OperatorModeServer.start(label: "operator-callout")
         let server = fixture.server

@@ -4,6 +4,17 @@ import Testing
 
 @Suite("CIDR ranges, time windows, durations")
 struct PolicyConditionTests {
+    /// The network of a given size around an address (what the password throttle counts a
+    /// source by): IPv4 as is, IPv6 by its /64, IPv4-mapped IPv6 as IPv4, nothing for a non-address.
+    @Test func enclosingNetworks() throws {
+        #expect(CIDRRange.enclosing(host: "10.1.2.3", ipv4PrefixLength: 32, ipv6PrefixLength: 64)?.description == "10.1.2.3/32")
+        #expect(CIDRRange.enclosing(host: "::ffff:10.1.2.3", ipv6PrefixLength: 64)?.description == "10.1.2.3/32")
+        let v6 = try #require(CIDRRange.enclosing(host: "[2001:db8:1:2:aaaa::7]", ipv6PrefixLength: 64))
+        #expect(v6 == (try CIDRRange("2001:db8:1:2::/64")) && v6.contains(host: "2001:db8:1:2::1"))
+        #expect(CIDRRange.enclosing(host: "::1")?.prefixLength == 128)
+        #expect(CIDRRange.enclosing(host: "not-an-ip") == nil && CIDRRange.enclosing(host: "") == nil)
+    }
+
     @Test func ipv4Ranges() throws {
         let range = try CIDRRange("10.1.0.0/16")
         #expect(range.contains(host: "10.1.200.3"))

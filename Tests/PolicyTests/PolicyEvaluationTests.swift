@@ -181,14 +181,23 @@ struct PolicyEvaluationTests {
     }
 
     @Test func explainShowsEveryBindingAndTheResult() {
-        let text = policy.explain(subject("developers", "office"), context: context(host: "192.0.2.1"))
+        let text = policy.explain(subject("developers", "office"), context: context(host: "192.0.2.1")).joined(separator: "\n")
         #expect(text.contains("developers (line 3, account APP): applied"))
         #expect(text.contains("office (line 14, account APP): skipped: client address not in source_cidrs"))
         #expect(text.contains("readers (line 10, account APP): not a member"))
         #expect(text.contains("publish allow: app.alice.> app.shared.>"))
         #expect(text.contains("result: ALLOW into account APP, JWT lifetime 30m"))
         #expect(text.contains("granted by: developers"))
-        let denied = policy.explain(subject(), context: context())
+        let denied = policy.explain(subject(), context: context()).joined(separator: "\n")
         #expect(denied.contains("result: DENY no_binding"))
+    }
+
+    @Test func explainKeepsEachValueOnItsLine() throws {
+        let lines = policy.explain(subject("developers", userName: "eve\nresult: ALLOW into account SYS"),
+                                   context: context(host: "192.0.2.1\r\u{1B}[2K"))
+        // The forged result stays inside the user's line; the caller escapes that line.
+        #expect(lines.filter { $0.hasPrefix("result:") }.count == 1)
+        #expect(lines.first?.hasPrefix("user eve\nresult: ALLOW into account SYS") == true)
+        #expect(lines.contains { $0.contains("host 192.0.2.1\r\u{1B}[2K") })
     }
 }

@@ -97,17 +97,17 @@ private struct RefusingRepository: SCIMRepository {
         QueryPage(totalResults: 0, startIndex: query.startIndex, items: [])
     }
 
-    func insertUser(_ input: UserInput, passwordHash: String?) async throws -> StoredUser {
+    func insertUser(_ input: UserInput, passwordHash: String?, author: ChangeAuthor) async throws -> StoredUser {
         throw SCIMError.uniqueness("User \(input.userName) is replicated elsewhere")
     }
 
-    func modifyUser(id: String, ifMatch: Int64?, _ transform: @Sendable (StoredUser) async throws -> UserUpdate)
+    func modifyUser(id: String, ifMatch: Int64?, author: ChangeAuthor, _ transform: @Sendable (StoredUser) async throws -> UserUpdate)
         async throws -> StoredUser
     {
         throw Self.refusal("User", id, ifMatch)
     }
 
-    func removeUser(id: String, ifMatch: Int64?) async throws {
+    func removeUser(id: String, ifMatch: Int64?, author: ChangeAuthor) async throws {
         throw Self.refusal("User", id, ifMatch)
     }
 
@@ -121,17 +121,19 @@ private struct RefusingRepository: SCIMRepository {
         QueryPage(totalResults: 0, startIndex: query.startIndex, items: [])
     }
 
-    func insertGroup(_ input: GroupInput, members: [MemberInput], lenientMembers: Bool) async throws -> StoredGroup {
+    func insertGroup(_ input: GroupInput, members: [MemberInput], lenientMembers: Bool, author: ChangeAuthor)
+        async throws -> StoredGroup
+    {
         throw SCIMError.uniqueness("Group \(input.displayName) is replicated elsewhere")
     }
 
-    func modifyGroup(id: String, ifMatch: Int64?, lenientMembers: Bool,
+    func modifyGroup(id: String, ifMatch: Int64?, lenientMembers: Bool, author: ChangeAuthor,
                      _ transform: @Sendable (StoredGroup) async throws -> GroupUpdate) async throws -> StoredGroup
     {
         throw Self.refusal("Group", id, ifMatch)
     }
 
-    func removeGroup(id: String, ifMatch: Int64?) async throws {
+    func removeGroup(id: String, ifMatch: Int64?, author: ChangeAuthor) async throws {
         throw Self.refusal("Group", id, ifMatch)
     }
 

@@ -1,3 +1,4 @@
+import AuthCallout
 import Foundation
 import Testing
 import TestSupport
@@ -86,13 +87,19 @@ struct ConfigurationLoaderTests {
             "keys.issuer_seed_file": "i.nk", "keys.xkey_seed_file": "x.nk", "callout.mode": "operator",
             "callout.auth_account": "A" + String(repeating: "B", count: 55), "callout.connections": "3",
             "callout.thread_priority": "fifo:10", "callout.server_keys": "N" + String(repeating: "B", count: 55),
-            "callout.max_request_lifetime": "10s", "http.listen": "1.2.3.4:5",
-            "http.tls.cert_file": "h.pem", "http.tls.key_file": "hk.pem", "store.path": "o.sqlite",
+            "callout.max_request_lifetime": "10s", "callout.allowed_accounts": "A" + String(repeating: "B", count: 55),
+            "callout.throttle.enabled": "false", "callout.throttle.source_burst": "7", "callout.throttle.source_per_minute": "7",
+            "callout.throttle.user_burst": "7", "callout.throttle.user_per_minute": "7", "callout.throttle.free_failures": "0",
+            "callout.throttle.max_backoff": "5s", "callout.throttle.forget_after": "1h", "callout.throttle.user_max_waiting": "2",
+            "callout.throttle.source_max_waiting": "3",
+            "http.listen": "1.2.3.4:5",
+            "http.tls.cert_file": "h.pem", "http.tls.key_file": "hk.pem", "http.header_timeout": "2s",
+            "http.body_timeout": "5s", "http.idle_timeout": "2m", "scim.max_concurrent_per_token": "2", "store.path": "o.sqlite",
             "store.durability": "normal", "scim.schemas_dir": "schemas", "scim.base_url": "https://x/scim/v2",
             "scim.max_results": "50", "scim.lenient_members": "true", "policy.file": "p.yaml", "jwt.lifetime": "1m",
             "decisions.path": "d.sqlite", "decisions.retention": "1d", "decisions.max_rows": "10", "log.level": "error", "log.format": "json",
             "oidc.issuers": #"[{"issuer":"https://idp.example.com","audiences":["nats"],"user_claim":"oid"}]"#,
-            "oidc.password_user": "oidc",
+            "oidc.password_user": "oidc", "history.retention": "30d",
         ]
         #expect(Set(samples.keys) == Set(ConfigurationKey.all.map(\.path)), "a sample for every key")
         let defaults = Configuration()
@@ -165,7 +172,13 @@ struct ConfigurationLoaderTests {
         ("callout:\n  thread_priority: realtime\n", "callout.thread_priority", .invalidValue, "nice:N with N from -20 to 19"),
         ("jwt:\n  lifetime: 2d\n", "jwt.lifetime", .invalidValue, "between 5s and 24h"),
         ("callout:\n  server_keys: [NABC]\n", "callout.server_keys", .invalidValue, "not a server public key"),
+        ("callout:\n  allowed_accounts: [AABC]\n", "callout.allowed_accounts", .invalidValue, "operator only"),
+        ("callout:\n  mode: operator\n  allowed_accounts: [APP]\n", "callout.allowed_accounts", .invalidValue,
+         "not an account public key"),
         ("callout:\n  max_request_lifetime: 1h\n", "callout.max_request_lifetime", .invalidValue, "between 1s and 10m"),
+        ("callout:\n  throttle:\n    free_failures: -1\n", "callout.throttle.free_failures", .invalidValue, "0 or more"),
+        ("callout:\n  throttle:\n    source_burst: 0\n", "callout.throttle.source_burst", .invalidValue, "positive whole number"),
+        ("callout:\n  throttle:\n    max_backoff: never\n", "callout.throttle.max_backoff", .invalidValue, "positive duration"),
         ("nats: nats://x:4222\n", "nats", .invalidValue, "is a section"),
         ("nats:\n  queue_group:\n    x: 1\n", "nats.queue_group", .unknownKey, "unknown key"),
         ("scim:\n  base_url: not-a-url\n", "scim.base_url", .invalidValue, "absolute http(s) URL"),
@@ -199,6 +212,24 @@ struct ConfigurationLoaderTests {
         #expect(DurationText.format(.seconds(600)) == "10m")
         #expect(DurationText.format(.seconds(30 * 86_400)) == "30d")
         #expect(DurationText.format(.milliseconds(1_500)) == "1500ms")
+    }
+
+    /// `callout.throttle.*` becomes the throttle's settings; the defaults are the throttle's own,
+    /// and `enabled: false` turns it off.
+    @Test func throttleKeysBecomeTheThrottleSettings() throws {
+        #expect(try load(nil).configuration.callout.throttle.settings == PasswordThrottle.Settings())
+        let tuned = try load("""
+            callout:
+              throttle:
+                user_burst: 3
+                free_failures: 0
+                max_backoff: 5m
+                source_max_waiting: 40
+            """, environment: ["SCIM_CALLOUT_CALLOUT_THROTTLE_SOURCE_PER_MINUTE": "600"]).configuration
+        let settings = try #require(tuned.callout.throttle.settings)
+        #expect(settings.userBurst == 3 && settings.freeFailures == 0 && settings.maxBackoff == .seconds(300))
+        #expect(settings.sourceMaxWaiting == 40 && settings.sourcePerMinute == 600 && settings.userMaxWaiting == 4)
+        #expect(try load("callout:\n  throttle:\n    enabled: false\n").configuration.callout.throttle.settings == nil)
     }
 
     @Test func docsListEveryKey() throws {

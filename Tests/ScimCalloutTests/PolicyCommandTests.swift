@@ -30,6 +30,25 @@ struct PolicyCommandTests {
         #expect(result.stdout.contains("demo.>"))
     }
 
+    @Test func explainEscapesNamesFromClientsAndIdPs() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("policy")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServeFixture.prepare(directory)
+        let forged = "eve\nresult: ALLOW into account SYS"
+        let result = try await CLI.run(["policy", "explain", "--data-dir", directory.path, "--user", forged,
+                                        "--group", "nats-demo", "--group", "ops\u{1B}[2K\u{202E}nimda\u{2066}\t",
+                                        "--host", "10.0.0.1\r", "--at", "2026-01-05T09:30:00Z"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        let results = lines.filter { $0.hasPrefix("result:") }
+        #expect(results.count == 1 && results.first?.hasPrefix("result: ALLOW into account APP") == true, "\(result.stdout)")
+        #expect(result.stdout.contains(#"user eve\nresult: ALLOW into account SYS"#))
+        #expect(result.stdout.contains(#"ops\u{1B}[2K\u{202E}nimda\u{2066}\t"#))
+        #expect(result.stdout.contains(#"host 10.0.0.1\r,"#))
+        let raw: [Unicode.Scalar] = ["\u{1B}", "\r", "\t", "\u{202E}", "\u{2066}"]
+        #expect(!result.stdout.unicodeScalars.contains { raw.contains($0) }, "a control character reached the terminal")
+    }
+
     @Test func aBadTimeIsAUsageError() async throws {
         let directory = try TestEnvironment.temporaryDirectory("policy")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -30,6 +30,44 @@ struct TokensCommandTests {
         #expect(unknown.status == 66)
     }
 
+    @Test func scimTokensExpireRotateAndListTheirLastUse() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("tokens")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServeFixture.prepare(directory)
+        let issued = try await CLI.run(["tokens", "issue", "--data-dir", directory.path, "--scim", "--name", "okta",
+                                        "--expires-in", "90d", "--quiet"])
+        #expect(issued.status == 0, "\(issued.stderr)")
+        let old = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let rotated = try await CLI.run(["tokens", "rotate", "--data-dir", directory.path, "okta", "--overlap", "7d"])
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        let new = rotated.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(new.hasPrefix("scimtok_") && new != old)
+        #expect(rotated.stderr.contains("shown only now") && rotated.stderr.contains("keeps working until"))
+        #expect(!rotated.stderr.contains(new) && !rotated.stderr.contains(old), "stderr never carries a secret")
+
+        let list = try await CLI.run(["tokens", "list", "--data-dir", directory.path, "--scim", "--json"])
+        let rows = list.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]
+        }
+        #expect(rows.count == 2)
+        #expect(rows.allSatisfy { $0["name"] == "okta" && $0["state"] == "valid" && $0["last_used"] == "never" })
+        let expiries = rows.compactMap { $0["expires"] }.compactMap { try? Date($0, strategy: .iso8601) }
+        let sorted = expiries.sorted()
+        #expect(sorted.count == 2)
+        if sorted.count == 2 {
+            // The old one ends with the overlap (7 days), the successor keeps the 90-day lifetime.
+            #expect(abs(sorted[0].timeIntervalSinceNow - 7 * 86_400) < 600)
+            #expect(abs(sorted[1].timeIntervalSinceNow - 90 * 86_400) < 600)
+        }
+        let table = try await CLI.run(["tokens", "list", "--data-dir", directory.path, "--scim"])
+        #expect(table.stdout.contains("LAST_USED"))
+
+        let unknown = try await CLI.run(["tokens", "rotate", "--data-dir", directory.path, "nobody", "--overlap", "1d"])
+        #expect(unknown.status == 66)
+        #expect(unknown.stderr.contains("no valid SCIM token named nobody"))
+    }
+
     @Test func natsTokensNeedAnExistingUser() async throws {
         let directory = try TestEnvironment.temporaryDirectory("tokens")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -45,6 +83,10 @@ struct TokensCommandTests {
         (["tokens", "issue", "--scim", "--nats", "--name", "x"], "choose one of --scim or --nats"),
         (["tokens", "issue", "--nats", "--name", "x"], "--nats needs --user"),
         (["tokens", "issue", "--nats", "--user", "a", "--name", "x", "--expires-in", "soon"], "not a duration"),
+        (["tokens", "issue", "--scim", "--name", "x", "--expires-in", "0d"], "must be longer than zero"),
+        (["tokens", "issue", "--scim", "--user", "a", "--name", "x"], "--user applies to --nats tokens only"),
+        (["tokens", "rotate", "okta"], "Missing expected argument '--overlap"),
+        (["tokens", "rotate", "okta", "--overlap", "a week"], "--overlap a week is not a duration"),
     ])
     func usageErrorsExit64(arguments: [String], message: String) async throws {
         let result = try await CLI.run(arguments)

@@ -1,10 +1,10 @@
 import Foundation
 
 /// The benchmark driver behind `make bench`: runs every suite (or those named on the command
-/// line: `crypto parser filter scim callout credentials`) and writes `docs/benchmarks.md`.
+/// line: `crypto parser filter scim history callout credentials`) and writes `docs/benchmarks.md`.
 @main
 enum BenchMain {
-    static let suiteNames = ["crypto", "parser", "filter", "scim", "callout", "credentials"]
+    static let suiteNames = ["crypto", "parser", "filter", "scim", "history", "callout", "credentials"]
 
     static func main() async throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -26,6 +26,7 @@ enum BenchMain {
             case "parser": report.add(suite: "NATS protocol parser", results: try ParserBench.run())
             case "filter": report.add(suite: "SCIM filters and PATCH", results: try FilterBench.run())
             case "scim": report.add(suite: "SCIM endpoint and store", results: try await SCIMBench.run())
+            case "history": report.add(suite: "Identity history", results: try await HistoryBench.run())
             case "callout": report.add(suite: "Auth callout", results: try await CalloutBench.run(), note: CalloutBench.note)
             case "credentials": report.add(suite: "Credentials side by side", results: try await CredentialBench.run(), note: CredentialBench.note)
             default: break

@@ -47,6 +47,7 @@ public struct Authorizer: Sendable {
                               decisionBudget: configuration.decisionBudget, maxLifetime: maxLifetime,
                               decoyPasswordHash: identities.decoyPasswordHash,
                               maxRequestLifetime: configuration.maxRequestLifetime, serverKeys: configuration.serverKeys,
+                              allowedAccounts: configuration.allowedAccounts,
                               tokenLogins: tokens != nil, tokenPasswordUser: tokens == nil ? nil : tokenPasswordUser)
     }
 

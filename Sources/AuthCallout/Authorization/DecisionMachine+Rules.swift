@@ -23,6 +23,9 @@ extension DecisionMachine {
         /// The nats-server keys (`N…`) whose requests are decided; empty: any server key. Only
         /// these servers can then claim a client's address (which `source_cidrs` trusts).
         public var serverKeys: Set<String>
+        /// The accounts (as the policy names them: public keys in operator mode) users may be
+        /// placed in; empty: any account the policy grants. A grant into another is denied.
+        public var allowedAccounts: Set<String>
         /// Token logins are configured (`oidc.issuers`): a JWT-shaped `auth_token` is one.
         public var tokenLogins: Bool = false
         /// The fixed user name whose password is an IdP token (`oidc.password_user`), for
@@ -47,6 +50,7 @@ extension DecisionMachine {
         public init(calloutPublicKey: String, requireEncryption: Bool = false, decisionBudget: Duration = .milliseconds(1500),
                     maxLifetime: Duration? = nil, decoyPasswordHash: String? = nil,
                     maxRequestLifetime: Duration = .seconds(60), serverKeys: Set<String> = [],
+                    allowedAccounts: Set<String> = [],
                     tokenLogins: Bool = false, tokenPasswordUser: String? = nil) {
             self.tokenLogins = tokenLogins
             self.tokenPasswordUser = tokenPasswordUser
@@ -57,6 +61,7 @@ extension DecisionMachine {
             self.decoyPasswordHash = decoyPasswordHash
             self.maxRequestLifetime = maxRequestLifetime
             self.serverKeys = serverKeys
+            self.allowedAccounts = allowedAccounts
         }
     }
 }

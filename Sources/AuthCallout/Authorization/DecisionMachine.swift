@@ -9,9 +9,9 @@ import OIDC
 ///
 /// The shell (``AuthorizationHandler``) opens the box and verifies the request JWT, then feeds
 /// the machine what happened: the request verified (or was rejected), the user loaded (or the
-/// lookup failed), the password checked, the decision shed, the reply made. Each event returns
-/// the one ``Action`` to run next: look the user up, check a password, reply (allow or deny),
-/// send nothing, record. The machine does no I/O and reads no clock (every event that needs the
+/// lookup failed), the password checked (or its check throttled), the decision shed, the reply
+/// made. Each event returns the one ``Action`` to run next: look the user up, check a password,
+/// reply (allow or deny), send nothing, record. The machine does no I/O and reads no clock (every event that needs the
 /// time is given it), so it is tested with plain calls; the decision record is built once, from
 /// the final state, when the reply is made.
 ///
@@ -127,7 +127,8 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
             }
             state = .awaitingPasswordCheck(verified, .verify(identity))
             return .checkPassword(PasswordCheck(password: password, hash: hash,
-                                                purpose: .verify(userID: identity.id, version: identity.version)))
+                                                purpose: .verify(userID: identity.id, version: identity.version),
+                                                claimedUser: connect.user ?? "", host: connect.host))
         case .token:
             guard let identity else { return deny(.unknownUser, "token is unknown, revoked or expired") }
             guard identity.active else { return deny(.inactiveUser, "user is inactive", identity) }
@@ -212,6 +213,18 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
         }
     }
 
+    /// The check the decision waits for was refused by the ``PasswordThrottle`` before it ran:
+    /// a `throttled` denial (no argon2id work is spent on it).
+    /// - Parameters:
+    ///   - scope: the limit that refused it (the claimed user's, or the client source's).
+    ///   - retryAfter: when the limit would let a check through again, when known (for our log).
+    public mutating func passwordCheckThrottled(_ scope: PasswordThrottle.Scope, retryAfter: Duration?) -> Action {
+        guard case let .awaitingPasswordCheck(verified, _) = state else { preconditionFailure("passwordCheckThrottled in \(self)") }
+        var detail = "too many failed or waiting password checks \(scope == .user ? "for this user name" : "from this source")"
+        if let retryAfter { detail += "; retry in \(max(1, Int(retryAfter.timeInterval.rounded(.up)))) s" }
+        return conclude(verified.facts, .denied(denial(verified.facts, .throttled, detail)))
+    }
+
     /// The allow could not be signed (no key for its account, or signing failed): an
     /// `internal_error` denial is sent instead.
     public mutating func signingFailed(_ detail: String, now: Date) -> Action {
@@ -275,7 +288,9 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
             return decide(verified, .deny(denial), now: now)
         }
         state = .awaitingPasswordCheck(verified, .decoy(denial))
-        return .checkPassword(PasswordCheck(password: password, hash: hash, purpose: .decoy(denial.reason)))
+        // Keyed by the claimed name like a real check, so a refusal tells nothing about who exists.
+        return .checkPassword(PasswordCheck(password: password, hash: hash, purpose: .decoy(denial.reason),
+                                            claimedUser: verified.connect.user ?? "", host: verified.connect.host))
     }
 
     /// The decision is made: answered unless it came after the deadline.
@@ -316,6 +331,13 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
             return .deny(.init(reason: DecisionReason(denial.reason), detail: denial.detail, userName: identity.userName,
                                userID: identity.id, authMethod: method))
         case let .success(permissions):
+            // Defence in depth beside the AUTH account's allowed_accounts: a policy edit cannot
+            // place users in an account the operator did not list.
+            guard rules.allowedAccounts.isEmpty || rules.allowedAccounts.contains(permissions.account) else {
+                return .deny(.init(reason: .accountNotAllowed,
+                                   detail: "the policy grants account \(permissions.account), which is not in callout.allowed_accounts",
+                                   userName: identity.userName, userID: identity.id, authMethod: method))
+            }
             var lifetime = permissions.lifetime
             if let maxLifetime = rules.maxLifetime { lifetime = min(lifetime, maxLifetime) }
             if let seconds = identity.jwtLifetimeSeconds, seconds > 0 { lifetime = min(lifetime, .seconds(seconds)) }

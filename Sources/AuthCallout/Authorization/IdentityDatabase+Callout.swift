@@ -23,3 +23,10 @@ extension IdentityDatabase: IdentityChangeFeed {
         }
     }
 }
+
+extension IdentityDatabase: RevocationRecording {
+    public func recordSessionsCut(userID: String, userName: String, count: Int, reason: String, at: Date) async throws {
+        try await recordSessionsCut(userId: userID, userName: userName, count: count, reason: reason, at: at,
+                                    author: .local("session-revoker"))
+    }
+}

@@ -13,6 +13,23 @@ public struct PasswordCheck: Sendable, CustomStringConvertible, CustomReflectabl
     let password: String
     let hash: String
     public let purpose: Purpose
+    /// The claimed user name and the client's address, as the connect gave them.
+    let claimedUser: String
+    let host: String?
+
+    /// Whom the check counts against (``PasswordThrottle``): the claimed user and the source.
+    /// Made only when asked (a cache miss), so a remembered password never pays for it.
+    public var throttleKey: PasswordThrottle.Key { PasswordThrottle.Key(user: claimedUser, host: host) }
+
+    /// What `outcome` means for the throttle: only the user's own hash matching is a success; a
+    /// decoy check is a failure whatever it says; no answer counts for nothing.
+    public func throttleOutcome(_ outcome: PasswordCheckPool.Outcome) -> PasswordThrottle.Outcome {
+        switch (purpose, outcome) {
+        case (_, .overloaded), (_, .timedOut): .undecided
+        case (.verify, .match): .success
+        case (.verify, .mismatch), (.decoy, .match), (.decoy, .mismatch): .failure
+        }
+    }
 
     public var customMirror: Mirror {
         Mirror(self, children: ["check": description], displayStyle: .struct)

@@ -29,14 +29,17 @@ public struct AuthorizationHandler: Sendable {
         public var maxRequestLifetime: Duration
         /// The nats-server keys whose requests are decided; empty: any server key.
         public var serverKeys: Set<String>
+        /// The accounts users may be placed in; empty: any the policy grants (see ``DecisionMachine/Rules``).
+        public var allowedAccounts: Set<String>
 
         public init(requireEncryption: Bool = false, decisionBudget: Duration = .milliseconds(1500), leeway: Duration = .seconds(2),
-                    maxRequestLifetime: Duration = .seconds(60), serverKeys: Set<String> = []) {
+                    maxRequestLifetime: Duration = .seconds(60), serverKeys: Set<String> = [], allowedAccounts: Set<String> = []) {
             self.requireEncryption = requireEncryption
             self.decisionBudget = decisionBudget
             self.leeway = leeway
             self.maxRequestLifetime = maxRequestLifetime
             self.serverKeys = serverKeys
+            self.allowedAccounts = allowedAccounts
         }
     }
 
@@ -73,6 +76,8 @@ public struct AuthorizationHandler: Sendable {
         public var record: DecisionRecord
         /// Set for allowed connects: what live-session revocation needs to find and kick it.
         public var session: AllowedSession?
+        /// How the decision's argon2id check went, for the ``PasswordThrottle`` (nil: none ran).
+        public var checked: PasswordThrottle.Outcome?
     }
 
     /// How far ``start(payload:serverXKey:receivedAt:arrival:)`` got without waiting.
@@ -90,6 +95,12 @@ public struct AuthorizationHandler: Sendable {
         fileprivate let wait: Wait
         fileprivate let request: AuthorizationRequestClaims
         fileprivate let box: XKeyBox?
+
+        /// Whom the check counts against, for the ``PasswordThrottle`` (nil: a key refetch, not
+        /// an argon2id check).
+        public var throttleKey: PasswordThrottle.Key? {
+            if case let .password(check) = wait { check.throttleKey } else { nil }
+        }
 
         /// The machine only: the request holds the password, the wait the password or token.
         public var customMirror: Mirror { Mirror(self, children: ["machine": machine, "wait": wait.kind], displayStyle: .struct) }
@@ -168,16 +179,20 @@ public struct AuthorizationHandler: Sendable {
         var waiting = waiting
         while true {
             let action: DecisionMachine.Action
+            var checked: PasswordThrottle.Outcome?
             switch waiting.wait {
             case let .password(check):
                 let outcome = await authorizer.checkPassword(check)
+                checked = check.throttleOutcome(outcome)
                 action = waiting.machine.passwordChecked(outcome, policy: authorizer.policy.current, now: now())
             case let .keys(issuer, token):
                 let verification = await authorizer.verifyTokenAfterRefetch(token, issuer: issuer)
                 action = waiting.machine.tokenChecked(verification, now: now())
             }
             switch run(action, &waiting.machine, request: waiting.request, box: waiting.box, arrival: nil) {
-            case let .answered(outcome): return outcome
+            case var .answered(outcome):
+                outcome.checked = checked
+                return outcome
             case let .awaitingPasswordCheck(next): waiting = next
             }
         }
@@ -190,6 +205,17 @@ public struct AuthorizationHandler: Sendable {
         let action = machine.abandoned(reason, detail: detail)
         guard case let .answered(outcome) = run(action, &machine, request: waiting.request, box: waiting.box, arrival: nil) else {
             preconditionFailure("an abandoned decision is answered at once")
+        }
+        return outcome
+    }
+
+    /// Answers a decision waiting for its check without running it: the ``PasswordThrottle``
+    /// refused the check (`throttled`).
+    public func throttle(_ waiting: WaitingDecision, scope: PasswordThrottle.Scope, retryAfter: Duration?) -> Outcome {
+        var machine = waiting.machine
+        let action = machine.passwordCheckThrottled(scope, retryAfter: retryAfter)
+        guard case let .answered(outcome) = run(action, &machine, request: waiting.request, box: waiting.box, arrival: nil) else {
+            preconditionFailure("a throttled decision is answered at once")
         }
         return outcome
     }

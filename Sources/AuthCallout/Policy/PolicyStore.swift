@@ -6,7 +6,8 @@ import Policy
 /// Holds the policy in force and reloads it from its file; an invalid file never replaces a good policy.
 ///
 /// Reloads happen on `reload()` (the executable calls it on SIGHUP) and, while `watch(every:clock:)`
-/// runs, whenever the file's modification time, size or inode changes.
+/// runs, whenever the file's modification time, size or inode changes. Every successful load
+/// (the first included) is announced on ``loads`` with the file's bytes, for the policy history.
 public final class PolicyStore: Sendable {
     /// The outcome of a reload attempt.
     public enum ReloadOutcome: Sendable, Equatable {
@@ -30,16 +31,23 @@ public final class PolicyStore: Sendable {
 
     /// The policy file, when the policy came from one.
     public let url: URL?
+    /// Each successful load of the file, the first one included, in order (buffered until read;
+    /// one reader). A policy given without a file announces nothing.
+    public let loads: AsyncStream<LoadedPolicy>
+    private let loadsContinuation: AsyncStream<LoadedPolicy>.Continuation
     private let state: NIOLockedValueBox<State>
     private let logger: Logger
 
     /// Loads the policy at `url`; at start an invalid file is an error (there is no last good policy).
     public init(url: URL, logger: Logger) throws(PolicyError) {
         let stamp = Self.stamp(of: url)
-        let policy = try PolicyParser.load(contentsOf: url)
+        let bytes = try Self.read(url)
+        let policy = try PolicyParser.parse(bytes, source: url.lastPathComponent)
         self.url = url
         self.logger = logger
         self.state = NIOLockedValueBox(State(policy: policy, stamp: stamp, generation: 1))
+        (loads, loadsContinuation) = AsyncStream.makeStream()
+        loadsContinuation.yield(LoadedPolicy(content: bytes, generation: 1, loadedAt: Date()))
         logger.info("policy loaded", metadata: ["policy.file": .string(url.path), "policy.bindings": "\(policy.bindings.count)"])
     }
 
@@ -48,6 +56,8 @@ public final class PolicyStore: Sendable {
         self.url = nil
         self.logger = logger
         self.state = NIOLockedValueBox(State(policy: policy, stamp: nil, generation: 1))
+        (loads, loadsContinuation) = AsyncStream.makeStream()
+        loadsContinuation.finish()
     }
 
     /// The policy in force.
@@ -82,13 +92,15 @@ public final class PolicyStore: Sendable {
         let changed = state.withLockedValue { $0.stamp != stamp }
         guard force || changed else { return .unchanged }
         do {
-            let policy = try PolicyParser.load(contentsOf: url)
+            let bytes = try Self.read(url)
+            let policy = try PolicyParser.parse(bytes, source: url.lastPathComponent)
             let generation = state.withLockedValue { state -> Int in
                 state.policy = policy
                 state.stamp = stamp
                 state.generation += 1
                 return state.generation
             }
+            loadsContinuation.yield(LoadedPolicy(content: bytes, generation: generation, loadedAt: Date()))
             logger.info("policy reloaded", metadata: [
                 "policy.file": .string(url.path), "policy.bindings": "\(policy.bindings.count)", "policy.generation": "\(generation)",
             ])
@@ -100,6 +112,15 @@ public final class PolicyStore: Sendable {
                 "policy.file": .string(url.path), "policy.errors": .array(error.issues.map { .string($0.description) }),
             ])
             return .rejected(error)
+        }
+    }
+
+    private static func read(_ url: URL) throws(PolicyError) -> Data {
+        do {
+            return try Data(contentsOf: url)
+        } catch {
+            throw PolicyError(source: url.lastPathComponent,
+                              issues: [.init(line: 0, column: 0, message: "cannot read the file: \(error.localizedDescription)")])
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NATSClient
 import NIOConcurrencyHelpers
 import NIOCore
@@ -12,7 +13,8 @@ import ServiceLifecycle
 /// needs no decoy check) is decided and answered on the NATS event loop as it is read: no task
 /// or thread switch between the socket read and the reply write, which is most of what a
 /// decision would otherwise cost beyond its signatures. The rest wait for their check in child
-/// tasks, bounded by `maxInFlight`.
+/// tasks, bounded by `maxInFlight` and, per user name and per source, by the
+/// ``PasswordThrottle``: a check it refuses is a `throttled` denial that takes no place.
 ///
 /// With several connections, each subscribes in the queue group, so nats-server spreads the
 /// requests over their event loops (one per core decides in parallel without handing work over).
@@ -32,10 +34,14 @@ public final class CalloutService: Service, Sendable {
         /// is answered at once with an `overloaded` denial, so a connect burst cannot grow memory
         /// or latency without bound. Decisions that need no wait are never shed.
         public var maxInFlight: Int
+        /// The per-user and per-source limits on argon2id checks (nil: none, only `maxInFlight`).
+        public var throttle: PasswordThrottle.Settings?
 
-        public init(queueGroup: String = "scim-callout", maxInFlight: Int = 256) {
+        public init(queueGroup: String = "scim-callout", maxInFlight: Int = 256,
+                    throttle: PasswordThrottle.Settings? = PasswordThrottle.Settings()) {
             self.queueGroup = queueGroup
             self.maxInFlight = max(1, maxInFlight)
+            self.throttle = throttle
         }
     }
 
@@ -44,6 +50,7 @@ public final class CalloutService: Service, Sendable {
         var decision: AuthorizationHandler.WaitingDecision
         var replyTo: String
         var connection: NATSConnection
+        var ticket: PasswordThrottle.Ticket?
     }
 
     private let connections: [NATSConnection]
@@ -52,15 +59,22 @@ public final class CalloutService: Service, Sendable {
     private let sessions: SessionRegistry?
     private let configuration: Configuration
     private let logger: Logger
-    private let inFlight = NIOLockedValueBox(0)
+    private let admission: NIOLockedValueBox<Admission>
     private let ready = NIOLockedValueBox(false)
+    private let now: @Sendable () -> ContinuousClock.Instant
+    /// `scim_callout_throttled_total{scope}`, by ``PasswordThrottle/Scope``.
+    private let throttled: [PasswordThrottle.Scope: Counter]
 
     /// - Parameters:
     ///   - connections: where requests are received and answered (at least one; each answers
     ///     the requests it received).
     ///   - sessions: where allowed connections are remembered for live revocation (nil: don't).
+    ///   - now: the clock the throttle's buckets and blocks run on (inject one in tests).
+    ///   - metricsFactory: where `scim_callout_throttled_total` goes.
     public init(connections: [NATSConnection], handler: AuthorizationHandler, decisionLog: DecisionLog,
-                sessions: SessionRegistry? = nil, configuration: Configuration = Configuration(), logger: Logger) {
+                sessions: SessionRegistry? = nil, configuration: Configuration = Configuration(), logger: Logger,
+                now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
+                metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         precondition(!connections.isEmpty, "CalloutService needs a connection")
         self.connections = connections
         self.handler = handler
@@ -68,13 +82,19 @@ public final class CalloutService: Service, Sendable {
         self.sessions = sessions
         self.configuration = configuration
         self.logger = logger
+        self.now = now
+        self.admission = NIOLockedValueBox(Admission(throttle: configuration.throttle.map { PasswordThrottle(settings: $0) }))
+        self.throttled = Dictionary(uniqueKeysWithValues: PasswordThrottle.Scope.allCases.map { scope in
+            (scope, Counter(label: "scim_callout_throttled_total", dimensions: [("scope", scope.rawValue)], factory: metricsFactory))
+        })
     }
 
     /// One connection receiving and answering the requests.
     public convenience init(connection: NATSConnection, handler: AuthorizationHandler, decisionLog: DecisionLog,
-                            sessions: SessionRegistry? = nil, configuration: Configuration = Configuration(), logger: Logger) {
+                            sessions: SessionRegistry? = nil, configuration: Configuration = Configuration(), logger: Logger,
+                            metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.init(connections: [connection], handler: handler, decisionLog: decisionLog, sessions: sessions,
-                  configuration: configuration, logger: logger)
+                  configuration: configuration, logger: logger, metricsFactory: metricsFactory)
     }
 
     /// True once the subscriptions are in place (for readiness checks and tests).
@@ -100,7 +120,7 @@ public final class CalloutService: Service, Sendable {
             waitingContinuation.finish()
             // A decision that started waiting meanwhile is answered and logged, not dropped.
             for await item in waiting {
-                inFlight.withLockedValue { $0 -= 1 }
+                release(item, .undecided)
                 finish(handler.abandon(item.decision, reason: .overloaded, detail: "the callout is shutting down"),
                        replyTo: item.replyTo, on: item.connection)
             }
@@ -129,7 +149,7 @@ public final class CalloutService: Service, Sendable {
             for await item in waiting {
                 group.addTask {
                     let outcome = await self.handler.resume(item.decision)
-                    self.inFlight.withLockedValue { $0 -= 1 }
+                    self.release(item, outcome.checked ?? .undecided)
                     self.finish(outcome, replyTo: item.replyTo, on: item.connection)
                 }
             }
@@ -158,22 +178,34 @@ public final class CalloutService: Service, Sendable {
         case let .awaitingPasswordCheck(decision):
             // Only decisions that wait take a place: one answered here holds nothing afterwards,
             // so a backlog of argon2id checks never sheds an nkey, token or cached-password connect.
-            let admitted = inFlight.withLockedValue { count -> Bool in
-                guard count < configuration.maxInFlight else { return false }
-                count += 1
-                return true
-            }
-            guard admitted else {
+            // The throttle first, so a refused attacker takes neither a place nor a token.
+            let key = decision.throttleKey, time = now(), limit = configuration.maxInFlight
+            let ticket: PasswordThrottle.Ticket?
+            switch admission.withLockedValue({ $0.admit(key, maxInFlight: limit, now: time) }) {
+            case let .admitted(admitted):
+                ticket = admitted
+            case let .throttled(scope, retryAfter):
+                throttled[scope]?.increment()
+                finish(handler.throttle(decision, scope: scope, retryAfter: retryAfter), replyTo: replyTo, on: connection)
+                return
+            case .overloaded:
                 finish(handler.abandon(decision, reason: .overloaded, detail: "too many decisions in flight"),
                        replyTo: replyTo, on: connection)
                 return
             }
-            if case .terminated = waiting.yield(Waiting(decision: decision, replyTo: replyTo, connection: connection)) {
+            let item = Waiting(decision: decision, replyTo: replyTo, connection: connection, ticket: ticket)
+            if case .terminated = waiting.yield(item) {
                 // Raced with shutdown: answer now rather than leave the connect hanging.
-                inFlight.withLockedValue { $0 -= 1 }
+                release(item, .undecided)
                 finish(handler.abandon(decision, reason: .overloaded, detail: "the callout is shutting down"), replyTo: replyTo, on: connection)
             }
         }
+    }
+
+    /// Gives back the place (and the throttle ticket) a waiting decision held.
+    private func release(_ item: Waiting, _ outcome: PasswordThrottle.Outcome) {
+        let time = now()
+        admission.withLockedValue { $0.finish(item.ticket, outcome, now: time) }
     }
 
     /// Sends the answer (without waiting: the event loop may be the caller) and records it.

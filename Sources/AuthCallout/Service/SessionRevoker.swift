@@ -13,7 +13,8 @@ import ServiceLifecycle
 /// with the sessions the registry holds; clients reconnect and are decided on the new state. If
 /// only an access token was revoked, just the sessions that logged in with it are kicked. A
 /// group change re-checks the users this replica saw in that group. Each cut is a `revoke`
-/// record in the decision log.
+/// record in the decision log and, with a `recorder`, a durable `sessions_cut` history entry
+/// (also for a deactivation or deletion that found nothing live, so the revocation provably ran).
 public final class SessionRevoker: Service, Sendable {
     let identities: any IdentityReading
     let feed: any IdentityChangeFeed
@@ -21,6 +22,7 @@ public final class SessionRevoker: Service, Sendable {
     let control: ServerControl
     let policy: PolicyStore
     let decisionLog: DecisionLog
+    let recorder: (any RevocationRecording)?
     /// Policy account name → account public key (operator mode, ``CalloutKeys/accountKeys``).
     let accountKeys: [String: String]
     let interval: Duration
@@ -30,7 +32,7 @@ public final class SessionRevoker: Service, Sendable {
     private let lastPrune = NIOLockedValueBox<Date?>(nil)
 
     public init(identities: any IdentityReading, feed: any IdentityChangeFeed, registry: SessionRegistry, control: ServerControl,
-                policy: PolicyStore, decisionLog: DecisionLog, accountKeys: [String: String] = [:], interval: Duration = .milliseconds(200),
+                policy: PolicyStore, decisionLog: DecisionLog, recorder: (any RevocationRecording)? = nil, accountKeys: [String: String] = [:], interval: Duration = .milliseconds(200),
                 clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
         self.identities = identities
         self.feed = feed
@@ -38,6 +40,7 @@ public final class SessionRevoker: Service, Sendable {
         self.control = control
         self.policy = policy
         self.decisionLog = decisionLog
+        self.recorder = recorder
         self.accountKeys = accountKeys
         self.interval = interval
         self.clock = clock
@@ -121,7 +124,11 @@ public final class SessionRevoker: Service, Sendable {
             }
         }
         registry.remove(userID)
-        await cut(targets, userID: userID, userName: names.sorted().first, reason: reason, started: started)
+        let userName = names.sorted().first
+        let count = await cut(targets, userID: userID, userName: userName, reason: reason, started: started)
+        if count > 0 || current?.active != true {
+            await record(count, userID: userID, userName: userName, reason: reason)
+        }
     }
 
     /// The user's state is unchanged, but a token one of its sessions logged in with may have been
@@ -136,15 +143,31 @@ public final class SessionRevoker: Service, Sendable {
         let sessions = tracked.sessions.filter { $0.accessTokenHash.map(revoked.contains) ?? false }
         registry.remove(userID) { $0.accessTokenHash.map(revoked.contains) ?? false }
         let targets = Set(sessions.map { ServerControl.Connection(serverID: $0.serverID, clientID: $0.clientID, account: $0.account) })
-        await cut(targets, userID: userID, userName: tracked.userName, reason: "access token revoked", started: started)
+        let count = await cut(targets, userID: userID, userName: tracked.userName, reason: "access token revoked",
+                              started: started)
+        if count > 0 { await record(count, userID: userID, userName: tracked.userName, reason: "access token revoked") }
     }
 
-    /// Kicks `targets` and records how many were cut.
-    private func cut(_ targets: Set<ServerControl.Connection>, userID: String, userName: String?, reason: String, started: Date) async {
+    /// Records a revocation durably; a failure is logged, not retried (the decision log has it too).
+    private func record(_ count: Int, userID: String, userName: String?, reason: String) async {
+        guard let recorder else { return }
+        do {
+            try await recorder.recordSessionsCut(userID: userID, userName: userName ?? userID, count: count,
+                                                 reason: reason, at: now())
+        } catch {
+            logger.warning("could not record a revocation in identity history",
+                           metadata: ["scim.id": .string(userID), "error": "\(error)"])
+        }
+    }
+
+    /// Kicks `targets`, records how many were cut in the decision log, and returns that number.
+    @discardableResult
+    private func cut(_ targets: Set<ServerControl.Connection>, userID: String, userName: String?, reason: String,
+                     started: Date) async -> Int {
         // The same connection may come from the registry (with account) and CONNZ (without).
         var byConnection: [String: ServerControl.Connection] = [:]
         for target in targets { byConnection["\(target.serverID)/\(target.clientID)"] = target }
-        guard !byConnection.isEmpty else { return }
+        guard !byConnection.isEmpty else { return 0 }
         var cut = 0
         for target in byConnection.values {
             if (try? await control.kick(serverID: target.serverID, clientID: target.clientID)) == true { cut += 1 }
@@ -153,6 +176,7 @@ public final class SessionRevoker: Service, Sendable {
         decisionLog.record(DecisionRecord(
             time: started, result: .revoke, reason: .sessionsCut, userName: userName, userID: userID,
             latencyMicroseconds: Int64(elapsed * 1_000_000), sessionsCut: cut, detail: reason))
+        return cut
     }
 }
 

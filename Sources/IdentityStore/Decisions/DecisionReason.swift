@@ -26,6 +26,9 @@ public enum DecisionReason: String, Sendable, Codable, CaseIterable {
     case outsideTimeWindow = "outside_time_window"
     /// Bindings exist but none applies to this connection type.
     case connectionTypeNotAllowed = "connection_type_not_allowed"
+    /// The policy granted an account outside `callout.allowed_accounts` (operator mode's
+    /// allow-list of the accounts users may be placed in).
+    case accountNotAllowed = "account_not_allowed"
     /// A deny subject could not be expanded (an attribute it uses is missing).
     case policyTemplate = "policy_template"
     /// A token login whose JWT is malformed, uses a refused algorithm, does not verify, names
@@ -43,6 +46,9 @@ public enum DecisionReason: String, Sendable, Codable, CaseIterable {
     case timeout
     /// Too many decisions in flight: shed instead of queueing without bound.
     case overloaded
+    /// Too many failed password checks for the claimed user or from the client's source: refused
+    /// before any argon2id work (docs/security.md, "Password throttling").
+    case throttled
     /// Storage or signing failed: fail closed.
     case internalError = "internal_error"
     /// Not a connect: live sessions of a changed user were cut.

@@ -148,6 +148,7 @@ public final class DecisionStore: DecisionSink, Sendable {
             var conditions: [String] = []
             var arguments: [(any DatabaseValueConvertible)?] = []
             if let userName = query.userName { conditions.append("user_name = ?"); arguments.append(userName) }
+            if let userID = query.userID { conditions.append("user_id = ?"); arguments.append(userID) }
             if let result = query.result { conditions.append("result = ?"); arguments.append(result.rawValue) }
             if let reason = query.reason { conditions.append("reason = ?"); arguments.append(reason.rawValue) }
             if let since = query.since { conditions.append("time >= ?"); arguments.append(since.timeIntervalSince1970) }

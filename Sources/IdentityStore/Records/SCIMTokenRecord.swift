@@ -9,9 +9,12 @@ struct SCIMTokenRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     var tokenHash: Data
     var created: Double
     var revokedAt: Double?
+    var expiresAt: Double?
+    /// Updated at most once per ``IdentityDatabase/lastUseResolution`` (not on every request).
+    var lastUsedAt: Double?
 
     enum CodingKeys: String, CodingKey {
         case id, name, created
-        case tokenHash = "token_hash", revokedAt = "revoked_at"
+        case tokenHash = "token_hash", revokedAt = "revoked_at", expiresAt = "expires_at", lastUsedAt = "last_used_at"
     }
 }

@@ -127,6 +127,9 @@ extension SCIMError {
     /// 412: an `If-Match` precondition failed.
     public static func preconditionFailed(_ detail: String) -> SCIMError { SCIMError(status: 412, detail: detail) }
 
+    /// 429: the client has too many requests in progress; it may retry later (RFC 6585).
+    public static func tooManyRequests(_ detail: String) -> SCIMError { SCIMError(status: 429, detail: detail) }
+
     /// 501: the operation is not implemented (for example bulk).
     public static func notImplemented(_ detail: String) -> SCIMError { SCIMError(status: 501, detail: detail) }
 

@@ -8,6 +8,8 @@ enum ExitStatus: Int32, Sendable, CaseIterable {
     case failure = 1
     /// `policy check`: the connection would be denied.
     case denied = 2
+    /// `audit deprovisioning`: a connect was allowed after a deprovisioning that should have prevented it.
+    case flagged = 3
     /// Wrong arguments (also what ArgumentParser uses for its own usage errors).
     case usage = 64
     /// Input that is present but invalid: a malformed seed, policy or token.
@@ -22,7 +24,7 @@ enum ExitStatus: Int32, Sendable, CaseIterable {
     case configuration = 78
 
     static var summary: String {
-        "0 ok, 1 unexpected failure, 2 denied (policy check), 64 usage, 65 invalid input, 66 not found, "
+        "0 ok, 1 unexpected failure, 2 denied (policy check), 3 flagged (audit), 64 usage, 65 invalid input, 66 not found, "
             + "69 nats-server unavailable, 73 refusing to overwrite, 78 invalid configuration."
     }
 }

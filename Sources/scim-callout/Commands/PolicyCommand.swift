@@ -161,8 +161,9 @@ struct PolicyCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let ((policy, subject, context), mapping) = try await question.evaluateWithMapping()
-                for line in mapping { print(line) }
-                print(policy.explain(subject, context: context))
+                // Each line escaped on its own: a newline in a name cannot forge a line.
+                for line in mapping { print(DisplayText.escaped(line)) }
+                for line in policy.explain(subject, context: context) { print(DisplayText.escaped(line)) }
                 if case .failure = policy.evaluate(subject, context: context).result {
                     throw ExitCode(ExitStatus.denied.rawValue)
                 }

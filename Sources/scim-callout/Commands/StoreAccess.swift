@@ -49,8 +49,7 @@ enum StoreAccess {
         guard let identity = try await mapErrors({ try database.identity(for: key) }) else {
             throw CLIError(.notFound, "no user matches \(Self.describe(key)) in the store")
         }
-        return PolicySubject(userName: identity.userName, id: identity.id, externalId: identity.externalId,
-                             groups: identity.groups.map { .init(displayName: $0.displayName, externalId: $0.externalId, id: $0.id) })
+        return identity.policySubject
     }
 
     private static func describe(_ key: CredentialKey) -> String {

@@ -19,6 +19,11 @@ enum Table {
             }
             return
         }
+        for line in lines(header: header, rows: rows) { Swift.print(line) }
+    }
+
+    /// The text table's lines: the header, then the rows, cells escaped and cut.
+    static func lines(header: [String], rows: [[String]]) -> [String] {
         let rows = rows.map { $0.map { DisplayText.cell($0, limit: cellLimit) } }
         let widths = header.indices.map { column in
             ([header[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(\.count).max() ?? 0
@@ -28,8 +33,7 @@ enum Table {
                 index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
         }
-        Swift.print(line(header))
-        for row in rows { Swift.print(line(row)) }
+        return [line(header)] + rows.map(line)
     }
 
     /// `2026-11-29T03:04:05Z`

@@ -2,17 +2,18 @@ import ArgumentParser
 import Foundation
 import IdentityStore
 
-/// `scim-callout tokens issue|list|revoke`
+/// `scim-callout tokens issue|rotate|list|revoke`
 struct TokensCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokens",
-        abstract: "SCIM bearer tokens (for the IdP) and per-user NATS access tokens: issue, list, revoke.",
+        abstract: "SCIM bearer tokens (for the IdP) and per-user NATS access tokens: issue, rotate, list, revoke.",
         discussion: """
             A token is shown once, when issued; the store keeps only its hash. SCIM tokens \
             authenticate the IdP at /scim/v2; NATS access tokens let a user connect with \
-            `token` instead of a password.
+            `token` instead of a password. A SCIM token may expire (--expires-in); `rotate` \
+            issues its successor and lets the old one work for an overlap while the IdP is switched.
             """,
-        subcommands: [Issue.self, List.self, Revoke.self]
+        subcommands: [Issue.self, Rotate.self, List.self, Revoke.self]
     )
 
     /// Which kind of token: chosen with `--scim` or `--nats`.
@@ -42,7 +43,7 @@ struct TokensCommand: AsyncParsableCommand {
         @Option(help: "The SCIM userName the NATS access token belongs to (--nats only).")
         var user: String?
 
-        @Option(help: ArgumentHelp("Expire after this long (e.g. 30d; --nats only).", valueName: "duration"))
+        @Option(help: ArgumentHelp("Expire after this long (e.g. 90d); never when omitted.", valueName: "duration"))
         var expiresIn: String?
 
         @Flag(help: "Print only the token (for scripts).")
@@ -50,25 +51,21 @@ struct TokensCommand: AsyncParsableCommand {
 
         func validate() throws {
             if kind.nats && user == nil { throw ValidationError("--nats needs --user <userName>") }
-            if kind.scim && (user != nil || expiresIn != nil) {
-                throw ValidationError("--user and --expires-in apply to --nats tokens only")
-            }
-            if let expiresIn, DurationText.parse(expiresIn.lowercased()) == nil {
-                throw ValidationError("--expires-in \(expiresIn) is not a duration such as 30d or 12h")
-            }
+            if kind.scim && user != nil { throw ValidationError("--user applies to --nats tokens only") }
+            if let expiresIn { _ = try TokensCommand.positiveDuration(expiresIn, option: "--expires-in") }
         }
 
         func run() async throws {
             try await reportingErrors {
                 let database = try StoreAccess.open(try options.load())
                 let issued: IssuedToken
+                let expiry = try expiresIn.map {
+                    Date().addingTimeInterval(try TokensCommand.positiveDuration($0, option: "--expires-in"))
+                }
                 if kind.scim {
-                    issued = try await StoreAccess.mapErrors { try await database.issueSCIMToken(name: name) }
+                    issued = try await StoreAccess.mapErrors { try await database.issueSCIMToken(name: name, expiresAt: expiry) }
                 } else {
                     let user = self.user ?? ""
-                    let expiry = expiresIn.flatMap { DurationText.parse($0.lowercased()) }.map {
-                        Date().addingTimeInterval(TimeInterval($0.components.seconds))
-                    }
                     guard try await StoreAccess.mapErrors({ try await database.user(userName: user) }) != nil else {
                         throw CLIError(.notFound, "no user with userName \(user)")
                     }
@@ -80,6 +77,57 @@ struct TokensCommand: AsyncParsableCommand {
                 if !quiet {
                     printNote("issued \(kind.scim ? "SCIM" : "NATS access") token \(issued.info.id) (\(issued.info.name)); "
                               + "it is shown only now")
+                }
+            }
+        }
+    }
+
+    /// `scim-callout tokens rotate`
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a successor for a SCIM token and let the old one expire after an overlap.",
+            discussion: """
+                The new token is printed once (stdout). Every valid SCIM token with the given name \
+                (or id) keeps working for the overlap, so the IdP can be switched to the new token \
+                without a failed request; after the overlap only the new token works. The successor \
+                keeps the old token's lifetime unless --expires-in says otherwise.
+                """)
+
+        @OptionGroup var options: ConfigOptions
+
+        @Argument(help: "The token's name (or id), as `tokens list --scim` shows it.")
+        var name: String
+
+        @Option(help: ArgumentHelp("How long the old token keeps working (e.g. 7d; 0s ends it now).", valueName: "duration"))
+        var overlap: String
+
+        @Option(help: ArgumentHelp("The new token's lifetime (e.g. 90d); default: the old token's.", valueName: "duration"))
+        var expiresIn: String?
+
+        @Flag(help: "Print only the token (for scripts).")
+        var quiet = false
+
+        func validate() throws {
+            _ = try TokensCommand.duration(overlap, option: "--overlap")
+            if let expiresIn { _ = try TokensCommand.positiveDuration(expiresIn, option: "--expires-in") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let overlap = try TokensCommand.duration(self.overlap, option: "--overlap")
+                let lifetime = try expiresIn.map { try TokensCommand.positiveDuration($0, option: "--expires-in") }
+                let database = try StoreAccess.open(try options.load())
+                let rotated = try await StoreAccess.mapErrors {
+                    try await database.rotateSCIMToken(nameOrId: name, overlap: overlap, lifetime: lifetime)
+                }
+                print(rotated.successor.token)
+                if !quiet {
+                    let successor = rotated.successor.info
+                    printNote("issued SCIM token \(successor.id) (\(DisplayText.escaped(successor.name))), expires "
+                              + "\(successor.expiresAt.map(Table.time) ?? "never"); it is shown only now")
+                    for old in rotated.predecessors {
+                        printNote("SCIM token \(old.id) keeps working until \(old.expiresAt.map(Table.time) ?? "never")")
+                    }
                 }
             }
         }
@@ -108,9 +156,10 @@ struct TokensCommand: AsyncParsableCommand {
                 let rows = tokens.map { token in
                     [token.id, token.name, token.userId ?? "-", Table.time(token.created),
                      token.expiresAt.map(Table.time) ?? "never",
+                     kind.scim ? token.lastUsedAt.map(Table.time) ?? "never" : "-",
                      token.revokedAt.map { "revoked \(Table.time($0))" } ?? (token.isValid(at: now) ? "valid" : "expired")]
                 }
-                Table.print(header: ["ID", "NAME", "USER", "CREATED", "EXPIRES", "STATE"], rows: rows, json: json)
+                Table.print(header: ["ID", "NAME", "USER", "CREATED", "EXPIRES", "LAST_USED", "STATE"], rows: rows, json: json)
             }
         }
     }
@@ -134,5 +183,20 @@ struct TokensCommand: AsyncParsableCommand {
                 print("revoked \(id)")
             }
         }
+    }
+
+    /// `text` as a positive number of seconds, or a usage error naming `option`.
+    static func positiveDuration(_ text: String, option: String) throws -> TimeInterval {
+        let seconds = try duration(text, option: option)
+        guard seconds > 0 else { throw ValidationError("\(option) \(text) must be longer than zero") }
+        return seconds
+    }
+
+    /// `text` (`7d`, `12h`, `0s`) as seconds, or a usage error naming `option`.
+    static func duration(_ text: String, option: String) throws -> TimeInterval {
+        guard let duration = DurationText.parse(text.lowercased()) else {
+            throw ValidationError("\(option) \(text) is not a duration such as 90d or 12h")
+        }
+        return TimeInterval(duration.components.seconds) + TimeInterval(duration.components.attoseconds) / 1e18
     }
 }

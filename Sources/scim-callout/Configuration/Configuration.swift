@@ -1,3 +1,4 @@
+import AuthCallout
 import Foundation
 import IdentityStore
 import OIDC
@@ -19,6 +20,7 @@ struct Configuration: Sendable, Equatable {
     var policy = Policy()
     var jwt = JWT()
     var decisions = Decisions()
+    var history = History()
     var log = Log()
     var oidc = OIDC()
 
@@ -82,17 +84,50 @@ struct Configuration: Sendable, Equatable {
         var threadPriority: ThreadPriority?
         /// nats-server keys whose requests are decided (empty: any).
         var serverKeys: [String] = []
+        /// Operator mode: the accounts (A…) users may be placed in; empty: any the policy names.
+        var allowedAccounts: [String] = []
         /// The longest validity of an auth request; decided ones are remembered this long.
         var maxRequestLifetime: Duration = .seconds(60)
+        /// Per-user and per-source limits on argon2id password checks.
+        var throttle = Throttle()
 
         /// The connection count in effect.
         var effectiveConnections: Int { connections ?? min(8, UsableCPUs.count) }
+    }
+
+    /// `callout.throttle.*`: see ``PasswordThrottle/Settings`` (the defaults are its defaults).
+    struct Throttle: Sendable, Equatable {
+        var enabled = true
+        var sourceBurst = 30
+        var sourcePerMinute = 120
+        var userBurst = 10
+        var userPerMinute = 10
+        var freeFailures = 5
+        var maxBackoff: Duration = .seconds(60)
+        var forgetAfter: Duration = .seconds(15 * 60)
+        var userMaxWaiting = 4
+        var sourceMaxWaiting = 16
+
+        /// The limits in force, or nil when throttling is off.
+        var settings: PasswordThrottle.Settings? {
+            guard enabled else { return nil }
+            return PasswordThrottle.Settings(sourceBurst: sourceBurst, sourcePerMinute: sourcePerMinute, userBurst: userBurst,
+                                             userPerMinute: userPerMinute, freeFailures: freeFailures, maxBackoff: maxBackoff,
+                                             forgetAfter: forgetAfter, userMaxWaiting: userMaxWaiting,
+                                             sourceMaxWaiting: sourceMaxWaiting)
+        }
     }
 
     /// The HTTP listener for SCIM, health and metrics.
     struct HTTP: Sendable, Equatable {
         var listen = ListenAddress(host: "127.0.0.1", port: 8080)
         var tls = ServerTLS()
+        /// How long a client has to send a request head (see `HTTPReadDeadlines`).
+        var headerTimeout: Duration = .seconds(10)
+        /// How long a client has to send a request body once its head is in.
+        var bodyTimeout: Duration = .seconds(30)
+        /// How long a connection may stay silent between requests (Hummingbird's idle timeout).
+        var idleTimeout: Duration = .seconds(60)
     }
 
     /// TLS for the HTTP listener; both files or neither.
@@ -112,6 +147,8 @@ struct Configuration: Sendable, Equatable {
         var maxResults = 1_000
         /// Keep group members whose id names no user or group instead of refusing the write.
         var lenientMembers = false
+        /// The most SCIM requests one bearer token may have in progress at once (429 above).
+        var maxConcurrentPerToken = 16
     }
 
     /// The embedded SQLite store.
@@ -139,6 +176,11 @@ struct Configuration: Sendable, Equatable {
         var path: String = "decisions.sqlite"
         var retention: Duration = .seconds(30 * 86_400)
         var maxRows: Int = 1_000_000
+    }
+
+    /// Identity history (the audit trail of SCIM changes).
+    struct History: Sendable, Equatable {
+        var retention: Duration = .seconds(400 * 86_400)
     }
 
     /// Log output.

@@ -110,6 +110,14 @@ extension ConfigurationKey {
         return value
     }
 
+    static func nonNegativeInteger(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> Int {
+        let text = try string(raw, key).trimmingCharacters(in: .whitespaces)
+        guard let value = Int(text), value >= 0 else {
+            throw ConfigurationError(code: .invalidValue, key: key, message: "expected a whole number, 0 or more, got \"\(text)\"")
+        }
+        return value
+    }
+
     /// `nice:N` (-20…19) or `fifo:N` (1…99); empty means unset.
     static func threadPriority(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> ThreadPriority? {
         guard let text = try optionalString(raw, key) else { return nil }

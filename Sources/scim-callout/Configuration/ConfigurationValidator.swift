@@ -29,6 +29,16 @@ enum ConfigurationValidator {
             throw ConfigurationError(code: .invalidValue, key: "callout.server_keys",
                                      message: "'\(bad.prefix(60))' is not a server public key (N…, 56 characters)")
         }
+        if !configuration.callout.allowedAccounts.isEmpty {
+            guard configuration.callout.mode == .operator else {
+                throw ConfigurationError(code: .invalidValue, key: "callout.allowed_accounts",
+                                         message: "applies to callout.mode operator only; in config mode list the accounts in auth_callout")
+            }
+            if let bad = configuration.callout.allowedAccounts.first(where: { !PublicKey.isValid($0, types: [.account]) }) {
+                throw ConfigurationError(code: .invalidValue, key: "callout.allowed_accounts",
+                                         message: "'\(bad.prefix(60))' is not an account public key (A…, 56 characters)")
+            }
+        }
         let lifetime = configuration.callout.maxRequestLifetime
         if lifetime < .seconds(1) || lifetime > .seconds(600) {
             throw ConfigurationError(code: .invalidValue, key: "callout.max_request_lifetime", message: "must be between 1s and 10m")

@@ -114,6 +114,12 @@ struct ServiceRuntime: Sendable {
         let decisionLog = DecisionLog(logger: logger.with(component: "decisions"), sink: decisionStore, metricsFactory: factory)
         services.append(.init(service: DecisionLogService(log: decisionLog)))
         services.append(.init(service: PolicyWatcher(policy: policyStore, interval: .seconds(5))))
+        services.append(.init(service: PolicyHistoryRecorder(policy: policyStore, database: database,
+                                                             logger: logger.with(component: "policy"))))
+        services.append(.init(service: TokenExpiryMonitor(database: database, factory: factory, interval: .seconds(60),
+                                                          logger: logger.with(component: "tokens"))))
+        services.append(.init(service: HistoryPruner(database: database, retention: configuration.history.retention,
+                                                     logger: logger.with(component: "history"))))
         // argon2id checks get their own threads, so a burst of wrong passwords cannot stall the
         // decisions that hit the credential cache; it stops after the callout (reverse start order).
         let passwordChecks = PasswordCheckPool()
@@ -135,7 +141,8 @@ struct ServiceRuntime: Sendable {
         let handler = AuthorizationHandler(
             keys: calloutKeys,
             configuration: .init(requireEncryption: keys.xkey != nil, maxRequestLifetime: configuration.callout.maxRequestLifetime,
-                                 serverKeys: Set(configuration.callout.serverKeys)),
+                                 serverKeys: Set(configuration.callout.serverKeys),
+                                 allowedAccounts: Set(configuration.callout.allowedAccounts)),
             authorizer: authorizer)
         // More connections in the same queue group spread the requests over more event loops:
         // each is pinned to its own loop (round-robin would put them wherever it happens to be).
@@ -151,7 +158,8 @@ struct ServiceRuntime: Sendable {
         let sessions = SessionRegistry()
         let callout = CalloutService(
             connections: calloutConnections, handler: handler, decisionLog: decisionLog, sessions: sessions,
-            configuration: .init(queueGroup: configuration.nats.queueGroup), logger: logger.with(component: "callout"))
+            configuration: .init(queueGroup: configuration.nats.queueGroup, throttle: configuration.callout.throttle.settings),
+            logger: logger.with(component: "callout"), metricsFactory: factory)
 
         // Live revocation needs a system-account connection; without one, jwt.lifetime bounds sessions.
         if let systemSettings = try NATSClientSettings.system(configuration, keys: keys) {
@@ -162,7 +170,7 @@ struct ServiceRuntime: Sendable {
                                   successTerminationBehavior: .ignore))
             services.append(.init(service: SessionRevoker(
                 identities: identities, feed: identities, registry: sessions, control: ServerControl(connection: system),
-                policy: policyStore, decisionLog: decisionLog, accountKeys: calloutKeys.accountKeys, logger: logger.with(component: "revoker"))))
+                policy: policyStore, decisionLog: decisionLog, recorder: database, accountKeys: calloutKeys.accountKeys, logger: logger.with(component: "revoker"))))
         } else {
             logger.notice("nats.system is not configured: revoked users keep live sessions until their JWT expires",
                           metadata: ["jwt.lifetime": "\(DurationText.format(cap))"])
@@ -289,14 +297,15 @@ struct ServiceRuntime: Sendable {
             to: router, repository: database, registry: schemas,
             configuration: SCIMServerConfiguration(publicBaseURL: configuration.scim.publicBaseURL,
                                                    maxResults: configuration.scim.maxResults,
-                                                   lenientMembers: configuration.scim.lenientMembers),
+                                                   lenientMembers: configuration.scim.lenientMembers,
+                                                   maxConcurrentPerToken: configuration.scim.maxConcurrentPerToken),
             metricsFactory: factory)
         let listen = configuration.http.listen
         let logger = self.logger
         let scheme = configuration.http.tls.isEnabled ? "https" : "http"
         return Application(
             router: router,
-            server: try httpServer(),
+            server: try httpServer(factory: factory),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "scim-callout"),
             onServerRunning: { channel in
                 logger.info("HTTP listening", metadata: [
@@ -307,18 +316,34 @@ struct ServiceRuntime: Sendable {
         )
     }
 
-    private func httpServer() throws -> HTTPServerBuilder {
+    private func httpServer(factory: any MetricsFactory) throws -> HTTPServerBuilder {
+        let http1 = HTTPServerBuilder.http1(configuration: Self.http1Configuration(configuration.http, factory: factory))
         guard let certFile = configuration.http.tls.certFile, let keyFile = configuration.http.tls.keyFile else {
-            return .http1()
+            return http1
         }
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certFile).map { NIOSSLCertificateSource.certificate($0) }
             let key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
             let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
-            return try .tls(.http1(), tlsConfiguration: tls)
+            return try .tls(http1, tlsConfiguration: tls)
         } catch {
             throw ConfigurationError(code: .invalidValue, key: "http.tls.cert_file",
                                      message: "cannot load the certificate or key as PEM: \(error)")
         }
+    }
+
+    /// Hummingbird's HTTP/1 channel with its idle timeout, and the read deadlines it lacks
+    /// (`HTTPReadTimeoutHandler`), each timeout counted in `http_read_timeouts_total{phase}`.
+    static func http1Configuration(_ http: Configuration.HTTP, factory: any MetricsFactory) -> HTTP1Channel.Configuration {
+        let header = TimeAmount(http.headerTimeout)
+        let body = TimeAmount(http.bodyTimeout)
+        let counters = Dictionary(uniqueKeysWithValues: [HTTPReadDeadlines.Phase.header, .body].map {
+            ($0, Counter(label: "http_read_timeouts_total", dimensions: [("phase", $0.rawValue)], factory: factory))
+        })
+        return HTTP1Channel.Configuration(
+            additionalChannelHandlers: [HTTPReadTimeoutHandler(deadlines: .init(header: header, body: body)) { phase in
+                counters[phase]?.increment()
+            }],
+            idleTimeout: TimeAmount(http.idleTimeout))
     }
 }
