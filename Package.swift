@@ -55,6 +55,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // JetStream over NATSClient: API codecs, streams, acked publish, ordered consumer, object store.
+        .target(
+            name: "JetStream",
+            dependencies: [
+                "NATSClient", "CSodium",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .target(name: "SCIM", dependencies: ["JSON"]),
         // Pure: the policy file, its evaluation and explanation; no store, log or NIO.
         .target(name: "Policy", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -163,6 +171,14 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "JetStreamTests",
+            dependencies: [
+                "JetStream", "NATSClient", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM", "JSON"]),

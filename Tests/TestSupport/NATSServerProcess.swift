@@ -29,14 +29,21 @@ public final class NATSServerProcess: @unchecked Sendable {
     ///   - config: the configuration body, e.g. accounts and `authorization { auth_callout {…} }`.
     ///   - port: a fixed port; nil lets the server pick one.
     ///   - monitoring: also open the HTTP monitoring port (ephemeral).
+    ///   - jetStream: enable JetStream with its store in `<directory>/jetstream` (kept across `restart()`).
     public static func start(
         config: String = "",
         port: Int? = nil,
         monitoring: Bool = false,
+        jetStream: Bool = false,
         label: String = "nats"
     ) async throws -> NATSServerProcess {
         let directory = try TestEnvironment.temporaryDirectory(label)
-        let server = try NATSServerProcess(directory: directory, body: config, monitoring: monitoring, port: port)
+        var body = config
+        if jetStream {
+            let store = directory.appendingPathComponent("jetstream").path
+            body = "jetstream { store_dir: \"\(store)\" }\n" + body
+        }
+        let server = try NATSServerProcess(directory: directory, body: body, monitoring: monitoring, port: port)
         try await server.waitUntilReady()
         return server
     }

@@ -1,0 +1,49 @@
+extension JetStreamContext {
+    /// Creates a stream (`STREAM.CREATE`). The same configuration again succeeds; a different
+    /// one throws ``JetStreamError/Code/streamNameInUse``.
+    public func createStream(_ config: StreamConfig) async throws(JetStreamError) -> StreamInfo {
+        try Self.validate(name: config.name, what: "stream")
+        return try await call("STREAM.CREATE.\(config.name)", request: config, as: StreamInfo.self)
+    }
+
+    /// Changes a stream's configuration (`STREAM.UPDATE`).
+    public func updateStream(_ config: StreamConfig) async throws(JetStreamError) -> StreamInfo {
+        try Self.validate(name: config.name, what: "stream")
+        return try await call("STREAM.UPDATE.\(config.name)", request: config, as: StreamInfo.self)
+    }
+
+    /// A stream's configuration and state (`STREAM.INFO`).
+    /// - Throws: ``JetStreamError/Code/streamNotFound`` when there is no such stream.
+    public func streamInfo(_ name: String) async throws(JetStreamError) -> StreamInfo {
+        try Self.validate(name: name, what: "stream")
+        return try await call("STREAM.INFO.\(name)", as: StreamInfo.self)
+    }
+
+    /// Deletes a stream and its messages (`STREAM.DELETE`).
+    public func deleteStream(_ name: String) async throws(JetStreamError) {
+        try Self.validate(name: name, what: "stream")
+        let reply = try await call("STREAM.DELETE.\(name)", as: SuccessResponse.self)
+        guard reply.success else { throw JetStreamError(.apiError, "STREAM.DELETE.\(name): not deleted") }
+    }
+
+    /// Removes messages (`STREAM.PURGE`); see ``PurgeRequest`` for what `seq` and `keep` mean.
+    /// - Returns: how many messages were removed.
+    @discardableResult
+    public func purgeStream(_ name: String, _ request: PurgeRequest = PurgeRequest()) async throws(JetStreamError) -> UInt64 {
+        try Self.validate(name: name, what: "stream")
+        try request.validate()
+        let api = "STREAM.PURGE.\(name)"
+        let body = request.isEmpty ? [] : try JetStreamCoding.encode(request)
+        let reply = try await call(api, body: body, as: PurgeResponse.self)
+        guard reply.success else { throw JetStreamError(.apiError, "\(api): not purged") }
+        return reply.purged ?? 0
+    }
+
+    /// Refuses names the server would reject or that would change the API subject's meaning.
+    static func validate(name: String, what: String) throws(JetStreamError) {
+        let forbidden: Set<Character> = [".", "*", ">", "/", "\\", " ", "\t", "\r", "\n"]
+        guard !name.isEmpty, !name.contains(where: { forbidden.contains($0) || $0.asciiValue.map { $0 < 0x20 } == true }) else {
+            throw JetStreamError(.invalidArgument, "invalid \(what) name (empty, or contains '.', '*', '>', a slash or whitespace)")
+        }
+    }
+}

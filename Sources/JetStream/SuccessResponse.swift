@@ -1,0 +1,4 @@
+/// `STREAM.DELETE`, `CONSUMER.DELETE`: `{"success":true}`.
+struct SuccessResponse: Decodable {
+    var success: Bool
+}
