@@ -364,7 +364,7 @@ struct DecisionMachineTests {
         #expect(Self.summary(replayed.requestReplayed(VerifiedRequests.claims(for: connect))) == "sendNothing")
         guard case let .record(record, _) = replayed.replied(userJWT: nil, now: Fixture.now) else { Issue.record("not recorded"); return }
         #expect(record.result == .deny && record.reason == .replayedRequest)
-        #expect(record.serverID == VerifiedRequests.server.publicKey && record.userName == nil)
+        #expect(record.serverID == VerifiedRequests.server.publicKey && record.userName == "alice" && record.userID == nil)
     }
 
     /// An allow whose JWT cannot be signed is an `internal_error` denial that still names the grant.

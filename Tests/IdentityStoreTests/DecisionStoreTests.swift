@@ -35,11 +35,14 @@ struct DecisionStoreTests {
     /// NULLs, multi-byte text, control characters, the largest client id, fractional times.
     @Test func everyColumnRoundTripsThroughTheTable() async throws {
         let store = try DecisionStore.inMemory(now: { Self.start })
-        let full = DecisionRecord(time: Self.start.addingTimeInterval(0.25), result: .revoke, reason: .allowed, userName: "",
+        var full = DecisionRecord(time: Self.start.addingTimeInterval(0.25), result: .revoke, reason: .allowed, userName: "",
                                   userID: "ïd-漢字-🙂", grantedBy: ["", "a\"b", "c\\d\u{1}"], account: "APP", authMethod: .token,
                                   clientHost: "::1", clientID: UInt64.max, clientName: "tab\tinside", clientLang: "",
                                   clientVersion: "1", serverID: "NSERVER", serverName: "n\n1", latencyMicroseconds: Int64.max, queueMicroseconds: 17,
                                   jwtID: "JTI", jwtExpires: Self.start.addingTimeInterval(3600.5), sessionsCut: 3, detail: "détail")
+        full.tokenIssuer = "https://idp.example.com"
+        full.tokenSubject = "00u1"
+        full.tokenKeyID = "k-2026"
         let empty = DecisionRecord(time: Self.start, result: .deny, reason: .noCredentials)
         try await store.append([full, empty])
         let stored = try await store.decisions(DecisionQuery()).map(\.record)

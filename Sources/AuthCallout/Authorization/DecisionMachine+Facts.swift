@@ -42,6 +42,9 @@ extension DecisionMachine {
 
         /// Takes the client and server facts of a verified request (never of an unverified one).
         mutating func fill(from request: NATSAuthorizationRequest) {
+            // The claimed name, so that refusals before any lookup (a replay, a bad request)
+            // still show whom they claimed to be; the user id stays unset.
+            userName = request.connectOptions.username
             clientHost = request.clientInfo.host
             clientID = request.clientInfo.id
             clientName = request.clientInfo.name ?? request.connectOptions.name

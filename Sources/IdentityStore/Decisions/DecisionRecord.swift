@@ -57,7 +57,6 @@ public struct DecisionRecord: Sendable, Codable, Equatable {
     /// A short human explanation (never a secret, never the raw credential).
     public var detail: String?
     /// For `oidc` logins: the token's issuer (a configured one), `sub` and `kid`; never the token.
-    /// In the log line only (not in the decisions table).
     public var tokenIssuer: String?
     public var tokenSubject: String?
     public var tokenKeyID: String?

@@ -79,6 +79,14 @@ public final class DecisionStore: DecisionSink, Sendable {
         migrator.registerMigration("callout-v2-queue-time") { db in
             try db.execute(sql: "ALTER TABLE decisions ADD COLUMN queue_us INTEGER")
         }
+        // Token logins: which issuer, subject and key proved who it was (never the token).
+        migrator.registerMigration("callout-v3-token-login") { db in
+            try db.execute(sql: """
+                ALTER TABLE decisions ADD COLUMN token_issuer TEXT;
+                ALTER TABLE decisions ADD COLUMN token_subject TEXT;
+                ALTER TABLE decisions ADD COLUMN token_kid TEXT;
+                """)
+        }
         return migrator
     }
 
@@ -101,8 +109,8 @@ public final class DecisionStore: DecisionSink, Sendable {
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO decisions (id, time, result, reason, user_name, user_id, auth_method, granted_by, account,
                     client_host, client_id, client_name, client_lang, client_version, server_id, server_name,
-                    latency_us, jwt_id, jwt_expires, sessions_cut, detail, queue_us)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    latency_us, jwt_id, jwt_expires, sessions_cut, detail, queue_us, token_issuer, token_subject, token_kid)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             // Bound through the C API: GRDB's `StatementArguments` from 21 existentials per row
             // cost more than SQLite's insert itself (half of an append in a profile).
@@ -131,6 +139,9 @@ public final class DecisionStore: DecisionSink, Sendable {
                 row.bind(record.sessionsCut.map(Int64.init))
                 row.bind(record.detail)
                 row.bind(record.queueMicroseconds)
+                row.bind(record.tokenIssuer)
+                row.bind(record.tokenSubject)
+                row.bind(record.tokenKeyID)
                 try row.execute(in: db)
             }
             try db.execute(sql: "DELETE FROM decisions WHERE time < ?", arguments: [cutoff])

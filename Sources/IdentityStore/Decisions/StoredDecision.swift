@@ -22,5 +22,8 @@ public struct StoredDecision: Sendable, Equatable {
             queueMicroseconds: row["queue_us"],
             jwtID: row["jwt_id"], jwtExpires: (row["jwt_expires"] as Double?).map { Date(timeIntervalSince1970: $0) },
             sessionsCut: row["sessions_cut"], detail: row["detail"])
+        record.tokenIssuer = row["token_issuer"]
+        record.tokenSubject = row["token_subject"]
+        record.tokenKeyID = row["token_kid"]
     }
 }
