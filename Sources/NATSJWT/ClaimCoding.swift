@@ -24,6 +24,15 @@ extension KeyedDecodingContainer where Key == ClaimKey {
     func stringList(_ key: ClaimKey) throws -> [String] {
         try decodeIfPresent([String].self, forKey: key) ?? []
     }
+
+    /// The members every nats-io/jwt payload has (Go's `GenericFields`): `tags`, `type` and
+    /// `version`, with Go's zero values when absent.
+    func genericFields() throws -> (tags: [String], type: String, version: Int) {
+        let tags = try stringList("tags")
+        let type = try decodeIfPresent(String.self, forKey: "type") ?? ""
+        let version = try decodeIfPresent(Int.self, forKey: "version") ?? 0
+        return (tags, type, version)
+    }
 }
 
 extension KeyedEncodingContainer where Key == ClaimKey {

@@ -40,9 +40,7 @@ public struct NATSAccount: NATSClaimsPayload {
         limits = try c.decodeIfPresent(AccountLimits.self, forKey: "limits") ?? AccountLimits.zero
         authorization = try c.decodeIfPresent(ExternalAuthorization.self, forKey: "authorization")
             ?? ExternalAuthorization()
-        tags = try c.stringList("tags")
-        type = try c.decodeIfPresent(String.self, forKey: "type") ?? ""
-        version = try c.decodeIfPresent(Int.self, forKey: "version") ?? 0
+        (tags, type, version) = try c.genericFields()
         unknownFields = try c.unknownFields(excluding: Self.knownFields)
     }
 

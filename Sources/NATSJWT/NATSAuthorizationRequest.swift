@@ -89,9 +89,7 @@ public struct NATSAuthorizationRequest: NATSClaimsPayload {
         connectOptions = try c.decodeIfPresent(ConnectOptions.self, forKey: Field.connectOptions.key) ?? ConnectOptions()
         clientTLS = try c.decodeIfPresent(ClientTLS.self, forKey: Field.clientTLS.key)
         requestNonce = try c.decodeIfPresent(String.self, forKey: Field.requestNonce.key)
-        tags = try c.stringList(Field.tags.key)
-        type = try c.decodeIfPresent(String.self, forKey: Field.type.key) ?? ""
-        version = try c.decodeIfPresent(Int.self, forKey: Field.version.key) ?? 0
+        (tags, type, version) = try c.genericFields()
         unknownFields = try c.unknownFields(excluding: Self.knownFields)
     }
 

@@ -54,9 +54,7 @@ public struct NATSAuthorizationResponse: NATSClaimsPayload {
         jwt = try c.decodeIfPresent(String.self, forKey: Field.jwt.key)
         error = try c.decodeIfPresent(String.self, forKey: Field.error.key)
         issuerAccount = try c.decodeIfPresent(String.self, forKey: Field.issuerAccount.key)
-        tags = try c.stringList(Field.tags.key)
-        type = try c.decodeIfPresent(String.self, forKey: Field.type.key) ?? ""
-        version = try c.decodeIfPresent(Int.self, forKey: Field.version.key) ?? 0
+        (tags, type, version) = try c.genericFields()
         unknownFields = try c.unknownFields(excluding: Self.knownFields)
     }
 

@@ -50,9 +50,7 @@ public struct NATSOperator: NATSClaimsPayload {
         operatorServiceURLs = try c.stringList("operator_service_urls")
         assertServerVersion = try c.decodeIfPresent(String.self, forKey: "assert_server_version")
         strictSigningKeyUsage = try c.decodeIfPresent(Bool.self, forKey: "strict_signing_key_usage") ?? false
-        tags = try c.stringList("tags")
-        type = try c.decodeIfPresent(String.self, forKey: "type") ?? ""
-        version = try c.decodeIfPresent(Int.self, forKey: "version") ?? 0
+        (tags, type, version) = try c.genericFields()
         unknownFields = try c.unknownFields(excluding: Self.knownFields)
     }
 

@@ -117,9 +117,7 @@ public struct NATSUser: NATSClaimsPayload {
         proxyRequired = try c.decodeIfPresent(Bool.self, forKey: Field.proxyRequired.key) ?? false
         allowedConnectionTypes = try c.stringList(Field.allowedConnectionTypes.key)
         issuerAccount = try c.decodeIfPresent(String.self, forKey: Field.issuerAccount.key)
-        tags = try c.stringList(Field.tags.key)
-        version = try c.decodeIfPresent(Int.self, forKey: Field.version.key) ?? 0
-        type = try c.decodeIfPresent(String.self, forKey: Field.type.key) ?? ""
+        (tags, type, version) = try c.genericFields()
         unknownFields = try c.unknownFields(excluding: Self.knownFields)
     }
 

@@ -5,7 +5,7 @@ import SCIM
 
 /// `/Groups`: create, read, replace, patch, delete and query groups. Members are kept apart
 /// from the group document; PATCH member deltas never load the whole group.
-struct GroupsEndpoint<Repository: SCIMRepository>: Sendable {
+struct GroupsEndpoint<Repository: SCIMRepository>: ResourceEndpoint {
     let repository: Repository
     let registry: SchemaRegistry
     let configuration: SCIMServerConfiguration

@@ -4,7 +4,7 @@ import IdentityStore
 import SCIM
 
 /// `/Users`: create, read, replace, patch, delete and query users.
-struct UsersEndpoint<Repository: SCIMRepository>: Sendable {
+struct UsersEndpoint<Repository: SCIMRepository>: ResourceEndpoint {
     let repository: Repository
     let registry: SchemaRegistry
     let configuration: SCIMServerConfiguration

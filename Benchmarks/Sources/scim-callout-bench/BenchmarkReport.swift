@@ -50,10 +50,21 @@ struct BenchmarkReport {
         return lines.joined(separator: "\n")
     }
 
-    /// Writes to `$SCIM_CALLOUT_BENCH_OUTPUT`, else `docs/benchmarks.md`.
+    /// The hand-written section of docs/benchmarks.md (how the hot path was profiled), kept at
+    /// the end of the file across runs: it is not a figure this driver measures.
+    static let keptSection = "## Hot path"
+
+    /// Writes to `$SCIM_CALLOUT_BENCH_OUTPUT`, else `docs/benchmarks.md`, keeping the file's
+    /// ``keptSection`` (from its heading to the end) after the tables.
     func write(to path: String? = nil) throws {
         let target = path ?? ProcessInfo.processInfo.environment["SCIM_CALLOUT_BENCH_OUTPUT"] ?? "docs/benchmarks.md"
-        try Data(markdown().utf8).write(to: URL(fileURLWithPath: target))
+        var text = markdown()
+        if let existing = try? String(contentsOfFile: target, encoding: .utf8),
+           let start = existing.range(of: "\n\(Self.keptSection)\n")?.lowerBound {
+            text += "\n"
+            text += existing[start...].dropFirst()
+        }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: target))
         print("wrote \(target)")
     }
 

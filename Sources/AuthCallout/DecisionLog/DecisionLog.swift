@@ -77,19 +77,25 @@ public final class DecisionLog: Sendable {
                                  ("reason", record.reason.rawValue)], factory: factory).increment()
         }
         guard sink != nil else { return }
-        let overflow = pending.withLockedValue { queue -> Bool in
+        let (wasEmpty, overflow) = pending.withLockedValue { queue -> (Bool, Bool) in
+            let wasEmpty = queue.isEmpty
             queue.append(record)
-            guard queue.count > bufferSize else { return false }
+            guard queue.count > bufferSize else { return (wasEmpty, false) }
             queue.removeFirst(queue.count - bufferSize)
-            return true
+            return (wasEmpty, true)
         }
         if overflow { dropped.increment() }
-        wakeup.yield()
+        // Only the record that finds the queue empty wakes `run()`: it drains until the queue is
+        // empty again, so records that join a non-empty queue are written with it.
+        if wasEmpty { wakeup.yield() }
     }
 
+    /// `allCases` builds a new array on every call; these are built once.
+    private static let resultCases = DecisionRecord.Result.allCases
+    private static let reasonCases = DecisionReason.allCases
+
     private func decisionCounter(result: DecisionRecord.Result, reason: DecisionReason) -> Counter {
-        let key = (DecisionRecord.Result.allCases.firstIndex(of: result) ?? 0) << 8
-            | (DecisionReason.allCases.firstIndex(of: reason) ?? 0)
+        let key = (Self.resultCases.firstIndex(of: result) ?? 0) << 8 | (Self.reasonCases.firstIndex(of: reason) ?? 0)
         return decisions.withLockedValue { counters in
             if let counter = counters[key] { return counter }
             let counter = Counter(label: "scim_callout_decisions_total",
