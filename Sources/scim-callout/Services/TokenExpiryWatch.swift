@@ -18,7 +18,7 @@ struct TokenExpiryWatch: Sendable {
         case warn(name: String, expiresAt: Date)
     }
 
-    /// How long before expiry the warnings start (the `SCIMTokenNearExpiry` alert uses the same).
+    /// How long before expiry the warnings start (the `ScimCalloutSCIMTokenNearExpiry` alert uses the same).
     static let warningWindow: TimeInterval = 14 * 86_400
     /// How often the warning is repeated for the same name.
     static let warningRepeat: TimeInterval = 86_400
