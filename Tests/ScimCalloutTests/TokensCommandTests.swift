@@ -17,15 +17,23 @@ struct TokensCommandTests {
         let list = try await CLI.run(["tokens", "list", "--data-dir", directory.path, "--scim", "--json"])
         #expect(list.status == 0)
         #expect(!list.stdout.contains(token), "list never shows token values")
-        let row = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: String])
-        #expect(row["name"] == "okta")
-        #expect(row["state"] == "valid")
-        let id = try #require(row["id"])
+        let row = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any])
+        #expect(row["name"] as? String == "okta")
+        #expect(row["state"] as? String == "valid")
+        #expect(row["kind"] as? String == "scim")
+        // Absent values are null, never the table's "-" or "never".
+        #expect(row["user"] is NSNull && row["expires"] is NSNull && row["revoked"] is NSNull)
+        #expect(row["last_used"] is NSNull)
+        let id = try #require(row["id"] as? String)
 
         let revoked = try await CLI.run(["tokens", "revoke", "--data-dir", directory.path, "--scim", id])
         #expect(revoked.status == 0)
         let after = try await CLI.run(["tokens", "list", "--data-dir", directory.path, "--scim"])
         #expect(after.stdout.contains("revoked"))
+        let afterJSON = try await CLI.run(["tokens", "list", "--data-dir", directory.path, "--scim", "--json"])
+        let revokedRow = try #require(try JSONSerialization.jsonObject(with: Data(afterJSON.stdout.utf8)) as? [String: Any])
+        #expect(revokedRow["state"] as? String == "revoked")
+        #expect((revokedRow["revoked"] as? String).flatMap { try? Date($0, strategy: .iso8601) } != nil)
         let unknown = try await CLI.run(["tokens", "revoke", "--data-dir", directory.path, "--scim", "nope"])
         #expect(unknown.status == 66)
     }
@@ -48,11 +56,13 @@ struct TokensCommandTests {
 
         let list = try await CLI.run(["tokens", "list", "--data-dir", directory.path, "--scim", "--json"])
         let rows = list.stdout.split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
         #expect(rows.count == 2)
-        #expect(rows.allSatisfy { $0["name"] == "okta" && $0["state"] == "valid" && $0["last_used"] == "never" })
-        let expiries = rows.compactMap { $0["expires"] }.compactMap { try? Date($0, strategy: .iso8601) }
+        #expect(rows.allSatisfy {
+            $0["name"] as? String == "okta" && $0["state"] as? String == "valid" && $0["last_used"] is NSNull
+        })
+        let expiries = rows.compactMap { $0["expires"] as? String }.compactMap { try? Date($0, strategy: .iso8601) }
         let sorted = expiries.sorted()
         #expect(sorted.count == 2)
         if sorted.count == 2 {

@@ -143,7 +143,7 @@ struct TokensCommand: AsyncParsableCommand {
         @Option(help: "Only this user's NATS access tokens.")
         var user: String?
 
-        @Flag(help: "JSON lines instead of a table.")
+        @Flag(help: "JSON lines instead of a table (null for absent values; see docs/operations.md).")
         var json = false
 
         func run() async throws {
@@ -153,13 +153,17 @@ struct TokensCommand: AsyncParsableCommand {
                     kind.scim ? try await database.listSCIMTokens() : try await database.listAccessTokens(userName: user)
                 }
                 let now = Date()
+                if json {
+                    for token in tokens { print(try TokenListEntry(token, scim: kind.scim, now: now).jsonLine()) }
+                    return
+                }
                 let rows = tokens.map { token in
                     [token.id, token.name, token.userId ?? "-", Table.time(token.created),
                      token.expiresAt.map(Table.time) ?? "never",
                      kind.scim ? token.lastUsedAt.map(Table.time) ?? "never" : "-",
                      token.revokedAt.map { "revoked \(Table.time($0))" } ?? (token.isValid(at: now) ? "valid" : "expired")]
                 }
-                Table.print(header: ["ID", "NAME", "USER", "CREATED", "EXPIRES", "LAST_USED", "STATE"], rows: rows, json: json)
+                Table.print(header: ["ID", "NAME", "USER", "CREATED", "EXPIRES", "LAST_USED", "STATE"], rows: rows, json: false)
             }
         }
     }
