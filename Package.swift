@@ -139,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "scim-callout-bench",
             dependencies: [
-                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
+                "NKeys", "NATSJWT", "NATSClient", "JetStream", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
                 // The callout suite starts a real nats-server exactly as the integration tests do.
                 "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "JetStreamTests",
             dependencies: [
-                "JetStream", "NATSClient", "TestSupport",
+                "JetStream", "NATSClient", "NKeys", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
