@@ -118,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "scim-callout",
             dependencies: [
-                "NKeys", "JSON", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
+                "NKeys", "JSON", "NATSJWT", "NATSClient", "JetStream", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

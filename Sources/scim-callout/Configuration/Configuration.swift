@@ -23,6 +23,7 @@ struct Configuration: Sendable, Equatable {
     var history = History()
     var log = Log()
     var oidc = OIDC()
+    var replication = Replication()
 
     /// How the service connects to nats-server.
     struct NATS: Sendable, Equatable {
@@ -195,5 +196,35 @@ struct Configuration: Sendable, Equatable {
         var issuers: [OIDCIssuer] = []
         /// The user name whose password is a token, for clients that cannot send a token.
         var passwordUser: String?
+    }
+
+    /// Replication through JetStream (docs/high-availability.md) and the decision feed.
+    struct Replication: Sendable, Equatable {
+        var enabled = false
+        /// This replica's name in subjects; nil: the host name (see `replicaName`).
+        var replicaID: String?
+        var subjectPrefix = "scim-callout"
+        var replicas = 3
+        /// nil: publish exactly when replication is enabled.
+        var publishDecisions: Bool?
+        /// A stream capturing every replica's decisions; nil: the plain subject only.
+        var decisionsStream: String?
+
+        /// `replica_id`, else the host name up to its first dot with anything a subject token
+        /// cannot hold replaced by `_`.
+        var replicaName: String {
+            if let replicaID { return replicaID }
+            let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
+            let name = String(host.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" })
+            return name.isEmpty ? "replica" : name
+        }
+
+        var publishesDecisions: Bool { publishDecisions ?? enabled }
+
+        /// Where this replica publishes its decisions.
+        var decisionSubject: String { "\(subjectPrefix).decisions.\(replicaName)" }
+
+        /// Every replica's decisions.
+        var decisionsWildcard: String { "\(subjectPrefix).decisions.>" }
     }
 }

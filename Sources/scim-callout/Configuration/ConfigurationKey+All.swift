@@ -2,7 +2,7 @@ import IdentityStore
 
 extension ConfigurationKey {
     /// Every setting, in the order the docs list them.
-    static let all: [ConfigurationKey] = nats + keys + callout + http + rest + oidc
+    static let all: [ConfigurationKey] = nats + keys + callout + http + rest + oidc + replication
 
     private static let oidc: [ConfigurationKey] = [
         .init("oidc.issuers", "list of issuer mappings", default: "empty (no token logins)", \.oidc.issuers, oidcIssuers,
