@@ -80,6 +80,15 @@ struct DecisionFeedTests {
         #expect(both.allSatisfy { $0.userName == "alice" && $0.id.count == 16 })
         #expect(both.contains { $0.reason == "wrong_secret" })
 
+        // Anything else on the subjects is reported (by subject) and skipped; following goes on.
+        let intruder = try await PythonClient.run(first.nats.url, ["nkey_seed": seed.trimmingCharacters(in: .whitespacesAndNewlines),
+                                                                   "publish": ["scim-callout.decisions.intruder"]])
+        #expect(intruder.connected)
+        try await pollUntil("the follower to report the message that is not a record", timeout: .seconds(30)) {
+            follower.output.contains("skipped a message on scim-callout.decisions.intruder: not a decision record")
+        }
+        #expect(follower.isRunning)
+
         // nats-py parsed the same records (json.loads) on both replicas' subjects.
         let parsed = try await poll("nats-py to see both replicas", timeout: .seconds(30)) { () -> [[String: String]]? in
             let records = python.output.split(separator: "\n").compactMap { line -> [String: String]? in
@@ -89,7 +98,8 @@ struct DecisionFeedTests {
             let subjects = Set(records.compactMap { $0["subject"] })
             return subjects.isSuperset(of: ["scim-callout.decisions.replica-a", "scim-callout.decisions.replica-b"]) ? records : nil
         }
-        for record in parsed {
+        #expect(parsed.contains { $0["subject"] == "scim-callout.decisions.intruder" && $0["invalid"] == "true" })
+        for record in parsed where record["invalid"] == nil {
             #expect(record["subject"] == "scim-callout.decisions.\(record["replica"] ?? "?")")
             #expect(["allow", "deny"].contains(record["result"] ?? ""))
         }
@@ -138,7 +148,11 @@ struct DecisionFeedTests {
         async def main():
             nc = await nats.connect(sys.argv[1], nkeys_seed_str=os.environ["NKEY_SEED"])
             async def on_message(msg):
-                record = json.loads(msg.data)
+                try:
+                    record = json.loads(msg.data)
+                except ValueError:
+                    print(json.dumps({"subject": msg.subject, "invalid": "true"}), flush=True)
+                    return
                 print(json.dumps({"subject": msg.subject, "replica": record["replica"], "result": record["result"],
                                   "reason": record["reason"], "id": record["id"], "time": record["time"]}), flush=True)
             await nc.subscribe(sys.argv[2], cb=on_message)

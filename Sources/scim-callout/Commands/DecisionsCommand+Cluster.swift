@@ -29,10 +29,22 @@ extension DecisionsCommand {
             throw CLIError(.unavailable, "cannot connect to nats-server at \(configuration.nats.urls.joined(separator: ", ")) "
                            + "as \(settings.authentication): \(error)")
         }
-        defer { Task { [connection] in await connection.close() } }
         let filter = DecisionFilter(userName: user, result: result.flatMap(DecisionRecord.Result.init(rawValue:)),
-                                   reason: reason.flatMap(DecisionReason.init(rawValue:)), since: since)
-        if let since, let stream = replication.decisionsStream {
+                                    reason: reason.flatMap(DecisionReason.init(rawValue:)), since: since)
+        do {
+            try await printPublished(from: connection, replication, filter)
+        } catch {
+            await connection.close()
+            throw error
+        }
+        await connection.close()
+    }
+
+    /// Replays the stream when `filter` starts in the past, else subscribes; returns only when
+    /// the subscription ends (the connection closed).
+    private func printPublished(from connection: NATSConnection, _ replication: Configuration.Replication,
+                                _ filter: DecisionFilter) async throws {
+        if filter.since != nil, let stream = replication.decisionsStream {
             let consumer: OrderedConsumer
             do {
                 consumer = try await JetStreamContext(connection: connection)
