@@ -2,8 +2,6 @@ import ArgumentParser
 import AuthCallout
 import Foundation
 import IdentityStore
-import JetStream
-import NATSClient
 
 /// `scim-callout decisions`: query or follow the decision log.
 struct DecisionsCommand: AsyncParsableCommand {
