@@ -69,7 +69,9 @@ let package = Package(
         .target(
             name: "IdentityStore",
             dependencies: [
-                "SCIM", "JSON", "Policy", "CSodium",
+                // JetStream: ReplicatedIdentityStore (issue 15); NIOCore for the messages' bytes.
+                "SCIM", "JSON", "Policy", "CSodium", "JetStream",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The auth readers' `PRAGMA data_version` and the decisions table's row binding
                 // (`RowBinding`), through the C API.
@@ -137,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "scim-callout-bench",
             dependencies: [
-                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
+                "NKeys", "NATSJWT", "NATSClient", "JetStream", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
                 // The callout suite starts a real nats-server exactly as the integration tests do.
                 "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -176,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "JetStreamTests",
             dependencies: [
-                "JetStream", "NATSClient", "TestSupport",
+                "JetStream", "NATSClient", "NKeys", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -196,7 +198,8 @@ let package = Package(
         .testTarget(
             name: "IdentityStoreTests",
             dependencies: [
-                "IdentityStore", "SCIM", "TestSupport",
+                "IdentityStore", "SCIM", "TestSupport", "JetStream", "NATSClient",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -198,24 +198,26 @@ struct Configuration: Sendable, Equatable {
         var passwordUser: String?
     }
 
-    /// Replication through JetStream (docs/high-availability.md) and the decision feed.
+    /// Replication of SCIM writes through a JetStream stream (docs/high-availability.md); off,
+    /// the service is the single-node store it always was.
     struct Replication: Sendable, Equatable {
         var enabled = false
-        /// This replica's name in subjects; nil: the host name (see `replicaName`).
-        var replicaID: String?
-        var subjectPrefix = "scim-callout"
+        /// This replica's id, recorded with every write it accepts; the host name by default.
+        var replicaID: String = ProcessInfo.processInfo.hostName
+        var stream: String = IdentityDatabase.defaultReplicationStream
+        var subjectPrefix: String = "scim-callout"
         var replicas = 3
-        /// nil: publish exactly when replication is enabled.
+        /// How long a SCIM write waits for its own apply before answering 503.
+        var applyTimeout: Duration = .seconds(5)
+        /// nil: publish decisions exactly when replication is enabled.
         var publishDecisions: Bool?
         /// A stream capturing every replica's decisions; nil: the plain subject only.
         var decisionsStream: String?
 
-        /// `replica_id`, else the host name up to its first dot with anything a subject token
-        /// cannot hold replaced by `_`.
+        /// `replica_id` as one subject token: anything a token cannot hold (the dots of a host
+        /// name, wildcards, spaces) becomes `_`.
         var replicaName: String {
-            if let replicaID { return replicaID }
-            let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
-            let name = String(host.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" })
+            let name = String(replicaID.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" })
             return name.isEmpty ? "replica" : name
         }
 

@@ -1,16 +1,9 @@
 import Foundation
 
 extension ConfigurationKey {
-    /// `replication.*` (docs/high-availability.md).
-    static let replication: [ConfigurationKey] = [
-        .init("replication.enabled", "bool", default: "false", \.replication.enabled, bool,
-              "Replicate SCIM state through JetStream across replicas (docs/high-availability.md)."),
-        .init("replication.replica_id", "string", default: "host name", \.replication.replicaID, subjectToken,
-              "This replica's name in subjects (letters, digits, - and _); the host name up to its first dot by default."),
-        .init("replication.subject_prefix", "string", default: "scim-callout", \.replication.subjectPrefix, subjectPrefix,
-              "First tokens of every replication subject, e.g. <prefix>.decisions.<replica_id>."),
-        .init("replication.replicas", "integer", default: "3", \.replication.replicas, positiveInteger,
-              "JetStream replicas of the streams the service creates (at most the cluster's size)."),
+    /// The decision feed's `replication.*` keys (docs/high-availability.md#decisions-from-every-replica);
+    /// the others are in `ConfigurationKey+All.swift`.
+    static let decisionFeed: [ConfigurationKey] = [
         .init("replication.publish_decisions", "bool", default: "true when replication.enabled", \.replication.publishDecisions,
               { raw, key throws(ConfigurationError) in try bool(raw, key) },
               "Publish every decision record on <prefix>.decisions.<replica_id>; also works without replication (a SIEM feed)."),
@@ -19,17 +12,7 @@ extension ConfigurationKey {
               + "max messages decisions.max_rows); unset: the plain subject only."),
     ]
 
-    /// One subject token of letters, digits, `-` and `_`; empty means unset.
-    static func subjectToken(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> String? {
-        guard let text = try optionalString(raw, key) else { return nil }
-        guard isToken(text) else {
-            throw ConfigurationError(code: .invalidValue, key: key,
-                                     message: "expected one subject token: letters, digits, - and _ (no dots, wildcards or spaces)")
-        }
-        return text
-    }
-
-    /// Dot-separated tokens as in ``subjectToken(_:_:)``, e.g. `scim-callout` or `acme.iam`.
+    /// Dot-separated subject tokens (letters, digits, `-` and `_`), e.g. `scim-callout` or `acme.iam`.
     static func subjectPrefix(_ raw: RawValue, _ key: String) throws(ConfigurationError) -> String {
         let text = try nonEmptyString(raw, key)
         guard text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ isToken(String($0)) }) else {
