@@ -29,20 +29,38 @@ final class ServedInstallation: @unchecked Sendable {
     var decisionsPath: String { directory.appendingPathComponent("decisions.sqlite").path }
     var baseURL: String { "http://127.0.0.1:\(httpPort)" }
 
+    /// `SCIM_CALLOUT_*` settings added to every `serve` start (e.g. `replication.*`).
+    var environment: [String: String] = [:]
+    /// Whether ``tearDown()`` stops the nats-server (a ``replica(label:)`` shares its origin's).
+    private let ownsServer: Bool
+
     /// `init` in a fresh folder and a nats-server on its configuration (`serve` not started yet).
-    static func create(label: String) async throws -> ServedInstallation {
+    /// - Parameter jetStream: JetStream on, for the service's account (AUTH) too.
+    static func create(label: String, jetStream: Bool = false) async throws -> ServedInstallation {
         let directory = try TestEnvironment.temporaryDirectory(label)
         try await cli(["init", "--data-dir", directory.path, "--keep-existing"])
         let conf = try String(contentsOf: directory.appendingPathComponent("nats-server.conf"), encoding: .utf8)
-        let body = conf.split(separator: "\n", omittingEmptySubsequences: false)
+        var body = conf.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { !$0.hasPrefix("listen:") }.joined(separator: "\n")
-        let nats = try await NATSServerProcess.start(config: body, monitoring: true, label: "\(label)-nats")
-        return ServedInstallation(directory: directory, nats: nats)
+        if jetStream { body = body.replacingOccurrences(of: "AUTH { users:", with: "AUTH { jetstream: enabled, users:") }
+        let nats = try await NATSServerProcess.start(config: body, monitoring: true, jetStream: jetStream, label: "\(label)-nats")
+        return ServedInstallation(directory: directory, nats: nats, ownsServer: true)
     }
 
-    private init(directory: URL, nats: NATSServerProcess) {
+    /// A second installation on the same nats-server: a copy of this folder (keys, policy,
+    /// store) taken now, so its `serve` is another replica of the same service.
+    func replica(label: String) throws -> ServedInstallation {
+        precondition(serve == nil, "copy the folder while serve is stopped")
+        let copy = try TestEnvironment.temporaryDirectory(label)
+        try FileManager.default.removeItem(at: copy)
+        try FileManager.default.copyItem(at: directory, to: copy)
+        return ServedInstallation(directory: copy, nats: nats, ownsServer: false)
+    }
+
+    private init(directory: URL, nats: NATSServerProcess, ownsServer: Bool) {
         self.directory = directory
         self.nats = nats
+        self.ownsServer = ownsServer
     }
 
     /// Runs `scim-callout arguments…` to completion and returns its stdout.
@@ -85,7 +103,7 @@ final class ServedInstallation: @unchecked Sendable {
         let process = try ManagedProcess(
             executable: Self.binary, arguments: ["serve", "--data-dir", directory.path],
             environment: Self.environment(["SCIM_CALLOUT_HTTP_LISTEN": "127.0.0.1:\(port)",
-                                           "SCIM_CALLOUT_NATS_URLS": nats.url]),
+                                           "SCIM_CALLOUT_NATS_URLS": nats.url].merging(environment) { $1 }),
             logURL: directory.appendingPathComponent("serve-\(starts).log"))
         serve = process
         httpPort = port
@@ -193,7 +211,7 @@ final class ServedInstallation: @unchecked Sendable {
     /// Stops `serve` and nats-server and removes the folder.
     func tearDown() async {
         _ = try? await stop()
-        try? await nats.stop()
+        if ownsServer { try? await nats.stop() }
         // CRASH_SAFETY_KEEP=1 keeps the folder (store files, serve logs) to look at after a failure.
         if ProcessInfo.processInfo.environment["CRASH_SAFETY_KEEP"] == nil { try? FileManager.default.removeItem(at: directory) }
     }

@@ -76,6 +76,30 @@ struct ConfigurationLoaderTests {
         #expect(configuration.store.durability == .full)
     }
 
+    /// The decision feed's names end up in subjects and a stream name: a prefix or stream name
+    /// that would change a subject's meaning (wildcards, empty tokens, spaces) is refused at load.
+    @Test func replicationNamesMustBeSubjectTokens() throws {
+        for (variable, value) in [("SUBJECT_PREFIX", "acme.>"), ("SUBJECT_PREFIX", "acme..iam"), ("DECISIONS_STREAM", "dec isions")] {
+            #expect(throws: ConfigurationError.self, "\(variable)=\(value)") {
+                try load(nil, environment: ["SCIM_CALLOUT_REPLICATION_\(variable)": value])
+            }
+        }
+        let defaults = try load(nil, environment: [:]).configuration.replication
+        #expect(!defaults.publishesDecisions, "off without replication")
+        #expect(!defaults.replicaName.isEmpty && !defaults.replicaName.contains("."))
+        // A host name's dots (the default replica_id) cannot split the decision subject.
+        let dotted = try load(nil, environment: ["SCIM_CALLOUT_REPLICATION_REPLICA_ID": "node1.example.com"]).configuration.replication
+        #expect(dotted.decisionSubject == "scim-callout.decisions.node1_example_com")
+        let enabled = try load(nil, environment: ["SCIM_CALLOUT_REPLICATION_ENABLED": "true",
+                                                  "SCIM_CALLOUT_REPLICATION_REPLICA_ID": "node-1"]).configuration.replication
+        #expect(enabled.publishesDecisions, "on with replication")
+        #expect(enabled.decisionSubject == "scim-callout.decisions.node-1")
+        let single = try load(nil, environment: ["SCIM_CALLOUT_REPLICATION_PUBLISH_DECISIONS": "true",
+                                                 "SCIM_CALLOUT_REPLICATION_SUBJECT_PREFIX": "acme.iam"]).configuration.replication
+        #expect(single.publishesDecisions, "a single node can publish without replication")
+        #expect(single.decisionsWildcard == "acme.iam.decisions.>")
+    }
+
     @Test func everyKeyHasAWorkingEnvironmentVariable() throws {
         // One sample value per key, set only through the environment: each must change the result.
         let samples: [String: String] = [
@@ -102,6 +126,7 @@ struct ConfigurationLoaderTests {
             "oidc.password_user": "oidc", "history.retention": "30d",
             "replication.enabled": "true", "replication.replica_id": "replica-z", "replication.stream": "S2",
             "replication.subject_prefix": "p2", "replication.replicas": "1", "replication.apply_timeout": "2s",
+            "replication.publish_decisions": "false", "replication.decisions_stream": "DECISIONS",
         ]
         #expect(Set(samples.keys) == Set(ConfigurationKey.all.map(\.path)), "a sample for every key")
         let defaults = Configuration()

@@ -27,7 +27,9 @@ final class DocumentedCommandStack: Sendable {
                                                   passwordHash: try PasswordHasher.testing.hashSync(alicePassword))
         _ = try await database.createGroup(.init(displayName: "nats-demo", resource: "{}"), members: [.init(value: alice.id)])
         let nats = try await ServeFixture.natsServer(directory)
-        let (serve, port) = try await ServeFixture.startServe(directory, nats: nats)
+        // Publishing decisions (a single node feeding a SIEM) lets `decisions --follow --cluster` run.
+        let (serve, port) = try await ServeFixture.startServe(directory, nats: nats,
+                                                              environment: ["SCIM_CALLOUT_REPLICATION_PUBLISH_DECISIONS": "true"])
         let stack = DocumentedCommandStack(directory: directory, nats: nats, serve: serve, httpPort: port, scratch: scratch)
         // An allowed and a denied connect, so the decision queries have rows to show.
         try await stack.connect(password: alicePassword, expecting: "allowed")

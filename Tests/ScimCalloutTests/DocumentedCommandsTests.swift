@@ -75,7 +75,9 @@ struct DocumentedCommandsTests {
         let leftover = arguments.filter { $0.contains("<") && $0.contains(">") && !$0.hasSuffix(".>") }
         #expect(leftover.isEmpty, "\(command): no substitution for \(leftover); add one to `substitutions`")
         // Commands that name no folder use the stack's, as they would use ./data.
-        let environment = ["SCIM_CALLOUT_DATA_DIR": example.dataDirectory.path]
+        var environment = ["SCIM_CALLOUT_DATA_DIR": example.dataDirectory.path]
+        // `--cluster` reads the stack's nats-server, which serve is told of by environment too.
+        if arguments.contains("--cluster") { environment["SCIM_CALLOUT_NATS_URLS"] = stack.nats.url }
 
         if arguments.contains("--follow") {
             return try await follow(command, arguments: arguments, environment: environment, on: stack)

@@ -33,6 +33,15 @@ struct HelpTextTests {
         print("checked --help of \(helps.count) commands")
     }
 
+    /// `decisions --help` names the cluster feed and where it is explained.
+    @Test func decisionsHelpExplainsTheClusterFeed() async throws {
+        let result = try await CLI.run(["decisions", "--help"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("--cluster"))
+        #expect(result.stdout.contains("replication.publish_decisions"))
+        #expect(result.stdout.contains("docs/high-availability.md"))
+    }
+
     /// The names listed under `SUBCOMMANDS:` (`  list (default)   List …` → `list`).
     static func subcommands(in help: String) -> [String] {
         let lines = help.split(separator: "\n", omittingEmptySubsequences: false)

@@ -18,8 +18,28 @@ enum DecisionTableBench {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try DecisionStore.open(path: directory.appendingPathComponent("decisions.sqlite").path,
                                            retention: retention.map { .init(maxRows: $0) } ?? .init())
+        let records = sampleRecords(count)
+        func appendAll() async throws {
+            var index = 0
+            while index < records.count {
+                let end = min(index + 256, records.count)
+                try await store.append(Array(records[index ..< end]))
+                index = end
+            }
+        }
+        if retention != nil { try await appendAll() }
+        let before = CalloutBench.processCPUSeconds()
+        try await appendAll()
+        let cpu = CalloutBench.processCPUSeconds() - before
+        let name = retention.map { "decision table at its retention limit (\($0) rows): CPU per stored record (\(count) records, batches of 256, each batch deleting as many old rows)" }
+            ?? "decision table: CPU per stored record (\(count) records, batches of 256)"
+        return BenchResult(name: name, value: cpu / Double(count) * 1e6, unit: "µs")
+    }
+
+    /// `count` allow records shaped like a password connect's (what the table and the feed get).
+    static func sampleRecords(_ count: Int) -> [DecisionRecord] {
         let now = Date()
-        let records = (0 ..< count).map { index in
+        return (0 ..< count).map { index in
             var record = DecisionRecord(time: now, result: .allow, reason: .allowed)
             record.userName = "user\(index % 1_000)"
             record.userID = UUID().uuidString
@@ -37,20 +57,5 @@ enum DecisionTableBench {
             record.jwtExpires = now.addingTimeInterval(3600)
             return record
         }
-        func appendAll() async throws {
-            var index = 0
-            while index < records.count {
-                let end = min(index + 256, records.count)
-                try await store.append(Array(records[index ..< end]))
-                index = end
-            }
-        }
-        if retention != nil { try await appendAll() }
-        let before = CalloutBench.processCPUSeconds()
-        try await appendAll()
-        let cpu = CalloutBench.processCPUSeconds() - before
-        let name = retention.map { "decision table at its retention limit (\($0) rows): CPU per stored record (\(count) records, batches of 256, each batch deleting as many old rows)" }
-            ?? "decision table: CPU per stored record (\(count) records, batches of 256)"
-        return BenchResult(name: name, value: cpu / Double(count) * 1e6, unit: "µs")
     }
 }

@@ -4,8 +4,8 @@ import Logging
 import Metrics
 import NIOConcurrencyHelpers
 
-/// Writes each decision as one structured log line and counts it; hands records to a sink in
-/// batches off the decision path.
+/// Writes each decision as one structured log line and counts it; hands records to a sink (the
+/// table) and a feed (the NATS subject) in batches off the decision path.
 ///
 /// `record(_:)` never blocks or suspends: records go into a bounded buffer that `run()` drains
 /// (when the buffer is full the oldest records are dropped from the table feed, never from the
@@ -13,6 +13,7 @@ import NIOConcurrencyHelpers
 public final class DecisionLog: Sendable {
     private let logger: Logger
     private let sink: (any DecisionSink)?
+    private let feed: (any DecisionFeed)?
     /// Records waiting for the sink; `wakeups` tells `run()` there is something to take.
     private let pending: NIOLockedValueBox<[DecisionRecord]>
     private let bufferSize: Int
@@ -37,6 +38,8 @@ public final class DecisionLog: Sendable {
     ///   - logger: receives one `info` line per decision, its ``DecisionLogFields`` (`decision.*`,
     ///     `user.*`, `client.*`, `server.*`, `jwt.*`) under ``metadataKey``.
     ///   - sink: the table writer; nil keeps only the log.
+    ///   - feed: also gets every batch, before the table does (it must not throw or wait long);
+    ///     nil publishes nothing.
     ///   - bufferSize: records waiting for the sink before the oldest are dropped.
     ///   - batchSize: most records per sink write.
     ///   - flushInterval: how long records may wait to join a batch (`.zero`: write at once).
@@ -45,6 +48,7 @@ public final class DecisionLog: Sendable {
     public init(
         logger: Logger,
         sink: (any DecisionSink)? = nil,
+        feed: (any DecisionFeed)? = nil,
         bufferSize: Int = 10_000,
         batchSize: Int = 256,
         flushInterval: Duration = .milliseconds(100),
@@ -53,6 +57,7 @@ public final class DecisionLog: Sendable {
     ) {
         self.logger = logger
         self.sink = sink
+        self.feed = feed
         self.batchSize = max(1, batchSize)
         self.flushInterval = flushInterval
         self.clock = clock
@@ -76,7 +81,7 @@ public final class DecisionLog: Sendable {
                     dimensions: [("issuer", record.tokenIssuer ?? "none"), ("result", record.result.rawValue),
                                  ("reason", record.reason.rawValue)], factory: factory).increment()
         }
-        guard sink != nil else { return }
+        guard sink != nil || feed != nil else { return }
         let (wasEmpty, overflow) = pending.withLockedValue { queue -> (Bool, Bool) in
             let wasEmpty = queue.isEmpty
             queue.append(record)
@@ -109,7 +114,7 @@ public final class DecisionLog: Sendable {
     /// what is left and returns) or the task is cancelled. A record reaches the sink at most
     /// `flushInterval` after it was recorded (at once when a full batch is already waiting).
     public func run() async {
-        guard let sink else { return }
+        guard sink != nil || feed != nil else { return }
         for await _ in wakeups {
             if flushInterval > .zero, pending.withLockedValue({ $0.count }) < batchSize {
                 let clock = self.clock, interval = flushInterval
@@ -121,9 +126,9 @@ public final class DecisionLog: Sendable {
                 if finished { sleeper.cancel() }
                 await withTaskCancellationHandler { await sleeper.value } onCancel: { sleeper.cancel() }
             }
-            await drain(into: sink)
+            await drain()
         }
-        await drain(into: sink)
+        await drain()
     }
 
     /// Stops `run()` after it has written the queued records.
@@ -136,7 +141,7 @@ public final class DecisionLog: Sendable {
         wakeup.finish()
     }
 
-    private func drain(into sink: any DecisionSink) async {
+    private func drain() async {
         while true {
             let batch = pending.withLockedValue { queue -> [DecisionRecord] in
                 let batch = Array(queue.prefix(batchSize))
@@ -144,6 +149,9 @@ public final class DecisionLog: Sendable {
                 return batch
             }
             guard !batch.isEmpty else { return }
+            // The feed first: a publish is queued in memory, a table write waits for the disk.
+            await feed?.publish(batch)
+            guard let sink else { continue }
             do {
                 try await sink.append(batch)
             } catch {

@@ -10,7 +10,10 @@ struct DecisionsCommand: AsyncParsableCommand {
         abstract: "Show the decision log: who connected or was denied, why, with what (newest first).",
         discussion: """
             Fields: docs/decision-log.md. --follow prints new decisions as serve records them \
-            (oldest first) until interrupted.
+            (oldest first) until interrupted. --follow --cluster prints every replica's decisions \
+            from NATS (<replication.subject_prefix>.decisions.>, with the nats.* settings), with \
+            the replica that decided; replicas publish them with replication.publish_decisions. \
+            With --since it first replays replication.decisions_stream (docs/high-availability.md).
             """
     )
 
@@ -34,6 +37,9 @@ struct DecisionsCommand: AsyncParsableCommand {
     @Flag(help: "Keep printing new decisions until interrupted.")
     var follow = false
 
+    @Flag(help: "With --follow: every replica's decisions, from NATS, with a REPLICA column.")
+    var cluster = false
+
     @Flag(help: "JSON lines (the full record) instead of a table.")
     var json = false
 
@@ -48,11 +54,18 @@ struct DecisionsCommand: AsyncParsableCommand {
             throw ValidationError("--since \(since) is not a duration such as 15m, 24h or 7d")
         }
         if limit < 1 || limit > 100_000 { throw ValidationError("--limit must be between 1 and 100000") }
+        if cluster, !follow {
+            throw ValidationError("--cluster needs --follow: the local table holds only this host's decisions")
+        }
     }
 
     func run() async throws {
         try await reportingErrors {
             let configuration = try options.load()
+            if cluster {
+                try await followCluster(configuration)
+                return
+            }
             guard FileManager.default.fileExists(atPath: configuration.decisions.path) else {
                 throw CLIError(.notFound, "no decision log at \(configuration.decisions.path) (decisions.path): has serve run yet?")
             }
@@ -66,36 +79,40 @@ struct DecisionsCommand: AsyncParsableCommand {
                 limit: limit, newestFirst: true)
             if follow {
                 query.newestFirst = false
-                for try await decision in try await store.follow(query) { emit([decision.record], header: false) }
+                for try await decision in try await store.follow(query) {
+                    emit([PublishedDecision(record: decision.record)], header: false)
+                }
                 return
             }
             let rows = try await store.decisions(query)
-            emit(rows.map(\.record), header: true)
+            emit(rows.map { PublishedDecision(record: $0.record) }, header: true)
         }
     }
 
-    private func emit(_ records: [DecisionRecord], header: Bool) {
+    /// Prints records as JSON lines or table rows; with `--cluster` the replica is a column.
+    func emit(_ decisions: [PublishedDecision], header: Bool) {
         if json {
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .iso8601
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            for record in records {
-                if let data = try? encoder.encode(record) { print(String(decoding: data, as: UTF8.self)) }
-            }
-            return
-        }
-        let rows = records.map { record in
-            [Table.time(record.time), record.result.rawValue, record.reason.rawValue, record.userName ?? "-",
-             record.authMethod.rawValue, record.clientHost ?? "-", record.account ?? "-",
-             record.grantedBy.joined(separator: ","), Self.milliseconds(record.latencyMicroseconds),
-             record.queueMicroseconds.map(Self.milliseconds) ?? "-"]
-        }
-        if header {
-            Table.print(header: ["TIME", "RESULT", "REASON", "USER", "AUTH", "CLIENT", "ACCOUNT", "GRANTED BY", "LATENCY", "QUEUED"],
-                        rows: rows, json: false)
+            // The same bytes a replica publishes: one reader handles both.
+            for decision in decisions { print(String(decoding: decision.json, as: UTF8.self)) }
         } else {
-            for row in rows { print(row.map { DisplayText.cell($0, limit: Table.cellLimit) }.joined(separator: "  ")) }
+            let rows = decisions.map { decision in
+                let record = decision.record
+                return [Table.time(record.time)] + (cluster ? [decision.replica ?? "-"] : [])
+                    + [record.result.rawValue, record.reason.rawValue, record.userName ?? "-",
+                       record.authMethod.rawValue, record.clientHost ?? "-", record.account ?? "-",
+                       record.grantedBy.joined(separator: ","), Self.milliseconds(record.latencyMicroseconds),
+                       record.queueMicroseconds.map(Self.milliseconds) ?? "-"]
+            }
+            if header {
+                Table.print(header: ["TIME"] + (cluster ? ["REPLICA"] : [])
+                                + ["RESULT", "REASON", "USER", "AUTH", "CLIENT", "ACCOUNT", "GRANTED BY", "LATENCY", "QUEUED"],
+                            rows: rows, json: false)
+            } else {
+                for row in rows { print(row.map { DisplayText.cell($0, limit: Table.cellLimit) }.joined(separator: "  ")) }
+            }
         }
+        // Followers are read through pipes (a SIEM shipper, `grep`): a line goes out when printed.
+        if follow { fflush(nil) }
     }
 
     /// Microseconds as milliseconds with two decimals (`0.27ms`): most decisions take well under

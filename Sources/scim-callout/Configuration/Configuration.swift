@@ -209,5 +209,24 @@ struct Configuration: Sendable, Equatable {
         var replicas = 3
         /// How long a SCIM write waits for its own apply before answering 503.
         var applyTimeout: Duration = .seconds(5)
+        /// nil: publish decisions exactly when replication is enabled.
+        var publishDecisions: Bool?
+        /// A stream capturing every replica's decisions; nil: the plain subject only.
+        var decisionsStream: String?
+
+        /// `replica_id` as one subject token: anything a token cannot hold (the dots of a host
+        /// name, wildcards, spaces) becomes `_`.
+        var replicaName: String {
+            let name = String(replicaID.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" })
+            return name.isEmpty ? "replica" : name
+        }
+
+        var publishesDecisions: Bool { publishDecisions ?? enabled }
+
+        /// Where this replica publishes its decisions.
+        var decisionSubject: String { "\(subjectPrefix).decisions.\(replicaName)" }
+
+        /// Every replica's decisions.
+        var decisionsWildcard: String { "\(subjectPrefix).decisions.>" }
     }
 }

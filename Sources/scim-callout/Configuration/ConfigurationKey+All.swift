@@ -2,7 +2,7 @@ import IdentityStore
 
 extension ConfigurationKey {
     /// Every setting, in the order the docs list them.
-    static let all: [ConfigurationKey] = nats + keys + callout + http + rest + oidc + replication
+    static let all: [ConfigurationKey] = nats + keys + callout + http + rest + oidc + replication + decisionFeed
 
     private static let oidc: [ConfigurationKey] = [
         .init("oidc.issuers", "list of issuer mappings", default: "empty (no token logins)", \.oidc.issuers, oidcIssuers,
@@ -21,7 +21,7 @@ extension ConfigurationKey {
               "This replica's id, recorded as the origin of every write it accepts; unique per replica."),
         .init("replication.stream", "string", default: "SCIM_CALLOUT", \.replication.stream, nonEmptyString,
               "The JetStream stream holding the replicated writes (created when missing)."),
-        .init("replication.subject_prefix", "string", default: "scim-callout", \.replication.subjectPrefix, nonEmptyString,
+        .init("replication.subject_prefix", "string", default: "scim-callout", \.replication.subjectPrefix, subjectPrefix,
               "Replication subjects start with this; writes go to <prefix>.changes."),
         .init("replication.replicas", "integer", default: "3", \.replication.replicas, positiveInteger,
               "The stream's replica count (3 on a 3-node cluster, 1 on a single JetStream server)."),

@@ -9,13 +9,18 @@ enum NATSClientSettings {
     /// - Parameter name: 0 for the main connection; the extra callout connections (`callout.connections`)
     ///   are told apart in the server's connection list by a `-<n>` suffix on the name.
     static func service(_ configuration: Configuration, keys: ServiceKeys, name index: Int = 0) throws(ConfigurationError) -> NATSConfiguration {
+        try service(configuration, serviceUser: keys.serviceUser, name: index)
+    }
+
+    /// The service user's connection for a command that needs no other key (`decisions --cluster`).
+    static func service(_ configuration: Configuration, serviceUser: KeyPair?, name index: Int = 0) throws(ConfigurationError) -> NATSConfiguration {
         let nats = configuration.nats
         let authentication: NATSConfiguration.Authentication
         if let user = nats.user, let password = nats.password {
             authentication = .userPassword(user: user, password: password.value)
         } else if let token = nats.token {
             authentication = .token(token.value)
-        } else if let pair = keys.serviceUser {
+        } else if let pair = serviceUser {
             authentication = .nkey(publicKey: pair.publicKey, signNonce: signer(pair))
         } else if let path = nats.credentialsFile {
             authentication = try credentials(path, key: "nats.credentials_file")

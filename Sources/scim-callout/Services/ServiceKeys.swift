@@ -35,6 +35,14 @@ struct ServiceKeys: Sendable {
         return ServiceKeys(issuer: issuer, xkey: xkey, serviceUser: service, systemUser: system)
     }
 
+    /// Only the service user's nkey (`nats.nkey_seed_file`), for commands that connect as the
+    /// service but sign nothing.
+    static func serviceUser(_ configuration: Configuration) throws(ConfigurationError) -> KeyPair? {
+        try configuration.nats.nkeySeedFile.map { path throws(ConfigurationError) in
+            try signing(path, key: "nats.nkey_seed_file", expected: [.user])
+        }
+    }
+
     private static func signing(_ path: String, key: String, expected: Set<NKeyType>) throws(ConfigurationError) -> KeyPair {
         let seed = try read(path, key: key)
         let pair: KeyPair

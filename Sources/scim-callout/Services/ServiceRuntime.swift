@@ -112,7 +112,29 @@ struct ServiceRuntime: Sendable {
 
         // The callout: decisions are logged (and counted) by the decision log, which outlives it.
         let decisionStore = try Self.openDecisions(configuration.decisions)
-        let decisionLog = DecisionLog(logger: logger.with(component: "decisions"), sink: decisionStore, metricsFactory: factory)
+        // Decisions for other hosts go out on a connection of their own, on the shared loops:
+        // publishing never competes with the callout's reads. Started before the decision log,
+        // it stops after the log has handed over its last batch.
+        var feed: DecisionPublisher?
+        if configuration.replication.publishesDecisions {
+            var settings = try NATSClientSettings.service(configuration, keys: keys)
+            settings.name = configuration.nats.name + "-decisions"
+            let feedLogger = logger.with(component: "decision-feed")
+            let connection = try await Self.connect(settings, configuration, feedLogger)
+            let publisher = DecisionPublisher(connection: connection, replication: configuration.replication,
+                                              decisions: configuration.decisions, logger: feedLogger, metricsFactory: factory)
+            services.append(.init(service: connection))
+            services.append(.init(service: NATSEventMonitor(connection: connection, role: "decisions", metrics: metrics, logger: feedLogger),
+                                  successTerminationBehavior: .ignore))
+            services.append(.init(service: publisher))
+            logger.info("publishing decisions", metadata: [
+                "subject": .string(publisher.subject),
+                "stream": .string(configuration.replication.decisionsStream ?? "none"),
+            ])
+            feed = publisher
+        }
+        let decisionLog = DecisionLog(logger: logger.with(component: "decisions"), sink: decisionStore, feed: feed,
+                                      metricsFactory: factory)
         services.append(.init(service: DecisionLogService(log: decisionLog)))
         services.append(.init(service: PolicyWatcher(policy: policyStore, interval: .seconds(5))))
         services.append(.init(service: PolicyHistoryRecorder(policy: policyStore, database: database,
