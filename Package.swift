@@ -140,6 +140,9 @@ let package = Package(
                 "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
                 // The callout suite starts a real nats-server exactly as the integration tests do.
                 "TestSupport",
+                // The replication suite reads the stream's store times and each replica's SQLite position.
+                "JetStream",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
