@@ -69,7 +69,9 @@ let package = Package(
         .target(
             name: "IdentityStore",
             dependencies: [
-                "SCIM", "JSON", "Policy", "CSodium",
+                // JetStream: ReplicatedIdentityStore (issue 15); NIOCore for the messages' bytes.
+                "SCIM", "JSON", "Policy", "CSodium", "JetStream",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The auth readers' `PRAGMA data_version` and the decisions table's row binding
                 // (`RowBinding`), through the C API.
@@ -118,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "scim-callout",
             dependencies: [
-                "NKeys", "JSON", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
+                "NKeys", "JSON", "NATSJWT", "NATSClient", "JetStream", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -137,11 +139,10 @@ let package = Package(
         .executableTarget(
             name: "scim-callout-bench",
             dependencies: [
-                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
+                "NKeys", "NATSJWT", "NATSClient", "JetStream", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
                 // The callout suite starts a real nats-server exactly as the integration tests do.
                 "TestSupport",
-                // The replication suite reads the stream's store times and each replica's SQLite position.
-                "JetStream",
+                // The replication suite reads each replica's SQLite position.
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -179,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "JetStreamTests",
             dependencies: [
-                "JetStream", "NATSClient", "TestSupport",
+                "JetStream", "NATSClient", "NKeys", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -199,7 +200,8 @@ let package = Package(
         .testTarget(
             name: "IdentityStoreTests",
             dependencies: [
-                "IdentityStore", "SCIM", "TestSupport",
+                "IdentityStore", "SCIM", "TestSupport", "JetStream", "NATSClient",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
