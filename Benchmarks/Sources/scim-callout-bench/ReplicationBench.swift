@@ -11,7 +11,7 @@ import Glibc
 #endif
 
 /// Replication on a 3-node cluster (issue 15): three nats-server processes with JetStream and
-/// routes (``BenchCluster``), three release `scim-callout serve` replicas with
+/// routes (``NATSCluster``, shared with the chaos tests), three release `scim-callout serve` replicas with
 /// `replication.enabled: true` and their own data folders, every process stopped by its PID.
 ///
 /// Measured in one run: replicated creates/s over HTTP spread across the replicas, apply lag
@@ -92,7 +92,7 @@ enum ReplicationBench {
         }
         let issuer = try publicKey("issuer.nk"), service = try publicKey("service.nk"), system = try publicKey("sys.nk")
         // `bench` reads the stream's store times; it bypasses the callout like the service user.
-        let cluster = try await BenchCluster.start(accounts: """
+        let cluster = try await NATSCluster.start(config: """
             accounts {
               AUTH { jetstream: enabled, users: [ { nkey: \(service) }, { user: bench, password: bench-password } ] }
               APP {}
@@ -107,7 +107,7 @@ enum ReplicationBench {
                 account: AUTH
               }
             }
-            """)
+            """, label: "ha-bench")
         var replicas: [Replica] = []
         var watchers: [PositionWatcher] = []
         var nats: NATSConnection?
@@ -137,13 +137,13 @@ enum ReplicationBench {
             for watcher in watchers { watcher.stop() }
             await connection.close()
             for replica in replicas { _ = try? await replica.process.stop(signal: SIGTERM, timeout: .seconds(20)) }
-            await cluster.stop()
+            try? await cluster.stop()
             return results
         } catch {
             for watcher in watchers { watcher.stop() }
             await nats?.close()
             for replica in replicas { _ = try? await replica.process.stop(signal: SIGKILL) }
-            await cluster.stop()
+            try? await cluster.stop()
             throw error
         }
     }
@@ -319,7 +319,7 @@ enum ReplicationBench {
 
     // MARK: Failover
 
-    static func measureFailover(replicas: [Replica], cluster: BenchCluster, rate: Int, seconds: Int) async throws -> [BenchResult] {
+    static func measureFailover(replicas: [Replica], cluster: NATSCluster, rate: Int, seconds: Int) async throws -> [BenchResult] {
         let users = 20
         // Users with a password in the policy's group, created through the replicas.
         let port = replicas[0].httpPort, token = replicas[0].token
