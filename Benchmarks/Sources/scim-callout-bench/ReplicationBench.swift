@@ -28,8 +28,14 @@ enum ReplicationBench {
     static let replicaCount = 3
     static let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    static let note = """
-        Three nats-server processes (JetStream, file storage, routes on loopback) and three release
+    /// What the figures mean, and which build ran (a debug build's figures are not comparable).
+    static var note: String {
+        let build = CommandLine.arguments[0].contains("/release/") ? "release" : "debug (not comparable with release figures)"
+        return baseNote + "\n- Binaries of this run: \(build) build of `scim-callout` and `scim-callout-bench`."
+    }
+
+    static let baseNote = """
+        Three nats-server processes (JetStream, file storage, routes on loopback) and three
         `scim-callout serve` replicas with `replication.enabled: true`, each with its own data folder, all on
         this one 2-core host (so every figure includes the other five processes' CPU). The stream has
         `replicas: 3`. Each replica's home nats-server is a different one.
