@@ -251,6 +251,21 @@ struct AuthorizationHandlerTests {
         #expect(try response(outcome.reply).nats.error?.contains("overloaded") == true)
     }
 
+    @Test func aReplicaThatIsNotCurrentRefusesWithoutDeciding() async throws {
+        // alice has the right password: only the refusal stands between her and an allow.
+        let token = try server.request(issuer: issuer.publicKey, userNKey: try KeyPair.generate(.user).publicKey,
+                                       options: ConnectOptions(username: "alice", password: "pw1"), now: time.now)
+        guard case let .answered(outcome) = handler().start(
+            payload: Array(token.utf8), serverXKey: nil,
+            refusal: (.replicaStale, "this replica could not prove it is current with the replication stream")) else {
+            Issue.record("a refused request is answered at once, without a password check")
+            return
+        }
+        #expect(outcome.record.result == .deny && outcome.record.reason == .replicaStale)
+        #expect(outcome.record.userName == "alice" && outcome.session == nil)
+        #expect(try response(outcome.reply).nats.error?.contains("replica_stale") == true)
+    }
+
     @Test func operatorModeSignsWithTheTargetAccountsSigningKey() async throws {
         let calloutAccount = try KeyPair.generate(.account)
         let appAccount = try KeyPair.generate(.account)

@@ -60,16 +60,18 @@ final class RunningCallout: @unchecked Sendable {
     static func start(
         url: String, serviceUser: KeyPair, keys: CalloutKeys, authorizer: Authorizer,
         requireEncryption: Bool = false, queueGroup: String = "scim-callout", allowedAccounts: Set<String> = [],
+        currency: ReplicaCurrencyMonitor? = nil,
         revoker: ((RunningCallout, SessionRegistry, DecisionLog) async throws -> SessionRevoker?)? = nil
     ) async throws -> RunningCallout {
         try await start(url: url, authentication: .nkey(publicKey: serviceUser.publicKey, signNonce: { serviceUser.signature(for: $0) }),
                         keys: keys, authorizer: authorizer, requireEncryption: requireEncryption, queueGroup: queueGroup,
-                        allowedAccounts: allowedAccounts, revoker: revoker)
+                        allowedAccounts: allowedAccounts, currency: currency, revoker: revoker)
     }
 
     static func start(
         url: String, authentication: NATSConfiguration.Authentication, keys: CalloutKeys, authorizer: Authorizer,
         requireEncryption: Bool = false, queueGroup: String = "scim-callout", allowedAccounts: Set<String> = [],
+        currency: ReplicaCurrencyMonitor? = nil,
         revoker: ((RunningCallout, SessionRegistry, DecisionLog) async throws -> SessionRevoker?)? = nil
     ) async throws -> RunningCallout {
         let configuration = NATSConfiguration(
@@ -86,7 +88,7 @@ final class RunningCallout: @unchecked Sendable {
                                                                                 allowedAccounts: allowedAccounts),
                                            authorizer: authorizer)
         let service = CalloutService(connection: connection, handler: handler, decisionLog: decisionLog,
-                                     sessions: registry, configuration: .init(queueGroup: queueGroup), logger: logger)
+                                     sessions: registry, currency: currency, configuration: .init(queueGroup: queueGroup), logger: logger)
         let running = RunningCallout(connection: connection, service: service, handler: handler, decisionLog: decisionLog,
                                      sink: sink, registry: registry)
         running.tasks.append(Task { try? await service.run() })

@@ -53,6 +53,15 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
         return conclude(facts, .denied(denial), reply: false)
     }
 
+    /// The request verified, but the service refuses to decide it (a replica that is not
+    /// current): a signed denial with `reason`, without looking at the credentials.
+    public mutating func requestRefused(_ request: AuthorizationRequestClaims, reason: DecisionReason,
+                                        detail: String) -> Action {
+        guard case var .received(facts) = state else { preconditionFailure("requestRefused in \(self)") }
+        facts.fill(from: request.nats)
+        return conclude(facts, .denied(AuthorizationDecision.Denial(reason: reason, detail: detail)), reply: true)
+    }
+
     /// The request JWT verified (signature, audience, expiry). Checks the envelope (issuer is the
     /// server, addressed to us, a user nkey to address, encrypted when required) and the
     /// deadline, then asks for the user the credentials name.

@@ -122,7 +122,10 @@ public struct AuthorizationHandler: Sendable {
 
     /// Handles one request as far as it can without waiting: everything but an argon2id check.
     /// Parameters as for ``handle(payload:serverXKey:receivedAt:arrival:)``.
-    public func start(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil, arrival: DispatchTime? = nil) -> Progress {
+    /// - Parameter refusal: when set, a verified request is denied with this reason and detail
+    ///   without being decided (the shell knows it must not decide now).
+    public func start(payload: [UInt8], serverXKey: String?, receivedAt: Date? = nil, arrival: DispatchTime? = nil,
+                      refusal: (reason: DecisionReason, detail: String)? = nil) -> Progress {
         var machine = DecisionMachine(rules: rules, receivedAt: receivedAt, now: now())
 
         // Open. Bytes end to end: the token is verified as it arrived, never copied into a String.
@@ -160,6 +163,10 @@ public struct AuthorizationHandler: Sendable {
         if let replays, let expires = request.expires,
            !replays.admit(Self.replayID(of: request), expires: expires, now: Int64(now().timeIntervalSince1970)) {
             return run(machine.requestReplayed(request), &machine, request: request, box: box, arrival: arrival)
+        }
+        if let refusal {
+            let action = machine.requestRefused(request, reason: refusal.reason, detail: refusal.detail)
+            return run(action, &machine, request: request, box: box, arrival: arrival)
         }
         let action = machine.requestVerified(request, encrypted: box != nil, now: now(), arrival: arrival)
         return run(action, &machine, request: request, box: box, arrival: arrival)

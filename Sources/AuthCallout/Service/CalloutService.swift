@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import IdentityStore
 import Metrics
 import NATSClient
 import NIOConcurrencyHelpers
@@ -21,6 +22,10 @@ import ServiceLifecycle
 ///
 /// Survives nats-server restarts through the connections' reconnect and resubscribe: the
 /// subscriptions keep delivering after the server is back.
+///
+/// With replication, a ``ReplicaCurrencyMonitor`` decides whether this replica may answer: the
+/// service subscribes only while it is current, unsubscribes (leaves the queue group) when it is
+/// not, and denies what it still holds then with `replica_stale`.
 public final class CalloutService: Service, Sendable {
     /// The subject nats-server publishes authorization requests on.
     public static let subject = "$SYS.REQ.USER.AUTH"
@@ -57,6 +62,7 @@ public final class CalloutService: Service, Sendable {
     private let handler: AuthorizationHandler
     private let decisionLog: DecisionLog
     private let sessions: SessionRegistry?
+    private let currency: ReplicaCurrencyMonitor?
     private let configuration: Configuration
     private let logger: Logger
     private let admission: NIOLockedValueBox<Admission>
@@ -69,10 +75,12 @@ public final class CalloutService: Service, Sendable {
     ///   - connections: where requests are received and answered (at least one; each answers
     ///     the requests it received).
     ///   - sessions: where allowed connections are remembered for live revocation (nil: don't).
+    ///   - currency: with replication, when this replica may answer (nil: always).
     ///   - now: the clock the throttle's buckets and blocks run on (inject one in tests).
     ///   - metricsFactory: where `scim_callout_throttled_total` goes.
     public init(connections: [NATSConnection], handler: AuthorizationHandler, decisionLog: DecisionLog,
-                sessions: SessionRegistry? = nil, configuration: Configuration = Configuration(), logger: Logger,
+                sessions: SessionRegistry? = nil, currency: ReplicaCurrencyMonitor? = nil,
+                configuration: Configuration = Configuration(), logger: Logger,
                 now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
                 metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         precondition(!connections.isEmpty, "CalloutService needs a connection")
@@ -80,6 +88,7 @@ public final class CalloutService: Service, Sendable {
         self.handler = handler
         self.decisionLog = decisionLog
         self.sessions = sessions
+        self.currency = currency
         self.configuration = configuration
         self.logger = logger
         self.now = now
@@ -91,9 +100,10 @@ public final class CalloutService: Service, Sendable {
 
     /// One connection receiving and answering the requests.
     public convenience init(connection: NATSConnection, handler: AuthorizationHandler, decisionLog: DecisionLog,
-                            sessions: SessionRegistry? = nil, configuration: Configuration = Configuration(), logger: Logger,
+                            sessions: SessionRegistry? = nil, currency: ReplicaCurrencyMonitor? = nil,
+                            configuration: Configuration = Configuration(), logger: Logger,
                             metricsFactory: any MetricsFactory = MetricsSystem.factory) {
-        self.init(connections: [connection], handler: handler, decisionLog: decisionLog, sessions: sessions,
+        self.init(connections: [connection], handler: handler, decisionLog: decisionLog, sessions: sessions, currency: currency,
                   configuration: configuration, logger: logger, metricsFactory: metricsFactory)
     }
 
@@ -105,6 +115,10 @@ public final class CalloutService: Service, Sendable {
     public func run() async throws {
         // Unbounded on purpose: at most `maxInFlight` are ever in it (the rest are shed).
         let (waiting, waitingContinuation) = AsyncStream.makeStream(of: Waiting.self)
+        if let currency {
+            try await runGated(by: currency, waiting: waiting, waitingContinuation: waitingContinuation)
+            return
+        }
         var subscribed: [NATSHandlerSubscription] = []
         do {
             for connection in connections {
@@ -147,14 +161,91 @@ public final class CalloutService: Service, Sendable {
                 waitingContinuation.finish()
             }
             for await item in waiting {
-                group.addTask {
-                    let outcome = await self.handler.resume(item.decision)
-                    self.release(item, outcome.checked ?? .undecided)
-                    self.finish(outcome, replyTo: item.replyTo, on: item.connection)
-                }
+                group.addTask { await self.decide(item) }
             }
         }
     }
+
+    /// Replication: subscribed only while the replica is current (see ``ReplicaCurrencyMonitor``).
+    private func runGated(by currency: ReplicaCurrencyMonitor, waiting: AsyncStream<Waiting>,
+                          waitingContinuation: AsyncStream<Waiting>.Continuation) async throws {
+        let failure = NIOLockedValueBox<(any Error)?>(nil)
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                await withTaskGroup(of: Void.self) { race in
+                    race.addTask { try? await gracefulShutdown() }
+                    race.addTask {
+                        do {
+                            try await self.followMembership(of: currency, waiting: waitingContinuation)
+                        } catch {
+                            failure.withLockedValue { $0 = error }
+                        }
+                    }
+                    await race.next()
+                    race.cancelAll()
+                }
+                waitingContinuation.finish()
+            }
+            for await item in waiting {
+                group.addTask { await self.decide(item) }
+            }
+        }
+        if let error = failure.withLockedValue({ $0 }) { throw error }
+    }
+
+    /// Subscribes when the monitor says join, unsubscribes when it says leave, until cancelled
+    /// (then unsubscribes) or a subscription fails (thrown: the service ends, as when the first
+    /// subscription fails without replication).
+    private func followMembership(of currency: ReplicaCurrencyMonitor,
+                                  waiting: AsyncStream<Waiting>.Continuation) async throws {
+        var subscriptions: [NATSHandlerSubscription] = []
+        func leave() async {
+            ready.withLockedValue { $0 = false }
+            for subscription in subscriptions { try? await subscription.unsubscribe() }
+            subscriptions = []
+        }
+        do {
+            for await join in currency.membership() {
+                if join, subscriptions.isEmpty {
+                    for connection in connections {
+                        subscriptions.append(try await connection.subscribe(to: Self.subject, queue: configuration.queueGroup) { message, readAt in
+                            self.received(message, readAt: readAt, on: connection, waiting: waiting)
+                        })
+                        try await connection.flush()
+                    }
+                    ready.withLockedValue { $0 = true }
+                    logger.info("auth callout subscribed", metadata: [
+                        "nats.subject": .string(Self.subject), "nats.queue": .string(configuration.queueGroup),
+                        "callout.connections": .stringConvertible(connections.count),
+                    ])
+                } else if !join, !subscriptions.isEmpty {
+                    await leave()
+                    logger.info("auth callout unsubscribed: replica not current", metadata: [
+                        "nats.subject": .string(Self.subject), "nats.queue": .string(configuration.queueGroup),
+                    ])
+                }
+            }
+        } catch {
+            await leave()
+            throw error
+        }
+        await leave()
+    }
+
+    /// Runs a waiting decision's check and answers; a replica that stopped being current
+    /// meanwhile denies instead of answering from state it can no longer vouch for.
+    private func decide(_ item: Waiting) async {
+        let outcome = await handler.resume(item.decision)
+        release(item, outcome.checked ?? .undecided)
+        if let currency, !currency.isCurrent {
+            finish(handler.abandon(item.decision, reason: .replicaStale, detail: Self.staleDetail),
+                   replyTo: item.replyTo, on: item.connection)
+            return
+        }
+        finish(outcome, replyTo: item.replyTo, on: item.connection)
+    }
+
+    static let staleDetail = "this replica could not prove it is current with the replication stream"
 
     /// One request, on the event loop: answered here, or handed to a task when it has to wait.
     private func received(_ message: NATSMessage, readAt: NIODeadline, on connection: NATSConnection,
@@ -172,7 +263,10 @@ public final class CalloutService: Service, Sendable {
         // NIODeadline and DispatchTime read the same monotonic clock: the store answers as of
         // the read, so the requests read together share one freshness check.
         let arrival = DispatchTime(uptimeNanoseconds: readAt.uptimeNanoseconds)
-        switch handler.start(payload: payload, serverXKey: serverXKey, receivedAt: receivedAt, arrival: arrival) {
+        // Not current: still answered (signed), so the server need not wait for its timeout.
+        let refusal = currency.flatMap { $0.isCurrent ? nil : (DecisionReason.replicaStale, Self.staleDetail) }
+        switch handler.start(payload: payload, serverXKey: serverXKey, receivedAt: receivedAt, arrival: arrival,
+                             refusal: refusal) {
         case let .answered(outcome):
             finish(outcome, replyTo: replyTo, on: connection)
         case let .awaitingPasswordCheck(decision):

@@ -15,7 +15,16 @@ import ServiceLifecycle
 /// group change re-checks the users this replica saw in that group. Each cut is a `revoke`
 /// record in the decision log and, with a `recorder`, a durable `sessions_cut` history entry
 /// (also for a deactivation or deletion that found nothing live, so the revocation provably ran).
+///
+/// With replication, every replica applies every change, but only the one that accepted the
+/// write (`origin` == `replicaID`) cuts: CONNZ already reaches every server, so the sessions are
+/// cut once cluster-wide. It cuts after `settle` (every live replica applied the change, or
+/// `replication.max_staleness` passed), so a kicked client that reconnects at once is decided
+/// on the new state by whichever replica answers.
 public final class SessionRevoker: Service, Sendable {
+    /// Waits until the other replicas have applied what this one has (see the type's doc).
+    public typealias Settle = @Sendable () async -> Void
+
     let identities: any IdentityReading
     let feed: any IdentityChangeFeed
     let registry: SessionRegistry
@@ -25,14 +34,20 @@ public final class SessionRevoker: Service, Sendable {
     let recorder: (any RevocationRecording)?
     /// Policy account name → account public key (operator mode, ``CalloutKeys/accountKeys``).
     let accountKeys: [String: String]
+    let replicaID: String?
+    let settle: Settle?
     let interval: Duration
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
     let logger: Logger
     private let lastPrune = NIOLockedValueBox<Date?>(nil)
 
+    /// - Parameters:
+    ///   - replicaID: with replication, this replica's id: changes from other origins are not cut here.
+    ///   - settle: with replication, awaited before cutting (see the type's doc).
     public init(identities: any IdentityReading, feed: any IdentityChangeFeed, registry: SessionRegistry, control: ServerControl,
-                policy: PolicyStore, decisionLog: DecisionLog, recorder: (any RevocationRecording)? = nil, accountKeys: [String: String] = [:], interval: Duration = .milliseconds(200),
+                policy: PolicyStore, decisionLog: DecisionLog, recorder: (any RevocationRecording)? = nil, accountKeys: [String: String] = [:],
+                replicaID: String? = nil, settle: Settle? = nil, interval: Duration = .milliseconds(200),
                 clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
         self.identities = identities
         self.feed = feed
@@ -42,6 +57,8 @@ public final class SessionRevoker: Service, Sendable {
         self.decisionLog = decisionLog
         self.recorder = recorder
         self.accountKeys = accountKeys
+        self.replicaID = replicaID
+        self.settle = settle
         self.interval = interval
         self.clock = clock
         self.now = now
@@ -76,16 +93,23 @@ public final class SessionRevoker: Service, Sendable {
             let changes = try await feed.identityChanges(after: cursor, limit: 500)
             guard let last = changes.last else { return cursor }
             var users: [String] = []
-            for change in changes {
+            for change in changes where isOurs(change) {
                 switch change.kind {
                 case .user: users.append(change.resourceID)
                 case .group: users.append(contentsOf: registry.users(inGroup: change.resourceID))
                 }
             }
+            if !users.isEmpty, let settle { await settle() }
             var seen = Set<String>()
             for user in users where seen.insert(user).inserted { try await check(userID: user) }
             cursor = last.sequence
         }
+    }
+
+    /// Whether this replica cuts for `change`: a local change, or one it accepted itself.
+    func isOurs(_ change: IdentityChange) -> Bool {
+        guard let origin = change.origin, let replicaID else { return true }
+        return origin == replicaID
     }
 
     private func check(userID: String) async throws {

@@ -49,6 +49,9 @@ public enum DecisionReason: String, Sendable, Codable, CaseIterable {
     /// Too many failed password checks for the claimed user or from the client's source: refused
     /// before any argon2id work (docs/security.md, "Password throttling").
     case throttled
+    /// Replication: this replica could not prove it is current with the stream within
+    /// `replication.max_staleness`, so it does not decide (docs/high-availability.md).
+    case replicaStale = "replica_stale"
     /// Storage or signing failed: fail closed.
     case internalError = "internal_error"
     /// Not a connect: live sessions of a changed user were cut.
