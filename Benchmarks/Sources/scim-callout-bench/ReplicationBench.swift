@@ -209,14 +209,17 @@ enum ReplicationBench {
     ) async throws -> [BenchResult] {
         let before = try await lastSequence(js)
         let ports = replicas.map(\.httpPort), tokens = replicas.map(\.token)
+        let latencies = SCIMBench.Samples()
         let elapsed = try await SCIMBench.onThreads(connections) { worker in
             let replica = worker % ports.count
             let client = try BenchHTTPClient(port: ports[replica], token: tokens[replica])
             for i in stride(from: worker, to: creates, by: connections) {
+                let start = ContinuousClock.now
                 let response = try client.request("POST", "/scim/v2/Users", body: """
                     {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ha-\(i)@example.com",
                      "displayName":"HA \(i)","emails":[{"value":"ha-\(i)@example.com","type":"work"}]}
                     """)
+                latencies.append((ContinuousClock.now - start).seconds * 1_000)
                 guard response.status == 201 else {
                     throw BenchError("create on replica r\(replica + 1) answered \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))")
                 }
@@ -230,6 +233,8 @@ enum ReplicationBench {
         var results = [
             BenchResult(name: "replicated user creates over HTTP, \(label) (\(creates) creates)", value: Double(creates) / elapsed, unit: "creates/s"),
             BenchResult(name: "replicated creates: duration (\(creates) creates)", value: elapsed, unit: "s"),
+            BenchResult(name: "replicated create latency (POST → 201) p50", value: CalloutBench.percentile(latencies.sorted, 0.50), unit: "ms"),
+            BenchResult(name: "replicated create latency (POST → 201) p99", value: CalloutBench.percentile(latencies.sorted, 0.99), unit: "ms"),
         ]
         guard after > before else { return results }
         var each: [Double] = [], every: [Double] = []
@@ -354,6 +359,8 @@ enum ReplicationBench {
         async let attempts = FailoverLoad.run(urls: cluster.urls, userPrefix: "fo", users: users, rate: rate, seconds: seconds)
         // A schedule, not a wait for readiness: the replica dies at a fixed moment of the load.
         try await Task.sleep(for: .milliseconds(Int(killAfter * 1_000)))
+        // Proof the victim was answering callouts (in the queue group) when it died.
+        let victimDecisions = victim.process.output.split(separator: "\n").count { $0.contains(#""msg":"decision""#) }
         let killed = Date()
         kill(victim.process.pid, SIGKILL)
         let all = try await attempts
@@ -372,6 +379,8 @@ enum ReplicationBench {
             BenchResult(name: "\(label): delayed connects after the kill (> \(Int(threshold)) ms)", value: Double(afterKill.count { $0.ok && $0.ms > threshold }), unit: "count"),
             BenchResult(name: "\(label): longest affected connect", value: affected.map(\.ms).max() ?? 0, unit: "ms"),
             BenchResult(name: "\(label): gap (kill → end of the last affected connect)", value: gap, unit: "ms"),
+            BenchResult(name: "\(label): callouts the killed replica had decided (its log, warm-up included)",
+                        value: Double(victimDecisions), unit: "count"),
             BenchResult(name: "\(label): failed connects before the kill", value: Double(all.count { !$0.ok && $0.start < killed.timeIntervalSince1970 }), unit: "count"),
         ]
     }
