@@ -53,7 +53,9 @@ enum ReplicationBench {
         - *failover* runs nats-py clients connecting at a fixed rate through the auth callout, spread over
           the three nats-servers, then `kill -9` one replica a third of the way in. An attempt is *affected*
           when it fails or takes longer than max(100 ms, 2 × the p99 before the kill); the *gap* is from the
-          kill to the end of the last affected attempt (0: none was affected).
+          kill to the end of the last affected attempt (0: none was affected). `kill -9` closes the replica's
+          sockets at once, so nats-server drops it from the queue group at once; a host that vanishes without
+          closing them (power, partition) leaves requests to it unanswered until the callout's 2 s timeout.
         - Targets (issue 15): ≥ 1,000 creates/s with replicas 3; apply lag p99 < 50 ms.
         """
 
@@ -88,6 +90,8 @@ enum ReplicationBench {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw BenchError("\(binary.path) is missing: build it with `swift build -c release --product scim-callout`")
         }
+        // Six processes share this host's cores: the figures depend on what else runs.
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.flatMap { Double($0) }
         let directory = try TestEnvironment.temporaryDirectory("ha-bench")
         defer { try? FileManager.default.removeItem(at: directory) }
         let folders = try await prepareDataFolders(binary: binary, under: directory)
@@ -136,7 +140,8 @@ enum ReplicationBench {
             let js = JetStreamContext(connection: connection, timeout: .seconds(10))
             watchers = try replicas.map { try PositionWatcher(path: $0.storePath, stream: stream) }
 
-            var results = try await measureCreates(replicas: replicas, watchers: watchers, js: js,
+            var results = load.map { [BenchResult(name: "host load average (1 min) when the suite started", value: $0, unit: "runnable")] } ?? []
+            results += try await measureCreates(replicas: replicas, watchers: watchers, js: js,
                                                    creates: creates, connections: connections)
             results += try await measureRevocations(replicas: replicas, count: revocations)
             results += try await measureFailover(replicas: replicas, cluster: cluster, rate: connectRate, seconds: failoverSeconds)
