@@ -22,7 +22,8 @@ import Glibc
 /// Usage from `BenchMain`: `report.add(suite: "Replication on a 3-node cluster", results: …, note: ReplicationBench.note)`.
 /// Environment (all bounded): `REPLICATION_BENCH_CREATES` (3000), `REPLICATION_BENCH_CONNECTIONS`
 /// (32), `REPLICATION_BENCH_REVOCATIONS` (50), `REPLICATION_BENCH_CONNECT_RATE` (50 connects/s),
-/// `REPLICATION_BENCH_FAILOVER_SECONDS` (12; the replica dies a third of the way in).
+/// `REPLICATION_BENCH_FAILOVER_SECONDS` (12; the replica dies a third of the way in),
+/// `REPLICATION_BENCH_TIME_LIMIT` (900 s for the measured part; then every process is killed).
 enum ReplicationBench {
     static let stream = "SCIM_CALLOUT"
     static let replicaCount = 3
@@ -85,6 +86,7 @@ enum ReplicationBench {
         let revocations = setting("REPLICATION_BENCH_REVOCATIONS", 50)
         let connectRate = setting("REPLICATION_BENCH_CONNECT_RATE", 50)
         let failoverSeconds = max(3, setting("REPLICATION_BENCH_FAILOVER_SECONDS", 12))
+        let timeLimit = setting("REPLICATION_BENCH_TIME_LIMIT", 900)
 
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("scim-callout")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
@@ -133,6 +135,15 @@ enum ReplicationBench {
                     return await ServedCalloutBench.isReady("http://127.0.0.1:\(replica.httpPort)/readyz")
                 }
             }
+            // A bound on the whole run: a stuck request (blocking HTTP, no client timeout) ends when
+            // its server dies, so past the limit every process is killed by PID and the suite fails.
+            let pids = replicas.map(\.process.pid) + cluster.nodes.indices.compactMap { cluster.pid(node: $0) }
+            let watchdog = Task {
+                try await Task.sleep(for: .seconds(timeLimit))
+                FileHandle.standardError.write(Data("replication suite: over \(timeLimit) s, killing its processes\n".utf8))
+                for pid in pids { kill(pid, SIGKILL) }
+            }
+            defer { watchdog.cancel() }
             var configuration = NATSConfiguration(servers: cluster.urls, connectTimeout: .seconds(10))
             configuration.authentication = .userPassword(user: "bench", password: "bench-password")
             let connection = try await NATSConnection.connect(configuration, logger: logger)
