@@ -339,9 +339,10 @@ enum ReplicationBench {
         ]
     }
 
+    /// The `id` of a SCIM resource in a response body.
     static func userID(_ body: [UInt8]) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return nil }
-        return object["id"] as? String
+        struct Resource: Decodable { var id: String }
+        return try? JSONDecoder().decode(Resource.self, from: Data(body)).id
     }
 
     // MARK: Failover
