@@ -101,7 +101,7 @@ struct ConfigurationLoaderTests {
             "oidc.issuers": #"[{"issuer":"https://idp.example.com","audiences":["nats"],"user_claim":"oid"}]"#,
             "oidc.password_user": "oidc", "history.retention": "30d",
             "replication.enabled": "true", "replication.replica_id": "replica-z", "replication.stream": "S2",
-            "replication.subject_prefix": "p2", "replication.replicas": "1", "replication.apply_timeout": "2s",
+            "replication.subject_prefix": "p2", "replication.replicas": "1", "replication.apply_timeout": "2s", "replication.max_staleness": "1s",
         ]
         #expect(Set(samples.keys) == Set(ConfigurationKey.all.map(\.path)), "a sample for every key")
         let defaults = Configuration()

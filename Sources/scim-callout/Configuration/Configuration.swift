@@ -209,5 +209,8 @@ struct Configuration: Sendable, Equatable {
         var replicas = 3
         /// How long a SCIM write waits for its own apply before answering 503.
         var applyTimeout: Duration = .seconds(5)
+        /// How long a replica's proof that it applied the stream holds, and the longest a
+        /// revoking write waits for the other replicas (docs/high-availability.md).
+        var maxStaleness: Duration = .seconds(2)
     }
 }
