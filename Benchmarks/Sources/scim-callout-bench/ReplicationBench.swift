@@ -303,6 +303,8 @@ enum ReplicationBench {
         let stores = try replicas.map { try DatabaseQueue(path: $0.storePath, configuration: configuration) }
         let samples = SCIMBench.Samples()
         let early = SCIMBench.Samples()
+        // The deactivation's own time: with the revocation barrier it includes waiting for the replicas.
+        let patchTimes = SCIMBench.Samples()
         _ = try await SCIMBench.onThreads(1) { _ in
             let clients = try ports.indices.map { try BenchHTTPClient(port: ports[$0], token: tokens[$0]) }
             for i in 0..<count {
@@ -311,10 +313,12 @@ enum ReplicationBench {
                     """)
                 guard created.status == 201, let id = userID(created.body) else { throw BenchError("create answered \(created.status)") }
                 // Sent to the next replica: the writer is never the one that created the user.
+                let sent = ContinuousClock.now
                 let patched = try clients[(i + 1) % clients.count].request("PATCH", "/scim/v2/Users/\(id)", body: """
                     {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}
                     """)
                 let answered = Date()
+                patchTimes.append((ContinuousClock.now - sent).seconds * 1_000)
                 guard (200..<300).contains(patched.status) else { throw BenchError("deactivation answered \(patched.status)") }
                 var first = true
                 let deadline = answered.addingTimeInterval(10)
@@ -333,6 +337,8 @@ enum ReplicationBench {
         }
         let latencies = samples.sorted
         return [
+            BenchResult(name: "deactivation PATCH → 2xx p50 (\(count) deactivations)", value: CalloutBench.percentile(patchTimes.sorted, 0.50), unit: "ms"),
+            BenchResult(name: "deactivation PATCH → 2xx p99", value: CalloutBench.percentile(patchTimes.sorted, 0.99), unit: "ms"),
             BenchResult(name: "deactivation 2xx → inactive on every replica's store, p50 (\(count) deactivations)", value: CalloutBench.percentile(latencies, 0.50), unit: "ms"),
             BenchResult(name: "deactivation 2xx → inactive on every replica's store, p99", value: CalloutBench.percentile(latencies, 0.99), unit: "ms"),
             BenchResult(name: "deactivations already on every replica at the 2xx", value: Double(early.sorted.count), unit: "count"),
