@@ -142,6 +142,8 @@ let package = Package(
                 "NKeys", "NATSJWT", "NATSClient", "JetStream", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
                 // The callout suite starts a real nats-server exactly as the integration tests do.
                 "TestSupport",
+                // The replication suite reads each replica's SQLite position.
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

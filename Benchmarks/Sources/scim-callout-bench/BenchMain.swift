@@ -1,10 +1,10 @@
 import Foundation
 
 /// The benchmark driver behind `make bench`: runs every suite (or those named on the command
-/// line: `crypto parser filter scim history callout credentials cluster replicated feed`) and writes `docs/benchmarks.md`.
+/// line: `crypto parser filter scim history callout credentials cluster replication feed`) and writes `docs/benchmarks.md`.
 @main
 enum BenchMain {
-    static let suiteNames = ["crypto", "parser", "filter", "scim", "history", "callout", "credentials", "cluster", "replicated", "feed"]
+    static let suiteNames = ["crypto", "parser", "filter", "scim", "history", "callout", "credentials", "cluster", "replication", "feed"]
 
     static func main() async throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -30,8 +30,9 @@ enum BenchMain {
             case "callout": report.add(suite: "Auth callout", results: try await CalloutBench.run(), note: CalloutBench.note)
             case "credentials": report.add(suite: "Credentials side by side", results: try await CredentialBench.run(), note: CredentialBench.note)
             case "cluster": report.add(suite: "Replication cluster", results: try await ClusterBench.run(), note: ClusterBench.note)
-            case "replicated": report.add(suite: "Replicated SCIM", results: try await ReplicatedSCIMBench.run(), note: ReplicatedSCIMBench.note)
             case "feed": report.add(suite: "Decision feed", results: try await DecisionFeedBench.run(), note: DecisionFeedBench.note)
+            case "replication":
+                report.add(suite: "Replication on a 3-node cluster", results: try await ReplicationBench.run(), note: ReplicationBench.note)
             default: break
             }
         }

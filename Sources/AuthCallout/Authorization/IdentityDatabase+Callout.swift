@@ -19,7 +19,8 @@ private enum DecoyPassword {
 extension IdentityDatabase: IdentityChangeFeed {
     public func identityChanges(after sequence: Int64, limit: Int) async throws -> [IdentityChange] {
         try await changes(after: sequence, limit: limit).map { change in
-            IdentityChange(sequence: change.seq, kind: change.resourceType == .user ? .user : .group, resourceID: change.resourceId)
+            IdentityChange(sequence: change.seq, kind: change.resourceType == .user ? .user : .group, resourceID: change.resourceId,
+                           origin: change.origin)
         }
     }
 }

@@ -24,6 +24,7 @@ public final class ReplicaCurrencyMonitor: Service, Sendable {
 
     private let state: NIOLockedValueBox<State>
     private let probe: Probe
+    private let appliedSequences: (@Sendable () -> AsyncStream<UInt64>)?
     private let logger: Logger
     private let currentGauge: Gauge
     private let appliedGauge: Gauge
@@ -33,12 +34,16 @@ public final class ReplicaCurrencyMonitor: Service, Sendable {
     ///   - maxStaleness: how long a currency proof holds (`replication.max_staleness`).
     ///   - appliedSequence: the store's applied position at start.
     ///   - probe: returns the stream's last sequence (throws when the stream cannot be reached).
+    ///   - appliedSequences: the apply loop's positions, followed while running (nil: the owner
+    ///     calls ``applied(sequence:)``).
     ///   - metricsFactory: where the replication gauges go.
-    public init(maxStaleness: Duration, appliedSequence: UInt64 = 0, probe: @escaping Probe, logger: Logger,
+    public init(maxStaleness: Duration, appliedSequence: UInt64 = 0, probe: @escaping Probe,
+                appliedSequences: (@Sendable () -> AsyncStream<UInt64>)? = nil, logger: Logger,
                 metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.state = NIOLockedValueBox(State(currency: ReplicaCurrency(maxStaleness: maxStaleness,
                                                                        appliedSequence: appliedSequence)))
         self.probe = probe
+        self.appliedSequences = appliedSequences
         self.logger = logger
         self.currentGauge = Gauge(label: "scim_callout_replication_current", factory: metricsFactory)
         self.appliedGauge = Gauge(label: "scim_callout_replication_applied_sequence", factory: metricsFactory)
@@ -84,6 +89,11 @@ public final class ReplicaCurrencyMonitor: Service, Sendable {
         let tickInterval = min(interval, .milliseconds(100))
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
+                if let appliedSequences = self.appliedSequences {
+                    group.addTask {
+                        for await sequence in appliedSequences() { self.applied(sequence: sequence) }
+                    }
+                }
                 var nextProbe = ContinuousClock.now
                 while !Task.isCancelled {
                     let now = ContinuousClock.now

@@ -129,6 +129,10 @@ extension ReplicatedIdentityStore {
             throw IdentityStoreError(.unavailable, "the write was not applied within \(settings.applyTimeout); retry")
         }
         if case .rejected(let refusal) = outcome { throw refusal }
+        // This replica applied the command, so its position is at or past the command's sequence.
+        if operation.isRevoking, let wait = state.withLock({ $0.revocationWait }) {
+            await wait(appliedSequence)
+        }
         return outcome
     }
 

@@ -19,7 +19,12 @@ public final class ReplicatedIdentityStore: Sendable {
         var health = ReplicationHealth.starting
         var appliedSequence: UInt64 = 0
         var observers: [UUID: AsyncStream<UInt64>.Continuation] = [:]
+        var revocationWait: RevocationWait?
     }
+
+    /// Awaited after this replica applied a revoking write (up to the given sequence) and before
+    /// the write returns: the revocation barrier (docs/high-availability.md, "Revocation bound").
+    public typealias RevocationWait = @Sendable (_ appliedSequence: UInt64) async -> Void
 
     /// The local materialized view: reads, SCIM tokens, and where commands are applied.
     public let database: IdentityDatabase
@@ -99,6 +104,11 @@ public final class ReplicatedIdentityStore: Sendable {
         logger.info("replication stream updated", metadata: [
             "replication.stream": .string(settings.stream), "replication.replicas": .stringConvertible(settings.replicas),
         ])
+    }
+
+    /// Sets what a revoking write awaits before it returns (see ``RevocationWait``).
+    public func setRevocationWait(_ wait: @escaping RevocationWait) {
+        state.withLock { $0.revocationWait = wait }
     }
 
     func setHealth(_ health: ReplicationHealth) {

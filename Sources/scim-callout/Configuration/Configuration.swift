@@ -228,5 +228,8 @@ struct Configuration: Sendable, Equatable {
 
         /// Every replica's decisions.
         var decisionsWildcard: String { "\(subjectPrefix).decisions.>" }
+        /// How long a replica's proof that it applied the stream holds, and the longest a
+        /// revoking write waits for the other replicas (docs/high-availability.md).
+        var maxStaleness: Duration = .seconds(2)
     }
 }

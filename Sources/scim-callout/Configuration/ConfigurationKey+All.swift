@@ -27,6 +27,9 @@ extension ConfigurationKey {
               "The stream's replica count (3 on a 3-node cluster, 1 on a single JetStream server)."),
         .init("replication.apply_timeout", "duration", default: "5s", \.replication.applyTimeout, duration,
               "How long a SCIM write waits for this replica to apply it before answering 503."),
+        .init("replication.max_staleness", "duration", default: "2s", \.replication.maxStaleness, duration,
+              "The revocation bound: a replica answers callouts only while it proved within this time that it "
+              + "applied the stream; a revoking write waits at most this long for the other replicas."),
     ]
 
     private static let nats: [ConfigurationKey] = [

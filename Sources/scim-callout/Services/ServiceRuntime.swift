@@ -178,9 +178,39 @@ struct ServiceRuntime: Sendable {
                                   successTerminationBehavior: .ignore))
             calloutConnections.append(extra)
         }
+        // Replication: SCIM writes go through the stream; its own connection, after the store
+        // and before the callout and HTTP, so no write is accepted before the apply loop runs
+        // and no callout is answered before this replica proved it is current.
+        var replicated: ReplicatedIdentityStore?
+        var currency: ReplicaCurrencyMonitor?
+        var progress: ReplicaProgress?
+        if configuration.replication.enabled {
+            let settings = configuration.replication
+            let replicationLogger = logger.with(component: "replication")
+            let started = try await Self.startReplication(configuration, keys: keys, database: database, logger: logger)
+            let store = started.store
+            services.append(.init(service: started.connection))
+            services.append(.init(service: ReplicationApplyService(store: store, logger: replicationLogger)))
+            // Probes fail well within the interval, so a lost stream is noticed by the next one.
+            let probes = JetStreamContext(connection: started.connection, timeout: settings.maxStaleness / 4)
+            let monitor = ReplicaCurrencyMonitor(
+                maxStaleness: settings.maxStaleness, appliedSequence: store.appliedSequence,
+                probe: { try await probes.streamInfo(settings.stream).state.lastSequence },
+                appliedSequences: { store.appliedSequences() }, logger: replicationLogger, metricsFactory: factory)
+            let reports = ReplicaProgress(connection: started.connection, replicaID: settings.replicaID,
+                                          subjectPrefix: settings.subjectPrefix, maxStaleness: settings.maxStaleness,
+                                          appliedSequences: { store.appliedSequences() }, logger: replicationLogger)
+            store.setRevocationWait { sequence in await reports.waitForReplicas(toApply: sequence) }
+            services.append(.init(service: monitor))
+            services.append(.init(service: reports))
+            replicated = store
+            currency = monitor
+            progress = reports
+        }
+
         let sessions = SessionRegistry()
         let callout = CalloutService(
-            connections: calloutConnections, handler: handler, decisionLog: decisionLog, sessions: sessions,
+            connections: calloutConnections, handler: handler, decisionLog: decisionLog, sessions: sessions, currency: currency,
             configuration: .init(queueGroup: configuration.nats.queueGroup, throttle: configuration.callout.throttle.settings),
             logger: logger.with(component: "callout"), metricsFactory: factory)
 
@@ -191,24 +221,21 @@ struct ServiceRuntime: Sendable {
             services.append(.init(service: system))
             services.append(.init(service: NATSEventMonitor(connection: system, role: "system", metrics: metrics, logger: systemLogger),
                                   successTerminationBehavior: .ignore))
+            // With replication, only the replica that accepted a write cuts, after the barrier.
+            var settle: SessionRevoker.Settle?
+            if let progress, let replicated {
+                settle = { await progress.waitForReplicas(toApply: replicated.appliedSequence) }
+            }
             services.append(.init(service: SessionRevoker(
                 identities: identities, feed: identities, registry: sessions, control: ServerControl(connection: system),
-                policy: policyStore, decisionLog: decisionLog, recorder: database, accountKeys: calloutKeys.accountKeys, logger: logger.with(component: "revoker"))))
+                policy: policyStore, decisionLog: decisionLog, recorder: database, accountKeys: calloutKeys.accountKeys,
+                replicaID: replicated == nil ? nil : configuration.replication.replicaID, settle: settle,
+                logger: logger.with(component: "revoker"))))
         } else {
             logger.notice("nats.system is not configured: revoked users keep live sessions until their JWT expires",
                           metadata: ["jwt.lifetime": "\(DurationText.format(cap))"])
         }
         services.append(.init(service: callout))
-
-        // Replication: SCIM writes go through the stream; its own connection, after the store
-        // and before HTTP, so no write is accepted before the apply loop runs.
-        var replicated: ReplicatedIdentityStore?
-        if configuration.replication.enabled {
-            let store = try await Self.startReplication(configuration, keys: keys, database: database, logger: logger)
-            services.append(.init(service: store.connection))
-            services.append(.init(service: ReplicationApplyService(store: store.store, logger: logger.with(component: "replication"))))
-            replicated = store.store
-        }
 
         var readiness = [
             ReadinessCheck(name: "store open") { (try? await database.latestChangeSequence()) != nil },
@@ -217,6 +244,9 @@ struct ServiceRuntime: Sendable {
         ]
         if let replicated {
             readiness.append(ReadinessCheck(name: "replication applying") { replicated.health.isApplying })
+        }
+        if let currency {
+            readiness.append(ReadinessCheck(name: "replica current") { currency.isCurrent })
         }
         for issuer in configuration.oidc.issuers {
             readiness.append(ReadinessCheck(name: "oidc keys of \(issuer.issuer)") { [tokenKeys] in
