@@ -212,7 +212,7 @@ let package = Package(
         .testTarget(
             name: "AuthCalloutTests",
             dependencies: [
-                "AuthCallout", "Policy", "NKeys", "NATSJWT", "IdentityStore", "SCIM", "OIDC",
+                "AuthCallout", "Policy", "NKeys", "NATSJWT", "IdentityStore", "SCIM", "OIDC", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
