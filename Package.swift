@@ -181,7 +181,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "SCIMTests", dependencies: ["SCIM", "JSON"]),
+        .testTarget(name: "SCIMTests", dependencies: ["SCIM", "JSON", "TestSupport"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
         .testTarget(
             name: "OIDCTests",
