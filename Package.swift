@@ -161,6 +161,12 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
+        // Our NATS client connected to a test's real nats-server, the same way in every suite.
+        .target(
+            name: "NATSTestSupport",
+            dependencies: ["NATSClient", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/NATSTestSupport"
+        ),
         .testTarget(name: "NKeysTests", dependencies: ["NKeys", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "NATSJWTTests", dependencies: ["NATSJWT", "NKeys", "JSON", "TestSupport"]),
@@ -176,7 +182,7 @@ let package = Package(
         .testTarget(
             name: "JetStreamTests",
             dependencies: [
-                "JetStream", "NATSClient", "TestSupport",
+                "JetStream", "NATSClient", "TestSupport", "NATSTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -231,6 +237,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "TestSupport", "OIDC",
+                "NATSTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
