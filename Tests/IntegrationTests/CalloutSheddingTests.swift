@@ -34,7 +34,7 @@ struct CalloutSheddingTests {
         _ = try await directory.addUser("first", password: "right", groups: ["developers"])
         _ = try await directory.addUser("second", password: "right", groups: ["developers"])
         // A wrong password's argon2id check holds the decision until the test opens the gate.
-        let checks = GatedChecks(directory)
+        let checks = GatedPasswordChecks(directory)
         let passwordPool = PasswordCheckPool(threads: 1)
         let authorizer = Authorizer(identities: checks, policy: try PolicyStore.parsing(CalloutEndToEndTests.policyYAML),
                                     passwordChecks: passwordPool, passwordCheckTimeout: .seconds(60))
@@ -53,21 +53,21 @@ struct CalloutSheddingTests {
             try await pollUntil("the service to subscribe") { service.isSubscribed }
             // A real client connects; its decision holds the only slot.
             let first = Task { await connect("first") }
-            try await pollUntil("the first decision to start its check") { checks.started.withLockedValue { $0 } == 1 }
+            try await pollUntil("the first decision to start its check") { checks.checksStarted == 1 }
 
             // A second client connects meanwhile: its request is denied at once, without a decision.
             #expect(await connect("second") == false)
             let shed = try await poll("the shed decision", timeout: .seconds(10)) { sink.records.first { $0.userName == "second" } }
             #expect(shed.reason == .overloaded && shed.result == .deny)
-            #expect(checks.started.withLockedValue { $0 } == 1, "the shed request never started a check")
+            #expect(checks.checksStarted == 1, "the shed request never started a check")
             #expect(server.server.log.contains("overloaded"), "nats-server logs the reason it was given")
 
-            checks.gate.signal()
+            checks.open()
             #expect(await first.value == false)
             let decided = try await poll("the first decision", timeout: .seconds(10)) { sink.records.first { $0.userName == "first" } }
             #expect(decided.reason == .wrongSecret)
         } catch {
-            checks.gate.signal()
+            checks.open()
             serviceTask.cancel()
             log.finish()
             await connection.close()
@@ -83,21 +83,6 @@ struct CalloutSheddingTests {
         try await server.server.stop()
     }
 
-    /// The store's lookups, with argon2id checks that wait for a gate (on the password pool's thread).
-    final class GatedChecks: IdentityReading, @unchecked Sendable {
-        let inner: any CalloutDirectory
-        let gate = DispatchSemaphore(value: 0)
-        let started = NIOLockedValueBox(0)
-        init(_ inner: any CalloutDirectory) { self.inner = inner }
-        func identity(for key: CredentialKey, asOf: DispatchTime?) throws -> Identity? { try inner.identity(for: key, asOf: asOf) }
-        func verifyPassword(_ password: String, hash: String) -> Bool {
-            started.withLockedValue { $0 += 1 }
-            gate.wait()
-            return inner.verifyPassword(password, hash: hash)
-        }
-        var decoyPasswordHash: String? { nil }
-    }
-
     @Test func decisionsThatNeedNoWaitAreNeverShed() async throws {
         let server = try await CalloutServer.start(label: "shed-nkey")
         let directory = try makeDirectory()
@@ -106,7 +91,7 @@ struct CalloutSheddingTests {
         let key = try KeyPair.generate(.user)
         _ = try await directory.addUser("keyed", password: nil, groups: ["developers"])
         try await directory.addNKey("keyed", key.publicKey)
-        let checks = GatedChecks(directory)
+        let checks = GatedPasswordChecks(directory)
         let passwordPool = PasswordCheckPool(threads: 1)
         let policy = try PolicyStore.parsing(CalloutEndToEndTests.policyYAML)
         let authorizer = Authorizer(identities: checks, policy: policy, passwordChecks: passwordPool, passwordCheckTimeout: .seconds(60))
@@ -122,7 +107,7 @@ struct CalloutSheddingTests {
             await Self.connects(server, user, authentication)
         }
         func cleanUp() async {
-            checks.gate.signal()
+            checks.open()
             serviceTask.cancel()
             log.finish()
             await logTask.value
@@ -135,7 +120,7 @@ struct CalloutSheddingTests {
             // A password connect that misses the credential cache waits for its argon2id check
             // and holds the only place.
             let first = Task { await connect("waiting", .userPassword(user: "waiting", password: "pw")) }
-            try await pollUntil("the first check to start") { checks.started.withLockedValue { $0 } == 1 }
+            try await pollUntil("the first check to start") { checks.checksStarted == 1 }
 
             // An nkey connect needs no check: decided and allowed, not shed.
             #expect(await connect("keyed", .nkey(publicKey: key.publicKey, signNonce: { key.signature(for: $0) })))
@@ -146,9 +131,9 @@ struct CalloutSheddingTests {
             #expect(await connect("second", .userPassword(user: "second", password: "pw")) == false)
             let shed = try await poll("the shed decision", timeout: .seconds(10)) { sink.records.first { $0.userName == "second" } }
             #expect(shed.reason == .overloaded && shed.result == .deny)
-            #expect(checks.started.withLockedValue { $0 } == 1, "the shed request never started a check")
+            #expect(checks.checksStarted == 1, "the shed request never started a check")
 
-            checks.gate.signal()
+            checks.open()
             #expect(await first.value == true)
             let decided = try await poll("the first decision", timeout: .seconds(10)) { sink.records.first { $0.userName == "waiting" } }
             #expect(decided.result == .allow && decided.authMethod == .password)

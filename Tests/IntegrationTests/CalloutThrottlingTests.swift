@@ -12,48 +12,14 @@ import TestSupport
 struct CalloutThrottlingTests {
     static let wrong = "wrong-password"
 
-    /// The store's lookups, with argon2id checks of the sprayed (wrong) password held at a gate
-    /// until the test opens it; every other check runs at once.
-    final class SprayGate: IdentityReading, @unchecked Sendable {
-        let inner: any CalloutDirectory
-        private let condition = NSCondition()
-        private var isOpen = false
-        private var startedChecks = 0
-
-        init(_ inner: any CalloutDirectory) { self.inner = inner }
-
-        func identity(for key: CredentialKey, asOf: DispatchTime?) throws -> Identity? { try inner.identity(for: key, asOf: asOf) }
-
-        func verifyPassword(_ password: String, hash: String) -> Bool {
-            if password == CalloutThrottlingTests.wrong {
-                condition.lock()
-                startedChecks += 1
-                while !isOpen { condition.wait() }
-                condition.unlock()
-            }
-            return inner.verifyPassword(password, hash: hash)
-        }
-
-        var decoyPasswordHash: String? { inner.decoyPasswordHash }
-
-        /// argon2id checks of the sprayed password started so far.
-        var started: Int { condition.withLock { startedChecks } }
-
-        func open() {
-            condition.withLock {
-                isOpen = true
-                condition.broadcast()
-            }
-        }
-    }
-
     @Test func sprayingOneUserNeitherFillsThePoolNorShedsAnotherUsersUncachedLogin() async throws {
         let server = try await CalloutServer.start(label: "throttle")
         let directory = try makeDirectory()
         for name in ["victim", "bob", "carol"] {
             _ = try await directory.addUser(name, password: "right", groups: ["developers"])
         }
-        let checks = SprayGate(directory)
+        // Only the sprayed (wrong) password is held; every other check runs at once.
+        let checks = GatedPasswordChecks(directory, holding: { $0 == CalloutThrottlingTests.wrong })
         // A thread for every place (four), so each admitted check starts at once: held at the
         // gate for the spray, run for anyone else.
         let passwordPool = PasswordCheckPool(threads: 4)
@@ -77,7 +43,7 @@ struct CalloutThrottlingTests {
         }
         @Sendable func records(_ user: String) -> [DecisionRecord] { sink.records.filter { $0.userName == user } }
         func cleanUp() async {
-            checks.open()
+            checks.openForGood()
             serviceTask.cancel()
             log.finish()
             await logTask.value
@@ -91,8 +57,8 @@ struct CalloutThrottlingTests {
             // Six wrong passwords for the victim at once: two checks start (the user's share),
             // the other four are refused without one.
             let spray = (0 ..< 6).map { _ in Task { await connect("victim", Self.wrong) } }
-            try await pollUntil("each attempt to hold a check or be answered") { checks.started + records("victim").count == 6 }
-            #expect(checks.started == 2, "the sprayed user holds only its share of the pool")
+            try await pollUntil("each attempt to hold a check or be answered") { checks.checksStarted + records("victim").count == 6 }
+            #expect(checks.checksStarted == 2, "the sprayed user holds only its share of the pool")
             #expect(records("victim").map(\.reason) == Array(repeating: .throttled, count: 4))
 
             // Meanwhile another user's correct password, not in the credential cache, gets in.
@@ -100,7 +66,7 @@ struct CalloutThrottlingTests {
             let bob = try await poll("bob's decision", timeout: .seconds(10)) { records("bob").first }
             #expect(bob.result == .allow && bob.reason == .allowed, "\(bob)")
 
-            checks.open()
+            checks.openForGood()
             for attempt in spray { #expect(await attempt.value == false) }
             try await pollUntil("the held checks to be decided") { records("victim").count == 6 }
 
@@ -114,7 +80,7 @@ struct CalloutThrottlingTests {
             #expect(refused.count > 4, "the spray was refused beyond the first burst: \(victim.map(\.reason))")
             #expect(victim.allSatisfy { [.throttled, .wrongSecret, .timeout].contains($0.reason) && $0.result == .deny },
                     "never overloaded: \(victim.map(\.reason))")
-            #expect(checks.started == victim.count - refused.count, "a refused attempt runs no argon2id check")
+            #expect(checks.checksStarted == victim.count - refused.count, "a refused attempt runs no argon2id check")
             #expect(refused.allSatisfy { $0.detail?.contains("for this user name") == true }, "the user's limit refused them")
             #expect(sink.records.allSatisfy { $0.reason != .overloaded })
             #expect(server.server.log.contains("throttled"), "nats-server logs the reason it was given")
