@@ -20,40 +20,22 @@ struct CalloutThrottlingTests {
         }
         // Only the sprayed (wrong) password is held; every other check runs at once.
         let checks = GatedPasswordChecks(directory, holding: { $0 == CalloutThrottlingTests.wrong })
-        // A thread for every place (four), so each admitted check starts at once: held at the
-        // gate for the spray, run for anyone else.
-        let passwordPool = PasswordCheckPool(threads: 4)
-        let authorizer = Authorizer(identities: checks, policy: try PolicyStore.parsing(CalloutEndToEndTests.policyYAML),
-                                    passwordChecks: passwordPool, passwordCheckTimeout: .seconds(60))
         // Every client here connects from 127.0.0.1, so the source limits are left wide open and
         // the test is about the user's: two checks waiting at most, three failures in a burst.
         let throttle = PasswordThrottle.Settings(sourceBurst: 1000, sourcePerMinute: 1000, userBurst: 3, userPerMinute: 1,
                                                  freeFailures: 1000, userMaxWaiting: 2, sourceMaxWaiting: 100)
-        let connection = try await CalloutSheddingTests.serviceConnection(server)
-        let sink = RecordingSink()
-        let log = DecisionLog(logger: RunningCallout.logger, sink: sink, flushInterval: .zero)
-        // Four places in all: without the throttle the spray takes every one of them.
-        let service = CalloutService(connection: connection, handler: AuthorizationHandler(keys: server.keys, authorizer: authorizer),
-                                     decisionLog: log, configuration: .init(queueGroup: "throttle-test", maxInFlight: 4, throttle: throttle),
-                                     logger: RunningCallout.logger)
-        let serviceTask = Task { try? await service.run() }
-        let logTask = Task { await log.run() }
+        // A thread for every place (four), so each admitted check starts at once: held at the
+        // gate for the spray, run for anyone else. Four places in all: without the throttle the
+        // spray takes every one of them.
+        let running = try await GatedCalloutService.start(
+            server, checks: checks, threads: 4,
+            configuration: .init(queueGroup: "throttle-test", maxInFlight: 4, throttle: throttle))
+        let sink = running.sink
         func connect(_ user: String, _ password: String) async -> Bool {
-            await CalloutSheddingTests.connects(server, user, .userPassword(user: user, password: password))
+            await running.connects(user, .userPassword(user: user, password: password))
         }
-        @Sendable func records(_ user: String) -> [DecisionRecord] { sink.records.filter { $0.userName == user } }
-        func cleanUp() async {
-            checks.openForGood()
-            serviceTask.cancel()
-            log.finish()
-            await logTask.value
-            await connection.close()
-            try? await passwordPool.shutdown()
-            try? await server.server.stop()
-        }
+        @Sendable func records(_ user: String) -> [DecisionRecord] { running.records(user) }
         do {
-            try await pollUntil("the service to subscribe") { service.isSubscribed }
-
             // Six wrong passwords for the victim at once: two checks start (the user's share),
             // the other four are refused without one.
             let spray = (0 ..< 6).map { _ in Task { await connect("victim", Self.wrong) } }
@@ -85,9 +67,9 @@ struct CalloutThrottlingTests {
             #expect(sink.records.allSatisfy { $0.reason != .overloaded })
             #expect(server.server.log.contains("throttled"), "nats-server logs the reason it was given")
         } catch {
-            await cleanUp()
+            try? await running.stop()
             throw error
         }
-        await cleanUp()
+        try? await running.stop()
     }
 }
