@@ -165,6 +165,12 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
+        // Our NATS client connected to a test's real nats-server, the same way in every suite.
+        .target(
+            name: "NATSTestSupport",
+            dependencies: ["NATSClient", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/NATSTestSupport"
+        ),
         .testTarget(name: "NKeysTests", dependencies: ["NKeys", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "NATSJWTTests", dependencies: ["NATSJWT", "NKeys", "JSON", "TestSupport"]),
@@ -180,12 +186,12 @@ let package = Package(
         .testTarget(
             name: "JetStreamTests",
             dependencies: [
-                "JetStream", "NATSClient", "NKeys", "TestSupport",
+                "JetStream", "NATSClient", "NKeys", "TestSupport", "NATSTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "SCIMTests", dependencies: ["SCIM", "JSON"]),
+        .testTarget(name: "SCIMTests", dependencies: ["SCIM", "JSON", "TestSupport"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
         .testTarget(
             name: "OIDCTests",
@@ -217,7 +223,7 @@ let package = Package(
         .testTarget(
             name: "AuthCalloutTests",
             dependencies: [
-                "AuthCallout", "Policy", "NKeys", "NATSJWT", "IdentityStore", "SCIM", "OIDC",
+                "AuthCallout", "Policy", "NKeys", "NATSJWT", "IdentityStore", "SCIM", "OIDC", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
@@ -236,6 +242,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "TestSupport", "OIDC",
+                "NATSTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -214,6 +214,14 @@ public enum PolicyParser {
             return nil
         }
 
+        /// A list that, when present, must name something: an empty one is reported (`listing`
+        /// says what to list) and read as nil, since it would otherwise allow nothing.
+        mutating func nonEmptyList(_ node: Node, _ key: String, listing: String) -> [Node]? {
+            guard let items = list(node, key) else { return nil }
+            if items.isEmpty { report(node, "\(key) is empty: list \(listing) or leave the key out"); return nil }
+            return items
+        }
+
         mutating func accountName(_ node: Node, _ what: String) -> String? {
             guard let name = nonEmptyScalar(node, what) else { return nil }
             let forbidden = name.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || ".*>".unicodeScalars.contains($0) }
@@ -296,7 +304,7 @@ public enum PolicyParser {
         }
 
         mutating func connectionTypes(_ node: Node) -> Set<ConnectionType>? {
-            guard let items = list(node, "connection_types") else { return nil }
+            guard let items = nonEmptyList(node, "connection_types", listing: "the allowed types") else { return nil }
             var result = Set<ConnectionType>()
             for item in items {
                 guard let text = scalar(item, "a connection type") else { continue }
@@ -304,14 +312,12 @@ public enum PolicyParser {
                     report(item, "unknown connection type '\(text)' (known: \(ConnectionType.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
             }
-            if result.isEmpty, !items.isEmpty { return nil }
-            if items.isEmpty { report(node, "connection_types is empty: list the allowed types or leave the key out"); return nil }
+            if result.isEmpty { return nil }
             return result
         }
 
         mutating func timeWindows(_ node: Node) -> [TimeWindow]? {
-            guard let items = list(node, "time_windows") else { return nil }
-            if items.isEmpty { report(node, "time_windows is empty: list windows or leave the key out"); return nil }
+            guard let items = nonEmptyList(node, "time_windows", listing: "windows") else { return nil }
             var result: [TimeWindow] = []
             for item in items {
                 guard case let .mapping(mapping) = item else { report(item, "a time window is a mapping with 'start' and 'end'"); continue }
@@ -327,8 +333,7 @@ public enum PolicyParser {
         }
 
         mutating func networks(_ node: Node) -> [CIDRRange]? {
-            guard let items = list(node, "source_cidrs") else { return nil }
-            if items.isEmpty { report(node, "source_cidrs is empty: list networks or leave the key out"); return nil }
+            guard let items = nonEmptyList(node, "source_cidrs", listing: "networks") else { return nil }
             var result: [CIDRRange] = []
             for item in items {
                 guard let text = scalar(item, "a network") else { continue }

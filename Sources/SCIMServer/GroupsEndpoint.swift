@@ -28,9 +28,7 @@ struct GroupsEndpoint<Repository: SCIMRepository>: ResourceEndpoint {
         guard let group = try await repository.group(id: id, includeMembers: includeMembers) else {
             throw SCIMError.notFound("Group \(id) not found")
         }
-        if let ifNoneMatch = input.ifNoneMatch, ETag.header(ifNoneMatch, matches: String(group.version)) {
-            return SCIMResult(status: .notModified, body: nil, version: String(group.version))
-        }
+        if let notModified = SCIMResult.notModified(input, version: group.version) { return notModified }
         return try await respond(group, input: input, status: .ok)
     }
 

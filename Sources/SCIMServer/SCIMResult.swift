@@ -11,6 +11,12 @@ struct SCIMResult: ResponseGenerator, Sendable {
     /// The resource version (the ETag is `W/"version"`).
     var version: String?
 
+    /// 304 for a read whose `If-None-Match` names the current `version`; nil when it must be sent.
+    static func notModified(_ input: SCIMOperationInput, version: Int64) -> SCIMResult? {
+        guard let ifNoneMatch = input.ifNoneMatch, ETag.header(ifNoneMatch, matches: String(version)) else { return nil }
+        return SCIMResult(status: .notModified, body: nil, version: String(version))
+    }
+
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = try body.map { try context.responseEncoder.encode($0, from: request, context: context) }
             ?? Response(status: status)

@@ -25,35 +25,38 @@ struct UsersEndpoint<Repository: SCIMRepository>: ResourceEndpoint {
 
     func get(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
         guard let user = try await repository.user(id: id) else { throw SCIMError.notFound("User \(id) not found") }
-        if let ifNoneMatch = input.ifNoneMatch, ETag.header(ifNoneMatch, matches: String(user.version)) {
-            return SCIMResult(status: .notModified, body: nil, version: String(user.version))
-        }
+        if let notModified = SCIMResult.notModified(input, version: user.version) { return notModified }
         return respond(user, input: input, status: .ok)
     }
 
     func replace(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
         let body = try input.requireBody()
         let type = self.type
-        let hasher = configuration.passwordHasher
-        let user = try await repository.modifyUser(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch),
-                                                   author: input.author) { current in
-            let existing = ResourceRenderer.decodeStored(current.resource)
-            let normalized = try ResourceValidator().normalizeForReplace(body, existing: existing, type: type)
-            return try await Self.update(normalized, hasher: hasher)
+        return try await modify(id: id, input) { existing in
+            try ResourceValidator().normalizeForReplace(body, existing: existing, type: type)
         }
-        return respond(user, input: input, status: .ok)
     }
 
     func patch(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
         let request = try PatchRequest(json: try input.requireBody())
         let type = self.type
+        return try await modify(id: id, input) { existing in
+            let patched = try PatchEngine().apply(request, to: existing, type: type)
+            return try ResourceValidator().normalizeForPatch(patched, existing: existing, type: type)
+        }
+    }
+
+    /// PUT and PATCH: `normalize` turns the stored document into the validated new one. It may
+    /// run more than once (see ``SCIMRepository/modifyUser(id:ifMatch:author:_:)``).
+    private func modify(
+        id: String,
+        _ input: SCIMOperationInput,
+        normalize: @Sendable (JSONValue) throws -> NormalizedResource
+    ) async throws -> SCIMResult {
         let hasher = configuration.passwordHasher
         let user = try await repository.modifyUser(id: id, ifMatch: QuerySupport.expectedVersion(input.ifMatch),
                                                    author: input.author) { current in
-            let existing = ResourceRenderer.decodeStored(current.resource)
-            let patched = try PatchEngine().apply(request, to: existing, type: type)
-            let normalized = try ResourceValidator().normalizeForPatch(patched, existing: existing, type: type)
-            return try await Self.update(normalized, hasher: hasher)
+            try await Self.update(try normalize(ResourceRenderer.decodeStored(current.resource)), hasher: hasher)
         }
         return respond(user, input: input, status: .ok)
     }

@@ -4,16 +4,8 @@ import Logging
 import NATSJWT
 import NKeys
 import Testing
+import TestSupport
 @testable import AuthCallout
-
-/// A wall clock tests move by hand.
-final class ManualTime: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-    init(_ start: Date) { current = start }
-    var now: Date { lock.withLock { current } }
-    func advance(by seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
-}
 
 /// Plays nats-server: makes signed (optionally sealed) requests and opens/validates replies.
 struct FakeServer {

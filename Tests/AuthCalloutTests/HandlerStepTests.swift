@@ -4,6 +4,7 @@ import Logging
 import NATSJWT
 import NKeys
 import Testing
+import TestSupport
 @testable import AuthCallout
 
 /// `AuthorizationHandler.start` answers what needs no argon2id check without waiting and hands

@@ -3,6 +3,7 @@ import IdentityStore
 import NATSJWT
 import NKeys
 import Testing
+import TestSupport
 @testable import AuthCallout
 
 @Suite("Replayed authorization requests")

@@ -1,6 +1,7 @@
 import Foundation
 import IdentityStore
 import Testing
+import TestSupport
 
 @Suite("SCIM token expiry, rotation and last use")
 struct SCIMTokenRotationTests {

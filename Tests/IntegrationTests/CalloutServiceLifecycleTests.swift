@@ -11,29 +11,6 @@ import ServiceLifecycle
 import Testing
 import TestSupport
 
-/// The directory, with every argon2id check held until the test opens the gate (it blocks a
-/// `PasswordCheckPool` thread, never the cooperative pool).
-final class GatedPasswordChecks: IdentityReading, Sendable {
-    let base: any CalloutDirectory
-    private let gate = DispatchSemaphore(value: 0)
-    private let started = NIOLockedValueBox(0)
-
-    init(_ base: any CalloutDirectory) { self.base = base }
-
-    var checksStarted: Int { started.withLockedValue { $0 } }
-    /// Lets `count` held checks go on.
-    func open(_ count: Int = 1) { for _ in 0..<count { gate.signal() } }
-
-    func identity(for key: CredentialKey, asOf: DispatchTime?) throws -> Identity? { try base.identity(for: key, asOf: asOf) }
-    func verifyPassword(_ password: String, hash: String) -> Bool {
-        started.withLockedValue { $0 += 1 }
-        // A safety net so a failed test cannot hold the pool thread forever.
-        _ = gate.wait(timeout: .now() + 20)
-        return base.verifyPassword(password, hash: hash)
-    }
-    var decoyPasswordHash: String? { base.decoyPasswordHash }
-}
-
 /// How `CalloutService.run()` starts and ends with decisions waiting off the event loop.
 @Suite("Auth callout service lifecycle", .serialized, .timeLimit(.minutes(2)))
 struct CalloutServiceLifecycleTests {

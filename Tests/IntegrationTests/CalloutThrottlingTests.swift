@@ -12,87 +12,35 @@ import TestSupport
 struct CalloutThrottlingTests {
     static let wrong = "wrong-password"
 
-    /// The store's lookups, with argon2id checks of the sprayed (wrong) password held at a gate
-    /// until the test opens it; every other check runs at once.
-    final class SprayGate: IdentityReading, @unchecked Sendable {
-        let inner: any CalloutDirectory
-        private let condition = NSCondition()
-        private var isOpen = false
-        private var startedChecks = 0
-
-        init(_ inner: any CalloutDirectory) { self.inner = inner }
-
-        func identity(for key: CredentialKey, asOf: DispatchTime?) throws -> Identity? { try inner.identity(for: key, asOf: asOf) }
-
-        func verifyPassword(_ password: String, hash: String) -> Bool {
-            if password == CalloutThrottlingTests.wrong {
-                condition.lock()
-                startedChecks += 1
-                while !isOpen { condition.wait() }
-                condition.unlock()
-            }
-            return inner.verifyPassword(password, hash: hash)
-        }
-
-        var decoyPasswordHash: String? { inner.decoyPasswordHash }
-
-        /// argon2id checks of the sprayed password started so far.
-        var started: Int { condition.withLock { startedChecks } }
-
-        func open() {
-            condition.withLock {
-                isOpen = true
-                condition.broadcast()
-            }
-        }
-    }
-
     @Test func sprayingOneUserNeitherFillsThePoolNorShedsAnotherUsersUncachedLogin() async throws {
         let server = try await CalloutServer.start(label: "throttle")
         let directory = try makeDirectory()
         for name in ["victim", "bob", "carol"] {
             _ = try await directory.addUser(name, password: "right", groups: ["developers"])
         }
-        let checks = SprayGate(directory)
-        // A thread for every place (four), so each admitted check starts at once: held at the
-        // gate for the spray, run for anyone else.
-        let passwordPool = PasswordCheckPool(threads: 4)
-        let authorizer = Authorizer(identities: checks, policy: try PolicyStore.parsing(CalloutEndToEndTests.policyYAML),
-                                    passwordChecks: passwordPool, passwordCheckTimeout: .seconds(60))
+        // Only the sprayed (wrong) password is held; every other check runs at once.
+        let checks = GatedPasswordChecks(directory, holding: { $0 == CalloutThrottlingTests.wrong })
         // Every client here connects from 127.0.0.1, so the source limits are left wide open and
         // the test is about the user's: two checks waiting at most, three failures in a burst.
         let throttle = PasswordThrottle.Settings(sourceBurst: 1000, sourcePerMinute: 1000, userBurst: 3, userPerMinute: 1,
                                                  freeFailures: 1000, userMaxWaiting: 2, sourceMaxWaiting: 100)
-        let connection = try await CalloutSheddingTests.serviceConnection(server)
-        let sink = RecordingSink()
-        let log = DecisionLog(logger: RunningCallout.logger, sink: sink, flushInterval: .zero)
-        // Four places in all: without the throttle the spray takes every one of them.
-        let service = CalloutService(connection: connection, handler: AuthorizationHandler(keys: server.keys, authorizer: authorizer),
-                                     decisionLog: log, configuration: .init(queueGroup: "throttle-test", maxInFlight: 4, throttle: throttle),
-                                     logger: RunningCallout.logger)
-        let serviceTask = Task { try? await service.run() }
-        let logTask = Task { await log.run() }
+        // A thread for every place (four), so each admitted check starts at once: held at the
+        // gate for the spray, run for anyone else. Four places in all: without the throttle the
+        // spray takes every one of them.
+        let running = try await GatedCalloutService.start(
+            server, checks: checks, threads: 4,
+            configuration: .init(queueGroup: "throttle-test", maxInFlight: 4, throttle: throttle))
+        let sink = running.sink
         func connect(_ user: String, _ password: String) async -> Bool {
-            await CalloutSheddingTests.connects(server, user, .userPassword(user: user, password: password))
+            await running.connects(user, .userPassword(user: user, password: password))
         }
-        @Sendable func records(_ user: String) -> [DecisionRecord] { sink.records.filter { $0.userName == user } }
-        func cleanUp() async {
-            checks.open()
-            serviceTask.cancel()
-            log.finish()
-            await logTask.value
-            await connection.close()
-            try? await passwordPool.shutdown()
-            try? await server.server.stop()
-        }
+        @Sendable func records(_ user: String) -> [DecisionRecord] { running.records(user) }
         do {
-            try await pollUntil("the service to subscribe") { service.isSubscribed }
-
             // Six wrong passwords for the victim at once: two checks start (the user's share),
             // the other four are refused without one.
             let spray = (0 ..< 6).map { _ in Task { await connect("victim", Self.wrong) } }
-            try await pollUntil("each attempt to hold a check or be answered") { checks.started + records("victim").count == 6 }
-            #expect(checks.started == 2, "the sprayed user holds only its share of the pool")
+            try await pollUntil("each attempt to hold a check or be answered") { checks.checksStarted + records("victim").count == 6 }
+            #expect(checks.checksStarted == 2, "the sprayed user holds only its share of the pool")
             #expect(records("victim").map(\.reason) == Array(repeating: .throttled, count: 4))
 
             // Meanwhile another user's correct password, not in the credential cache, gets in.
@@ -100,7 +48,7 @@ struct CalloutThrottlingTests {
             let bob = try await poll("bob's decision", timeout: .seconds(10)) { records("bob").first }
             #expect(bob.result == .allow && bob.reason == .allowed, "\(bob)")
 
-            checks.open()
+            checks.openForGood()
             for attempt in spray { #expect(await attempt.value == false) }
             try await pollUntil("the held checks to be decided") { records("victim").count == 6 }
 
@@ -114,14 +62,14 @@ struct CalloutThrottlingTests {
             #expect(refused.count > 4, "the spray was refused beyond the first burst: \(victim.map(\.reason))")
             #expect(victim.allSatisfy { [.throttled, .wrongSecret, .timeout].contains($0.reason) && $0.result == .deny },
                     "never overloaded: \(victim.map(\.reason))")
-            #expect(checks.started == victim.count - refused.count, "a refused attempt runs no argon2id check")
+            #expect(checks.checksStarted == victim.count - refused.count, "a refused attempt runs no argon2id check")
             #expect(refused.allSatisfy { $0.detail?.contains("for this user name") == true }, "the user's limit refused them")
             #expect(sink.records.allSatisfy { $0.reason != .overloaded })
             #expect(server.server.log.contains("throttled"), "nats-server logs the reason it was given")
         } catch {
-            await cleanUp()
+            try? await running.stop()
             throw error
         }
-        await cleanUp()
+        try? await running.stop()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NATSClient
+import NATSTestSupport
 import NIOCore
 import NKeys
 import Testing
@@ -17,7 +18,7 @@ struct NATSClientAuthTests {
 
     func expectAuthenticationFailure(_ server: NATSServerProcess, _ authentication: NATSConfiguration.Authentication) async {
         do {
-            let nats = try await NATSClientTestHelpers.connect(server) { $0.authentication = authentication }
+            let nats = try await NATSTestClient.connect(server) { $0.authentication = authentication }
             await nats.close()
             Issue.record("connect should have been refused")
         } catch let error as NATSClientError {
@@ -31,7 +32,7 @@ struct NATSClientAuthTests {
         let server = try await NATSServerProcess.start(config: """
             authorization { users = [ { user: alice, password: "wonder-land" } ] }
             """)
-        let nats = try await NATSClientTestHelpers.connect(server) {
+        let nats = try await NATSTestClient.connect(server) {
             $0.authentication = .userPassword(user: "alice", password: "wonder-land")
         }
         try await roundTrip(nats)
@@ -39,7 +40,7 @@ struct NATSClientAuthTests {
         await expectAuthenticationFailure(server, .userPassword(user: "alice", password: "wrong"))
         await expectAuthenticationFailure(server, .none)
         // Credentials in the URL work too.
-        let viaURL = try await NATSClientTestHelpers.connect(server) {
+        let viaURL = try await NATSTestClient.connect(server) {
             $0.servers = ["nats://alice:wonder-land@127.0.0.1:\(server.port)"]
         }
         try await roundTrip(viaURL)
@@ -49,7 +50,7 @@ struct NATSClientAuthTests {
 
     @Test func token() async throws {
         let server = try await NATSServerProcess.start(config: "authorization { token: \"s3cr3t-t0ken\" }\n")
-        let nats = try await NATSClientTestHelpers.connect(server) { $0.authentication = .token("s3cr3t-t0ken") }
+        let nats = try await NATSTestClient.connect(server) { $0.authentication = .token("s3cr3t-t0ken") }
         try await roundTrip(nats)
         await nats.close()
         await expectAuthenticationFailure(server, .token("other"))
@@ -62,7 +63,7 @@ struct NATSClientAuthTests {
         let server = try await NATSServerProcess.start(config: """
             authorization { users = [ { nkey: \(user.publicKey) } ] }
             """)
-        let nats = try await NATSClientTestHelpers.connect(server) {
+        let nats = try await NATSTestClient.connect(server) {
             $0.authentication = .nkey(publicKey: user.publicKey, signNonce: { user.signature(for: $0) })
         }
         try await roundTrip(nats)
@@ -115,7 +116,7 @@ struct NATSClientAuthTests {
             return { keyPair.signature(for: $0) }
         }
         #expect(!"\(authentication)".contains(user.encodedSeed()))
-        let nats = try await NATSClientTestHelpers.connect(server) { $0.authentication = authentication }
+        let nats = try await NATSTestClient.connect(server) { $0.authentication = authentication }
         try await roundTrip(nats)
         await nats.close()
         let impostor = try KeyPair.generate(.user)

@@ -1,4 +1,5 @@
 import NATSClient
+import NATSTestSupport
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -56,8 +57,8 @@ struct NATSClientHandlerSubscriptionTests {
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         var configuration = NATSConfiguration(servers: [server.url], connectTimeout: .seconds(10))
         configuration.reconnect = .disabled
-        let nats = try await NATSConnection.connect(configuration, eventLoopGroup: loop, logger: NATSClientTestHelpers.logger)
-        let publisher = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSConnection.connect(configuration, eventLoopGroup: loop, logger: NATSTestClient.logger)
+        let publisher = try await NATSTestClient.connect(server)
         let log = HandlerLog(expectedLoop: loop)
         let subscription = try await nats.subscribe(to: "ordered.>", onMessage: log.handler)
         #expect(subscription.subject == "ordered.>" && subscription.queue == nil)
@@ -88,8 +89,8 @@ struct NATSClientHandlerSubscriptionTests {
 
     @Test func queueGroupMembersWithHandlersShareTheMessages() async throws {
         let server = try await NATSServerProcess.start()
-        let first = try await NATSClientTestHelpers.connect(server)
-        let second = try await NATSClientTestHelpers.connect(server)
+        let first = try await NATSTestClient.connect(server)
+        let second = try await NATSTestClient.connect(server)
         let (logA, logB) = (HandlerLog(), HandlerLog())
         let a = try await first.subscribe(to: "work", queue: "pool", onMessage: logA.handler)
         _ = try await second.subscribe(to: "work", queue: "pool", onMessage: logB.handler)
@@ -110,8 +111,8 @@ struct NATSClientHandlerSubscriptionTests {
 
     @Test func unsubscribeStopsDeliveryAndEndsTheSubscription() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
-        let publisher = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
+        let publisher = try await NATSTestClient.connect(server)
         let log = HandlerLog()
         let subscription = try await nats.subscribe(to: "topic", onMessage: log.handler)
         // A stream subscription on the same connection: its message, published after, marks
@@ -142,7 +143,7 @@ struct NATSClientHandlerSubscriptionTests {
 
     @Test func closeEndsTheSubscription() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
         let log = HandlerLog()
         let subscription = try await nats.subscribe(to: "topic", onMessage: log.handler)
         let ended = NIOLockedValueBox(false)
@@ -163,7 +164,7 @@ struct NATSClientHandlerSubscriptionTests {
 
     @Test func drainDeliversWhatWasRoutedThenEnds() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
         let log = HandlerLog()
         let subscription = try await nats.subscribe(to: "drained", onMessage: log.handler)
         let total = 100
@@ -177,7 +178,7 @@ struct NATSClientHandlerSubscriptionTests {
 
     @Test func deliveryResumesAfterAServerRestart() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
         let events = EventRecorder(nats)
         let log = HandlerLog()
         let subscription = try await nats.subscribe(to: "survive.*", queue: "q", onMessage: log.handler)
@@ -193,7 +194,7 @@ struct NATSClientHandlerSubscriptionTests {
         try await events.waitFor("disconnected") { if case .disconnected = $0 { true } else { false } }
         try await events.waitFor("reconnected") { if case .reconnected = $0 { true } else { false } }
         try await nats.flush()  // the re-sent SUB is at the server before another client publishes
-        let other = try await NATSClientTestHelpers.connect(server)
+        let other = try await NATSTestClient.connect(server)
         try await other.publish(ByteBuffer(string: "after"), to: "survive.b")
         try await other.flush()
         try await log.waitFor(2)
@@ -210,7 +211,7 @@ struct NATSClientHandlerSubscriptionTests {
     /// A handler subscription made while the server is away is sent when the client reconnects.
     @Test func subscribingWhileReconnectingTakesEffectOnReconnect() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
         let events = EventRecorder(nats)
         try await server.stop()
         try await events.waitFor("disconnected") { if case .disconnected = $0 { true } else { false } }
@@ -219,7 +220,7 @@ struct NATSClientHandlerSubscriptionTests {
         try await server.start()
         try await events.waitFor("reconnected") { if case .reconnected = $0 { true } else { false } }
         try await nats.flush()
-        let other = try await NATSClientTestHelpers.connect(server)
+        let other = try await NATSTestClient.connect(server)
         try await other.publish(ByteBuffer(string: "hello"), to: "late")
         try await log.waitFor(1)
         #expect(log.payloads == ["hello"] && subscription.subject == "late")
@@ -230,7 +231,7 @@ struct NATSClientHandlerSubscriptionTests {
 
     @Test func invalidSubjectsAndClosedStatesAreTypedErrors() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
         let log = HandlerLog()
         func code(_ body: () async throws -> Void) async -> NATSClientError.Code? {
             do { try await body() } catch let error as NATSClientError { return error.code } catch { return nil }
@@ -247,8 +248,8 @@ struct NATSClientHandlerSubscriptionTests {
 
     @Test func publishWithoutWaitingFromTheHandlerAnswersRequests() async throws {
         let server = try await NATSServerProcess.start()
-        let responder = try await NATSClientTestHelpers.connect(server)
-        let requester = try await NATSClientTestHelpers.connect(server)
+        let responder = try await NATSTestClient.connect(server)
+        let requester = try await NATSTestClient.connect(server)
         let failures = NIOLockedValueBox<[String]>([])
         let served = NIOLockedValueBox(0)
         _ = try await responder.subscribe(to: "svc.echo", queue: "svc") { message, _ in
@@ -285,7 +286,7 @@ struct NATSClientHandlerSubscriptionTests {
 
     @Test func publishWithoutWaitingRejectsInvalidInputWithTypedErrors() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
         func code(_ body: () throws -> Void) -> NATSClientError.Code? {
             do { try body() } catch let error as NATSClientError { return error.code } catch { return nil }
             return nil

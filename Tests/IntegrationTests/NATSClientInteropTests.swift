@@ -1,4 +1,5 @@
 import NATSClient
+import NATSTestSupport
 import NIOCore
 import Testing
 import TestSupport
@@ -8,7 +9,7 @@ import TestSupport
 struct NATSClientInteropTests {
     @Test func pythonRequestsOurResponderWithHeaders() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
         let service = try await nats.subscribe(to: "interop.swift")
         let serving = Task {
             for await request in service {
@@ -37,7 +38,7 @@ struct NATSClientInteropTests {
 
     @Test func weRequestAPythonResponderAndReceiveItsPublishes() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
         let ready = try await nats.subscribe(to: "interop.ready")
         try await nats.flush()
         async let python = runPython("""

@@ -1,5 +1,6 @@
 import Foundation
 import NATSClient
+import NATSTestSupport
 import NIOCore
 import ServiceLifecycle
 import Testing
@@ -13,7 +14,7 @@ import Glibc
 struct NATSClientLifecycleTests {
     @Test func aFrozenServerIsDetectedAsStaleAndTheClientComesBack() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server) {
+        let nats = try await NATSTestClient.connect(server) {
             $0.pingInterval = .milliseconds(200)
             $0.maxPingsOutstanding = 2
             $0.connectTimeout = .seconds(1)
@@ -40,7 +41,7 @@ struct NATSClientLifecycleTests {
 
     @Test func lameDuckModeIsReported() async throws {
         let server = try await NATSServerProcess.start(config: "lame_duck_grace_period: 200ms\nlame_duck_duration: 30s\n")
-        let nats = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
         let events = EventRecorder(nats)
         let signal = try await runCommand(try TestEnvironment.tool("nats-server"), ["--signal", "ldm=\(server.pid)"])
         #expect(signal.status == 0, "\(signal.stderr)")
@@ -51,7 +52,7 @@ struct NATSClientLifecycleTests {
 
     @Test func serviceRunClosesWhenCancelled() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
         let subscription = try await nats.subscribe(to: "svc")
         let running = Task { try await nats.run() }
         running.cancel()
@@ -65,13 +66,13 @@ struct NATSClientLifecycleTests {
 
     @Test func gracefulShutdownOfAServiceGroupDrainsTheConnection() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
-        let publisher = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
+        let publisher = try await NATSTestClient.connect(server)
         let subscription = try await nats.subscribe(to: "lifecycle")
         try await nats.flush()
         for index in 0..<5 { try await publisher.publish(ByteBuffer(string: "\(index)"), to: "lifecycle") }
         try await publisher.flush()
-        let group = ServiceGroup(services: [nats], gracefulShutdownSignals: [], logger: NATSClientTestHelpers.logger)
+        let group = ServiceGroup(services: [nats], gracefulShutdownSignals: [], logger: NATSTestClient.logger)
         let running = Task { try await group.run() }
         await group.triggerGracefulShutdown()
         try await running.value
@@ -91,7 +92,7 @@ struct NATSClientLifecycleTests {
         configuration.reconnect.maxWait = .milliseconds(100)
         configuration.reconnect.maxAttemptsPerServer = nil
         let connecting = Task { [configuration] in
-            try await NATSConnection.connect(configuration, logger: NATSClientTestHelpers.logger)
+            try await NATSConnection.connect(configuration, logger: NATSTestClient.logger)
         }
         let server = try await NATSServerProcess.start(port: port)
         let nats = try await connecting.value
@@ -105,7 +106,7 @@ struct NATSClientLifecycleTests {
         do {
             let nats = try await NATSConnection.connect(
                 NATSConfiguration(servers: ["nats://127.0.0.1:\(port)"], connectTimeout: .seconds(2)),
-                logger: NATSClientTestHelpers.logger
+                logger: NATSTestClient.logger
             )
             await nats.close()
             Issue.record("connect should fail")
@@ -113,7 +114,7 @@ struct NATSClientLifecycleTests {
             #expect(error.code == .connectionFailed)
         }
         await #expect(throws: NATSClientError.self) {
-            _ = try await NATSConnection.connect(NATSConfiguration(servers: []), logger: NATSClientTestHelpers.logger)
+            _ = try await NATSConnection.connect(NATSConfiguration(servers: []), logger: NATSTestClient.logger)
         }
     }
 }

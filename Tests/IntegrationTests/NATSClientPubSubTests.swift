@@ -1,4 +1,5 @@
 import NATSClient
+import NATSTestSupport
 import NIOCore
 import Testing
 import TestSupport
@@ -8,7 +9,7 @@ import TestSupport
 struct NATSClientPubSubTests {
     @Test func publishesAndSubscribes() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
         let subscription = try await nats.subscribe(to: "greet.*")
         try await nats.publish(ByteBuffer(string: "hello"), to: "greet.joe")
         try await nats.publish(Array("bye".utf8), to: "greet.ann", replyTo: "back")
@@ -24,7 +25,7 @@ struct NATSClientPubSubTests {
 
     @Test func queueGroupSharesMessagesBetweenMembers() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
         let first = try await nats.subscribe(to: "jobs", queue: "workers")
         let second = try await nats.subscribe(to: "jobs", queue: "workers")
         let total = 200
@@ -42,7 +43,7 @@ struct NATSClientPubSubTests {
 
     @Test func headersRoundTripWithCaseAndRepeats() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
         let subscription = try await nats.subscribe(to: "h")
         let headers = NATSHeaders([("Nats-Server-Xkey", "XABC"), ("x-trace", "1"), ("x-trace", "2")])
         try await nats.publish(ByteBuffer(string: "body"), to: "h", headers: headers)
@@ -57,8 +58,8 @@ struct NATSClientPubSubTests {
 
     @Test func requestReplyAndNoResponders() async throws {
         let server = try await NATSServerProcess.start()
-        let responder = try await NATSClientTestHelpers.connect(server)
-        let requester = try await NATSClientTestHelpers.connect(server)
+        let responder = try await NATSTestClient.connect(server)
+        let requester = try await NATSTestClient.connect(server)
         let service = try await responder.subscribe(to: "svc.upper", queue: "svc")
         let serving = Task {
             for await request in service {
@@ -93,7 +94,7 @@ struct NATSClientPubSubTests {
 
     @Test func requestTimesOutWhenTheResponderIsSilent() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
         let silent = try await nats.subscribe(to: "silent")
         do {
             _ = try await nats.request(ByteBuffer(string: "?"), to: "silent", timeout: .milliseconds(200))
@@ -108,7 +109,7 @@ struct NATSClientPubSubTests {
 
     @Test func maxPayloadIsEnforcedBeforeSending() async throws {
         let server = try await NATSServerProcess.start(config: "max_payload: 1024\n")
-        let nats = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
         #expect(nats.serverInfo?.maxPayload == 1024)
         let subscription = try await nats.subscribe(to: "big")
         await #expect(throws: NATSClientError.self) {
@@ -123,7 +124,7 @@ struct NATSClientPubSubTests {
 
     @Test func unsubscribeAfterEndsTheSequenceAndEchoCanBeTurnedOff() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
         let subscription = try await nats.subscribe(to: "count")
         try await subscription.unsubscribe(after: 2)
         for index in 0..<5 { try await nats.publish(ByteBuffer(string: "\(index)"), to: "count") }
@@ -131,8 +132,8 @@ struct NATSClientPubSubTests {
         for await message in subscription { received.append(message.string) }
         #expect(received == ["0", "1"])
 
-        let quiet = try await NATSClientTestHelpers.connect(server) { $0.echo = false }
-        let listener = try await NATSClientTestHelpers.connect(server)
+        let quiet = try await NATSTestClient.connect(server) { $0.echo = false }
+        let listener = try await NATSTestClient.connect(server)
         let own = try await quiet.subscribe(to: "echo")
         let other = try await listener.subscribe(to: "echo")
         try await listener.flush()
@@ -148,7 +149,7 @@ struct NATSClientPubSubTests {
 
     @Test func slowConsumerDropsBeyondThePendingLimitAndSaysSo() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server) {
+        let nats = try await NATSTestClient.connect(server) {
             $0.pendingLimits = .init(messages: 10, bytes: 1_000_000)
         }
         let events = EventRecorder(nats)
@@ -171,8 +172,8 @@ struct NATSClientPubSubTests {
 
     @Test func drainDeliversWhatWasRoutedThenCloses() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
-        let publisher = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
+        let publisher = try await NATSTestClient.connect(server)
         let subscription = try await nats.subscribe(to: "d")
         try await nats.flush()
         for index in 0..<20 { try await publisher.publish(ByteBuffer(string: "\(index)"), to: "d") }

@@ -1,4 +1,5 @@
 import NATSClient
+import NATSTestSupport
 import NIOCore
 import Testing
 import TestSupport
@@ -7,7 +8,7 @@ import TestSupport
 struct NATSClientReconnectTests {
     @Test func serverRestartMidStreamReconnectsAndResubscribes() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server)
+        let nats = try await NATSTestClient.connect(server)
         let events = EventRecorder(nats)
         let plain = try await nats.subscribe(to: "stream.>")
         let grouped = try await nats.subscribe(to: "jobs", queue: "workers")
@@ -23,7 +24,7 @@ struct NATSClientReconnectTests {
         try await nats.flush()
 
         // Another client proves the server knows our subscriptions again.
-        let other = try await NATSClientTestHelpers.connect(server)
+        let other = try await NATSTestClient.connect(server)
         try await other.publish(ByteBuffer(string: "after"), to: "stream.b")
         try await other.publish(ByteBuffer(string: "job"), to: "jobs")
         #expect(try await plain.collect(1).first?.string == "after")
@@ -46,7 +47,7 @@ struct NATSClientReconnectTests {
 
     @Test func publishesWhileDisconnectedAreBufferedAndSentAfterResubscribing() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server) {
+        let nats = try await NATSTestClient.connect(server) {
             $0.reconnect.baseWait = .milliseconds(100)
             $0.reconnect.maxWait = .milliseconds(200)
         }
@@ -67,7 +68,7 @@ struct NATSClientReconnectTests {
 
     @Test func givesUpAfterTheConfiguredAttemptsAndCloses() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server) {
+        let nats = try await NATSTestClient.connect(server) {
             $0.reconnect.maxAttemptsPerServer = 2
             $0.reconnect.baseWait = .milliseconds(10)
             $0.reconnect.maxWait = .milliseconds(20)
@@ -82,7 +83,7 @@ struct NATSClientReconnectTests {
 
     @Test func reconnectDisabledClosesOnDisconnect() async throws {
         let server = try await NATSServerProcess.start()
-        let nats = try await NATSClientTestHelpers.connect(server) { $0.reconnect = .disabled }
+        let nats = try await NATSTestClient.connect(server) { $0.reconnect = .disabled }
         let subscription = try await nats.subscribe(to: "x")
         try await server.stop()
         for await _ in subscription {}
@@ -97,7 +98,7 @@ struct NATSClientReconnectTests {
         let routes = "routes: [\"nats-route://127.0.0.1:\(clusterPortA)\", \"nats-route://127.0.0.1:\(clusterPortB)\"]"
         let a = try await NATSServerProcess.start(config: "server_name: A\ncluster { name: C, listen: 127.0.0.1:\(clusterPortA), \(routes) }\n")
         let b = try await NATSServerProcess.start(config: "server_name: B\ncluster { name: C, listen: 127.0.0.1:\(clusterPortB), \(routes) }\n")
-        let nats = try await NATSClientTestHelpers.connect(a)
+        let nats = try await NATSTestClient.connect(a)
         let events = EventRecorder(nats)
         try await pollUntil("A to advertise B") {
             nats.serverInfo?.connectURLs?.contains("127.0.0.1:\(b.port)") == true
@@ -108,7 +109,7 @@ struct NATSClientReconnectTests {
             if case .reconnected(let server) = $0 { server.hasSuffix(":\(b.port)") } else { false }
         }
         try await nats.flush()
-        let other = try await NATSClientTestHelpers.connect(b)
+        let other = try await NATSTestClient.connect(b)
         try await other.publish(ByteBuffer(string: "via B"), to: "cluster")
         #expect(try await subscription.collect(1).first?.string == "via B")
         await other.close()

@@ -1,5 +1,6 @@
 import Foundation
 import NATSClient
+import NATSTestSupport
 import NIOCore
 import NIOSSL
 import Testing
@@ -60,14 +61,14 @@ struct NATSClientTLSTests {
             tls { cert_file: "\(certificates.certPath)", key_file: "\(certificates.keyPath)", timeout: 5 }
             """)
         let tls = try Self.clientTLS(certificates)
-        let nats = try await NATSClientTestHelpers.connect(server) { $0.tls = .require(tls) }
+        let nats = try await NATSTestClient.connect(server) { $0.tls = .require(tls) }
         try await roundTrip(nats)
         #expect(nats.serverInfo?.tlsRequired == true)
         await nats.close()
 
         // A client that refuses TLS gets a clear error, not a hang.
         do {
-            let plain = try await NATSClientTestHelpers.connect(server)
+            let plain = try await NATSTestClient.connect(server)
             await plain.close()
             Issue.record("plaintext connect to a TLS-only server should fail")
         } catch let error as NATSClientError {
@@ -77,7 +78,7 @@ struct NATSClientTLSTests {
         var untrusting = TLSConfiguration.makeClientConfiguration()
         untrusting.trustRoots = .certificates([])
         await #expect(throws: (any Error).self) {
-            let nats = try await NATSClientTestHelpers.connect(server) { $0.tls = .require(untrusting) }
+            let nats = try await NATSTestClient.connect(server) { $0.tls = .require(untrusting) }
             await nats.close()
         }
         try await server.stop()
@@ -90,7 +91,7 @@ struct NATSClientTLSTests {
             tls { cert_file: "\(certificates.certPath)", key_file: "\(certificates.keyPath)", handshake_first: true, timeout: 5 }
             """)
         let tls = try Self.clientTLS(certificates)
-        let nats = try await NATSClientTestHelpers.connect(server) { $0.tls = .handshakeFirst(tls) }
+        let nats = try await NATSTestClient.connect(server) { $0.tls = .handshakeFirst(tls) }
         try await roundTrip(nats)
         await nats.close()
         try await server.stop()
@@ -105,7 +106,7 @@ struct NATSClientTLSTests {
         // tls:// with the default (system) trust store cannot verify our test CA: it must fail
         // on the certificate, which proves TLS was attempted.
         await #expect(throws: (any Error).self) {
-            let nats = try await NATSClientTestHelpers.connect(server) { $0.servers = ["tls://127.0.0.1:\(server.port)"] }
+            let nats = try await NATSTestClient.connect(server) { $0.servers = ["tls://127.0.0.1:\(server.port)"] }
             await nats.close()
         }
         try await server.stop()

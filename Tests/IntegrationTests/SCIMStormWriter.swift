@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import NIOConcurrencyHelpers
 
 /// One writer of a SCIM write storm. It owns its users and groups (no other writer touches

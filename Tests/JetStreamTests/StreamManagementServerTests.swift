@@ -1,5 +1,6 @@
 import JetStream
 import NATSClient
+import NATSTestSupport
 import NIOCore
 import Testing
 import TestSupport
@@ -98,7 +99,7 @@ struct StreamManagementServerTests {
     @Test func aDomainPrefixAddressesTheServersDomain() async throws {
         let server = try await NATSServerProcess.start(config: "jetstream { domain: hub }\n", label: "js-domain")
         let nats = try await NATSConnection.connect(
-            NATSConfiguration(servers: [server.url], connectTimeout: .seconds(10)), logger: JetStreamTestServer.logger
+            NATSConfiguration(servers: [server.url], connectTimeout: .seconds(10)), logger: NATSTestClient.logger
         )
         let js = JetStreamContext(connection: nats, domain: "hub")
         #expect(js.apiPrefix == "$JS.hub.API.")

@@ -5,71 +5,12 @@ import NIOEmbedded
 import Testing
 @testable import NATSClient
 
-/// The whole connection without sockets: every channel it opens is a `NIOAsyncTestingChannel`
-/// and the test plays the server byte by byte (postgres-nio / valkey style).
-final class FakeServer: Sendable {
-    let loop = NIOAsyncTestingEventLoop()
-    let channels: AsyncStream<NIOAsyncTestingChannel>
-    private let continuation: AsyncStream<NIOAsyncTestingChannel>.Continuation
-
-    init() {
-        (channels, continuation) = AsyncStream.makeStream()
-    }
-
-    var factory: NATSConnection.ChannelFactory {
-        let loop = self.loop
-        let continuation = self.continuation
-        return { _, _, initialize in
-            let channel = NIOAsyncTestingChannel(loop: loop)
-            try await loop.flatSubmit { initialize(channel) }.get()
-            try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 4222)).get()
-            continuation.yield(channel)
-            return channel
-        }
-    }
-
-    func connection(_ configure: (inout NATSConfiguration) -> Void = { _ in }) throws -> NATSConnection {
-        var configuration = NATSConfiguration(servers: ["nats://127.0.0.1:4222"])
-        configuration.reconnect.baseWait = .milliseconds(1)
-        configuration.reconnect.maxWait = .milliseconds(1)
-        configuration.reconnect.jitter = .zero
-        configure(&configuration)
-        return try NATSConnection(
-            configuration: configuration, eventLoopGroup: loop, clock: ContinuousClock(),
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), channelFactory: factory
-        )
-    }
-}
-
-extension NIOAsyncTestingChannel {
-    /// The next bytes the client wrote, as text.
-    func clientWrote() async throws -> String {
-        String(buffer: try await waitForOutboundWrite(as: ByteBuffer.self))
-    }
-
-    func serverSends(_ text: String) async throws {
-        try await writeInbound(ByteBuffer(string: text))
-    }
-
-    /// Plays the server side of the handshake.
-    func acceptHandshake(info: String = #"{"server_id":"NFAKE","headers":true,"max_payload":1024}"#) async throws {
-        try await serverSends("INFO \(info)\r\n")
-        let connect = try await clientWrote()
-        #expect(connect.hasPrefix("CONNECT {") && connect.hasSuffix("}\r\nPING\r\n"))
-        try await serverSends("PONG\r\n")
-    }
-}
-
 @Suite(.timeLimit(.minutes(1)))
 struct NATSConnectionFakeServerTests {
     @Test func subscribeReconnectResubscribeAndFlushBufferedPublishesInOrder() async throws {
         let server = FakeServer()
-        let connection = try server.connection()
-        var channels = server.channels.makeAsyncIterator()
-        async let connecting: Void = connection.connectInitially()
-        let first = try #require(await channels.next())
-        try await first.acceptHandshake()
-        try await connecting
+        let (connection, first, later) = try await server.connected()
+        var channels = later
 
         let subscription = try await connection.subscribe(to: "orders.*", queue: "workers")
         #expect(try await first.clientWrote() == "SUB orders.* workers 1\r\n")
@@ -95,12 +36,7 @@ struct NATSConnectionFakeServerTests {
 
     @Test func requestsShareOneInboxAndMapRepliesByToken() async throws {
         let server = FakeServer()
-        let connection = try server.connection()
-        var channels = server.channels.makeAsyncIterator()
-        async let connecting: Void = connection.connectInitially()
-        let channel = try #require(await channels.next())
-        try await channel.acceptHandshake()
-        try await connecting
+        let (connection, channel, _) = try await server.connected()
 
         async let reply = connection.request(ByteBuffer(string: "q"), to: "svc", timeout: .seconds(30))
         let subscribe = try await channel.clientWrote()
@@ -121,12 +57,8 @@ struct NATSConnectionFakeServerTests {
 
     @Test func aProtocolErrorDropsTheChannelAndTheClientReconnects() async throws {
         let server = FakeServer()
-        let connection = try server.connection()
-        var channels = server.channels.makeAsyncIterator()
-        async let connecting: Void = connection.connectInitially()
-        let first = try #require(await channels.next())
-        try await first.acceptHandshake()
-        try await connecting
+        let (connection, first, later) = try await server.connected()
+        var channels = later
         let events = connection.events
         try await first.serverSends("BOGUS\r\n")
         let second = try #require(await channels.next())
@@ -143,12 +75,7 @@ struct NATSConnectionFakeServerTests {
 
     @Test func publishesQueuedInOneTickGoOutAsOneWriteBeforeALaterPing() async throws {
         let server = FakeServer()
-        let connection = try server.connection()
-        var channels = server.channels.makeAsyncIterator()
-        async let connecting: Void = connection.connectInitially()
-        let channel = try #require(await channels.next())
-        try await channel.acceptHandshake()
-        try await connecting
+        let (connection, channel, _) = try await server.connected()
 
         // Two replies ready in the same event-loop tick share one task, one write and one flush.
         let outbox = try #require(connection.state.withLockedValue { $0.machine.transport })

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import NATSJWT
 
 /// Checks one input: when the fast reader answers, its claims equal `JSONDecoder`'s, and
@@ -16,19 +17,6 @@ func checkFastEqualsCodable<Payload: NATSClaimsPayload>(
     }
     #expect(DecodeOutcome<Payload>(json, fastPath: true) == codable, "JWT.decodeClaims differs from Codable: \(label())")
     return fast != nil
-}
-
-/// SplitMix64: a seeded generator so corpus tests are repeatable.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Outcome of decoding claims JSON: the claims, or the error code.

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Testing
+import TestSupport
 @testable import NATSJWT
 import NKeys
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import NKeys
 
 @Suite struct Base64URLTests {
@@ -31,17 +32,6 @@ import Testing
 /// The table-driven codec against the straightforward bit-buffer codec it replaced, on seeded
 /// random text: same bytes for every accepted input, same refusals for every rejected one.
 @Suite struct Base64URLReferenceTests {
-    private struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// The previous implementation, kept as the reference.
     private static func referenceDecode(_ utf8: [UInt8], allowStandard: Bool) -> [UInt8]? {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
@@ -67,7 +57,7 @@ import Testing
     }
 
     @Test func decodingMatchesTheReferenceOnRandomText() {
-        var generator = SplitMix(state: 11)
+        var generator = SeededGenerator(seed: 11)
         let characters = Array("AQgw_-+/=Zz09 .\u{7F}".utf8) + [0x00, 0x80, 0xFF]
         for _ in 0..<20_000 {
             let length = Int.random(in: 0...12, using: &generator)
@@ -83,7 +73,7 @@ import Testing
     }
 
     @Test func encodingIntoAnArrayAppends() {
-        var generator = SplitMix(state: 12)
+        var generator = SeededGenerator(seed: 12)
         for length in 0..<200 {
             let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
             var output = Array("prefix.".utf8)

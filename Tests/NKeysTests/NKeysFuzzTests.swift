@@ -1,24 +1,14 @@
 import Testing
+import TestSupport
 @testable import NKeys
 
 /// Random and mutated input never crashes and never yields a key: every failure is an
 /// `NKeysError`. Seeded, so a failure reproduces.
 @Suite struct NKeysFuzzTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
 
     @Test func randomTextIsRejectedWithATypedError() {
-        var rng = SplitMix(state: 0x5EED)
+        var rng = SeededGenerator(seed: 0x5EED)
         for _ in 0..<5_000 {
             let length = Int.random(in: 0...70, using: &rng)
             let text = String((0..<length).map { _ in Self.alphabet.randomElement(using: &rng) ?? "A" })
@@ -50,7 +40,7 @@ import Testing
     }
 
     @Test func randomBytesNeverOpenAsXKeyBoxes() throws {
-        var rng = SplitMix(state: 0xB0C5)
+        var rng = SeededGenerator(seed: 0xB0C5)
         let alice = try XKeyPair.generate()
         let bob = try XKeyPair.generate()
         let box = try bob.sharedBox(with: alice.publicKey)

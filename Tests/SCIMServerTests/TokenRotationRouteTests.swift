@@ -11,7 +11,7 @@ import Testing
 @Suite("SCIM token rotation over HTTP")
 struct TokenRotationRouteTests {
     @Test func bothTokensWorkDuringTheOverlapAndOnlyTheNewOneAfter() async throws {
-        let time = TestTime()
+        let time = ManualTime()
         let store = try IdentityDatabase.inMemory(logger: quietLogger, now: { time.now })
         let registry = try SchemaRegistry(directory: TestEnvironment.packageRoot.appendingPathComponent("Schemas"))
         let old = try await store.issueSCIMToken(name: "okta", expiresAt: time.now.addingTimeInterval(90 * 86_400))

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 
 @testable import SCIM
 
@@ -93,7 +94,7 @@ struct PatchFuzzTests {
     /// applies and validates, or fails with a 400 SCIMError (never a crash, never a 500).
     @Test("random PATCH requests never crash; failures are 400s")
     func fuzz() {
-        var generator = SeededGenerator(state: 7)
+        var generator = SeededGenerator(seed: 7)
         let user = json(#"{"id":"u","userName":"x","emails":[{"value":"a@b","type":"work"}]}"#)
         let group = json(#"{"id":"g","displayName":"G","members":[{"value":"a"}]}"#)
         var applied = 0

@@ -21,36 +21,15 @@ struct AuditCommandTests {
 
         // Provision alice in nats-demo, connect (allowed), deactivate, reconnect (denied).
         let result = try await runPython("""
-            import asyncio, json, sys, urllib.request, nats
-            url, port, token = sys.argv[1:4]
-            def scim(method, path, body):
-                req = urllib.request.Request(f"http://127.0.0.1:{port}/scim/v2/{path}", data=json.dumps(body).encode(),
-                    method=method, headers={"Authorization": "Bearer " + token, "Content-Type": "application/scim+json"})
-                with urllib.request.urlopen(req, timeout=10) as r:
-                    return r.status, json.loads(r.read() or b"{}")
+            \(PythonSCIMClient.preamble)
             _, user = scim("POST", "Users", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "alice",
                                              "password": "alice-pw", "active": True})
             scim("POST", "Groups", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
                                     "displayName": "nats-demo", "members": [{"value": user["id"]}]})
-            async def attempt():
-                errors = []
-                async def on_error(e): errors.append(str(e))
-                try:
-                    nc = await nats.connect(url, user="alice", password="alice-pw", connect_timeout=5,
-                                            allow_reconnect=False, max_reconnect_attempts=0, error_cb=on_error)
-                except Exception as e:
-                    return "denied" if any("Authorization Violation" in x for x in errors + [str(e)]) else "error " + str(e)
-                try:
-                    await nc.flush(timeout=5)
-                except Exception:
-                    return "denied" if nc.is_closed or not nc.is_connected else "error flush"
-                await nc.close()
-                return "allowed"
             async def main():
                 print(user["id"])
                 print(await attempt())
-                print(scim("PATCH", "Users/" + user["id"], {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-                           "Operations": [{"op": "replace", "value": {"active": False}}]})[0])
+                print(patch("Users/" + user["id"], [{"op": "replace", "value": {"active": False}}]))
                 print(await attempt())
             asyncio.run(main())
             """, arguments: [nats.url, String(port), token], timeout: .seconds(60))

@@ -127,38 +127,13 @@ struct ServeCalloutTests {
         defer { Task { try? await nats.stop() } }
         let (serve, port) = try await ServeFixture.startServe(directory, nats: nats)
         let result = try await runPython("""
-            import asyncio, json, sys, urllib.request, nats
-            url, port, token = sys.argv[1:4]
-            def scim(method, path, body):
-                req = urllib.request.Request(f"http://127.0.0.1:{port}/scim/v2/{path}", data=json.dumps(body).encode(),
-                    method=method, headers={"Authorization": "Bearer " + token, "Content-Type": "application/scim+json"})
-                with urllib.request.urlopen(req, timeout=10) as r:
-                    return r.status, json.loads(r.read() or b"{}")
-            def patch(path, operations):
-                return scim("PATCH", path, {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": operations})[0]
+            \(PythonSCIMClient.preamble)
             _, user = scim("POST", "Users", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "alice",
                                              "password": "alice-pw", "active": True})
             user_id = user["id"]
             _, group = scim("POST", "Groups", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
                                                "displayName": "nats-demo", "members": [{"value": user_id}]})
             group_id = group["id"]
-            async def attempt():
-                errors = []
-                async def on_error(e): errors.append(str(e))
-                try:
-                    nc = await nats.connect(url, user="alice", password="alice-pw", connect_timeout=5,
-                                            allow_reconnect=False, max_reconnect_attempts=0, error_cb=on_error)
-                except Exception as e:
-                    return "denied" if any("Authorization Violation" in x for x in errors + [str(e)]) else "error " + str(e)
-                # nats-py's connect returns without error when its read after PING finds the
-                # socket already closed (no PONG, no -ERR): only a round trip proves the server
-                # let the client in. A connection closed right away was refused.
-                try:
-                    await nc.flush(timeout=5)
-                except Exception:
-                    return "denied" if nc.is_closed or not nc.is_connected else "error flush"
-                await nc.close()
-                return "allowed"
             async def main():
                 # Twice, so the service has alice in its lookup cache before each change.
                 print(await attempt(), await attempt())

@@ -14,29 +14,8 @@ import SCIMServer
 /// Call from `BenchMain`: `report.add(suite: "Identity history", results: try await HistoryBench.run())`.
 enum HistoryBench {
     static func run(creates: Int = 8_000, connections: Int = 32, patches: Int = 2_000) async throws -> [BenchResult] {
-        let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("history-bench-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try IdentityDatabase.open(path: directory.appendingPathComponent("bench.sqlite").path, logger: logger)
-        let schemas = ProcessInfo.processInfo.environment["SCIM_CALLOUT_SCHEMAS"] ?? "Schemas"
-        let registry = try SchemaRegistry(directory: URL(fileURLWithPath: schemas))
-        let token = try await store.issueSCIMToken(name: "bench").token
-        let router = SCIMRoutes.buildRouter(repository: store, registry: registry)
-        let portStream = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portStream.continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-
-        return try await withThrowingTaskGroup(of: [BenchResult].self) { group in
-            group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
-                return []
-            }
-            var iterator = portStream.stream.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                throw SCIMBench.Failure(description: "server did not start")
-            }
+        try await BenchSCIMServer.with(label: "history-bench") { server in
+            let (store, port, token) = (server.store, server.port, server.token)
             var results: [BenchResult] = []
             let ids = CreatedIDs()
 
@@ -91,7 +70,6 @@ enum HistoryBench {
                 name: "activeUsersWithGroups(asOf:) over \(afterPatches.entries) entries (\(active.count) active)",
                 value: SCIMBench.seconds(ContinuousClock.now - replayStart) * 1000, unit: "ms"))
 
-            group.cancelAll()
             return results
         }
     }

@@ -1,3 +1,4 @@
+import TestSupport
 import NATSClient
 import NIOCore
 
@@ -75,7 +76,7 @@ enum ParserBench {
 
     static func makeStream(messages: Int) -> ByteBuffer {
         var stream = ByteBuffer()
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         let body = [UInt8](repeating: 0x65, count: 1_200)
         for index in 0..<messages {
             switch index % 10 {
@@ -101,20 +102,5 @@ enum ParserBench {
     struct Failure: Error, CustomStringConvertible {
         var reason: String
         var description: String { "benchmark failed: \(reason)" }
-    }
-
-    /// A tiny deterministic generator so every run parses the same stream.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }

@@ -14,9 +14,8 @@ import SCIMServer
 /// 100,000-member group, and resident memory.
 ///
 /// Call from `BenchMain`: `report.add(suite: "SCIM endpoint and store", results: try await SCIMBench.run())`.
-/// The store is a file database (WAL, `synchronous=FULL`) in a temporary directory; the server
-/// runs in-process on 127.0.0.1 and is driven by blocking keep-alive HTTP clients on their own
-/// threads. Schemas are read from `./Schemas` (or `SCIM_CALLOUT_SCHEMAS`).
+/// The server is a ``BenchSCIMServer``, driven by blocking keep-alive HTTP clients on their own
+/// threads.
 enum SCIMBench {
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -30,29 +29,8 @@ enum SCIMBench {
         groupSize: Int = 100_000,
         patchMembers: Int = 1_000
     ) async throws -> [BenchResult] {
-        let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bench-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try IdentityDatabase.open(path: directory.appendingPathComponent("bench.sqlite").path, logger: logger)
-        let schemas = ProcessInfo.processInfo.environment["SCIM_CALLOUT_SCHEMAS"] ?? "Schemas"
-        let registry = try SchemaRegistry(directory: URL(fileURLWithPath: schemas))
-        let token = try await store.issueSCIMToken(name: "bench").token
-        let router = SCIMRoutes.buildRouter(repository: store, registry: registry)
-        let portStream = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portStream.continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: logger)
-
-        return try await withThrowingTaskGroup(of: [BenchResult].self) { group in
-            group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
-                return []
-            }
-            var iterator = portStream.stream.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else { throw Failure(description: "server did not start") }
+        try await BenchSCIMServer.with(label: "scim-bench") { server in
+            let (store, port, token) = (server.store, server.port, server.token)
             var results: [BenchResult] = []
 
             // 1. Creates over HTTP, each acknowledged only after its commit is synced (FULL).
@@ -172,7 +150,6 @@ enum SCIMBench {
                                        value: rss, unit: "MiB"))
             results.append(BenchResult(name: "peak resident memory (VmHWM, includes the bulk load)", value: peak, unit: "MiB"))
 
-            group.cancelAll()
             return results
         }
     }

@@ -31,9 +31,7 @@ struct AuditCommand: AsyncParsableCommand {
         var format = AuditFormat.text
 
         func validate() throws {
-            if DurationText.parse(since.lowercased()) == nil {
-                throw ValidationError("--since \(since) is not a duration such as 24h or 30d")
-            }
+            _ = try DurationOption.seconds(since, option: "--since", examples: "24h or 30d")
         }
 
         func run() async throws {
@@ -113,9 +111,7 @@ struct AuditCommand: AsyncParsableCommand {
         var format = AuditFormat.text
 
         func validate() throws {
-            if let since, DurationText.parse(since.lowercased()) == nil {
-                throw ValidationError("--since \(since) is not a duration such as 24h or 30d")
-            }
+            if let since { _ = try DurationOption.seconds(since, option: "--since", examples: "24h or 30d") }
             if limit < 1 || limit > 100_000 { throw ValidationError("--limit must be between 1 and 100000") }
         }
 

@@ -50,9 +50,7 @@ struct DecisionsCommand: AsyncParsableCommand {
         if let reason, DecisionReason(rawValue: reason) == nil {
             throw ValidationError("--reason \(reason) is unknown; one of: \(DecisionReason.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if let since, DurationText.parse(since.lowercased()) == nil {
-            throw ValidationError("--since \(since) is not a duration such as 15m, 24h or 7d")
-        }
+        if let since { _ = try DurationOption.seconds(since, option: "--since", examples: "15m, 24h or 7d") }
         if limit < 1 || limit > 100_000 { throw ValidationError("--limit must be between 1 and 100000") }
         if cluster, !follow {
             throw ValidationError("--cluster needs --follow: the local table holds only this host's decisions")

@@ -198,9 +198,6 @@ struct TokensCommand: AsyncParsableCommand {
 
     /// `text` (`7d`, `12h`, `0s`) as seconds, or a usage error naming `option`.
     static func duration(_ text: String, option: String) throws -> TimeInterval {
-        guard let duration = DurationText.parse(text.lowercased()) else {
-            throw ValidationError("\(option) \(text) is not a duration such as 90d or 12h")
-        }
-        return TimeInterval(duration.components.seconds) + TimeInterval(duration.components.attoseconds) / 1e18
+        try DurationOption.seconds(text, option: option, examples: "90d or 12h")
     }
 }
