@@ -53,7 +53,7 @@ final class ReplicatedInstallation: @unchecked Sendable {
         let keys = root.appendingPathComponent("keys")
         try await ServedInstallation.cli(["init", "--data-dir", keys.path, "--keep-existing"])
         let conf = try String(contentsOf: keys.appendingPathComponent("nats-server.conf"), encoding: .utf8)
-        let cluster = try await NATSCluster.start(config: clusterBody(fromInitConfiguration: conf), label: "\(label)-nats")
+        let cluster = try await NATSCluster.start(config: NATSCluster.body(fromInitConfiguration: conf), label: "\(label)-nats")
         var replicas: [Replica] = []
         for index in 1...count {
             let directory = root.appendingPathComponent("r\(index)")
@@ -68,18 +68,6 @@ final class ReplicatedInstallation: @unchecked Sendable {
             replicas.append(Replica(id: "r\(index)", directory: directory, scimToken: token))
         }
         return ReplicatedInstallation(root: root, keys: keys, cluster: cluster, replicas: replicas)
-    }
-
-    /// `init`'s nats-server.conf for a cluster node: no `listen` (each node has its own) and
-    /// JetStream for AUTH, where the service replicates (the same edit as docker-compose's `ha`).
-    static func clusterBody(fromInitConfiguration conf: String) -> String {
-        conf.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.hasPrefix("listen:") }
-            .map { line in
-                line.trimmingCharacters(in: .whitespaces).hasPrefix("AUTH {")
-                    ? line.replacingOccurrences(of: "AUTH {", with: "AUTH { jetstream: enabled,") : String(line)
-            }
-            .joined(separator: "\n")
     }
 
     private init(root: URL, keys: URL, cluster: NATSCluster, replicas: [Replica]) {

@@ -58,6 +58,19 @@ public final class NATSCluster: @unchecked Sendable {
         throw lastError ?? TestSupportError.processFailed(command: "nats-server cluster", status: -1, output: "")
     }
 
+    /// `scim-callout init`'s nats-server.conf as the `config` of a cluster: without `listen` (each
+    /// node has its own) and with JetStream for AUTH, where the service replicates (the same edit
+    /// docker-compose.yml's `ha` profile makes).
+    public static func body(fromInitConfiguration conf: String) -> String {
+        conf.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("listen:") }
+            .map { line in
+                line.trimmingCharacters(in: .whitespaces).hasPrefix("AUTH {")
+                    ? line.replacingOccurrences(of: "AUTH {", with: "AUTH { jetstream: enabled,") : String(line)
+            }
+            .joined(separator: "\n")
+    }
+
     private init(body: String, label: String) throws {
         let root = try TestEnvironment.temporaryDirectory(label)
         self.name = "scim-\(UUID().uuidString.prefix(6).lowercased())"

@@ -1,10 +1,10 @@
 import Foundation
 
 /// The benchmark driver behind `make bench`: runs every suite (or those named on the command
-/// line: `crypto parser filter scim history callout credentials cluster`) and writes `docs/benchmarks.md`.
+/// line: `crypto parser filter scim history callout credentials cluster replicated`) and writes `docs/benchmarks.md`.
 @main
 enum BenchMain {
-    static let suiteNames = ["crypto", "parser", "filter", "scim", "history", "callout", "credentials", "cluster"]
+    static let suiteNames = ["crypto", "parser", "filter", "scim", "history", "callout", "credentials", "cluster", "replicated"]
 
     static func main() async throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -30,6 +30,7 @@ enum BenchMain {
             case "callout": report.add(suite: "Auth callout", results: try await CalloutBench.run(), note: CalloutBench.note)
             case "credentials": report.add(suite: "Credentials side by side", results: try await CredentialBench.run(), note: CredentialBench.note)
             case "cluster": report.add(suite: "Replication cluster", results: try await ClusterBench.run(), note: ClusterBench.note)
+            case "replicated": report.add(suite: "Replicated SCIM", results: try await ReplicatedSCIMBench.run(), note: ReplicatedSCIMBench.note)
             default: break
             }
         }
