@@ -1,4 +1,5 @@
 import Foundation
+import NATSClient
 import NKeys
 import Testing
 import TestSupport
@@ -68,6 +69,64 @@ struct ReplicatedRevocationTests {
             await installation.tearDown()
             throw error
         }
+        await installation.tearDown()
+    }
+
+    /// Each revocation is cut once, by the replica that accepted it: a live session of a user
+    /// deactivated on r1 is kicked (within a second) and only r1 records a `revoke`; the same
+    /// on r2 for another user. r2's own revoke also proves it has read past r1's change.
+    @Test func liveSessionsAreCutOnceByTheWritingReplica() async throws {
+        let installation = try await ReplicatedInstallation.create(label: "cut-once", replicas: 2)
+        var sessions: [NATSConnection] = []
+        do {
+            try await pollUntil("r1 started with its stream", timeout: .seconds(60), interval: .milliseconds(200)) {
+                do {
+                    try await installation.start(replica: 0)
+                    return true
+                } catch {
+                    return false
+                }
+            }
+            try await installation.start(replica: 1)
+            let seeds = try await ReplicationChaosTests.provisionConnectUsers(installation, allowed: 2, outsiders: 0)
+            try await installation.waitForConvergence()
+            for seed in seeds.allowed {
+                let key = try KeyPair(seed: seed)
+                sessions.append(try await NATSConnection.connect(
+                    NATSConfiguration(servers: [installation.cluster.nodes[0].url],
+                                      authentication: .nkey(publicKey: key.publicKey, signNonce: { key.signature(for: $0) }),
+                                      reconnect: .disabled),
+                    logger: ReplicatedInstallation.logger))
+            }
+            let users = try await installation.replicas[0].client.allUsers()
+            for (index, userName) in ["allowed-0", "allowed-1"].enumerated() {
+                let user = try #require(users.first { $0.userName == userName })
+                let session = sessions[index]
+                let started = ContinuousClock.now
+                _ = try await installation.replicas[index].client.deactivate(user.id)
+                try await pollUntil("\(userName)'s session cut", timeout: .seconds(10), interval: .milliseconds(10)) {
+                    session.isClosed
+                }
+                let elapsed = ContinuousClock.now - started
+                #expect(elapsed < .seconds(1), "\(userName): write to cut took \(elapsed)")
+            }
+            // Each replica's decision log: exactly its own revocation.
+            for (index, userName) in ["allowed-0", "allowed-1"].enumerated() {
+                let replica = installation.replicas[index]
+                let rows = try await poll("\(replica.id)'s revoke row", timeout: .seconds(10), interval: .milliseconds(100)) {
+                    let output = try await ServedInstallation.cli(["decisions", "--data-dir", replica.directory.path,
+                                                                   "--result", "revoke", "--json"])
+                    let lines = output.split(separator: "\n").filter { !$0.isEmpty }
+                    return lines.isEmpty ? nil : lines
+                }
+                #expect(rows.count == 1 && rows[0].contains(userName), "\(replica.id): \(rows)")
+            }
+        } catch {
+            for session in sessions { await session.close() }
+            await installation.tearDown()
+            throw error
+        }
+        for session in sessions { await session.close() }
         await installation.tearDown()
     }
 }
