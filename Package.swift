@@ -232,7 +232,7 @@ let package = Package(
         .testTarget(
             name: "ScimCalloutTests",
             dependencies: [
-                "scim-callout", "JSON", "TestSupport", "IdentityStore", "Policy",
+                "scim-callout", "JSON", "TestSupport", "IdentityStore", "Policy", "NATSClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -66,6 +66,12 @@ final class ReplicaProgress: Service, Sendable {
         }
     }
 
+    /// The other replicas heard from within `max_staleness`, sorted.
+    var liveReplicas: [String] {
+        let now = ContinuousClock.now
+        return state.withLock { $0.barrier.liveReplicas(at: now) }
+    }
+
     func run() async throws {
         let ownSubject = AppliedReport.subject(prefix: subjectPrefix, replicaID: replicaID)
         let subscription = try await connection.subscribe(to: "\(subjectPrefix).applied.*") { message, _ in
