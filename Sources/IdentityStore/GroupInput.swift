@@ -1,5 +1,5 @@
 /// The values of a group the store indexes, plus its SCIM JSON (without members).
-public struct GroupInput: Sendable, Equatable {
+public struct GroupInput: Sendable, Equatable, Codable {
     public var displayName: String
     public var externalId: String?
     /// The resource JSON (an object) without `id`, `meta` and `members`.

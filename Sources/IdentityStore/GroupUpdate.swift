@@ -1,5 +1,5 @@
 /// A replacement for a group computed from its current state (PUT or PATCH).
-public struct GroupUpdate: Sendable {
+public struct GroupUpdate: Sendable, Equatable, Codable {
     public var input: GroupInput
     public var members: MembershipUpdate
 

@@ -12,7 +12,7 @@ extension IdentityDatabase {
                           let operation = ChangeOperation(rawValue: row.operation)
                     else { return nil }
                     return ChangeRecord(seq: seq, at: Date(timeIntervalSince1970: row.at), resourceType: type,
-                                        resourceId: row.resourceId, operation: operation)
+                                        resourceId: row.resourceId, operation: operation, origin: row.origin)
                 }
         }
     }

@@ -18,25 +18,8 @@ extension IdentityDatabase {
         let id = id ?? UUID().uuidString.lowercased()
         do {
             return try await coalescer.write { db in
-                let seq = try Self.recordChange(db, at: now, type: .group, id: id, operation: .create)
-                let record = GroupRecord(
-                    id: id, displayName: input.displayName, displayNameKey: IdentityKey.fold(input.displayName),
-                    externalId: input.externalId, resource: input.resource, version: seq, created: now,
-                    lastModified: now)
-                try record.insert(db)
-                var delta = MembershipDelta()
-                try Self.addMembers(db, groupId: id, members: members, lenient: lenientMembers, seq: seq, at: now,
-                                    delta: &delta)
-                let author = try Self.resolve(author, db)
-                var changes = Self.membersChanges(delta)
-                changes.displayName = FieldChange(from: nil, to: input.displayName)
-                changes.externalId = input.externalId.map { FieldChange(from: nil, to: $0) }
-                try Self.appendHistory(db, at: now, author: author, type: .group, id: id, name: input.displayName,
-                                       kind: .create, changes: changes)
-                try Self.appendMembershipHistory(db, delta, at: now, author: author,
-                                                 group: HistoryGroup(id: id, displayName: input.displayName),
-                                                 onGroup: false)
-                return StoredGroup(record, members: try Self.members(db, groupId: id))
+                try Self.insertGroup(db, input, members: members, id: id, lenientMembers: lenientMembers, at: now,
+                                     author: try Self.resolve(author, db))
             }
         } catch {
             throw Self.mapConstraint(error)
@@ -98,38 +81,8 @@ extension IdentityDatabase {
             let written: StoredGroup?
             do {
                 written = try await coalescer.write { db -> StoredGroup? in
-                    guard var record = try GroupRecord.fetchOne(db, key: id) else {
-                        throw IdentityStoreError(.notFound, "Group \(id) not found")
-                    }
-                    guard record.version == current.version else { return nil }
-                    let seq = try Self.recordChange(db, at: now, type: .group, id: id, operation: .update)
-                    let before = record
-                    let renamed = record.displayName != update.input.displayName
-                        || record.externalId != update.input.externalId
-                    record.displayName = update.input.displayName
-                    record.displayNameKey = IdentityKey.fold(update.input.displayName)
-                    record.externalId = update.input.externalId
-                    record.resource = update.input.resource
-                    record.version = seq
-                    record.lastModified = now
-                    try record.update(db)
-                    if renamed {
-                        // Members' Identity.groups carry the name: tell the callout.
-                        try Self.touchAllMemberUsers(db, groupId: id, seq: seq, at: now)
-                    }
-                    var delta = MembershipDelta()
-                    try Self.apply(update.members, db, groupId: id, lenient: lenientMembers, seq: seq, at: now,
-                                   delta: &delta)
-                    let author = try Self.resolve(author, db)
-                    var changes = Self.membersChanges(delta)
-                    changes.displayName = .between(before.displayName, record.displayName)
-                    changes.externalId = .between(before.externalId, record.externalId)
-                    try Self.appendHistory(db, at: now, author: author, type: .group, id: id, name: record.displayName,
-                                           kind: .update, changes: changes)
-                    try Self.appendMembershipHistory(db, delta, at: now, author: author,
-                                                     group: HistoryGroup(id: id, displayName: record.displayName),
-                                                     onGroup: false)
-                    return StoredGroup(record, members: nil)
+                    try Self.writeGroupUpdate(db, id: id, basedOn: current.version, update, lenientMembers: lenientMembers,
+                                              at: now, author: try Self.resolve(author, db))
                 }
             } catch {
                 throw Self.mapConstraint(error)
@@ -145,21 +98,7 @@ extension IdentityDatabase {
     public func deleteGroup(id: String, ifMatch: Int64? = nil, author: ChangeAuthor = .unattributed) async throws {
         let now = timestamp
         try await coalescer.write { db in
-            guard let record = try GroupRecord.fetchOne(db, key: id) else {
-                throw IdentityStoreError(.notFound, "Group \(id) not found")
-            }
-            if let ifMatch, ifMatch != record.version {
-                throw IdentityStoreError(.preconditionFailed, "Group \(id) is at another version")
-            }
-            let seq = try Self.recordChange(db, at: now, type: .group, id: id, operation: .delete)
-            try Self.appendGroupDeletionHistory(db, record, at: now, author: try Self.resolve(author, db))
-            try Self.touchAllMemberUsers(db, groupId: id, seq: seq, at: now)
-            try db.execute(sql: """
-                UPDATE groups SET version = ?, last_modified = ?
-                WHERE id IN (SELECT group_id FROM group_members WHERE member_id = ?)
-                """, arguments: [seq, now, id])
-            try db.execute(sql: "DELETE FROM group_members WHERE member_id = ?", arguments: [id])
-            _ = try GroupRecord.deleteOne(db, key: id)
+            try Self.deleteGroupRows(db, id: id, ifMatch: ifMatch, at: now, author: try Self.resolve(author, db))
         }
     }
 
@@ -169,6 +108,96 @@ extension IdentityDatabase {
     }
 
     // MARK: - Helpers
+
+    /// Inserts a group with `members` in the caller's transaction (a SCIM create, or its
+    /// replicated command).
+    static func insertGroup(
+        _ db: Database, _ input: GroupInput, members: [MemberInput], id: String, lenientMembers: Bool,
+        at now: Double, author: HistoryAuthor,
+        assignedVersion: Int64? = nil
+    ) throws -> StoredGroup {
+        let seq = try recordChange(db, at: now, type: .group, id: id, operation: .create)
+        let version = assignedVersion ?? seq
+        let record = GroupRecord(
+            id: id, displayName: input.displayName, displayNameKey: IdentityKey.fold(input.displayName),
+            externalId: input.externalId, resource: input.resource, version: version, created: now,
+            lastModified: now)
+        try record.insert(db)
+        var delta = MembershipDelta()
+        try addMembers(db, groupId: id, members: members, lenient: lenientMembers, seq: version, at: now, delta: &delta)
+        var changes = membersChanges(delta)
+        changes.displayName = FieldChange(from: nil, to: input.displayName)
+        changes.externalId = input.externalId.map { FieldChange(from: nil, to: $0) }
+        try appendHistory(db, at: now, author: author, type: .group, id: id, name: input.displayName,
+                          kind: .create, changes: changes)
+        try appendMembershipHistory(db, delta, at: now, author: author,
+                                    group: HistoryGroup(id: id, displayName: input.displayName), onGroup: false)
+        return StoredGroup(record, members: try Self.members(db, groupId: id))
+    }
+
+    /// Applies `update` to group `id` in the caller's transaction if the group is still at
+    /// `version`; nil when it is not (the caller re-runs its transform).
+    /// - Throws: `.notFound`, `.invalidValue` for an unknown added member (unless lenient).
+    static func writeGroupUpdate(
+        _ db: Database, id: String, basedOn expected: Int64, _ update: GroupUpdate, lenientMembers: Bool,
+        at now: Double, author: HistoryAuthor,
+        assignedVersion: Int64? = nil
+    ) throws -> StoredGroup? {
+        guard var record = try GroupRecord.fetchOne(db, key: id) else {
+            throw IdentityStoreError(.notFound, "Group \(id) not found")
+        }
+        guard record.version == expected else { return nil }
+        let seq = try recordChange(db, at: now, type: .group, id: id, operation: .update)
+        let version = assignedVersion ?? seq
+        let before = record
+        let renamed = record.displayName != update.input.displayName
+            || record.externalId != update.input.externalId
+        record.displayName = update.input.displayName
+        record.displayNameKey = IdentityKey.fold(update.input.displayName)
+        record.externalId = update.input.externalId
+        record.resource = update.input.resource
+        record.version = version
+        record.lastModified = now
+        try record.update(db)
+        if renamed {
+            // Members' Identity.groups carry the name: tell the callout.
+            try touchAllMemberUsers(db, groupId: id, seq: version, at: now)
+        }
+        var delta = MembershipDelta()
+        try apply(update.members, db, groupId: id, lenient: lenientMembers, seq: version, at: now, delta: &delta)
+        var changes = membersChanges(delta)
+        changes.displayName = .between(before.displayName, record.displayName)
+        changes.externalId = .between(before.externalId, record.externalId)
+        try appendHistory(db, at: now, author: author, type: .group, id: id, name: record.displayName,
+                          kind: .update, changes: changes)
+        try appendMembershipHistory(db, delta, at: now, author: author,
+                                    group: HistoryGroup(id: id, displayName: record.displayName), onGroup: false)
+        return StoredGroup(record, members: nil)
+    }
+
+    /// Deletes group `id` and its memberships in the caller's transaction.
+    /// - Throws: `.notFound`, `.preconditionFailed`.
+    static func deleteGroupRows(
+        _ db: Database, id: String, ifMatch: Int64?, at now: Double, author: HistoryAuthor,
+        assignedVersion: Int64? = nil
+    ) throws {
+        guard let record = try GroupRecord.fetchOne(db, key: id) else {
+            throw IdentityStoreError(.notFound, "Group \(id) not found")
+        }
+        if let ifMatch, ifMatch != record.version {
+            throw IdentityStoreError(.preconditionFailed, "Group \(id) is at another version")
+        }
+        let seq = try recordChange(db, at: now, type: .group, id: id, operation: .delete)
+        let version = assignedVersion ?? seq
+        try appendGroupDeletionHistory(db, record, at: now, author: author)
+        try touchAllMemberUsers(db, groupId: id, seq: version, at: now)
+        try db.execute(sql: """
+            UPDATE groups SET version = ?, last_modified = ?
+            WHERE id IN (SELECT group_id FROM group_members WHERE member_id = ?)
+            """, arguments: [version, now, id])
+        try db.execute(sql: "DELETE FROM group_members WHERE member_id = ?", arguments: [id])
+        _ = try GroupRecord.deleteOne(db, key: id)
+    }
 
     static func validate(_ input: GroupInput) throws {
         guard !input.displayName.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

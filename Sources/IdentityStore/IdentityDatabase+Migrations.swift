@@ -172,6 +172,17 @@ extension IdentityDatabase {
                 CREATE INDEX policy_history_loaded_at ON policy_history(loaded_at);
                 """)
         }
+        // Replication (issue 15): the applied stream position, stored in each apply's
+        // transaction, and the replica a change came from (NULL: written locally, unreplicated).
+        migrator.registerMigration("replication-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE replication_position (
+                    stream TEXT PRIMARY KEY NOT NULL,
+                    sequence INTEGER NOT NULL CHECK (sequence >= 0)
+                );
+                ALTER TABLE changes ADD COLUMN origin TEXT;
+                """)
+        }
         return migrator
     }
 }

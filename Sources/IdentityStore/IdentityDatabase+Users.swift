@@ -20,23 +20,8 @@ extension IdentityDatabase {
         let id = id ?? UUID().uuidString.lowercased()
         do {
             return try await coalescer.write { db in
-                let seq = try Self.recordChange(db, at: now, type: .user, id: id, operation: .create)
-                let record = UserRecord(
-                    id: id, userName: input.userName, userNameKey: IdentityKey.fold(input.userName),
-                    externalId: input.externalId, displayName: input.displayName,
-                    displayNameKey: input.displayName.map(IdentityKey.fold), active: input.active,
-                    passwordHash: passwordHash, tags: Self.jsonArray(input.tags),
-                    jwtLifetimeSeconds: input.jwtLifetimeSeconds, resource: input.resource,
-                    version: seq, created: now, lastModified: now)
-                try record.insert(db)
-                try Self.writeSecondaryRows(db, userId: id, input: input)
-                // Unresolved memberships naming this id (member added before the user existed).
-                let groups = try Self.groupRefs(db, memberId: id)
-                try Self.appendHistory(db, at: now, author: try Self.resolve(author, db), type: .user, id: id,
-                                       name: input.userName, kind: .create,
-                                       changes: Self.userCreateChanges(input, hasPassword: passwordHash != nil,
-                                                                       groups: groups))
-                return StoredUser(record, groups: groups)
+                try Self.insertUser(db, input, passwordHash: passwordHash, id: id, at: now,
+                                    author: try Self.resolve(author, db))
             }
         } catch {
             throw Self.mapConstraint(error)
@@ -89,40 +74,8 @@ extension IdentityDatabase {
             let written: StoredUser?
             do {
                 written = try await coalescer.write { db -> StoredUser? in
-                    guard var record = try UserRecord.fetchOne(db, key: id) else {
-                        throw IdentityStoreError(.notFound, "User \(id) not found")
-                    }
-                    guard record.version == current.version else { return nil }
-                    let seq = try Self.recordChange(db, at: now, type: .user, id: id, operation: .update)
-                    let input = update.input
-                    let before = record
-                    let nkeysBefore = try Self.nkeys(db, userId: id)
-                    record.userName = input.userName
-                    record.userNameKey = IdentityKey.fold(input.userName)
-                    record.externalId = input.externalId
-                    record.displayName = input.displayName
-                    record.displayNameKey = input.displayName.map(IdentityKey.fold)
-                    record.active = input.active
-                    record.tags = Self.jsonArray(input.tags)
-                    record.jwtLifetimeSeconds = input.jwtLifetimeSeconds
-                    record.resource = input.resource
-                    switch update.password {
-                    case .keep: break
-                    case .set(let hash): record.passwordHash = hash
-                    case .remove: record.passwordHash = nil
-                    }
-                    record.version = seq
-                    record.lastModified = now
-                    try record.update(db)
-                    try db.execute(sql: "DELETE FROM user_emails WHERE user_id = ?", arguments: [id])
-                    try db.execute(sql: "DELETE FROM user_nkeys WHERE user_id = ?", arguments: [id])
-                    try Self.writeSecondaryRows(db, userId: id, input: input)
-                    try Self.appendHistory(
-                        db, at: now, author: try Self.resolve(author, db), type: .user, id: id, name: input.userName,
-                        kind: .update, changes: Self.userUpdateChanges(
-                            before: before, after: record, nkeysBefore: nkeysBefore, nkeysAfter: Set(input.nkeys),
-                            password: update.password))
-                    return StoredUser(record, groups: try Self.groupRefs(db, memberId: id))
+                    try Self.writeUserUpdate(db, id: id, basedOn: current.version, update, at: now,
+                                             author: try Self.resolve(author, db))
                 }
             } catch {
                 throw Self.mapConstraint(error)
@@ -139,31 +92,7 @@ extension IdentityDatabase {
     public func deleteUser(id: String, ifMatch: Int64? = nil, author: ChangeAuthor = .unattributed) async throws {
         let now = timestamp
         try await coalescer.write { db in
-            guard let record = try UserRecord.fetchOne(db, key: id) else {
-                throw IdentityStoreError(.notFound, "User \(id) not found")
-            }
-            if let ifMatch, ifMatch != record.version {
-                throw IdentityStoreError(.preconditionFailed, "User \(id) is at another version")
-            }
-            let seq = try Self.recordChange(db, at: now, type: .user, id: id, operation: .delete)
-            let author = try Self.resolve(author, db)
-            let groups = try Self.groupRefs(db, memberId: id)
-            try Self.appendHistory(
-                db, at: now, author: author, type: .user, id: id, name: record.userName, kind: .delete,
-                changes: HistoryChanges(
-                    active: FieldChange(from: record.active, to: nil), userName: FieldChange(from: record.userName, to: nil),
-                    groupsRemoved: groups.isEmpty ? nil : groups.map { HistoryGroup(id: $0.id, displayName: $0.displayName) }))
-            for group in groups {
-                try Self.appendHistory(db, at: now, author: author, type: .group, id: group.id, name: group.displayName,
-                                       kind: .membership, changes: HistoryChanges(membersRemoved: [id]))
-            }
-            // The groups lose a member: their version and lastModified move on.
-            try db.execute(sql: """
-                UPDATE groups SET version = ?, last_modified = ?
-                WHERE id IN (SELECT group_id FROM group_members WHERE member_id = ?)
-                """, arguments: [seq, now, id])
-            try db.execute(sql: "DELETE FROM group_members WHERE member_id = ?", arguments: [id])
-            _ = try UserRecord.deleteOne(db, key: id)
+            try Self.deleteUserRows(db, id: id, ifMatch: ifMatch, at: now, author: try Self.resolve(author, db))
         }
     }
 
@@ -173,6 +102,107 @@ extension IdentityDatabase {
     }
 
     // MARK: - Helpers
+
+    /// Inserts a user in the caller's transaction (a SCIM create, or its replicated command).
+    static func insertUser(
+        _ db: Database, _ input: UserInput, passwordHash: String?, id: String, at now: Double, author: HistoryAuthor,
+        assignedVersion: Int64? = nil
+    ) throws -> StoredUser {
+        let seq = try recordChange(db, at: now, type: .user, id: id, operation: .create)
+        let version = assignedVersion ?? seq
+        let record = UserRecord(
+            id: id, userName: input.userName, userNameKey: IdentityKey.fold(input.userName),
+            externalId: input.externalId, displayName: input.displayName,
+            displayNameKey: input.displayName.map(IdentityKey.fold), active: input.active,
+            passwordHash: passwordHash, tags: jsonArray(input.tags),
+            jwtLifetimeSeconds: input.jwtLifetimeSeconds, resource: input.resource,
+            version: version, created: now, lastModified: now)
+        try record.insert(db)
+        try writeSecondaryRows(db, userId: id, input: input)
+        // Unresolved memberships naming this id (member added before the user existed).
+        let groups = try groupRefs(db, memberId: id)
+        try appendHistory(db, at: now, author: author, type: .user, id: id, name: input.userName, kind: .create,
+                          changes: userCreateChanges(input, hasPassword: passwordHash != nil, groups: groups))
+        return StoredUser(record, groups: groups)
+    }
+
+    /// Applies `update` to user `id` in the caller's transaction if the user is still at
+    /// `version`; nil when it is not (the caller re-runs its transform).
+    /// - Throws: `.notFound`.
+    static func writeUserUpdate(
+        _ db: Database, id: String, basedOn expected: Int64, _ update: UserUpdate, at now: Double, author: HistoryAuthor,
+        assignedVersion: Int64? = nil
+    ) throws -> StoredUser? {
+        guard var record = try UserRecord.fetchOne(db, key: id) else {
+            throw IdentityStoreError(.notFound, "User \(id) not found")
+        }
+        guard record.version == expected else { return nil }
+        let seq = try recordChange(db, at: now, type: .user, id: id, operation: .update)
+        let version = assignedVersion ?? seq
+        let input = update.input
+        let before = record
+        let nkeysBefore = try nkeys(db, userId: id)
+        record.userName = input.userName
+        record.userNameKey = IdentityKey.fold(input.userName)
+        record.externalId = input.externalId
+        record.displayName = input.displayName
+        record.displayNameKey = input.displayName.map(IdentityKey.fold)
+        record.active = input.active
+        record.tags = jsonArray(input.tags)
+        record.jwtLifetimeSeconds = input.jwtLifetimeSeconds
+        record.resource = input.resource
+        switch update.password {
+        case .keep: break
+        case .set(let hash): record.passwordHash = hash
+        case .remove: record.passwordHash = nil
+        }
+        record.version = version
+        record.lastModified = now
+        try record.update(db)
+        try db.execute(sql: "DELETE FROM user_emails WHERE user_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM user_nkeys WHERE user_id = ?", arguments: [id])
+        try writeSecondaryRows(db, userId: id, input: input)
+        try appendHistory(
+            db, at: now, author: author, type: .user, id: id, name: input.userName,
+            kind: .update, changes: userUpdateChanges(
+                before: before, after: record, nkeysBefore: nkeysBefore, nkeysAfter: Set(input.nkeys),
+                password: update.password))
+        return StoredUser(record, groups: try groupRefs(db, memberId: id))
+    }
+
+    /// Deletes user `id` in the caller's transaction.
+    /// - Throws: `.notFound`, `.preconditionFailed`.
+    static func deleteUserRows(
+        _ db: Database, id: String, ifMatch: Int64?, at now: Double, author: HistoryAuthor,
+        assignedVersion: Int64? = nil
+    ) throws {
+        guard let record = try UserRecord.fetchOne(db, key: id) else {
+            throw IdentityStoreError(.notFound, "User \(id) not found")
+        }
+        if let ifMatch, ifMatch != record.version {
+            throw IdentityStoreError(.preconditionFailed, "User \(id) is at another version")
+        }
+        let seq = try recordChange(db, at: now, type: .user, id: id, operation: .delete)
+        let version = assignedVersion ?? seq
+        let groups = try groupRefs(db, memberId: id)
+        try appendHistory(
+            db, at: now, author: author, type: .user, id: id, name: record.userName, kind: .delete,
+            changes: HistoryChanges(
+                active: FieldChange(from: record.active, to: nil), userName: FieldChange(from: record.userName, to: nil),
+                groupsRemoved: groups.isEmpty ? nil : groups.map { HistoryGroup(id: $0.id, displayName: $0.displayName) }))
+        for group in groups {
+            try appendHistory(db, at: now, author: author, type: .group, id: group.id, name: group.displayName,
+                              kind: .membership, changes: HistoryChanges(membersRemoved: [id]))
+        }
+        // The groups lose a member: their version and lastModified move on.
+        try db.execute(sql: """
+            UPDATE groups SET version = ?, last_modified = ?
+            WHERE id IN (SELECT group_id FROM group_members WHERE member_id = ?)
+            """, arguments: [version, now, id])
+        try db.execute(sql: "DELETE FROM group_members WHERE member_id = ?", arguments: [id])
+        _ = try UserRecord.deleteOne(db, key: id)
+    }
+
 
     static func validate(_ input: UserInput) throws {
         guard !input.userName.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

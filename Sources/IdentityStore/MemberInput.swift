@@ -1,5 +1,5 @@
 /// A member reference sent by a client: the member's id and, optionally, its type.
-public struct MemberInput: Sendable, Hashable {
+public struct MemberInput: Sendable, Hashable, Codable {
     public var value: String
     /// "User" or "Group"; resolved from the store when nil.
     public var type: String?

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A group as read from the store.
-public struct StoredGroup: Sendable {
+public struct StoredGroup: Sendable, Equatable {
     public var id: String
     public var displayName: String
     public var externalId: String?

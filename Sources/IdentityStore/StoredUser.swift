@@ -1,7 +1,7 @@
 import Foundation
 
 /// A user as read from the store (never carries the password hash).
-public struct StoredUser: Sendable {
+public struct StoredUser: Sendable, Equatable {
     public var id: String
     public var userName: String
     public var externalId: String?

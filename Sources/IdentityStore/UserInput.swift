@@ -1,7 +1,7 @@
 /// The values of a user the store indexes, plus its SCIM JSON.
 ///
 /// The SCIM layer extracts these from a validated resource; the store never parses SCIM.
-public struct UserInput: Sendable, Equatable {
+public struct UserInput: Sendable, Equatable, Codable {
     public var userName: String
     public var externalId: String?
     public var displayName: String?

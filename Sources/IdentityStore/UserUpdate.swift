@@ -1,5 +1,5 @@
 /// A replacement for a user computed from its current state (PUT or PATCH).
-public struct UserUpdate: Sendable {
+public struct UserUpdate: Sendable, Equatable, Codable {
     public var input: UserInput
     public var password: PasswordUpdate
 

@@ -8,9 +8,11 @@ struct ChangeRow: Codable, Sendable, FetchableRecord, TableRecord {
     var resourceType: String
     var resourceId: String
     var operation: String
+    /// The replica whose command wrote it; nil for a local, unreplicated write.
+    var origin: String?
 
     enum CodingKeys: String, CodingKey {
-        case seq, at, operation
+        case seq, at, operation, origin
         case resourceType = "resource_type", resourceId = "resource_id"
     }
 }
