@@ -176,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "JetStreamTests",
             dependencies: [
-                "JetStream", "NATSClient", "TestSupport",
+                "JetStream", "NATSClient", "NKeys", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -50,3 +50,31 @@ extension JetStreamContext {
         return try JetStreamCoding.decode(PubAck.self, from: reply.payload.readableBytesView, context: "publish to \(subject)")
     }
 }
+
+extension JetStreamContext {
+    /// Publishes like ``publish(_:to:options:headers:)`` and retries, within `retry.deadline`,
+    /// the failures a cluster produces while the stream's leader changes (see ``PublishRetry``).
+    ///
+    /// Give `options.messageID` a value that is unique per message: then a retry after a lost ack
+    /// is deduplicated by the stream and acks the copy already stored.
+    /// - Throws: the last attempt's ``JetStreamError`` once the error is final or the deadline passed.
+    public func publish<C: Clock<Duration>>(
+        _ payload: ByteBuffer, to subject: String, options: PublishOptions = PublishOptions(),
+        headers: NATSHeaders? = nil, retry: PublishRetry, clock: C = ContinuousClock()
+    ) async throws(JetStreamError) -> PubAck {
+        let start = clock.now
+        var failures = 0
+        while true {
+            do {
+                return try await publish(payload, to: subject, options: options, headers: headers)
+            } catch let failure {
+                failures += 1
+                guard let wait = retry.wait(after: failure, failures: failures, elapsed: start.duration(to: clock.now),
+                                            hasMessageID: options.messageID != nil)
+                else { throw failure }
+                // Cancelled while waiting: the caller gets the failure that made us wait.
+                do { try await clock.sleep(for: wait) } catch { throw failure }
+            }
+        }
+    }
+}

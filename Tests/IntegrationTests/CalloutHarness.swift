@@ -16,31 +16,17 @@ struct CalloutServer {
     let server: NATSServerProcess
 
     /// The system-account user (bypasses the callout) used for CONNZ/KICK and as a static-user baseline.
-    static let systemUser = (name: "sys", password: "sys-password")
+    static let systemUser = CalloutServerConfiguration.systemUser
     /// A static user in APP that bypasses the callout (the benchmark's baseline).
-    static let staticUser = (name: "static", password: "static-password")
+    static let staticUser = CalloutServerConfiguration.staticUser
 
     static func start(xkey: Bool = false, label: String = "callout") async throws -> CalloutServer {
         let issuer = try KeyPair.generate(.account)
         let serviceUser = try KeyPair.generate(.user)
         let xkeyPair = xkey ? try XKeyPair.generate() : nil
-        let config = """
-            accounts {
-              AUTH { users: [ { nkey: \(serviceUser.publicKey) } ] }
-              APP { users: [ { user: \(staticUser.name), password: \(staticUser.password) } ] }
-              OPS {}
-              SYS { users: [ { user: \(systemUser.name), password: \(systemUser.password) } ] }
-            }
-            system_account: SYS
-            authorization {
-              auth_callout {
-                issuer: \(issuer.publicKey)
-                auth_users: [ \(serviceUser.publicKey), \(systemUser.name), \(staticUser.name) ]
-                account: AUTH
-                \(xkeyPair.map { "xkey: \($0.publicKey)" } ?? "")
-              }
-            }
-            """
+        let config = CalloutServerConfiguration(issuerPublicKey: issuer.publicKey,
+                                                serviceUserPublicKey: serviceUser.publicKey,
+                                                xkeyPublicKey: xkeyPair?.publicKey).body
         let server = try await NATSServerProcess.start(config: config, label: label)
         return CalloutServer(issuer: issuer, serviceUser: serviceUser, xkey: xkeyPair, server: server)
     }
