@@ -77,6 +77,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Snapshots of the replicated store in the JetStream Object Store: take, trim, restore.
+        .target(
+            name: "Snapshots",
+            dependencies: [
+                "IdentityStore", "JetStream",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Sign-in with an IdP: OIDC discovery and JWKS (I/O), token verification and claim
         // mapping (pure), for the callout's token logins.
         .target(
@@ -138,8 +147,11 @@ let package = Package(
             name: "scim-callout-bench",
             dependencies: [
                 "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
+                "JetStream", "Snapshots",
                 // The callout suite starts a real nats-server exactly as the integration tests do.
                 "TestSupport",
+                // The snapshot suite builds its million-user store with SQL.
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -177,6 +189,15 @@ let package = Package(
             name: "JetStreamTests",
             dependencies: [
                 "JetStream", "NATSClient", "NKeys", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "SnapshotsTests",
+            dependencies: [
+                "Snapshots", "IdentityStore", "JetStream", "NATSClient", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
