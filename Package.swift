@@ -69,7 +69,9 @@ let package = Package(
         .target(
             name: "IdentityStore",
             dependencies: [
-                "SCIM", "JSON", "Policy", "CSodium",
+                // JetStream: ReplicatedIdentityStore (issue 15); NIOCore for the messages' bytes.
+                "SCIM", "JSON", "Policy", "CSodium", "JetStream",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The auth readers' `PRAGMA data_version` and the decisions table's row binding
                 // (`RowBinding`), through the C API.
@@ -127,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "scim-callout",
             dependencies: [
-                "NKeys", "JSON", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
+                "NKeys", "JSON", "NATSJWT", "NATSClient", "JetStream", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -146,8 +148,8 @@ let package = Package(
         .executableTarget(
             name: "scim-callout-bench",
             dependencies: [
-                "NKeys", "NATSJWT", "NATSClient", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
-                "JetStream", "Snapshots",
+                "NKeys", "NATSJWT", "NATSClient", "JetStream", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
+                "Snapshots",
                 // The callout suite starts a real nats-server exactly as the integration tests do.
                 "TestSupport",
                 // The snapshot suite builds its million-user store with SQL.
@@ -217,7 +219,8 @@ let package = Package(
         .testTarget(
             name: "IdentityStoreTests",
             dependencies: [
-                "IdentityStore", "SCIM", "TestSupport",
+                "IdentityStore", "SCIM", "TestSupport", "JetStream", "NATSClient",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -4,7 +4,7 @@
 /// reason so the SCIM layer can map it to a status and `scimType`.
 public struct IdentityStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong.
-    public enum Code: String, Sendable, Equatable {
+    public enum Code: String, Sendable, Hashable {
         /// The resource does not exist.
         case notFound
         /// A unique attribute (`userName`, group `displayName`, an nkey, a token) is already taken.
@@ -17,6 +17,9 @@ public struct IdentityStoreError: Error, Sendable, Equatable, CustomStringConver
         case invalidValue
         /// A password could not be hashed (libsodium failure, e.g. out of memory).
         case passwordHashing
+        /// A replicated write could not be applied in time (no stream, no quorum, the replica
+        /// stopped applying); the client may retry (SCIM 503).
+        case unavailable
     }
 
     /// What went wrong.

@@ -10,6 +10,7 @@ extension SCIMError {
         case .preconditionFailed: self = .preconditionFailed(error.detail)
         case .conflict: self = SCIMError(status: 409, detail: error.detail)
         case .invalidValue: self = .invalidValue(error.detail)
+        case .unavailable: self = SCIMError(status: 503, detail: error.detail)
         // The detail is for the log only.
         case .passwordHashing: self = .internalError()
         }

@@ -58,6 +58,29 @@ struct SCIMClient: Sendable {
         return data
     }
 
+    /// Sends one request and returns the status and body whatever the status (0: no answer).
+    func exchange(_ method: String, _ path: String, body: String? = nil, headers: [String: String] = [:]) async -> (status: Int, body: String) {
+        guard let url = URL(string: "\(baseURL)/scim/v2/\(path)") else { return (0, "bad URL") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        if let body {
+            request.httpBody = Data(body.utf8)
+            request.setValue("application/scim+json", forHTTPHeaderField: "Content-Type")
+        }
+        guard let (data, response) = try? await session.data(for: request) else { return (0, "no answer") }
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    /// A user that may connect with the nkey `publicKey` (the nats extension's `nkeys`).
+    func createUser(_ userName: String, nkey publicKey: String) async throws -> User {
+        let body = #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:scim-callout:schemas:extension:nats:1.0:User"],"#
+            + #""userName":"\#(userName)","active":true,"#
+            + #""urn:scim-callout:schemas:extension:nats:1.0:User":{"nkeys":"\#(publicKey)"}}"#
+        return try JSONDecoder().decode(User.self, from: try await send("POST", "Users", body: body))
+    }
+
     func createUser(_ userName: String) async throws -> User {
         let body = #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"\#(userName)","active":true}"#
         return try JSONDecoder().decode(User.self, from: try await send("POST", "Users", body: body))

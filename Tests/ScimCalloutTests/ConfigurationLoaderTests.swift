@@ -100,6 +100,8 @@ struct ConfigurationLoaderTests {
             "decisions.path": "d.sqlite", "decisions.retention": "1d", "decisions.max_rows": "10", "log.level": "error", "log.format": "json",
             "oidc.issuers": #"[{"issuer":"https://idp.example.com","audiences":["nats"],"user_claim":"oid"}]"#,
             "oidc.password_user": "oidc", "history.retention": "30d",
+            "replication.enabled": "true", "replication.replica_id": "replica-z", "replication.stream": "S2",
+            "replication.subject_prefix": "p2", "replication.replicas": "1", "replication.apply_timeout": "2s",
         ]
         #expect(Set(samples.keys) == Set(ConfigurationKey.all.map(\.path)), "a sample for every key")
         let defaults = Configuration()

@@ -1,10 +1,10 @@
 import Foundation
 
 /// The benchmark driver behind `make bench`: runs every suite (or those named on the command
-/// line: `crypto parser filter scim history callout credentials snapshot`) and writes `docs/benchmarks.md`.
+/// line: `crypto parser filter scim history callout credentials cluster snapshot`) and writes `docs/benchmarks.md`.
 @main
 enum BenchMain {
-    static let suiteNames = ["crypto", "parser", "filter", "scim", "history", "callout", "credentials", "snapshot"]
+    static let suiteNames = ["crypto", "parser", "filter", "scim", "history", "callout", "credentials", "cluster", "snapshot"]
 
     static func main() async throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -29,6 +29,7 @@ enum BenchMain {
             case "history": report.add(suite: "Identity history", results: try await HistoryBench.run())
             case "callout": report.add(suite: "Auth callout", results: try await CalloutBench.run(), note: CalloutBench.note)
             case "credentials": report.add(suite: "Credentials side by side", results: try await CredentialBench.run(), note: CredentialBench.note)
+            case "cluster": report.add(suite: "Replication cluster", results: try await ClusterBench.run(), note: ClusterBench.note)
             case "snapshot":
                 report.add(suite: "Replica bootstrap from a snapshot", results: try await SnapshotBench.run(), note: SnapshotBench.note)
             default: break

@@ -72,11 +72,16 @@ extension IdentityDatabase {
         } catch {
             guard let refusal = mapConstraint(error) as? IdentityStoreError else { throw error }
             // Only the outcomes a SCIM client can be given are deterministic refusals.
-            guard refusal.code != .passwordHashing else { throw error }
+            guard Self.deterministicRefusals.contains(refusal.code) else { throw error }
             return .rejected(refusal)
         }
         return outcome
     }
+
+    /// The store errors a command's apply may end in: each is decided by the state alone.
+    static let deterministicRefusals: Set<IdentityStoreError.Code> = [
+        .notFound, .uniqueness, .preconditionFailed, .conflict, .invalidValue,
+    ]
 
     static func run(
         _ operation: ReplicationOperation, _ db: Database, at: Double, author: HistoryAuthor, version: Int64

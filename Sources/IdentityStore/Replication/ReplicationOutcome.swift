@@ -16,3 +16,17 @@ public enum ReplicationOutcome: Sendable, Equatable {
     /// The sequence was applied before (a redelivery or a restart); nothing changed.
     case alreadyApplied
 }
+
+extension ReplicationOutcome {
+    /// The case's name (logs, metrics; never the resource's content).
+    public var kind: String {
+        switch self {
+        case .user: "user"
+        case .group: "group"
+        case .deleted: "deleted"
+        case .rejected(let error): "rejected.\(error.code.rawValue)"
+        case .stale: "stale"
+        case .alreadyApplied: "alreadyApplied"
+        }
+    }
+}

@@ -23,6 +23,7 @@ struct Configuration: Sendable, Equatable {
     var history = History()
     var log = Log()
     var oidc = OIDC()
+    var replication = Replication()
 
     /// How the service connects to nats-server.
     struct NATS: Sendable, Equatable {
@@ -195,5 +196,18 @@ struct Configuration: Sendable, Equatable {
         var issuers: [OIDCIssuer] = []
         /// The user name whose password is a token, for clients that cannot send a token.
         var passwordUser: String?
+    }
+
+    /// Replication of SCIM writes through a JetStream stream (docs/high-availability.md); off,
+    /// the service is the single-node store it always was.
+    struct Replication: Sendable, Equatable {
+        var enabled = false
+        /// This replica's id, recorded with every write it accepts; the host name by default.
+        var replicaID: String = ProcessInfo.processInfo.hostName
+        var stream: String = IdentityDatabase.defaultReplicationStream
+        var subjectPrefix: String = "scim-callout"
+        var replicas = 3
+        /// How long a SCIM write waits for its own apply before answering 503.
+        var applyTimeout: Duration = .seconds(5)
     }
 }

@@ -2,7 +2,7 @@ import IdentityStore
 
 extension ConfigurationKey {
     /// Every setting, in the order the docs list them.
-    static let all: [ConfigurationKey] = nats + keys + callout + http + rest + oidc
+    static let all: [ConfigurationKey] = nats + keys + callout + http + rest + oidc + replication
 
     private static let oidc: [ConfigurationKey] = [
         .init("oidc.issuers", "list of issuer mappings", default: "empty (no token logins)", \.oidc.issuers, oidcIssuers,
@@ -11,6 +11,22 @@ extension ConfigurationKey {
               + "Environment: a JSON array of the same objects."),
         .init("oidc.password_user", "string", default: "unset", \.oidc.passwordUser, optionalString,
               "A user name whose password is an IdP token, for clients that cannot send a token."),
+    ]
+
+    private static let replication: [ConfigurationKey] = [
+        .init("replication.enabled", "bool", default: "false", \.replication.enabled, bool,
+              "Replicate SCIM writes through a JetStream stream so several replicas take writes and serve "
+              + "callouts (docs/high-availability.md); uses its own connection with the nats.* settings."),
+        .init("replication.replica_id", "string", default: "the host name", \.replication.replicaID, nonEmptyString,
+              "This replica's id, recorded as the origin of every write it accepts; unique per replica."),
+        .init("replication.stream", "string", default: "SCIM_CALLOUT", \.replication.stream, nonEmptyString,
+              "The JetStream stream holding the replicated writes (created when missing)."),
+        .init("replication.subject_prefix", "string", default: "scim-callout", \.replication.subjectPrefix, nonEmptyString,
+              "Replication subjects start with this; writes go to <prefix>.changes."),
+        .init("replication.replicas", "integer", default: "3", \.replication.replicas, positiveInteger,
+              "The stream's replica count (3 on a 3-node cluster, 1 on a single JetStream server)."),
+        .init("replication.apply_timeout", "duration", default: "5s", \.replication.applyTimeout, duration,
+              "How long a SCIM write waits for this replica to apply it before answering 503."),
     ]
 
     private static let nats: [ConfigurationKey] = [

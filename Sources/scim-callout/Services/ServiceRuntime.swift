@@ -1,5 +1,6 @@
 import AuthCallout
 import IdentityStore
+import JetStream
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -177,17 +178,31 @@ struct ServiceRuntime: Sendable {
         }
         services.append(.init(service: callout))
 
+        // Replication: SCIM writes go through the stream; its own connection, after the store
+        // and before HTTP, so no write is accepted before the apply loop runs.
+        var replicated: ReplicatedIdentityStore?
+        if configuration.replication.enabled {
+            let store = try await Self.startReplication(configuration, keys: keys, database: database, logger: logger)
+            services.append(.init(service: store.connection))
+            services.append(.init(service: ReplicationApplyService(store: store.store, logger: logger.with(component: "replication"))))
+            replicated = store.store
+        }
+
         var readiness = [
             ReadinessCheck(name: "store open") { (try? await database.latestChangeSequence()) != nil },
             ReadinessCheck(name: "nats connected") { [calloutConnections] in calloutConnections.allSatisfy { $0.isConnected } },
             ReadinessCheck(name: "callout subscribed") { callout.isSubscribed },
         ]
+        if let replicated {
+            readiness.append(ReadinessCheck(name: "replication applying") { replicated.health.isApplying })
+        }
         for issuer in configuration.oidc.issuers {
             readiness.append(ReadinessCheck(name: "oidc keys of \(issuer.issuer)") { [tokenKeys] in
                 tokenKeys?.keys[issuer.issuer]?.isAvailable ?? false
             })
         }
-        let http = try makeHTTPApplication(readiness: readiness, database: database, schemas: schemas, factory: factory) {
+        let repository: any SCIMRepository = replicated ?? database
+        let http = try makeHTTPApplication(readiness: readiness, repository: repository, schemas: schemas, factory: factory) {
             metrics.refreshUptime()
             if let counts = try? await StoreCounts.read(database) { metrics.recordRowCounts(counts) }
             if let decisions = try? await decisionStore.count() { metrics.recordRowCounts(["decisions": decisions]) }
@@ -227,6 +242,35 @@ struct ServiceRuntime: Sendable {
                 "callout.thread_priority": "\(priority)", "callout.threads": "\(loops.count)",
             ])
         }
+    }
+
+    /// Connects replication's own NATS connection (the `nats.*` settings), creates or updates
+    /// the stream, and builds the replicated store over `database`.
+    static func startReplication(
+        _ configuration: Configuration, keys: ServiceKeys, database: IdentityDatabase, logger: Logger
+    ) async throws -> (store: ReplicatedIdentityStore, connection: NATSConnection) {
+        let settings = configuration.replication
+        let replicationLogger = logger.with(component: "replication")
+        var natsSettings = try NATSClientSettings.service(configuration, keys: keys)
+        natsSettings.name = configuration.nats.name + "-replication"
+        let connection = try await connect(natsSettings, configuration, replicationLogger)
+        let store = ReplicatedIdentityStore(
+            database: database, jetStream: JetStreamContext(connection: connection),
+            settings: ReplicationSettings(replicaID: settings.replicaID, stream: settings.stream,
+                                          subjectPrefix: settings.subjectPrefix, replicas: settings.replicas,
+                                          applyTimeout: settings.applyTimeout),
+            logger: replicationLogger)
+        do {
+            try await store.prepareStream()
+        } catch {
+            throw CLIError(.unavailable, "cannot create or update the replication stream \(settings.stream) "
+                           + "(replication.stream; the nats.* account needs JetStream): \(error)")
+        }
+        replicationLogger.info("replication enabled", metadata: [
+            "replication.replica_id": .string(settings.replicaID), "replication.stream": .string(settings.stream),
+            "replication.replicas": "\(settings.replicas)",
+        ])
+        return (store, connection)
     }
 
     /// Opens the identity store with the configured durability.
@@ -286,7 +330,7 @@ struct ServiceRuntime: Sendable {
 
     private func makeHTTPApplication(
         readiness: [ReadinessCheck],
-        database: IdentityDatabase,
+        repository: any SCIMRepository,
         schemas: SchemaRegistry,
         factory: PrometheusMetricsFactory,
         beforeScrape: @escaping @Sendable () async -> Void
@@ -294,7 +338,7 @@ struct ServiceRuntime: Sendable {
         let router = Router(context: SCIMRequestContext.self)
         HealthRoutes.add(to: router, readiness: readiness, registry: registry, beforeScrape: beforeScrape)
         SCIMRoutes.add(
-            to: router, repository: database, registry: schemas,
+            to: router, repository: repository, registry: schemas,
             configuration: SCIMServerConfiguration(publicBaseURL: configuration.scim.publicBaseURL,
                                                    maxResults: configuration.scim.maxResults,
                                                    lenientMembers: configuration.scim.lenientMembers,

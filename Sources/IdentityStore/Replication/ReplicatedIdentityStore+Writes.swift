@@ -1,0 +1,209 @@
+import Foundation
+import JetStream
+
+extension ReplicatedIdentityStore {
+    /// Creates a user with a new id; see ``IdentityDatabase/createUser(_:passwordHash:id:author:)``.
+    /// - Throws: ``IdentityStoreError``: `.uniqueness`, `.invalidValue`, `.unavailable` (no apply in time).
+    public func createUser(_ input: UserInput, passwordHash: String?, author: ChangeAuthor) async throws -> StoredUser {
+        try IdentityDatabase.validate(input)
+        let id = UUID().uuidString.lowercased()
+        switch try await submit(.createUser(id: id, input: input, passwordHash: passwordHash), author: author) {
+        case .user(let user): return user
+        case let outcome: throw Self.unexpected(outcome, for: "user.create")
+        }
+    }
+
+    /// Replaces user `id` with what `transform` computes from its current state (PUT, PATCH).
+    ///
+    /// `transform` runs on this replica's state; when another write got into the stream first,
+    /// the apply reports the command stale and `transform` runs again on the newer state
+    /// (``ReplicationSettings/maxTransformAttempts`` times, then a 409 conflict).
+    /// - Throws: ``IdentityStoreError`` (`.notFound`, `.preconditionFailed`, `.uniqueness`,
+    ///   `.conflict`, `.unavailable`), or what `transform` throws.
+    public func updateUser(
+        id: String, ifMatch: Int64?, author: ChangeAuthor, _ transform: @Sendable (StoredUser) async throws -> UserUpdate
+    ) async throws -> StoredUser {
+        for _ in 0..<max(1, settings.maxTransformAttempts) {
+            guard let current = try await current({ try await self.database.user(id: id) }) else {
+                throw IdentityStoreError(.notFound, "User \(id) not found")
+            }
+            let update = try await transform(current)
+            try IdentityDatabase.validate(update.input)
+            let operation = ReplicationOperation.updateUser(
+                id: id, ifMatch: ifMatch, basedOnVersion: current.version, update: update)
+            switch try await submit(operation, author: author) {
+            case .user(let user): return user
+            case .stale: continue
+            case let outcome: throw Self.unexpected(outcome, for: "user.update")
+            }
+        }
+        throw IdentityStoreError(.conflict, "User \(id) kept changing; try again")
+    }
+
+    /// Deletes user `id`, its nkeys, access tokens and memberships.
+    /// - Throws: ``IdentityStoreError``: `.notFound`, `.preconditionFailed`, `.unavailable`.
+    public func deleteUser(id: String, ifMatch: Int64?, author: ChangeAuthor) async throws {
+        switch try await submit(.deleteUser(id: id, ifMatch: ifMatch), author: author) {
+        case .deleted: return
+        case let outcome: throw Self.unexpected(outcome, for: "user.delete")
+        }
+    }
+
+    /// Creates a group with a new id and `members`.
+    /// - Throws: ``IdentityStoreError``: `.uniqueness`, `.invalidValue`, `.unavailable`.
+    public func createGroup(
+        _ input: GroupInput, members: [MemberInput], lenientMembers: Bool, author: ChangeAuthor
+    ) async throws -> StoredGroup {
+        try IdentityDatabase.validate(input)
+        let id = UUID().uuidString.lowercased()
+        let operation = ReplicationOperation.createGroup(id: id, input: input, members: members,
+                                                         lenientMembers: lenientMembers)
+        switch try await submit(operation, author: author) {
+        case .group(let group): return group
+        case let outcome: throw Self.unexpected(outcome, for: "group.create")
+        }
+    }
+
+    /// Replaces group `id` with what `transform` computes (members not loaded); re-runs
+    /// `transform` on a stale apply like ``updateUser(id:ifMatch:author:_:)``.
+    public func updateGroup(
+        id: String, ifMatch: Int64?, lenientMembers: Bool, author: ChangeAuthor,
+        _ transform: @Sendable (StoredGroup) async throws -> GroupUpdate
+    ) async throws -> StoredGroup {
+        for _ in 0..<max(1, settings.maxTransformAttempts) {
+            guard let current = try await current({ try await self.database.group(id: id, includeMembers: false) }) else {
+                throw IdentityStoreError(.notFound, "Group \(id) not found")
+            }
+            let update = try await transform(current)
+            try IdentityDatabase.validate(update.input)
+            let operation = ReplicationOperation.updateGroup(
+                id: id, ifMatch: ifMatch, basedOnVersion: current.version, update: update, lenientMembers: lenientMembers)
+            switch try await submit(operation, author: author) {
+            case .group(let group): return group
+            case .stale: continue
+            case let outcome: throw Self.unexpected(outcome, for: "group.update")
+            }
+        }
+        throw IdentityStoreError(.conflict, "Group \(id) kept changing; try again")
+    }
+
+    /// Deletes group `id` and its memberships.
+    /// - Throws: ``IdentityStoreError``: `.notFound`, `.preconditionFailed`, `.unavailable`.
+    public func deleteGroup(id: String, ifMatch: Int64?, author: ChangeAuthor) async throws {
+        switch try await submit(.deleteGroup(id: id, ifMatch: ifMatch), author: author) {
+        case .deleted: return
+        case let outcome: throw Self.unexpected(outcome, for: "group.delete")
+        }
+    }
+
+    // MARK: - Publish and wait
+
+    /// Publishes `operation` as a command and returns this replica's apply of it.
+    /// - Throws: the apply's refusal as ``IdentityStoreError``; `.unavailable` when the command
+    ///   was not applied within ``ReplicationSettings/applyTimeout`` (it may still be applied
+    ///   later, as with any request whose answer was lost).
+    func submit(_ operation: ReplicationOperation, author: ChangeAuthor) async throws -> ReplicationOutcome {
+        try requireApplying()
+        let command = ReplicationCommand(
+            id: UUID().uuidString.lowercased(), origin: settings.replicaID, at: now().timeIntervalSince1970,
+            author: try await database.replicationAuthor(for: author), operation: operation)
+        let payload = try command.encoded()
+        let waiter = ApplyWaiter()
+        state.withLock { $0.waiters[command.id] = waiter }
+        defer { _ = state.withLock { $0.waiters.removeValue(forKey: command.id) } }
+        let deadline = ContinuousClock.now.advanced(by: settings.applyTimeout)
+
+        let outcome: ReplicationOutcome? = try await withThrowingTaskGroup(of: ReplicationOutcome?.self) { group in
+            group.addTask {
+                try await self.publish(payload, id: command.id, until: deadline)
+                return try await waiter.outcome()
+            }
+            group.addTask {
+                try await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        guard let outcome else {
+            throw IdentityStoreError(.unavailable, "the write was not applied within \(settings.applyTimeout); retry")
+        }
+        if case .rejected(let refusal) = outcome { throw refusal }
+        return outcome
+    }
+
+    /// Publishes with the command id as `Nats-Msg-Id`, retrying (same id, so stored once)
+    /// while the stream has no leader or an ack is lost, until `deadline`.
+    func publish(_ payload: [UInt8], id: String, until deadline: ContinuousClock.Instant) async throws {
+        var backoff = Duration.milliseconds(25)
+        while let error = await publishOnce(payload, id: id) {
+            guard error.code == .timeout || error.code == .noResponders else {
+                throw IdentityStoreError(.unavailable, "the replication stream refused the write: \(error.code)")
+            }
+            logger.debug("replication publish retried", metadata: ["replication.error": .string("\(error.code)")])
+            if ContinuousClock.now.advanced(by: backoff) >= deadline {
+                throw IdentityStoreError(.unavailable, "the replication stream did not store the write: \(error.code)")
+            }
+            try await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, .milliseconds(500))
+        }
+    }
+
+    /// One acked publish; nil when the stream stored it (or had it already: same id).
+    private func publishOnce(_ payload: [UInt8], id: String) async -> JetStreamError? {
+        do {
+            _ = try await js.publish(payload, to: settings.commandSubject, options: PublishOptions(messageID: id))
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// Reads `read` locally; when the resource is missing here, waits until this replica has
+    /// applied everything the stream held at the time (a write accepted by another replica a
+    /// moment ago) and reads again, so a 404 is never answered from a lagging state.
+    func current<Resource: Sendable>(_ read: @Sendable () async throws -> Resource?) async throws -> Resource? {
+        if let resource = try await read() { return resource }
+        try await catchUp()
+        return try await read()
+    }
+
+    /// Waits until the applied position reaches the stream's last sequence now.
+    /// - Throws: `.unavailable` when that takes longer than the apply timeout.
+    public func catchUp() async throws {
+        let info: StreamInfo
+        do {
+            info = try await js.streamInfo(settings.stream)
+        } catch {
+            throw IdentityStoreError(.unavailable, "the replication stream cannot be read: \(error.code)")
+        }
+        let last = info.state.lastSequence
+        let reached: Bool = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await sequence in self.appliedSequences() where sequence >= last { return true }
+                return false
+            }
+            group.addTask {
+                try await Task.sleep(for: self.settings.applyTimeout)
+                return false
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? false
+        }
+        guard reached else {
+            throw IdentityStoreError(.unavailable, "this replica did not catch up with the stream in time; retry")
+        }
+    }
+
+    func requireApplying() throws {
+        let health = self.health
+        guard health.isApplying else {
+            throw IdentityStoreError(.unavailable, "this replica is not applying the replication stream; retry")
+        }
+    }
+
+    static func unexpected(_ outcome: ReplicationOutcome, for operation: String) -> IdentityStoreError {
+        // `.alreadyApplied` cannot reach a writer (its command is new); anything else is a bug.
+        IdentityStoreError(.conflict, "\(operation) ended unexpectedly (\(outcome.kind)); try again")
+    }
+}
