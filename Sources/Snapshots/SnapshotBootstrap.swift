@@ -14,10 +14,10 @@ public enum SnapshotBootstrap {
         let applied = hasStore
             ? try IdentityDatabase.inspectSnapshot(atPath: storePath, stream: stream, checkingIntegrity: false).appliedSequence
             : 0
-        let state = try await snapshots.js.streamInfo(stream).state
+        let range = try await streamRange(stream, js: snapshots.js)
         let plan = BootstrapPlan.decide(
-            hasStore: hasStore, applied: applied, firstSequence: state.firstSequence,
-            lastSequence: state.lastSequence, newest: try await snapshots.newest())
+            hasStore: hasStore, applied: applied, firstSequence: range.first,
+            lastSequence: range.last, newest: try await snapshots.newest())
         switch plan {
         case .resume(let next):
             return next
@@ -26,6 +26,17 @@ public enum SnapshotBootstrap {
             return restored.facts.appliedSequence + 1
         case .refuse(let error):
             throw error
+        }
+    }
+
+    /// The stream's first and last sequence; a stream that does not exist yet (the cluster's
+    /// first start: serve creates it next) counts as new and empty.
+    private static func streamRange(_ stream: String, js: JetStreamContext) async throws -> (first: UInt64, last: UInt64) {
+        do {
+            let state = try await js.streamInfo(stream).state
+            return (state.firstSequence, state.lastSequence)
+        } catch where error.code == .streamNotFound {
+            return (1, 0)
         }
     }
 }

@@ -102,6 +102,7 @@ struct ConfigurationLoaderTests {
             "oidc.password_user": "oidc", "history.retention": "30d",
             "replication.enabled": "true", "replication.replica_id": "replica-z", "replication.stream": "S2",
             "replication.subject_prefix": "p2", "replication.replicas": "1", "replication.apply_timeout": "2s",
+            "replication.snapshot_interval": "10m", "replication.snapshot_keep": "5",
         ]
         #expect(Set(samples.keys) == Set(ConfigurationKey.all.map(\.path)), "a sample for every key")
         let defaults = Configuration()

@@ -209,5 +209,10 @@ struct Configuration: Sendable, Equatable {
         var replicas = 3
         /// How long a SCIM write waits for its own apply before answering 503.
         var applyTimeout: Duration = .seconds(5)
+        /// How often a snapshot of the store goes to the `<stream>_SNAPSHOTS` bucket (the stream
+        /// is trimmed below it).
+        var snapshotInterval: Duration = .seconds(3_600)
+        /// How many snapshots the bucket keeps.
+        var snapshotKeep = 3
     }
 }

@@ -27,6 +27,11 @@ extension ConfigurationKey {
               "The stream's replica count (3 on a 3-node cluster, 1 on a single JetStream server)."),
         .init("replication.apply_timeout", "duration", default: "5s", \.replication.applyTimeout, duration,
               "How long a SCIM write waits for this replica to apply it before answering 503."),
+        .init("replication.snapshot_interval", "duration", default: "1h", \.replication.snapshotInterval, duration,
+              "How often a snapshot of the store goes to the Object Store bucket <stream>_SNAPSHOTS; the stream is then "
+              + "trimmed below it. Skipped when another replica took one within the interval."),
+        .init("replication.snapshot_keep", "integer", default: "3", \.replication.snapshotKeep, positiveInteger,
+              "How many snapshots the bucket keeps (the newest; older ones are removed after each snapshot)."),
     ]
 
     private static let nats: [ConfigurationKey] = [

@@ -17,6 +17,7 @@ import Prometheus
 import SCIM
 import SCIMServer
 import ServiceLifecycle
+import Snapshots
 
 /// Composes the running service: store → NATS → callout → HTTP, in a `ServiceGroup` that shuts
 /// them down in reverse order on SIGTERM/SIGINT (HTTP stops accepting first, the store closes
@@ -92,6 +93,11 @@ struct ServiceRuntime: Sendable {
             "xkey": "\(keys.xkey?.publicKey ?? "none")", "mode": "\(configuration.callout.mode.rawValue)",
         ])
 
+        // Replication: a replica with no store, or one the stream's tail no longer covers,
+        // restores the newest snapshot before the store opens; it does not start when none covers the gap.
+        if configuration.replication.enabled {
+            try await Self.bootstrapFromSnapshot(configuration, keys: keys, logger: logger.with(component: "snapshots"))
+        }
         // Store first: everything else reads it.
         let database = try Self.openStore(configuration.store, logger: logger.with(component: "store"))
         let identities = database
@@ -186,6 +192,8 @@ struct ServiceRuntime: Sendable {
             services.append(.init(service: store.connection))
             services.append(.init(service: ReplicationApplyService(store: store.store, logger: logger.with(component: "replication"))))
             replicated = store.store
+            services.append(.init(service: try await Self.snapshotScheduler(
+                configuration, store: store.store, connection: store.connection, logger: logger.with(component: "snapshots"))))
         }
 
         var readiness = [
