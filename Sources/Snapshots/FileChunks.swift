@@ -9,11 +9,19 @@ struct FileChunks: AsyncSequence, Sendable {
     let pieceSize: Int
 
     struct AsyncIterator: AsyncIteratorProtocol {
-        let handle: FileHandle
+        let path: String
+        /// Nil when the file could not be opened: the first `next()` throws.
+        let handle: FileHandle?
         let pieceSize: Int
+        var finished = false
 
         mutating func next() async throws -> ByteBuffer? {
+            guard !finished else { return nil }
+            guard let handle else {
+                throw SnapshotError(.corrupt, "cannot open \(path) to upload it")
+            }
             guard let data = try handle.read(upToCount: pieceSize), !data.isEmpty else {
+                finished = true
                 try handle.close()
                 return nil
             }
@@ -22,7 +30,6 @@ struct FileChunks: AsyncSequence, Sendable {
     }
 
     func makeAsyncIterator() -> AsyncIterator {
-        // An unreadable file ends at once; the caller checks the size it expected.
-        AsyncIterator(handle: FileHandle(forReadingAtPath: path) ?? FileHandle.nullDevice, pieceSize: pieceSize)
+        AsyncIterator(path: path, handle: FileHandle(forReadingAtPath: path), pieceSize: pieceSize)
     }
 }

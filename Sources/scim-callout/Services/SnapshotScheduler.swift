@@ -33,16 +33,16 @@ struct SnapshotScheduler: Service {
     /// One pass: a snapshot when this replica applies the stream and the newest one is older
     /// than the interval and behind this replica's position.
     func takeIfDue(now: Date = Date()) async {
-        guard isApplying() else {
+        let applying = isApplying()
+        guard applying else {
             logger.notice("snapshot skipped: this replica is not applying the stream")
             return
         }
         do {
             let applied = try await database.appliedSequence(stream: snapshots.settings.stream)
-            if let newest = try await snapshots.newest() {
-                let recent = newest.takenAt.map { now.timeIntervalSince($0) < interval.timeInterval } ?? false
-                guard !recent, newest.sequence < applied else { return }
-            }
+            guard SnapshotSchedule.isDue(newest: try await snapshots.newest(), applied: applied, isApplying: applying,
+                                         now: now, interval: interval)
+            else { return }
             _ = try await snapshots.take(from: database, temporaryDirectory: temporaryDirectory)
         } catch {
             logger.warning("snapshot failed", metadata: ["error": "\(error)"])
