@@ -15,15 +15,15 @@ struct ReplicaFixture: Sendable {
     var database: IdentityDatabase { store.database }
 
     static func open(
-        id: String, path: String, serverURL: String, stream: String = "SCIM_CALLOUT",
+        id: String, path: String, serverURLs: [String], stream: String = "SCIM_CALLOUT", replicas: Int = 1,
         applyTimeout: Duration = .seconds(10)
     ) async throws -> ReplicaFixture {
-        var configuration = NATSConfiguration(servers: [serverURL], connectTimeout: .seconds(10))
+        var configuration = NATSConfiguration(servers: serverURLs, connectTimeout: .seconds(10))
         configuration.reconnect.baseWait = .milliseconds(50)
         configuration.reconnect.maxWait = .milliseconds(500)
         let nats = try await NATSConnection.connect(configuration, logger: quietLogger)
         let database = try IdentityDatabase.open(path: path, logger: quietLogger)
-        let settings = ReplicationSettings(replicaID: id, stream: stream, replicas: 1, applyTimeout: applyTimeout)
+        let settings = ReplicationSettings(replicaID: id, stream: stream, replicas: replicas, applyTimeout: applyTimeout)
         let store = ReplicatedIdentityStore(
             database: database, jetStream: JetStreamContext(connection: nats, timeout: .seconds(10)),
             settings: settings, logger: quietLogger)
@@ -46,17 +46,25 @@ struct ReplicaFixture: Sendable {
     }
 }
 
-/// Runs `body` with `count` replicas (files in a fresh folder) on `server`, their apply loops
+/// Runs `body` with replicas `ids` (files in a fresh folder) on `server`, their apply loops
 /// running until `body` returns.
 func withReplicas<T: Sendable>(
     _ ids: [String], on server: NATSServerProcess, folder: URL? = nil,
+    _ body: @escaping @Sendable ([ReplicaFixture]) async throws -> T
+) async throws -> T {
+    try await withReplicas(ids, urls: [server.url], folder: folder, body)
+}
+
+/// Runs `body` with replicas on the servers at `urls` (a cluster: `replicas` > 1).
+func withReplicas<T: Sendable>(
+    _ ids: [String], urls: [String], replicas count: Int = 1, folder: URL? = nil,
     _ body: @escaping @Sendable ([ReplicaFixture]) async throws -> T
 ) async throws -> T {
     let folder = try folder ?? TestEnvironment.temporaryDirectory("replicas")
     var replicas: [ReplicaFixture] = []
     for id in ids {
         replicas.append(try await ReplicaFixture.open(
-            id: id, path: folder.appendingPathComponent("\(id).sqlite").path, serverURL: server.url))
+            id: id, path: folder.appendingPathComponent("\(id).sqlite").path, serverURLs: urls, replicas: count))
     }
     let opened = replicas
     let result = try await withThrowingTaskGroup(of: T?.self) { group in

@@ -160,6 +160,34 @@ struct ReplicatedIdentityStoreServerTests {
         try await server.stop()
     }
 
+    @Test func aWriteThatCannotReachTheStreamIsUnavailableWithinTheApplyTimeout() async throws {
+        let server = try await NATSServerProcess.start(jetStream: true, label: "repl")
+        let folder = try TestEnvironment.temporaryDirectory("replicas")
+        let replica = try await ReplicaFixture.open(
+            id: "a", path: folder.appendingPathComponent("a.sqlite").path, serverURLs: [server.url],
+            applyTimeout: .seconds(1))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try? await replica.store.run() }
+            try await replica.waitUntilApplying()
+            _ = try await replica.store.createUser(userInput("kept"), passwordHash: nil, author: Self.author)
+            try await server.stop()
+            let clock = ContinuousClock()
+            let start = clock.now
+            await #expect(throws: IdentityStoreError.self) {
+                do {
+                    _ = try await replica.store.createUser(userInput("lost"), passwordHash: nil, author: Self.author)
+                } catch let error as IdentityStoreError {
+                    #expect(error.code == .unavailable, "\(error)")
+                    throw error
+                }
+            }
+            #expect(clock.now - start < .seconds(5), "bounded by apply_timeout (1 s) plus one publish timeout")
+            #expect(try await replica.database.user(userName: "lost") == nil)
+            group.cancelAll()
+        }
+        await replica.close()
+    }
+
     @Test func natsPyReadsACommandFromTheStream() async throws {
         let server = try await NATSServerProcess.start(jetStream: true, label: "repl")
         let created = try await withReplicas(["a"], on: server) { replicas in

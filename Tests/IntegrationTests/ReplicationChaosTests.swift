@@ -10,7 +10,7 @@ import TestSupport
 /// count and time; random choices come from one seed, printed in every failure
 /// (`CRASH_SAFETY_SEED=<seed>` repeats a run; `CRASH_SAFETY_KEEP=1` keeps the folders).
 @Suite("Replication chaos: kill -9 of a replica or a node, conflicting writes", .serialized,
-       .timeLimit(.minutes(3)), .disabled("until `serve` runs replication (branch replication)"))
+       .timeLimit(.minutes(3)))
 struct ReplicationChaosTests {
     /// Users for a connect storm, written over SCIM to replica 0 (so they are replicated):
     /// `allowed-N` in `nats-demo` (the group `init`'s policy binds), `outsider-N` in no group.

@@ -16,7 +16,9 @@ struct ReplicationApplyService: Service {
         } catch is CancellationError {
             return
         } catch {
-            // Already logged by the store as critical; wait for shutdown, unready.
+            // The store logged why (critical); this replica stays up, unready, until shutdown.
+            logger.error("replication apply loop ended; SCIM writes answer 503 and /readyz is false until restart",
+                         metadata: ["error": "\(error)"])
             try? await gracefulShutdown()
         }
     }
