@@ -79,6 +79,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Snapshots of the replicated store in the JetStream Object Store: take, trim, restore.
+        .target(
+            name: "Snapshots",
+            dependencies: [
+                "IdentityStore", "JetStream",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Sign-in with an IdP: OIDC discovery and JWKS (I/O), token verification and claim
         // mapping (pure), for the callout's token logins.
         .target(
@@ -121,6 +130,7 @@ let package = Package(
             name: "scim-callout",
             dependencies: [
                 "NKeys", "JSON", "NATSJWT", "NATSClient", "JetStream", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
+                "Snapshots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -140,9 +150,11 @@ let package = Package(
             name: "scim-callout-bench",
             dependencies: [
                 "NKeys", "NATSJWT", "NATSClient", "JetStream", "SCIM", "IdentityStore", "SCIMServer", "Policy", "AuthCallout", "OIDC",
+                "Snapshots",
                 // The callout suite starts a real nats-server exactly as the integration tests do.
                 "TestSupport",
-                // The replication suite reads each replica's SQLite position.
+                // The replication suite reads each replica's SQLite position; the snapshot suite
+                // builds its million-user store with SQL.
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -187,6 +199,15 @@ let package = Package(
             name: "JetStreamTests",
             dependencies: [
                 "JetStream", "NATSClient", "NKeys", "TestSupport", "NATSTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "SnapshotsTests",
+            dependencies: [
+                "Snapshots", "IdentityStore", "JetStream", "NATSClient", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

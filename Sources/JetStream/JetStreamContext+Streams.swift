@@ -19,6 +19,22 @@ extension JetStreamContext {
         return try await call("STREAM.INFO.\(name)", as: StreamInfo.self)
     }
 
+    /// The stored subjects matching `filter` (wildcards allowed) with their message counts
+    /// (`STREAM.INFO` with `subjects_filter`, every page).
+    /// - Throws: ``JetStreamError/Code/streamNotFound`` when there is no such stream.
+    public func streamSubjects(_ name: String, filter: String) async throws(JetStreamError) -> [String: UInt64] {
+        try Self.validate(name: name, what: "stream")
+        var subjects: [String: UInt64] = [:]
+        while true {
+            let page = try await call(
+                "STREAM.INFO.\(name)", request: StreamSubjectsRequest(subjectsFilter: filter, offset: subjects.count),
+                as: StreamSubjectsPage.self)
+            let before = subjects.count
+            subjects.merge(page.subjects) { _, new in new }
+            guard let total = page.total, subjects.count < total, subjects.count > before else { return subjects }
+        }
+    }
+
     /// Deletes a stream and its messages (`STREAM.DELETE`).
     public func deleteStream(_ name: String) async throws(JetStreamError) {
         try Self.validate(name: name, what: "stream")

@@ -19,9 +19,15 @@ public struct ObjectInfo: Codable, Hashable, Sendable {
     public var deleted: Bool
     /// The chunk size the writer used.
     public var maxChunkSize: Int?
+    /// Object headers (`headers`, Go's `nats.Header`: each name maps to its values); nats-py
+    /// reads them as `ObjectInfo.headers`.
+    public var headers: [String: [String]]
+    /// Free-form metadata (`metadata`, nats.go's `ObjectMeta.Metadata`; `nats object info` shows it).
+    public var metadata: [String: String]
 
     public init(name: String, description: String? = nil, bucket: String, nuid: String, size: UInt64,
-                modified: String? = nil, chunks: Int, digest: String, deleted: Bool = false, maxChunkSize: Int? = nil) {
+                modified: String? = nil, chunks: Int, digest: String, deleted: Bool = false, maxChunkSize: Int? = nil,
+                headers: [String: [String]] = [:], metadata: [String: String] = [:]) {
         self.name = name
         self.description = description
         self.bucket = bucket
@@ -32,6 +38,8 @@ public struct ObjectInfo: Codable, Hashable, Sendable {
         self.digest = digest
         self.deleted = deleted
         self.maxChunkSize = maxChunkSize
+        self.headers = headers
+        self.metadata = metadata
     }
 
     private struct Options: Codable, Hashable {
@@ -40,7 +48,7 @@ public struct ObjectInfo: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, description, bucket, nuid, size, chunks, digest, deleted, options
+        case name, description, bucket, nuid, size, chunks, digest, deleted, options, headers, metadata
         case modified = "mtime"
     }
 
@@ -56,6 +64,8 @@ public struct ObjectInfo: Codable, Hashable, Sendable {
         digest = try container.decodeIfPresent(String.self, forKey: .digest) ?? ""
         deleted = try container.decodeIfPresent(Bool.self, forKey: .deleted) ?? false
         maxChunkSize = try container.decodeIfPresent(Options.self, forKey: .options)?.maxChunkSize
+        headers = try container.decodeIfPresent([String: [String]].self, forKey: .headers) ?? [:]
+        metadata = try container.decodeIfPresent([String: String].self, forKey: .metadata) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -70,10 +80,17 @@ public struct ObjectInfo: Codable, Hashable, Sendable {
         try container.encode(digest, forKey: .digest)
         if deleted { try container.encode(true, forKey: .deleted) }
         if let maxChunkSize { try container.encode(Options(maxChunkSize: maxChunkSize), forKey: .options) }
+        if !headers.isEmpty { try container.encode(headers, forKey: .headers) }
+        if !metadata.isEmpty { try container.encode(metadata, forKey: .metadata) }
     }
 
     /// `SHA-256=<base64url digest>` for these bytes' SHA-256.
     static func digestText(_ sha256: [UInt8]) -> String { "SHA-256=" + Base64URL.encode(sha256) }
+
+    /// The first value of header `name` (names compare case-insensitively, as NATS headers do).
+    public func header(_ name: String) -> String? {
+        headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value.first
+    }
 
     /// The SHA-256 the digest names; nil when it is not a `SHA-256=` digest.
     var sha256: [UInt8]? {

@@ -34,11 +34,16 @@ public struct ObjectStore: Sendable {
     static func chunkSubject(bucket: String, nuid: String) -> String { "$O.\(bucket).C.\(nuid)" }
 
     /// Stores `data` under `name`, replacing any object of that name.
+    /// - Parameters:
+    ///   - headers: the meta message's `headers` (nats-py reads them as `ObjectInfo.headers`).
+    ///   - metadata: the meta message's `metadata` (nats.go's `ObjectMeta.Metadata`).
     @discardableResult
     public func put(name: String, data: some Collection<UInt8>, description: String? = nil,
+                    headers: [String: [String]] = [:], metadata: [String: String] = [:],
                     chunkSize: Int = defaultChunkSize) async throws -> ObjectInfo {
         var remaining: ByteBuffer? = ByteBuffer(bytes: data)
-        return try await put(name: name, description: description, chunkSize: chunkSize) {
+        let meta = Meta(description: description, headers: headers, metadata: metadata)
+        return try await put(name: name, meta: meta, chunkSize: chunkSize) {
             defer { remaining = nil }
             return remaining
         }
@@ -47,13 +52,16 @@ public struct ObjectStore: Sendable {
     /// Stores the bytes of `contents` (sliced any way) under `name` in `chunkSize` chunks, then
     /// the meta message (a subject rollup), then purges the replaced object's chunks. On a
     /// failure before the meta message the new chunks are purged again and the old object stays.
+    /// `headers` and `metadata` go into the meta message as with ``put(name:data:description:headers:metadata:chunkSize:)``.
     /// - Throws: ``JetStreamError``, or the error of `contents`.
     @discardableResult
     public func put<Contents: AsyncSequence>(
-        name: String, contentsOf contents: Contents, description: String? = nil, chunkSize: Int = defaultChunkSize
+        name: String, contentsOf contents: Contents, description: String? = nil,
+        headers: [String: [String]] = [:], metadata: [String: String] = [:], chunkSize: Int = defaultChunkSize
     ) async throws -> ObjectInfo where Contents.Element == ByteBuffer {
         var iterator = contents.makeAsyncIterator()
-        return try await put(name: name, description: description, chunkSize: chunkSize) {
+        let meta = Meta(description: description, headers: headers, metadata: metadata)
+        return try await put(name: name, meta: meta, chunkSize: chunkSize) {
             try await iterator.next(isolation: #isolation)
         }
     }
@@ -62,7 +70,7 @@ public struct ObjectStore: Sendable {
     /// meta message (a subject rollup), then purges the replaced object's chunks. On a failure
     /// before the meta message the new chunks are purged again and the old object stays.
     private func put(
-        name: String, description: String?, chunkSize: Int, next: () async throws -> ByteBuffer?
+        name: String, meta: Meta, chunkSize: Int, next: () async throws -> ByteBuffer?
     ) async throws -> ObjectInfo {
         guard !name.isEmpty else { throw JetStreamError(.invalidArgument, "an object needs a name") }
         guard chunkSize > 0 else { throw JetStreamError(.invalidArgument, "chunk size must be positive") }
@@ -70,7 +78,7 @@ public struct ObjectStore: Sendable {
         let nuid = NUID.next()
         let info: ObjectInfo
         do {
-            info = try await publishObject(name: name, description: description, nuid: nuid, chunkSize: chunkSize, next: next)
+            info = try await publishObject(name: name, meta: meta, nuid: nuid, chunkSize: chunkSize, next: next)
         } catch {
             _ = try? await js.purgeStream(streamName, PurgeRequest(filter: chunkSubject(nuid)))
             throw error
@@ -93,7 +101,7 @@ public struct ObjectStore: Sendable {
 
     /// Publishes the chunks, then the meta message (a subject rollup).
     private func publishObject(
-        name: String, description: String?, nuid: String, chunkSize: Int, next: () async throws -> ByteBuffer?
+        name: String, meta: Meta, nuid: String, chunkSize: Int, next: () async throws -> ByteBuffer?
     ) async throws -> ObjectInfo {
         let subject = chunkSubject(nuid)
         var hasher = SHA256Hasher()
@@ -118,9 +126,9 @@ public struct ObjectStore: Sendable {
             pending.discardReadBytes()
         }
         let info = ObjectInfo(
-            name: name, description: description, bucket: bucket, nuid: nuid, size: size,
+            name: name, description: meta.description, bucket: bucket, nuid: nuid, size: size,
             modified: Self.now(), chunks: chunks, digest: ObjectInfo.digestText(hasher.finalize()),
-            maxChunkSize: chunkSize
+            maxChunkSize: chunkSize, headers: meta.headers, metadata: meta.metadata
         )
         var headers = NATSHeaders()
         headers.set(name: PublishOptions.HeaderName.rollup, value: "sub")
@@ -145,22 +153,40 @@ public struct ObjectStore: Sendable {
         return info
     }
 
-    /// The object's bytes, checked against its SHA-256 digest.
+    /// The object's bytes, checked against its SHA-256 digest. The whole object is held in
+    /// memory: for large objects use ``get(name:heartbeat:into:)``.
     /// - Throws: ``JetStreamError/Code/objectNotFound``, ``JetStreamError/Code/digestMismatch``.
     public func get(name: String, heartbeat: Duration = .seconds(5)) async throws -> [UInt8] {
+        var data: [UInt8] = []
+        try await get(name: name, heartbeat: heartbeat) { chunk in
+            data.append(contentsOf: chunk.readableBytesView)
+        }
+        return data
+    }
+
+    /// Hands the object's chunks, in order, to `consume` (a file writer, say), then checks the
+    /// SHA-256 of everything it handed out against the digest. Until this returns, the bytes are
+    /// unverified: a caller that stores them must discard them when it throws.
+    /// - Returns: the object's meta.
+    /// - Throws: ``JetStreamError/Code/objectNotFound``, ``JetStreamError/Code/digestMismatch``,
+    ///   or the error of `consume`.
+    @discardableResult
+    public func get(
+        name: String, heartbeat: Duration = .seconds(5), into consume: (ByteBuffer) async throws -> Void
+    ) async throws -> ObjectInfo {
         let info = try await info(name: name)
+        var hasher = SHA256Hasher()
         guard info.size > 0 || info.chunks > 0 else {
-            try Self.verify(digestOf: [], against: info)
-            return []
+            try Self.verify(hasher.finalize(), against: info)
+            return info
         }
         let consumer = try await js.orderedConsumer(
             stream: streamName, filterSubject: chunkSubject(info.nuid), deliverPolicy: .all, heartbeat: heartbeat
         )
-        var data: [UInt8] = []
-        data.reserveCapacity(Int(clamping: info.size))
         do {
             for try await chunk in consumer {
-                data.append(contentsOf: chunk.payload.readableBytesView)
+                hasher.update(chunk.payload.readableBytesView)
+                try await consume(chunk.payload)
                 if chunk.metadata.pending == 0 { break }
             }
         } catch {
@@ -168,14 +194,18 @@ public struct ObjectStore: Sendable {
             throw error
         }
         await consumer.stop()
-        try Self.verify(digestOf: data, against: info)
-        return data
+        try Self.verify(hasher.finalize(), against: info)
+        return info
     }
 
     static func verify(digestOf data: [UInt8], against info: ObjectInfo) throws(JetStreamError) {
         var hasher = SHA256Hasher()
         hasher.update(data)
-        guard let expected = info.sha256, expected == hasher.finalize() else {
+        try verify(hasher.finalize(), against: info)
+    }
+
+    static func verify(_ sha256: [UInt8], against info: ObjectInfo) throws(JetStreamError) {
+        guard let expected = info.sha256, expected == sha256 else {
             throw JetStreamError(.digestMismatch, "object \(info.name): the bytes do not match \(info.digest)")
         }
     }
@@ -193,6 +223,41 @@ public struct ObjectStore: Sendable {
         headers.set(name: PublishOptions.HeaderName.rollup, value: "sub")
         _ = try await js.publish(try JetStreamCoding.encode(info), to: metaSubject(name), headers: headers)
         try await js.purgeStream(streamName, PurgeRequest(filter: chunkSubject(oldNUID)))
+    }
+
+    /// Deletes the object (``delete(name:)``) and then purges its meta subject too, so no
+    /// delete marker stays behind: for buckets that rotate many names, whose markers would
+    /// otherwise pile up. Readers see it as not found, as after a delete.
+    public func remove(name: String) async throws(JetStreamError) {
+        try await delete(name: name)
+        try await js.purgeStream(streamName, PurgeRequest(filter: metaSubject(name)))
+    }
+
+    /// Every object in the bucket, by name (the names come from the meta subjects the stream
+    /// holds, via `STREAM.INFO` with `subjects_filter`, so no consumer is needed).
+    /// - Parameter includingDeleted: list delete markers too.
+    public func list(includingDeleted: Bool = false) async throws(JetStreamError) -> [ObjectInfo] {
+        let prefix = "$O.\(bucket).M."
+        let subjects = try await js.streamSubjects(streamName, filter: prefix + ">")
+        var objects: [ObjectInfo] = []
+        for subject in subjects.keys.sorted() {
+            guard let encoded = subject.hasPrefix(prefix) ? String(subject.dropFirst(prefix.count)) : nil,
+                  let nameBytes = Base64URL.decode(encoded), let name = String(validating: nameBytes, as: UTF8.self)
+            else { continue }
+            do {
+                objects.append(try await info(name: name, includingDeleted: includingDeleted))
+            } catch where error.code == .objectNotFound {
+                continue
+            }
+        }
+        return objects
+    }
+
+    /// What a put writes into the meta message besides the layout fields.
+    private struct Meta {
+        var description: String?
+        var headers: [String: [String]]
+        var metadata: [String: String]
     }
 
     private static func now() -> String {

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The `scim-callout` command line: serve, init, keys, tokens, users, groups, policy, decisions.
+/// The `scim-callout` command line: serve, init, keys, tokens, users, groups, policy, decisions, snapshots.
 @main
 struct SCIMCalloutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +20,7 @@ struct SCIMCalloutCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, InitCommand.self, KeysCommand.self, TokensCommand.self, UsersCommand.self,
             GroupsCommand.self, PolicyCommand.self, AccessCommand.self, DecisionsCommand.self, AuditCommand.self,
+            SnapshotsCommand.self,
             ConfigCommand.self,
             VersionCommand.self,
         ]

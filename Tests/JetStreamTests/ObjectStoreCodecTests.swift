@@ -42,6 +42,9 @@ struct ObjectStoreCodecTests {
         #expect(info.name == "report.bin")
         #expect(info.size == 5)
         #expect(info.maxChunkSize == 131_072)
+        #expect(info.headers == ["A": ["b"]])
+        #expect(info.header("a") == "b")
+        #expect(info.metadata.isEmpty)
         #expect(!info.deleted)
         #expect(throws: Never.self) { try ObjectStore.verify(digestOf: Array("hello".utf8), against: info) }
         let error = #expect(throws: JetStreamError.self) { try ObjectStore.verify(digestOf: Array("hellO".utf8), against: info) }
@@ -51,5 +54,18 @@ struct ObjectStoreCodecTests {
         #expect(json["digest"] as? String == info.digest)
         #expect((json["options"] as? [String: Any])?["max_chunk_size"] as? Int == 131_072)
         #expect(json["deleted"] == nil)
+        #expect(json["headers"] as? [String: [String]] == ["A": ["b"]])
+        #expect(json["metadata"] == nil)
+    }
+
+    @Test func metadataIsAFlatStringMapAsNatsGoWritesIt() throws {
+        let go = """
+            {"name":"s","bucket":"b","nuid":"n","size":0,"chunks":0,"digest":"","metadata":{"sequence":"7"}}
+            """
+        let info = try JSONDecoder().decode(ObjectInfo.self, from: Data(go.utf8))
+        #expect(info.metadata == ["sequence": "7"])
+        #expect(info.headers.isEmpty)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(try JetStreamCoding.encode(info))) as? [String: Any])
+        #expect(json["metadata"] as? [String: String] == ["sequence": "7"])
     }
 }

@@ -67,4 +67,49 @@ struct ObjectStoreServerTests {
         #expect(error?.code == .digestMismatch)
         try await env.stop()
     }
+
+    @Test func headersAndMetadataRoundTripAndListSkipsRemovedObjects() async throws {
+        let env = try await JetStreamTestServer.start()
+        let store = try await env.js.createObjectStore(bucket: "listed", storage: .memory)
+        let put = try await store.put(name: "a", data: Self.bytes(10),
+                                      headers: ["Scim-Sequence": ["42"]], metadata: ["sequence": "42"])
+        #expect(put.header("scim-sequence") == "42")
+        try await store.put(name: "b", data: Self.bytes(20))
+        try await store.put(name: "c", data: Self.bytes(30))
+        let read = try await store.info(name: "a")
+        #expect(read.headers == ["Scim-Sequence": ["42"]])
+        #expect(read.metadata == ["sequence": "42"])
+        #expect(try await store.list().map(\.name) == ["a", "b", "c"])
+
+        try await store.delete(name: "b")
+        try await store.remove(name: "c")
+        #expect(try await store.list().map(\.name) == ["a"])
+        // A delete leaves its marker, a remove leaves nothing.
+        #expect(try await store.list(includingDeleted: true).map(\.name) == ["a", "b"])
+        let removed = await #expect(throws: JetStreamError.self) { try await store.info(name: "c", includingDeleted: true) }
+        #expect(removed?.code == .objectNotFound)
+        try await env.stop()
+    }
+
+    @Test func aStreamingGetHandsOutEveryChunkAndChecksTheDigestLast() async throws {
+        let env = try await JetStreamTestServer.start()
+        let store = try await env.js.createObjectStore(bucket: "streamed", storage: .memory)
+        let data = Self.bytes(300 * 1024)
+        try await store.put(name: "big", data: data)
+        var received: [UInt8] = []
+        var pieces = 0
+        let info = try await store.get(name: "big") { chunk in
+            received.append(contentsOf: chunk.readableBytesView)
+            pieces += 1
+        }
+        #expect(received == data)
+        #expect(pieces == 3)
+        #expect(info.size == UInt64(data.count))
+
+        let tampered = try await store.put(name: "t", data: Self.bytes(10))
+        _ = try await env.js.publish([1, 2, 3], to: "$O.streamed.C.\(tampered.nuid)")
+        let error = await #expect(throws: JetStreamError.self) { try await store.get(name: "t") { _ in } }
+        #expect(error?.code == .digestMismatch)
+        try await env.stop()
+    }
 }

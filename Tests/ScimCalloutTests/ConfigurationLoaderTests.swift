@@ -128,6 +128,7 @@ struct ConfigurationLoaderTests {
             "replication.subject_prefix": "p2", "replication.replicas": "1", "replication.apply_timeout": "2s",
             "replication.publish_decisions": "false", "replication.decisions_stream": "DECISIONS",
             "replication.subject_prefix": "p2", "replication.replicas": "1", "replication.apply_timeout": "2s", "replication.max_staleness": "1s",
+            "replication.snapshot_interval": "10m", "replication.snapshot_keep": "5",
         ]
         #expect(Set(samples.keys) == Set(ConfigurationKey.all.map(\.path)), "a sample for every key")
         let defaults = Configuration()

@@ -12,6 +12,9 @@ struct DocumentedCommandsTests {
         "scim-callout serve": "runs in the foreground until stopped; the stack runs it in the background",
         "scim-callout serve --data-dir /var/lib/scim-callout": "runs in the foreground until stopped",
         "scim-callout tokens revoke": "names the command in prose; `tokens revoke --scim <id>` is the runnable example",
+        "scim-callout snapshots take": "needs replication.enabled and a JetStream server; SnapshotsCommandTests runs it",
+        "scim-callout snapshots list": "needs replication.enabled and a JetStream server; SnapshotsCommandTests runs it",
+        "scim-callout snapshots restore": "needs replication.enabled and a JetStream server; SnapshotsCommandTests runs it",
     ]
 
     /// Placeholders and example values in the docs, and what each becomes in the stack (whole

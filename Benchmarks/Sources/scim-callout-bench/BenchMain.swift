@@ -1,10 +1,10 @@
 import Foundation
 
 /// The benchmark driver behind `make bench`: runs every suite (or those named on the command
-/// line: `crypto parser filter scim history callout credentials cluster replication feed`) and writes `docs/benchmarks.md`.
+/// line: `crypto parser filter scim history callout credentials cluster replication feed snapshot`) and writes `docs/benchmarks.md`.
 @main
 enum BenchMain {
-    static let suiteNames = ["crypto", "parser", "filter", "scim", "history", "callout", "credentials", "cluster", "replication", "feed"]
+    static let suiteNames = ["crypto", "parser", "filter", "scim", "history", "callout", "credentials", "cluster", "replication", "feed", "snapshot"]
 
     static func main() async throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -33,6 +33,8 @@ enum BenchMain {
             case "feed": report.add(suite: "Decision feed", results: try await DecisionFeedBench.run(), note: DecisionFeedBench.note)
             case "replication":
                 report.add(suite: "Replication on a 3-node cluster", results: try await ReplicationBench.run(), note: ReplicationBench.note)
+            case "snapshot":
+                report.add(suite: "Replica bootstrap from a snapshot", results: try await SnapshotBench.run(), note: SnapshotBench.note)
             default: break
             }
         }

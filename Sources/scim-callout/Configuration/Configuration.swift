@@ -231,5 +231,10 @@ struct Configuration: Sendable, Equatable {
         /// How long a replica's proof that it applied the stream holds, and the longest a
         /// revoking write waits for the other replicas (docs/high-availability.md).
         var maxStaleness: Duration = .seconds(2)
+        /// How often a snapshot of the store goes to the `<stream>_SNAPSHOTS` bucket (the stream
+        /// is trimmed below it).
+        var snapshotInterval: Duration = .seconds(3_600)
+        /// How many snapshots the bucket keeps.
+        var snapshotKeep = 3
     }
 }

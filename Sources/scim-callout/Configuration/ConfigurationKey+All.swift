@@ -30,6 +30,11 @@ extension ConfigurationKey {
         .init("replication.max_staleness", "duration", default: "2s", \.replication.maxStaleness, duration,
               "The revocation bound: a replica answers callouts only while it proved within this time that it "
               + "applied the stream; a revoking write waits at most this long for the other replicas."),
+        .init("replication.snapshot_interval", "duration", default: "1h", \.replication.snapshotInterval, duration,
+              "How often a snapshot of the store goes to the Object Store bucket <stream>_SNAPSHOTS; the stream is then "
+              + "trimmed below it. Skipped when another replica took one within the interval."),
+        .init("replication.snapshot_keep", "integer", default: "3", \.replication.snapshotKeep, positiveInteger,
+              "How many snapshots the bucket keeps (the newest; older ones are removed after each snapshot)."),
     ]
 
     private static let nats: [ConfigurationKey] = [

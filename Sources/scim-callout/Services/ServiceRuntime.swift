@@ -17,6 +17,7 @@ import Prometheus
 import SCIM
 import SCIMServer
 import ServiceLifecycle
+import Snapshots
 
 /// Composes the running service: store → NATS → callout → HTTP, in a `ServiceGroup` that shuts
 /// them down in reverse order on SIGTERM/SIGINT (HTTP stops accepting first, the store closes
@@ -92,6 +93,11 @@ struct ServiceRuntime: Sendable {
             "xkey": "\(keys.xkey?.publicKey ?? "none")", "mode": "\(configuration.callout.mode.rawValue)",
         ])
 
+        // Replication: a replica with no store, or one the stream's tail no longer covers,
+        // restores the newest snapshot before the store opens; it does not start when none covers the gap.
+        if configuration.replication.enabled {
+            try await Self.bootstrapFromSnapshot(configuration, keys: keys, logger: logger.with(component: "snapshots"))
+        }
         // Store first: everything else reads it.
         let database = try Self.openStore(configuration.store, logger: logger.with(component: "store"))
         let identities = database
@@ -191,6 +197,8 @@ struct ServiceRuntime: Sendable {
             let store = started.store
             services.append(.init(service: started.connection))
             services.append(.init(service: ReplicationApplyService(store: store, logger: replicationLogger)))
+            services.append(.init(service: try await Self.snapshotScheduler(
+                configuration, store: store, connection: started.connection, logger: logger.with(component: "snapshots"))))
             // Probes fail well within the interval, so a lost stream is noticed by the next one.
             let probes = JetStreamContext(connection: started.connection, timeout: settings.maxStaleness / 4)
             let monitor = ReplicaCurrencyMonitor(
