@@ -127,7 +127,7 @@ struct ConfigurationLoaderTests {
             "replication.enabled": "true", "replication.replica_id": "replica-z", "replication.stream": "S2",
             "replication.subject_prefix": "p2", "replication.replicas": "1", "replication.apply_timeout": "2s",
             "replication.publish_decisions": "false", "replication.decisions_stream": "DECISIONS",
-            "replication.subject_prefix": "p2", "replication.replicas": "1", "replication.apply_timeout": "2s", "replication.max_staleness": "1s",
+            "replication.max_staleness": "1s",
             "replication.snapshot_interval": "10m", "replication.snapshot_keep": "5",
         ]
         #expect(Set(samples.keys) == Set(ConfigurationKey.all.map(\.path)), "a sample for every key")
