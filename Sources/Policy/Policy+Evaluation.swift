@@ -41,7 +41,15 @@ extension Policy {
     /// one binding's restriction never leaks into another's grant. Applicable bindings' allows are
     /// united and their denies united (nats-server lets deny win). Accounts must agree unless
     /// `account_conflict: first`. A user in no bound group gets `default_binding` or is denied.
+    @inlinable
     public func evaluate<User: PolicyUser>(_ subject: User, context: ConnectContext) -> PolicyEvaluation {
+        // Inlined into the caller, which reads its own user type specialised; the evaluation
+        // itself is non-generic, so it runs specialised across the module boundary.
+        evaluate(EvaluatedUser(subject), context: context)
+    }
+
+    @usableFromInline
+    func evaluate(_ subject: EvaluatedUser, context: ConnectContext) -> PolicyEvaluation {
         var trace: [PolicyEvaluation.BindingTrace] = []
         var candidates: [(binding: GroupBinding, group: String?, trace: Int)] = []
         // Only bindings with windows or connection types need these; most policies have neither.
@@ -82,7 +90,7 @@ extension Policy {
         }
 
         for binding in bindings {
-            guard let group = subject.groups.first(where: { binding.matches($0) }) else {
+            guard let group = subject.groups.first(where: { binding.matches(displayName: $0.displayName, externalId: $0.externalId) }) else {
                 trace.append(.init(binding: binding.name, line: binding.line, status: .notMember, account: binding.account ?? defaultAccount))
                 continue
             }
@@ -178,10 +186,10 @@ extension Policy {
 }
 
 extension GroupBinding {
-    func matches(_ group: some PolicyGroup) -> Bool {
+    func matches(displayName: String, externalId: String?) -> Bool {
         switch match {
-        case let .displayName(name): group.displayName == name
-        case let .externalId(id): group.externalId == id
+        case let .displayName(name): displayName == name
+        case let .externalId(id): externalId == id
         case .noGroup: false
         }
     }

@@ -11,6 +11,13 @@ public struct IdentityFingerprint: Sendable, Hashable {
 
     public init(_ identity: Identity) {
         var input = [UInt8]()
+        // Sized once, so the zeroing below covers the only copy of the hash: growing the array
+        // field by field reallocated it and left earlier copies in freed memory.
+        var capacity = 4 * (5 + identity.nkeys.count + identity.groups.count) + 8 + 1
+        capacity += (identity.passwordHash?.utf8.count ?? 0) + identity.userName.utf8.count
+        for key in identity.nkeys { capacity += key.utf8.count }
+        for group in identity.groups { capacity += group.id.utf8.count }
+        input.reserveCapacity(capacity)
         func field(_ text: String) {
             withUnsafeBytes(of: UInt32(text.utf8.count).littleEndian) { input.append(contentsOf: $0) }
             input.append(contentsOf: text.utf8)

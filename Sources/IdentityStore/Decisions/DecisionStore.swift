@@ -144,10 +144,11 @@ public final class DecisionStore: DecisionSink, Sendable {
                 row.bind(record.tokenKeyID)
                 try row.execute(in: db)
             }
-            try db.execute(sql: "DELETE FROM decisions WHERE time < ?", arguments: [cutoff])
-            try db.execute(sql: """
+            // Prepared once per connection, like the insert, instead of parsed again for every batch.
+            try db.cachedStatement(sql: "DELETE FROM decisions WHERE time < ?").execute(arguments: [cutoff])
+            try db.cachedStatement(sql: """
                 DELETE FROM decisions WHERE seq <= (SELECT MAX(seq) FROM decisions) - ?
-                """, arguments: [maxRows])
+                """).execute(arguments: [maxRows])
         }
     }
 

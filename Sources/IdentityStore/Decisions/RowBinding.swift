@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -67,7 +68,11 @@ struct RowBinding {
     }
 
     static func replacingNUL(_ text: String) -> String {
-        guard text.utf8.contains(0) else { return text }
+        // memchr over the string's own bytes: every text value of every row is scanned.
+        let hasNUL = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false
+        } ?? text.utf8.contains(0)
+        guard hasNUL else { return text }
         var scalars = String.UnicodeScalarView()
         for scalar in text.unicodeScalars { scalars.append(scalar == "\u{0}" ? "\u{FFFD}" : scalar) }
         return String(scalars)

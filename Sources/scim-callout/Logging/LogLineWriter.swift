@@ -33,9 +33,10 @@ final class LogLineWriter: @unchecked Sendable {
     private var stopped = false
 
     /// - Parameters:
-    ///   - linger: how long the first line of a batch waits for others.
+    ///   - linger: how long the first line of a batch waits for others (a fifth of the decisions
+    ///     table's 100 ms flush: fewer `write(2)` calls and writer wake-ups per decision).
     ///   - capacity: bytes held at most while the descriptor does not take them.
-    init(fileDescriptor: Int32, linger: Duration = .milliseconds(5), capacity: Int = 4 << 20) {
+    init(fileDescriptor: Int32, linger: Duration = .milliseconds(20), capacity: Int = 4 << 20) {
         self.fileDescriptor = fileDescriptor
         self.linger = TimeInterval(linger.components.seconds) + TimeInterval(linger.components.attoseconds) / 1e18
         self.capacity = max(1, capacity)
