@@ -78,6 +78,23 @@ struct TokensCommandTests {
         #expect(unknown.stderr.contains("no valid SCIM token named nobody"))
     }
 
+    @Test func tokenCommandsSayTheyChangeOneReplicaWhenReplicationIsOn() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("tokens")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServeFixture.prepare(directory)
+        let replicated = ["SCIM_CALLOUT_REPLICATION_ENABLED": "true", "SCIM_CALLOUT_REPLICATION_REPLICA_ID": "r1"]
+        let issued = try await CLI.run(["tokens", "issue", "--data-dir", directory.path, "--scim", "--name", "okta", "--quiet"],
+                                       environment: replicated)
+        #expect(issued.status == 0, "\(issued.stderr)")
+        let token = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(issued.stderr.contains("tokens are not replicated: this changes replica r1 only"))
+        #expect(!token.isEmpty && !issued.stderr.contains(token), "stderr never carries a secret")
+
+        let single = try await CLI.run(["tokens", "issue", "--data-dir", directory.path, "--scim", "--name", "okta2", "--quiet"])
+        #expect(single.status == 0)
+        #expect(!single.stderr.contains("replicat"), "no warning on a single node")
+    }
+
     @Test func natsTokensNeedAnExistingUser() async throws {
         let directory = try TestEnvironment.temporaryDirectory("tokens")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -57,7 +57,9 @@ struct TokensCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let database = try StoreAccess.open(try options.load())
+                let configuration = try options.load()
+                TokensCommand.warnIfReplicated(configuration)
+                let database = try StoreAccess.open(configuration)
                 let issued: IssuedToken
                 let expiry = try expiresIn.map {
                     Date().addingTimeInterval(try TokensCommand.positiveDuration($0, option: "--expires-in"))
@@ -116,7 +118,9 @@ struct TokensCommand: AsyncParsableCommand {
             try await reportingErrors {
                 let overlap = try TokensCommand.duration(self.overlap, option: "--overlap")
                 let lifetime = try expiresIn.map { try TokensCommand.positiveDuration($0, option: "--expires-in") }
-                let database = try StoreAccess.open(try options.load())
+                let configuration = try options.load()
+                TokensCommand.warnIfReplicated(configuration)
+                let database = try StoreAccess.open(configuration)
                 let rotated = try await StoreAccess.mapErrors {
                     try await database.rotateSCIMToken(nameOrId: name, overlap: overlap, lifetime: lifetime)
                 }
@@ -180,13 +184,25 @@ struct TokensCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let database = try StoreAccess.open(try options.load())
+                let configuration = try options.load()
+                TokensCommand.warnIfReplicated(configuration)
+                let database = try StoreAccess.open(configuration)
                 try await StoreAccess.mapErrors {
                     kind.scim ? try await database.revokeSCIMToken(id: id) : try await database.revokeAccessToken(id: id)
                 }
                 print("revoked \(id)")
             }
         }
+    }
+
+    /// Tokens live in each replica's own store (the change stream carries users and groups only),
+    /// so an operator issuing or revoking one on a replicated installation must do it on every
+    /// replica; said on stderr every time, `--quiet` or not.
+    static func warnIfReplicated(_ configuration: Configuration) {
+        guard configuration.replication.enabled else { return }
+        printWarning("replication is enabled, but tokens are not replicated: this changes replica "
+                     + "\(DisplayText.escaped(configuration.replication.replicaID)) only; repeat it on every replica "
+                     + "(docs/high-availability.md#replicated-writes)")
     }
 
     /// `text` as a positive number of seconds, or a usage error naming `option`.
