@@ -94,6 +94,26 @@ import Testing
         #expect(try await store.appliedSequence() == 1)
     }
 
+    @Test func aProbeMovesOnlyThePosition() async throws {
+        let store = try makeStore()
+        let create = Self.command("c1", .createUser(id: "u1", input: userInput("alice"), passwordHash: nil))
+        #expect(try await store.apply(create, sequence: 1).kind == "user")
+        let digest = try await store.identityDigest()
+        let changes = try await store.changes(after: 0).count
+        #expect(try await store.apply(Self.command("p1", origin: "b", .probe(id: "b")), sequence: 2) == .probed)
+        #expect(try await store.appliedSequence() == 2)
+        #expect(try await store.identityDigest() == digest)
+        #expect(try await store.changes(after: 0).count == changes)
+        // The next write's version is its own sequence, as without the probe.
+        let update = Self.command("c2", .updateUser(id: "u1", ifMatch: nil, basedOnVersion: 1,
+                                                    update: UserUpdate(input: userInput("alice", active: false))))
+        guard case .user(let user) = try await store.apply(update, sequence: 3) else {
+            Issue.record("the update after a probe was not applied")
+            return
+        }
+        #expect(user.version == 3 && !user.active)
+    }
+
     @Test func aConflictingSecondCreateFailsTheSameWayEverywhere() async throws {
         let first = Self.command("c1", .createUser(id: "u1", input: userInput("carol"), passwordHash: nil))
         let second = Self.command("c2", origin: "b", .createUser(id: "u2", input: userInput("Carol"), passwordHash: nil))

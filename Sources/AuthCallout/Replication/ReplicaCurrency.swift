@@ -1,9 +1,10 @@
 /// Whether this replica may answer callouts: the fail-closed half of the revocation bound
 /// (docs/high-availability.md, "Revocation bound").
 ///
-/// A replica proves it is current with a probe: it asks for the stream's last sequence at `t0`
-/// (the probe's *send* time); once it has applied that sequence, it has applied every command
-/// the stream had stored before `t0`, so it is current *as of `t0`*. It may answer only while
+/// A replica proves it is current with a probe sent at `t0` that the stream answers with a
+/// sequence at least as high as every command stored before `t0` (the composition publishes a
+/// no-op command and takes its acked sequence: an ack needs the stream's quorum); once it has
+/// applied that sequence, it is current *as of `t0`*. It may answer only while
 /// `now − t0 ≤ maxStaleness`. A writer that answers its IdP after waiting `maxStaleness` (or
 /// after this replica reported the command applied) thus never races a replica answering from
 /// the state before that command.

@@ -3,12 +3,13 @@ import Metrics
 import NIOConcurrencyHelpers
 import ServiceLifecycle
 
-/// Runs ``ReplicaCurrency`` for a replicated store: probes the stream's last sequence every
+/// Runs ``ReplicaCurrency`` for a replicated store: probes the stream every
 /// ``ReplicaCurrency/probeInterval``, takes the applied sequence from the apply loop, and tells
 /// the ``CalloutService`` when to leave and rejoin the callout queue group.
 ///
-/// The probe is a closure (the composition sends `$JS.API.STREAM.INFO`), so this target needs
-/// no JetStream client; it must fail (time out) on its own well within the probe interval.
+/// The probe is a closure (the composition publishes a no-op `probe` command and returns its
+/// acked sequence), so this target needs no JetStream client; it must fail (time out) on its
+/// own well within the probe interval.
 /// Exports `scim_callout_replication_current` (0/1), `scim_callout_replication_applied_sequence`
 /// and `scim_callout_replication_staleness_seconds` (age of the newest currency proof).
 public final class ReplicaCurrencyMonitor: Service, Sendable {

@@ -59,6 +59,7 @@ extension IdentityDatabase {
     /// Runs one command in a savepoint; a deterministic refusal rolls the savepoint back and
     /// becomes the outcome.
     static func apply(_ command: ReplicationCommand, sequence: UInt64, _ db: Database) throws -> ReplicationOutcome {
+        if case .probe = command.operation { return .probed }
         let lastChange = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM changes") ?? 0
         var outcome = ReplicationOutcome.stale
         do {
@@ -116,6 +117,8 @@ extension IdentityDatabase {
         case .deleteGroup(let id, let ifMatch):
             try deleteGroupRows(db, id: id, ifMatch: ifMatch, at: at, author: author, assignedVersion: version)
             return .deleted
+        case .probe:
+            return .probed
         }
     }
 

@@ -199,6 +199,19 @@ extension ReplicatedIdentityStore {
         }
     }
 
+    /// Publishes a currency probe (``ReplicationOperation/probe(id:)``) through `context` and
+    /// returns the sequence the stream stored it at: every write acknowledged before this call
+    /// has a lower sequence, so once this replica has applied the returned sequence it has
+    /// applied all of them. An acked publish needs the stream's quorum, so a leader cut off from
+    /// the majority cannot answer it. No `Nats-Msg-Id` and no retry: a lost probe just fails.
+    /// - Parameter context: a JetStream context whose timeout bounds the probe.
+    public func probe(through context: JetStreamContext) async throws -> UInt64 {
+        let command = ReplicationCommand(
+            id: UUID().uuidString.lowercased(), origin: settings.replicaID, at: now().timeIntervalSince1970,
+            author: ReplicationAuthor(name: "replication-probe"), operation: .probe(id: settings.replicaID))
+        return try await context.publish(try command.encoded(), to: settings.commandSubject).sequence
+    }
+
     func requireApplying() throws {
         let health = self.health
         guard health.isApplying else {

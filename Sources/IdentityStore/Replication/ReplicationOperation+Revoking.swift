@@ -6,7 +6,7 @@ extension ReplicationOperation {
     /// the wait is a few milliseconds while every replica is live. Creates only grant.
     public var isRevoking: Bool {
         switch self {
-        case .createUser, .createGroup: false
+        case .createUser, .createGroup, .probe: false
         case .updateUser, .deleteUser, .updateGroup, .deleteGroup: true
         }
     }

@@ -2,7 +2,7 @@
 /// PUT/PATCH computed into a concrete update against the version it was read at.
 ///
 /// JSON: an object whose `op` names the case (`user.create`, `user.update`, `user.delete`,
-/// `group.create`, `group.update`, `group.delete`) next to that case's fields.
+/// `group.create`, `group.update`, `group.delete`, `probe`) next to that case's fields.
 public enum ReplicationOperation: Sendable, Equatable {
     /// Create user `id`.
     case createUser(id: String, input: UserInput, passwordHash: String?)
@@ -16,6 +16,10 @@ public enum ReplicationOperation: Sendable, Equatable {
     case updateGroup(id: String, ifMatch: Int64?, basedOnVersion: Int64, update: GroupUpdate, lenientMembers: Bool)
     /// Delete group `id`.
     case deleteGroup(id: String, ifMatch: Int64?)
+    /// Nothing but the position: replica `id` proving it is current. Its acked publish needs the
+    /// stream's quorum, which `STREAM.INFO` does not (a leader cut off from the majority still
+    /// answers that).
+    case probe(id: String)
 
     /// The wire name (`op`).
     public var name: String {
@@ -26,6 +30,7 @@ public enum ReplicationOperation: Sendable, Equatable {
         case .createGroup: "group.create"
         case .updateGroup: "group.update"
         case .deleteGroup: "group.delete"
+        case .probe: "probe"
         }
     }
 
@@ -33,7 +38,8 @@ public enum ReplicationOperation: Sendable, Equatable {
     public var resourceId: String {
         switch self {
         case .createUser(let id, _, _), .updateUser(let id, _, _, _), .deleteUser(let id, _),
-             .createGroup(let id, _, _, _), .updateGroup(let id, _, _, _, _), .deleteGroup(let id, _):
+             .createGroup(let id, _, _, _), .updateGroup(let id, _, _, _, _), .deleteGroup(let id, _),
+             .probe(let id):
             id
         }
     }
@@ -69,6 +75,8 @@ extension ReplicationOperation: Codable {
                                 lenientMembers: try container.decode(Bool.self, forKey: .lenientMembers))
         case "group.delete":
             self = .deleteGroup(id: id, ifMatch: try container.decodeIfPresent(Int64.self, forKey: .ifMatch))
+        case "probe":
+            self = .probe(id: id)
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .op, in: container, debugDescription: "unknown operation '\(op.prefix(40))'")
@@ -98,6 +106,8 @@ extension ReplicationOperation: Codable {
             try container.encode(basedOnVersion, forKey: .basedOnVersion)
             try container.encode(update, forKey: .update)
             try container.encode(lenientMembers, forKey: .lenientMembers)
+        case .probe:
+            break
         }
     }
 }

@@ -15,6 +15,8 @@ public enum ReplicationOutcome: Sendable, Equatable {
     case stale
     /// The sequence was applied before (a redelivery or a restart); nothing changed.
     case alreadyApplied
+    /// A replica's currency probe: only the position moved.
+    case probed
 }
 
 extension ReplicationOutcome {
@@ -27,6 +29,7 @@ extension ReplicationOutcome {
         case .rejected(let error): "rejected.\(error.code.rawValue)"
         case .stale: "stale"
         case .alreadyApplied: "alreadyApplied"
+        case .probed: "probed"
         }
     }
 }

@@ -203,7 +203,7 @@ struct ServiceRuntime: Sendable {
             let probes = JetStreamContext(connection: started.connection, timeout: settings.maxStaleness / 4)
             let monitor = ReplicaCurrencyMonitor(
                 maxStaleness: settings.maxStaleness, appliedSequence: store.appliedSequence,
-                probe: { try await probes.streamInfo(settings.stream).state.lastSequence },
+                probe: { try await store.probe(through: probes) },
                 appliedSequences: { store.appliedSequences() }, logger: replicationLogger, metricsFactory: factory)
             let reports = ReplicaProgress(connection: started.connection, replicaID: settings.replicaID,
                                           subjectPrefix: settings.subjectPrefix, maxStaleness: settings.maxStaleness,
