@@ -13,7 +13,7 @@ import SCIMServer
 ///
 /// Call from `BenchMain`: `report.add(suite: "Identity history", results: try await HistoryBench.run())`.
 enum HistoryBench {
-    static func run(creates: Int = 8_000, connections: Int = 32, patches: Int = 2_000) async throws -> [BenchResult] {
+    static func run(creates: Int = 8_000, connections: Int = 16, patches: Int = 2_000) async throws -> [BenchResult] {
         try await BenchSCIMServer.with(label: "history-bench") { server in
             let (store, port, token) = (server.store, server.port, server.token)
             var results: [BenchResult] = []
