@@ -19,17 +19,17 @@ extension ReplicatedIdentityStore: SCIMRepository {
     }
 
     public func insertUser(_ input: UserInput, passwordHash: String?, author: ChangeAuthor) async throws -> StoredUser {
-        try await translatingConflicts { try await createUser(input, passwordHash: passwordHash, author: author) }
+        try await SCIMError.translatingStoreErrors { try await createUser(input, passwordHash: passwordHash, author: author) }
     }
 
     public func modifyUser(
         id: String, ifMatch: Int64?, author: ChangeAuthor, _ transform: @Sendable (StoredUser) async throws -> UserUpdate
     ) async throws -> StoredUser {
-        try await translatingConflicts { try await updateUser(id: id, ifMatch: ifMatch, author: author, transform) }
+        try await SCIMError.translatingStoreErrors { try await updateUser(id: id, ifMatch: ifMatch, author: author, transform) }
     }
 
     public func removeUser(id: String, ifMatch: Int64?, author: ChangeAuthor) async throws {
-        try await translatingConflicts { try await deleteUser(id: id, ifMatch: ifMatch, author: author) }
+        try await SCIMError.translatingStoreErrors { try await deleteUser(id: id, ifMatch: ifMatch, author: author) }
     }
 
     public func group(id: String, includeMembers: Bool) async throws -> StoredGroup? {
@@ -49,7 +49,7 @@ extension ReplicatedIdentityStore: SCIMRepository {
     public func insertGroup(_ input: GroupInput, members: [MemberInput], lenientMembers: Bool, author: ChangeAuthor)
         async throws -> StoredGroup
     {
-        try await translatingConflicts {
+        try await SCIMError.translatingStoreErrors {
             try await createGroup(input, members: members, lenientMembers: lenientMembers, author: author)
         }
     }
@@ -58,22 +58,12 @@ extension ReplicatedIdentityStore: SCIMRepository {
         id: String, ifMatch: Int64?, lenientMembers: Bool, author: ChangeAuthor,
         _ transform: @Sendable (StoredGroup) async throws -> GroupUpdate
     ) async throws -> StoredGroup {
-        try await translatingConflicts {
+        try await SCIMError.translatingStoreErrors {
             try await updateGroup(id: id, ifMatch: ifMatch, lenientMembers: lenientMembers, author: author, transform)
         }
     }
 
     public func removeGroup(id: String, ifMatch: Int64?, author: ChangeAuthor) async throws {
-        try await translatingConflicts { try await deleteGroup(id: id, ifMatch: ifMatch, author: author) }
-    }
-
-    /// Rethrows the store's client-visible errors (the apply's refusals, 503 when it could not
-    /// apply in time) as SCIM errors; a password hashing failure stays as it is.
-    private func translatingConflicts<Value>(_ write: () async throws -> Value) async throws -> Value {
-        do {
-            return try await write()
-        } catch let error as IdentityStoreError where error.code != .passwordHashing {
-            throw SCIMError(error)
-        }
+        try await SCIMError.translatingStoreErrors { try await deleteGroup(id: id, ifMatch: ifMatch, author: author) }
     }
 }

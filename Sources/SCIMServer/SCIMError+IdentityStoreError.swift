@@ -15,4 +15,15 @@ extension SCIMError {
         case .passwordHashing: self = .internalError()
         }
     }
+
+    /// Runs a store write and rethrows the store's client-visible errors (its refusals, 503 when
+    /// a replicated write could not be applied in time) as SCIM errors. A password hashing
+    /// failure (thrown by a transform) stays as it is so the error middleware logs it.
+    static func translatingStoreErrors<Value>(_ write: () async throws -> Value) async throws -> Value {
+        do {
+            return try await write()
+        } catch let error as IdentityStoreError where error.code != .passwordHashing {
+            throw SCIMError(error)
+        }
+    }
 }
