@@ -1,5 +1,6 @@
 import Foundation
 import JetStream
+import NIOCore
 
 extension ReplicatedIdentityStore {
     /// Creates a user with a new id; see ``IdentityDatabase/createUser(_:passwordHash:id:author:)``.
@@ -137,29 +138,15 @@ extension ReplicatedIdentityStore {
     }
 
     /// Publishes with the command id as `Nats-Msg-Id`, retrying (same id, so stored once)
-    /// while the stream has no leader or an ack is lost, until `deadline`.
+    /// while the stream has no leader or an ack is lost, until `deadline` (``PublishRetry``).
     func publish(_ payload: [UInt8], id: String, until deadline: ContinuousClock.Instant) async throws {
-        var backoff = Duration.milliseconds(25)
-        while let error = await publishOnce(payload, id: id) {
-            guard error.code == .timeout || error.code == .noResponders else {
-                throw IdentityStoreError(.unavailable, "the replication stream refused the write: \(error.code)")
-            }
-            logger.debug("replication publish retried", metadata: ["replication.error": .string("\(error.code)")])
-            if ContinuousClock.now.advanced(by: backoff) >= deadline {
-                throw IdentityStoreError(.unavailable, "the replication stream did not store the write: \(error.code)")
-            }
-            try await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, .milliseconds(500))
-        }
-    }
-
-    /// One acked publish; nil when the stream stored it (or had it already: same id).
-    private func publishOnce(_ payload: [UInt8], id: String) async -> JetStreamError? {
+        let retry = PublishRetry(deadline: ContinuousClock.now.duration(to: deadline))
         do {
-            _ = try await js.publish(payload, to: settings.commandSubject, options: PublishOptions(messageID: id))
-            return nil
+            _ = try await js.publish(ByteBuffer(bytes: payload), to: settings.commandSubject,
+                                     options: PublishOptions(messageID: id), retry: retry)
         } catch {
-            return error
+            let stored = PublishRetry.isRetryable(error, hasMessageID: true) ? "did not store" : "refused"
+            throw IdentityStoreError(.unavailable, "the replication stream \(stored) the write: \(error.code)")
         }
     }
 
