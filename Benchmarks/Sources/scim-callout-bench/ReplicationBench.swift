@@ -57,6 +57,12 @@ enum ReplicationBench {
           kill to the end of the last affected attempt (0: none was affected). `kill -9` closes the replica's
           sockets at once, so nats-server drops it from the queue group at once; a host that vanishes without
           closing them (power, partition) leaves requests to it unanswered until the callout's 2 s timeout.
+        - *CPU per replicated create* adds the CPU of every process (`/proc/<pid>/stat` of the replicas and
+          nodes, `getrusage` of this bench) over the create window and divides by the creates; the
+          *ceiling* is the host's cores divided by it: the most creates/s these cores could sustain with
+          every process busy, however many connections the bench opens. The *derived* row is not measured:
+          it divides the replicas' and nodes' CPU by three, as when each replica and its node run on their
+          own host of the same size (writes spread evenly, so each replica writes a third and applies all).
         - Targets (issue 15): ≥ 1,000 creates/s with replicas 3; apply lag p99 < 50 ms.
         """
 
@@ -152,7 +158,8 @@ enum ReplicationBench {
             watchers = try replicas.map { try PositionWatcher(path: $0.storePath, stream: stream) }
 
             var results = load.map { [BenchResult(name: "host load average (1 min) when the suite started", value: $0, unit: "runnable")] } ?? []
-            results += try await measureCreates(replicas: replicas, watchers: watchers, js: js,
+            let nodePIDs = cluster.nodes.indices.compactMap { cluster.pid(node: $0) }
+            results += try await measureCreates(replicas: replicas, nodePIDs: nodePIDs, watchers: watchers, js: js,
                                                    creates: creates, connections: connections)
             results += try await measureRevocations(replicas: replicas, count: revocations)
             results += try await measureFailover(replicas: replicas, cluster: cluster, rate: connectRate, seconds: failoverSeconds)
@@ -221,9 +228,14 @@ enum ReplicationBench {
     // MARK: Creates and apply lag
 
     static func measureCreates(
-        replicas: [Replica], watchers: [PositionWatcher], js: JetStreamContext, creates: Int, connections: Int
+        replicas: [Replica], nodePIDs: [Int32], watchers: [PositionWatcher], js: JetStreamContext, creates: Int, connections: Int
     ) async throws -> [BenchResult] {
         let before = try await lastSequence(js)
+        // Every process's CPU over the window: the whole cost of a replicated create on this one
+        // host, which bounds the rate its cores can sustain whatever the concurrency.
+        let replicaPIDs = replicas.map(\.process.pid)
+        func cpu(_ pids: [Int32]) throws -> Double { try pids.reduce(0) { try $0 + ServedCalloutBench.processCPUSeconds(pid: $1) } }
+        let cpuBefore = (replicas: try cpu(replicaPIDs), nodes: try cpu(nodePIDs), client: CalloutBench.processCPUSeconds())
         let ports = replicas.map(\.httpPort), tokens = replicas.map(\.token)
         let latencies = SCIMBench.Samples()
         let elapsed = try await SCIMBench.onThreads(connections) { worker in
@@ -245,12 +257,25 @@ enum ReplicationBench {
         try await pollUntil("every replica to apply up to \(after)", timeout: .seconds(60), interval: .milliseconds(20)) {
             watchers.allSatisfy { $0.sequence >= after }
         }
+        let cpuReplicas = try cpu(replicaPIDs) - cpuBefore.replicas
+        let cpuNodes = try cpu(nodePIDs) - cpuBefore.nodes
+        let cpuClient = CalloutBench.processCPUSeconds() - cpuBefore.client
+        let perCreate = (cpuReplicas + cpuNodes + cpuClient) / Double(creates) * 1_000
+        let cores = Double(max(1, ProcessInfo.processInfo.activeProcessorCount))
         let label = "R3, \(connections) connections over \(replicas.count) replicas"
         var results = [
             BenchResult(name: "replicated user creates over HTTP, \(label) (\(creates) creates)", value: Double(creates) / elapsed, unit: "creates/s"),
             BenchResult(name: "replicated creates: duration (\(creates) creates)", value: elapsed, unit: "s"),
             BenchResult(name: "replicated create latency (POST → 201) p50", value: CalloutBench.percentile(latencies.sorted, 0.50), unit: "ms"),
             BenchResult(name: "replicated create latency (POST → 201) p99", value: CalloutBench.percentile(latencies.sorted, 0.99), unit: "ms"),
+            BenchResult(name: "CPU per replicated create, all processes (3 serve, 3 nats-server, the HTTP client)", value: perCreate, unit: "ms"),
+            BenchResult(name: "  of which the 3 serve replicas", value: cpuReplicas / Double(creates) * 1_000, unit: "ms"),
+            BenchResult(name: "  of which the 3 nats-servers", value: cpuNodes / Double(creates) * 1_000, unit: "ms"),
+            BenchResult(name: "  of which the HTTP client (this bench)", value: cpuClient / Double(creates) * 1_000, unit: "ms"),
+            BenchResult(name: "ceiling of this host: \(Int(cores)) cores ÷ CPU per create", value: perCreate > 0 ? cores * 1_000 / perCreate : 0, unit: "creates/s"),
+            BenchResult(name: "derived: ceiling with one replica + one node per \(Int(cores))-core host (3 hosts), client elsewhere",
+                        value: cpuReplicas + cpuNodes > 0 ? cores * 1_000 / ((cpuReplicas + cpuNodes) / 3 / Double(creates) * 1_000) : 0,
+                        unit: "creates/s"),
         ]
         guard after > before else { return results }
         var each: [Double] = [], every: [Double] = []
