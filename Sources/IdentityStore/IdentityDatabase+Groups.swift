@@ -68,29 +68,15 @@ extension IdentityDatabase {
         author: ChangeAuthor = .unattributed,
         _ transform: @Sendable (StoredGroup) async throws -> GroupUpdate
     ) async throws -> StoredGroup {
-        for _ in 0..<Self.maxUpdateAttempts {
-            guard let current = try await group(id: id, includeMembers: false) else {
-                throw IdentityStoreError(.notFound, "Group \(id) not found")
-            }
-            if let ifMatch, ifMatch != current.version {
-                throw IdentityStoreError(.preconditionFailed, "Group \(id) is at another version")
-            }
+        try await optimisticUpdate(.group, id: id, ifMatch: ifMatch,
+                                   read: { try await group(id: id, includeMembers: false) }) { current in
             let update = try await transform(current)
             try Self.validate(update.input)
-            let now = timestamp
-            let written: StoredGroup?
-            do {
-                written = try await coalescer.write { db -> StoredGroup? in
-                    try Self.writeGroupUpdate(db, id: id, basedOn: current.version, update, lenientMembers: lenientMembers,
-                                              at: now, author: try Self.resolve(author, db))
-                }
-            } catch {
-                throw Self.mapConstraint(error)
+            return { db, now in
+                try Self.writeGroupUpdate(db, id: id, basedOn: current.version, update, lenientMembers: lenientMembers,
+                                          at: now, author: try Self.resolve(author, db))
             }
-            if let written { return written }
-            logger.debug("group changed during update; retrying", metadata: ["scim.id": .string(id)])
         }
-        throw IdentityStoreError(.conflict, "Group \(id) kept changing; try again")
     }
 
     /// Deletes a group and its memberships.

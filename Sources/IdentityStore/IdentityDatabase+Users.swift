@@ -2,9 +2,6 @@ import Foundation
 import GRDB
 
 extension IdentityDatabase {
-    /// How many times an update is re-run when the user changed between its read and its write.
-    static let maxUpdateAttempts = 5
-
     /// Creates a user.
     /// - Parameters:
     ///   - input: the indexed values and resource JSON.
@@ -61,29 +58,14 @@ extension IdentityDatabase {
         author: ChangeAuthor = .unattributed,
         _ transform: @Sendable (StoredUser) async throws -> UserUpdate
     ) async throws -> StoredUser {
-        for _ in 0..<Self.maxUpdateAttempts {
-            guard let current = try await user(id: id) else {
-                throw IdentityStoreError(.notFound, "User \(id) not found")
-            }
-            if let ifMatch, ifMatch != current.version {
-                throw IdentityStoreError(.preconditionFailed, "User \(id) is at another version")
-            }
+        try await optimisticUpdate(.user, id: id, ifMatch: ifMatch, read: { try await user(id: id) }) { current in
             let update = try await transform(current)
             try Self.validate(update.input)
-            let now = timestamp
-            let written: StoredUser?
-            do {
-                written = try await coalescer.write { db -> StoredUser? in
-                    try Self.writeUserUpdate(db, id: id, basedOn: current.version, update, at: now,
-                                             author: try Self.resolve(author, db))
-                }
-            } catch {
-                throw Self.mapConstraint(error)
+            return { db, now in
+                try Self.writeUserUpdate(db, id: id, basedOn: current.version, update, at: now,
+                                         author: try Self.resolve(author, db))
             }
-            if let written { return written }
-            logger.debug("user changed during update; retrying", metadata: ["scim.id": .string(id)])
         }
-        throw IdentityStoreError(.conflict, "User \(id) kept changing; try again")
     }
 
     /// Deletes a user, its nkeys, access tokens and memberships.
