@@ -16,13 +16,9 @@ extension IdentityDatabase {
         try Self.validate(input)
         let now = timestamp
         let id = id ?? UUID().uuidString.lowercased()
-        do {
-            return try await coalescer.write { db in
-                try Self.insertGroup(db, input, members: members, id: id, lenientMembers: lenientMembers, at: now,
-                                     author: try Self.resolve(author, db))
-            }
-        } catch {
-            throw Self.mapConstraint(error)
+        return try await constrainedWrite { db in
+            try Self.insertGroup(db, input, members: members, id: id, lenientMembers: lenientMembers, at: now,
+                                 author: try Self.resolve(author, db))
         }
     }
 

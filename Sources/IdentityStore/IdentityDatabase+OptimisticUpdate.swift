@@ -36,13 +36,7 @@ extension IdentityDatabase {
             }
             let write = try await prepare(current)
             let now = timestamp
-            let written: Resource?
-            do {
-                written = try await coalescer.write { db in try write(db, now) }
-            } catch {
-                throw Self.mapConstraint(error)
-            }
-            if let written { return written }
+            if let written = try await constrainedWrite({ db in try write(db, now) }) { return written }
             logger.debug("\(kind.rawValue.lowercased()) changed during update; retrying",
                          metadata: ["scim.id": .string(id)])
         }

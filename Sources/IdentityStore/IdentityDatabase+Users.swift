@@ -15,13 +15,8 @@ extension IdentityDatabase {
         try Self.validate(input)
         let now = timestamp
         let id = id ?? UUID().uuidString.lowercased()
-        do {
-            return try await coalescer.write { db in
-                try Self.insertUser(db, input, passwordHash: passwordHash, id: id, at: now,
-                                    author: try Self.resolve(author, db))
-            }
-        } catch {
-            throw Self.mapConstraint(error)
+        return try await constrainedWrite { db in
+            try Self.insertUser(db, input, passwordHash: passwordHash, id: id, at: now, author: try Self.resolve(author, db))
         }
     }
 
