@@ -173,12 +173,18 @@ extension IdentityDatabase {
         let version = assignedVersion ?? seq
         try appendGroupDeletionHistory(db, record, at: now, author: author)
         try touchAllMemberUsers(db, groupId: id, seq: version, at: now)
+        try removeFromAllGroups(db, memberId: id, version: version, at: now)
+        _ = try GroupRecord.deleteOne(db, key: id)
+    }
+
+    /// Takes a deleted user or group out of every group it was a direct member of; those groups
+    /// lose a member, so their version and lastModified move on.
+    static func removeFromAllGroups(_ db: Database, memberId: String, version: Int64, at now: Double) throws {
         try db.execute(sql: """
             UPDATE groups SET version = ?, last_modified = ?
             WHERE id IN (SELECT group_id FROM group_members WHERE member_id = ?)
-            """, arguments: [version, now, id])
-        try db.execute(sql: "DELETE FROM group_members WHERE member_id = ?", arguments: [id])
-        _ = try GroupRecord.deleteOne(db, key: id)
+            """, arguments: [version, now, memberId])
+        try db.execute(sql: "DELETE FROM group_members WHERE member_id = ?", arguments: [memberId])
     }
 
     static func validate(_ input: GroupInput) throws {

@@ -171,12 +171,7 @@ extension IdentityDatabase {
             try appendHistory(db, at: now, author: author, type: .group, id: group.id, name: group.displayName,
                               kind: .membership, changes: HistoryChanges(membersRemoved: [id]))
         }
-        // The groups lose a member: their version and lastModified move on.
-        try db.execute(sql: """
-            UPDATE groups SET version = ?, last_modified = ?
-            WHERE id IN (SELECT group_id FROM group_members WHERE member_id = ?)
-            """, arguments: [version, now, id])
-        try db.execute(sql: "DELETE FROM group_members WHERE member_id = ?", arguments: [id])
+        try removeFromAllGroups(db, memberId: id, version: version, at: now)
         _ = try UserRecord.deleteOne(db, key: id)
     }
 
