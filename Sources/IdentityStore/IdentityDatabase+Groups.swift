@@ -16,13 +16,9 @@ extension IdentityDatabase {
         try Self.validate(input)
         let now = timestamp
         let id = id ?? UUID().uuidString.lowercased()
-        do {
-            return try await coalescer.write { db in
-                try Self.insertGroup(db, input, members: members, id: id, lenientMembers: lenientMembers, at: now,
-                                     author: try Self.resolve(author, db))
-            }
-        } catch {
-            throw Self.mapConstraint(error)
+        return try await constrainedWrite { db in
+            try Self.insertGroup(db, input, members: members, id: id, lenientMembers: lenientMembers, at: now,
+                                 author: try Self.resolve(author, db))
         }
     }
 
@@ -68,29 +64,15 @@ extension IdentityDatabase {
         author: ChangeAuthor = .unattributed,
         _ transform: @Sendable (StoredGroup) async throws -> GroupUpdate
     ) async throws -> StoredGroup {
-        for _ in 0..<Self.maxUpdateAttempts {
-            guard let current = try await group(id: id, includeMembers: false) else {
-                throw IdentityStoreError(.notFound, "Group \(id) not found")
-            }
-            if let ifMatch, ifMatch != current.version {
-                throw IdentityStoreError(.preconditionFailed, "Group \(id) is at another version")
-            }
+        try await optimisticUpdate(.group, id: id, ifMatch: ifMatch,
+                                   read: { try await group(id: id, includeMembers: false) }) { current in
             let update = try await transform(current)
             try Self.validate(update.input)
-            let now = timestamp
-            let written: StoredGroup?
-            do {
-                written = try await coalescer.write { db -> StoredGroup? in
-                    try Self.writeGroupUpdate(db, id: id, basedOn: current.version, update, lenientMembers: lenientMembers,
-                                              at: now, author: try Self.resolve(author, db))
-                }
-            } catch {
-                throw Self.mapConstraint(error)
+            return { db, now in
+                try Self.writeGroupUpdate(db, id: id, basedOn: current.version, update, lenientMembers: lenientMembers,
+                                          at: now, author: try Self.resolve(author, db))
             }
-            if let written { return written }
-            logger.debug("group changed during update; retrying", metadata: ["scim.id": .string(id)])
         }
-        throw IdentityStoreError(.conflict, "Group \(id) kept changing; try again")
     }
 
     /// Deletes a group and its memberships.
@@ -191,12 +173,18 @@ extension IdentityDatabase {
         let version = assignedVersion ?? seq
         try appendGroupDeletionHistory(db, record, at: now, author: author)
         try touchAllMemberUsers(db, groupId: id, seq: version, at: now)
+        try removeFromAllGroups(db, memberId: id, version: version, at: now)
+        _ = try GroupRecord.deleteOne(db, key: id)
+    }
+
+    /// Takes a deleted user or group out of every group it was a direct member of; those groups
+    /// lose a member, so their version and lastModified move on.
+    static func removeFromAllGroups(_ db: Database, memberId: String, version: Int64, at now: Double) throws {
         try db.execute(sql: """
             UPDATE groups SET version = ?, last_modified = ?
             WHERE id IN (SELECT group_id FROM group_members WHERE member_id = ?)
-            """, arguments: [version, now, id])
-        try db.execute(sql: "DELETE FROM group_members WHERE member_id = ?", arguments: [id])
-        _ = try GroupRecord.deleteOne(db, key: id)
+            """, arguments: [version, now, memberId])
+        try db.execute(sql: "DELETE FROM group_members WHERE member_id = ?", arguments: [memberId])
     }
 
     static func validate(_ input: GroupInput) throws {

@@ -2,9 +2,6 @@ import Foundation
 import GRDB
 
 extension IdentityDatabase {
-    /// How many times an update is re-run when the user changed between its read and its write.
-    static let maxUpdateAttempts = 5
-
     /// Creates a user.
     /// - Parameters:
     ///   - input: the indexed values and resource JSON.
@@ -18,13 +15,8 @@ extension IdentityDatabase {
         try Self.validate(input)
         let now = timestamp
         let id = id ?? UUID().uuidString.lowercased()
-        do {
-            return try await coalescer.write { db in
-                try Self.insertUser(db, input, passwordHash: passwordHash, id: id, at: now,
-                                    author: try Self.resolve(author, db))
-            }
-        } catch {
-            throw Self.mapConstraint(error)
+        return try await constrainedWrite { db in
+            try Self.insertUser(db, input, passwordHash: passwordHash, id: id, at: now, author: try Self.resolve(author, db))
         }
     }
 
@@ -61,29 +53,14 @@ extension IdentityDatabase {
         author: ChangeAuthor = .unattributed,
         _ transform: @Sendable (StoredUser) async throws -> UserUpdate
     ) async throws -> StoredUser {
-        for _ in 0..<Self.maxUpdateAttempts {
-            guard let current = try await user(id: id) else {
-                throw IdentityStoreError(.notFound, "User \(id) not found")
-            }
-            if let ifMatch, ifMatch != current.version {
-                throw IdentityStoreError(.preconditionFailed, "User \(id) is at another version")
-            }
+        try await optimisticUpdate(.user, id: id, ifMatch: ifMatch, read: { try await user(id: id) }) { current in
             let update = try await transform(current)
             try Self.validate(update.input)
-            let now = timestamp
-            let written: StoredUser?
-            do {
-                written = try await coalescer.write { db -> StoredUser? in
-                    try Self.writeUserUpdate(db, id: id, basedOn: current.version, update, at: now,
-                                             author: try Self.resolve(author, db))
-                }
-            } catch {
-                throw Self.mapConstraint(error)
+            return { db, now in
+                try Self.writeUserUpdate(db, id: id, basedOn: current.version, update, at: now,
+                                         author: try Self.resolve(author, db))
             }
-            if let written { return written }
-            logger.debug("user changed during update; retrying", metadata: ["scim.id": .string(id)])
         }
-        throw IdentityStoreError(.conflict, "User \(id) kept changing; try again")
     }
 
     /// Deletes a user, its nkeys, access tokens and memberships.
@@ -194,12 +171,7 @@ extension IdentityDatabase {
             try appendHistory(db, at: now, author: author, type: .group, id: group.id, name: group.displayName,
                               kind: .membership, changes: HistoryChanges(membersRemoved: [id]))
         }
-        // The groups lose a member: their version and lastModified move on.
-        try db.execute(sql: """
-            UPDATE groups SET version = ?, last_modified = ?
-            WHERE id IN (SELECT group_id FROM group_members WHERE member_id = ?)
-            """, arguments: [version, now, id])
-        try db.execute(sql: "DELETE FROM group_members WHERE member_id = ?", arguments: [id])
+        try removeFromAllGroups(db, memberId: id, version: version, at: now)
         _ = try UserRecord.deleteOne(db, key: id)
     }
 

@@ -107,6 +107,16 @@ public final class IdentityDatabase: Sendable {
         return db.lastInsertedRowID
     }
 
+    /// Runs `body` in a write transaction, its SQLite constraint failures turned into typed store
+    /// errors (``mapConstraint(_:)``).
+    func constrainedWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await coalescer.write(body)
+        } catch {
+            throw Self.mapConstraint(error)
+        }
+    }
+
     /// Maps SQLite constraint failures to typed store errors.
     static func mapConstraint(_ error: any Error) -> any Error {
         guard let dbError = error as? DatabaseError,

@@ -79,11 +79,6 @@ struct GroupsEndpoint<Repository: SCIMRepository>: ResourceEndpoint {
         return SCIMResult(status: .noContent, body: nil)
     }
 
-    func list(_ search: SearchRequest, baseURL: String) async throws -> JSONValue {
-        let page = try await query(search, baseURL: baseURL)
-        return QuerySupport.listResponse(total: page.totalResults, startIndex: page.startIndex, resources: page.items)
-    }
-
     func query(_ search: SearchRequest, baseURL: String) async throws -> QueryPage<JSONValue> {
         let renderer = self.renderer
         let includeMembers = QuerySupport.needs("members", search: search, coreURN: SchemaURN.group)

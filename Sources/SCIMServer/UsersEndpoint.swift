@@ -66,13 +66,6 @@ struct UsersEndpoint<Repository: SCIMRepository>: ResourceEndpoint {
         return SCIMResult(status: .noContent, body: nil)
     }
 
-    func list(_ search: SearchRequest, baseURL: String) async throws -> JSONValue {
-        let page = try await query(search, baseURL: baseURL)
-        return QuerySupport.listResponse(total: page.totalResults, startIndex: page.startIndex,
-                                         resources: page.items)
-    }
-
-    /// Runs a search and returns projected documents.
     func query(_ search: SearchRequest, baseURL: String) async throws -> QueryPage<JSONValue> {
         let renderer = self.renderer
         let includeGroups = QuerySupport.needs("groups", search: search, coreURN: SchemaURN.user)

@@ -24,21 +24,12 @@ extension ReplicatedIdentityStore {
     public func updateUser(
         id: String, ifMatch: Int64?, author: ChangeAuthor, _ transform: @Sendable (StoredUser) async throws -> UserUpdate
     ) async throws -> StoredUser {
-        for _ in 0..<max(1, settings.maxTransformAttempts) {
-            guard let current = try await current({ try await self.database.user(id: id) }) else {
-                throw IdentityStoreError(.notFound, "User \(id) not found")
-            }
+        try await submitUpdate(.user, id: id, author: author, read: { try await self.database.user(id: id) },
+                               written: \.user) { current in
             let update = try await transform(current)
             try IdentityDatabase.validate(update.input)
-            let operation = ReplicationOperation.updateUser(
-                id: id, ifMatch: ifMatch, basedOnVersion: current.version, update: update)
-            switch try await submit(operation, author: author) {
-            case .user(let user): return user
-            case .stale: continue
-            case let outcome: throw Self.unexpected(outcome, for: "user.update")
-            }
+            return .updateUser(id: id, ifMatch: ifMatch, basedOnVersion: current.version, update: update)
         }
-        throw IdentityStoreError(.conflict, "User \(id) kept changing; try again")
     }
 
     /// Deletes user `id`, its nkeys, access tokens and memberships.
@@ -71,21 +62,14 @@ extension ReplicatedIdentityStore {
         id: String, ifMatch: Int64?, lenientMembers: Bool, author: ChangeAuthor,
         _ transform: @Sendable (StoredGroup) async throws -> GroupUpdate
     ) async throws -> StoredGroup {
-        for _ in 0..<max(1, settings.maxTransformAttempts) {
-            guard let current = try await current({ try await self.database.group(id: id, includeMembers: false) }) else {
-                throw IdentityStoreError(.notFound, "Group \(id) not found")
-            }
+        try await submitUpdate(.group, id: id, author: author,
+                               read: { try await self.database.group(id: id, includeMembers: false) },
+                               written: \.group) { current in
             let update = try await transform(current)
             try IdentityDatabase.validate(update.input)
-            let operation = ReplicationOperation.updateGroup(
-                id: id, ifMatch: ifMatch, basedOnVersion: current.version, update: update, lenientMembers: lenientMembers)
-            switch try await submit(operation, author: author) {
-            case .group(let group): return group
-            case .stale: continue
-            case let outcome: throw Self.unexpected(outcome, for: "group.update")
-            }
+            return .updateGroup(id: id, ifMatch: ifMatch, basedOnVersion: current.version, update: update,
+                                lenientMembers: lenientMembers)
         }
-        throw IdentityStoreError(.conflict, "Group \(id) kept changing; try again")
     }
 
     /// Deletes group `id` and its memberships.
@@ -148,6 +132,32 @@ extension ReplicatedIdentityStore {
             let stored = PublishRetry.isRetryable(error, hasMessageID: true) ? "did not store" : "refused"
             throw IdentityStoreError(.unavailable, "the replication stream \(stored) the write: \(error.code)")
         }
+    }
+
+    /// The update users and groups share: read the resource (``current(_:)``), let `operation`
+    /// compute the command from that state (it runs the caller's transform), publish it, and
+    /// start again on the newer state while the apply finds it stale, up to
+    /// ``ReplicationSettings/maxTransformAttempts`` times.
+    /// - Parameter written: the resource an outcome carries, or nil when it carries none.
+    func submitUpdate<Resource: Sendable>(
+        _ kind: ResourceKind,
+        id: String,
+        author: ChangeAuthor,
+        read: @Sendable () async throws -> Resource?,
+        written: (ReplicationOutcome) -> Resource?,
+        operation: (Resource) async throws -> ReplicationOperation
+    ) async throws -> Resource {
+        for _ in 0..<max(1, settings.maxTransformAttempts) {
+            guard let current = try await current(read) else {
+                throw IdentityStoreError(.notFound, "\(kind.rawValue) \(id) not found")
+            }
+            let outcome = try await submit(try await operation(current), author: author)
+            if let resource = written(outcome) { return resource }
+            guard case .stale = outcome else {
+                throw Self.unexpected(outcome, for: "\(kind.rawValue.lowercased()).update")
+            }
+        }
+        throw IdentityStoreError(.conflict, "\(kind.rawValue) \(id) kept changing; try again")
     }
 
     /// Reads `read` locally; when the resource is missing here, waits until this replica has

@@ -33,3 +33,15 @@ extension ReplicationOutcome {
         }
     }
 }
+
+extension ReplicationOutcome {
+    /// The user a create or update wrote, or nil for any other outcome.
+    var user: StoredUser? {
+        if case .user(let user) = self { user } else { nil }
+    }
+
+    /// The group a create or update wrote, or nil for any other outcome.
+    var group: StoredGroup? {
+        if case .group(let group) = self { group } else { nil }
+    }
+}

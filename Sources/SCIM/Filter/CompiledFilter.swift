@@ -11,12 +11,7 @@ public struct CompiledFilter: Sendable {
 
         /// Every value at this location, with multi-valued attributes flattened.
         func values(in resource: JSONValue) -> [JSONValue] {
-            var base = resource
-            if let container {
-                guard let extensionObject = resource[attribute: container] else { return [] }
-                base = extensionObject
-            }
-            guard let value = base[attribute: attribute] else { return [] }
+            guard let value = attributeValue(in: resource) else { return [] }
             let top = value.arrayValue ?? [value]
             guard let subAttribute else { return top.filter { !$0.isNull } }
             var result: [JSONValue] = []
@@ -29,13 +24,17 @@ public struct CompiledFilter: Sendable {
 
         /// The elements of a multi-valued complex attribute (for value filters).
         func elements(in resource: JSONValue) -> [JSONValue] {
-            var base = resource
-            if let container {
-                guard let extensionObject = resource[attribute: container] else { return [] }
-                base = extensionObject
-            }
-            guard let value = base[attribute: attribute] else { return [] }
+            guard let value = attributeValue(in: resource) else { return [] }
             return value.arrayValue ?? [value]
+        }
+
+        /// The attribute as it stands in the resource (inside its extension's object when it has
+        /// one), or nil when absent.
+        private func attributeValue(in resource: JSONValue) -> JSONValue? {
+            if let container {
+                return resource[attribute: container]?[attribute: attribute]
+            }
+            return resource[attribute: attribute]
         }
     }
 

@@ -19,18 +19,11 @@ struct GroupsCommand: AsyncParsableCommand {
         @OptionGroup var page: PageOptions
 
         func run() async throws {
-            try await reportingErrors {
-                let database = try StoreAccess.open(try options.load())
-                let result = try await StoreAccess.mapErrors {
-                    try await database.groups(startIndex: page.start, count: page.count)
-                }
-                var rows: [[String]] = []
-                for group in result.items {
-                    let members = try await StoreAccess.mapErrors { try await database.memberCount(groupId: group.id) }
-                    rows.append([group.displayName, group.id, group.externalId ?? "-", String(members)])
-                }
-                Table.print(header: ["DISPLAYNAME", "ID", "EXTERNALID", "MEMBERS"], rows: rows, json: page.json)
-                if !page.json { print("\(result.items.count) of \(result.totalResults) groups") }
+            try await page.list("groups", from: options, header: ["DISPLAYNAME", "ID", "EXTERNALID", "MEMBERS"]) {
+                try await $0.groups(startIndex: $1, count: $2)
+            } row: { database, group in
+                let members = try await database.memberCount(groupId: group.id)
+                return [group.displayName, group.id, group.externalId ?? "-", String(members)]
             }
         }
     }

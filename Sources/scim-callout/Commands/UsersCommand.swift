@@ -19,17 +19,12 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var page: PageOptions
 
         func run() async throws {
-            try await reportingErrors {
-                let database = try StoreAccess.open(try options.load())
-                let result = try await StoreAccess.mapErrors {
-                    try await database.users(startIndex: page.start, count: page.count)
-                }
-                let rows = result.items.map { user in
-                    [user.userName, user.id, user.active ? "active" : "inactive", user.hasPassword ? "yes" : "no",
-                     (user.groups ?? []).map(\.displayName).joined(separator: ","), Table.time(user.lastModified)]
-                }
-                Table.print(header: ["USERNAME", "ID", "STATE", "PASSWORD", "GROUPS", "MODIFIED"], rows: rows, json: page.json)
-                if !page.json { print("\(result.items.count) of \(result.totalResults) users") }
+            let header = ["USERNAME", "ID", "STATE", "PASSWORD", "GROUPS", "MODIFIED"]
+            try await page.list("users", from: options, header: header) {
+                try await $0.users(startIndex: $1, count: $2)
+            } row: { _, user in
+                [user.userName, user.id, user.active ? "active" : "inactive", user.hasPassword ? "yes" : "no",
+                 (user.groups ?? []).map(\.displayName).joined(separator: ","), Table.time(user.lastModified)]
             }
         }
     }
@@ -61,22 +56,5 @@ struct UsersCommand: AsyncParsableCommand {
                 print("modified: \(Table.time(user.lastModified)) (version \(user.version))")
             }
         }
-    }
-}
-
-/// `--start`, `--count` and `--json` for list commands.
-struct PageOptions: ParsableArguments {
-    @Option(help: "1-based index of the first row.")
-    var start = 1
-
-    @Option(help: "Rows to show.")
-    var count = 100
-
-    @Flag(help: "JSON lines instead of a table.")
-    var json = false
-
-    func validate() throws {
-        if start < 1 { throw ValidationError("--start must be 1 or more") }
-        if count < 1 || count > 10_000 { throw ValidationError("--count must be between 1 and 10000") }
     }
 }
