@@ -163,40 +163,67 @@ package struct JSONWriter {
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Copies runs that need no escaping at once; only the rare bytes that do (and the
-    /// three-byte sequences of U+2028/U+2029, E2 80 A8/A9) are written one by one.
+    /// three-byte sequences of U+2028/U+2029, E2 80 A8/A9) are written one by one. Eight bytes
+    /// are checked at a time (``mayNeedEscape(_:)``); only a word that may hold such a byte is
+    /// looked at byte by byte.
     private mutating func appendQuoted(_ input: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
         var runStart = 0
         var index = 0
         let count = input.count
-        while index < count {
-            let byte = input[index]
-            let needsEscape: Bool
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                needsEscape = true
-            } else if escapesHTML, byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&") {
-                needsEscape = true
-            } else if escapesLineSeparators, byte == 0xE2, index + 2 < count, input[index + 1] == 0x80,
-                input[index + 2] == 0xA8 || input[index + 2] == 0xA9
-            {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "2"), UInt8(ascii: "0"),
-                                          UInt8(ascii: "2"), input[index + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")])
-                index += 3
-                runStart = index
-                continue
-            } else {
-                needsEscape = false
+        if let base = input.baseAddress {
+            while index < count {
+                if index + 8 <= count, !mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                    index += 8
+                    continue
+                }
+                let stop = min(index + 8, count)
+                while index < stop {
+                    let byte = input[index]
+                    let needsEscape: Bool
+                    if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                        needsEscape = true
+                    } else if escapesHTML, byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&") {
+                        needsEscape = true
+                    } else if escapesLineSeparators, byte == 0xE2, index + 2 < count, input[index + 1] == 0x80,
+                        input[index + 2] == 0xA8 || input[index + 2] == 0xA9
+                    {
+                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
+                        bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "2"), UInt8(ascii: "0"),
+                                                  UInt8(ascii: "2"), input[index + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")])
+                        index += 3
+                        runStart = index
+                        continue
+                    } else {
+                        needsEscape = false
+                    }
+                    if needsEscape {
+                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
+                        appendEscape(byte)
+                        runStart = index + 1
+                    }
+                    index += 1
+                }
             }
-            if needsEscape {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
-                appendEscape(byte)
-                runStart = index + 1
-            }
-            index += 1
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<count]))
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the eight bytes of `word` may need escaping in this dialect: a control
+    /// character, `"` or `\\`; `<`, `>` or `&` in Go's; any byte from 0x80 where U+2028 and
+    /// U+2029 are escaped (their first byte, E2, is not told apart here). Exact for the first
+    /// three tests, so a word it passes is copied as it is.
+    private func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // Non-zero if a byte of `value` is zero (the borrow trick; exact as a yes/no).
+        func anyZero(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+        var found = (word &- ones &* 0x20) & ~word & highs  // a byte below 0x20
+        found |= anyZero(word ^ (ones &* 0x22)) | anyZero(word ^ (ones &* 0x5C))
+        if escapesLineSeparators { found |= word & highs }
+        if escapesHTML { found |= anyZero(word ^ (ones &* 0x3C)) | anyZero(word ^ (ones &* 0x3E)) | anyZero(word ^ (ones &* 0x26)) }
+        return found != 0
     }
 
     private mutating func appendEscape(_ byte: UInt8) {

@@ -129,6 +129,29 @@ struct DecisionStoreTests {
         }
     }
 
+    /// The rows of one batch share one text buffer: a long row followed by shorter ones (and
+    /// NULLs where it had text) stores each row's own values, and `granted_by` holds exactly the
+    /// text `jsonStringArray` writes.
+    @Test func rowsOfOneBatchKeepTheirOwnTextAndGrantedByJSON() async throws {
+        let queue = try DatabaseQueue()
+        let store = try DecisionStore(queue, now: { Self.start })
+        var long = record(1, user: String(repeating: "long-name-", count: 40))
+        long.grantedBy = ["a\"b", "back\\slash", "tab\t nl\n \u{1}", "é 漢 🙂", "</x>", String(repeating: "g", count: 300)]
+        long.detail = String(repeating: "d", count: 2_000)
+        var short = record(2, user: "b")
+        short.grantedBy = []
+        short.detail = ""
+        let bare = DecisionRecord(time: Self.start, result: .deny, reason: .noCredentials)
+        let records = [long, short, bare, record(3, user: "c\u{0}")]
+        try await store.append(records)
+        var expected = records
+        expected[3].userName = "c\u{FFFD}"
+        expected[3].userID = "id-c\u{FFFD}"
+        #expect(try await store.decisions(DecisionQuery()).map(\.record) == expected)
+        let grantedBy = try await queue.read { db in try String.fetchAll(db, sql: "SELECT granted_by FROM decisions ORDER BY seq") }
+        #expect(grantedBy == records.map { DecisionStore.jsonStringArray($0.grantedBy) })
+    }
+
     @Test func recordsNeverCarrySecrets() throws {
         // The record type has no field that could hold a password, token, signature or seed.
         let object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(record(1))) as? [String: Any]

@@ -37,6 +37,44 @@ import Testing
         #expect(quoted("é漢🙂𝄞", dialect) == "\"é漢🙂𝄞\"")
     }
 
+    /// Strings are checked eight bytes at a time: every byte that needs escaping (or might: a
+    /// multi-byte character, a line separator's lead byte), at every position of a longer run,
+    /// and two in one word, are written as escaping one character at a time writes them.
+    @Test(arguments: [JSONWriter.Dialect.minimal, .lineSafe, .go])
+    func escapesAtEveryPositionOfALongString(dialect: JSONWriter.Dialect) {
+        let specials = ["\"", "\\", "\u{0}", "\u{1F}", "\n", "\u{7F}", " ", "/", "<", ">", "&", "\u{2028}", "\u{2029}",
+                        "\u{2027}", "€", "é", "🙂", "\"\\", "\u{2028}<"]
+        for special in specials {
+            for position in 0 ... 19 {
+                let text = String(repeating: "a", count: position) + special + String(repeating: "b", count: 19 - position)
+                #expect(quoted(text, dialect) == reference(text, dialect), "\(special.unicodeScalars.map(\.value)) at \(position)")
+            }
+        }
+    }
+
+    /// The dialects as documented, one scalar at a time.
+    private func reference(_ text: String, _ dialect: JSONWriter.Dialect) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{8}": out += "\\b"
+            case "\u{C}": out += "\\f"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            case _ where dialect == .go && ["<", ">", "&"].contains(scalar):
+                out += String(format: "\\u%04x", scalar.value)
+            case _ where dialect != .minimal && ["\u{2028}", "\u{2029}"].contains(scalar):
+                out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
     @Test func minimalMatchesJSONEncoderByteForByte() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]

@@ -137,6 +137,38 @@ struct JSONLogHandlerTests {
         #expect(line.components(separatedBy: "\"decision.id\"").count == 2, "each key once")
     }
 
+    /// A line whose event metadata is one decision (or nothing) takes a shorter path than a line
+    /// with other metadata; both write the same bytes, whatever the logger's own metadata: keys
+    /// before, among and after the decision's, one equal to a decision key, a fixed field's name.
+    @Test func theDecisionOnlyPathWritesWhatTheGeneralPathWrites() throws {
+        let lines = Lines()
+        func logger(generalPath: Bool) -> Logger {
+            var handler = JSONLogHandler(label: "callout", level: .info, write: { lines.append(String(decoding: $0, as: UTF8.self)) })
+            // A metadata provider, even an empty one, takes every line down the general path.
+            if generalPath { handler.metadataProvider = Logger.MetadataProvider { [:] } }
+            var logger = Logger(label: "callout") { _ in handler }
+            logger[metadataKey: "a.first"] = "1"
+            logger[metadataKey: "component"] = "callout"
+            logger[metadataKey: "decision.id"] = "from-logger"
+            logger[metadataKey: "msg"] = "not written"
+            logger[metadataKey: "zz.last"] = ["x", "y"]
+            return logger
+        }
+        let record = Self.decision()
+        for generalPath in [false, true] {
+            let logger = logger(generalPath: generalPath)
+            logger.info("decision", metadata: [DecisionLog.metadataKey: .stringConvertible(DecisionLogFields(record))])
+            logger.info("plain")
+        }
+        let all = lines.all.map(Self.withoutTimestamp)
+        try #require(all.count == 4)
+        #expect(all[0] == all[2])
+        #expect(all[1] == all[3])
+        #expect(all[0].contains("\"decision.id\":\"\(record.id)\""), "the decision wins over the logger's own key")
+        #expect(!all[0].contains("from-logger") && !all[0].contains("not written"))
+        #expect(all[1].contains("\"decision.id\":\"from-logger\""))
+    }
+
     @Test func eventMetadataOverridesTheLoggersOwn() throws {
         let lines = Lines()
         var logger = lines.logger(label: "t")

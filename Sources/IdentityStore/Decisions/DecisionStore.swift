@@ -94,6 +94,7 @@ public final class DecisionStore: DecisionSink, Sendable {
 
     /// `granted_by` as a JSON array of strings, written by hand (one per stored row: a
     /// `JSONEncoder` per row cost more than the insert).
+    /// The append binds the same text straight from the row's buffer (`RowBinding.bindJSONStringArray`).
     static func jsonStringArray(_ strings: [String]) -> String {
         var json = JSONWriter(dialect: .minimal, capacity: 64)
         json.stringArray(strings)
@@ -114,9 +115,8 @@ public final class DecisionStore: DecisionSink, Sendable {
                 """)
             // Bound through the C API: GRDB's `StatementArguments` from 21 existentials per row
             // cost more than SQLite's insert itself (half of an append in a profile).
-            let handle = statement.sqliteStatement
+            var row = RowBinding(statement.sqliteStatement)
             for record in records {
-                var row = RowBinding(handle)
                 row.bind(record.id)
                 row.bind(record.time.timeIntervalSince1970)
                 row.bind(record.result.rawValue)
@@ -124,7 +124,7 @@ public final class DecisionStore: DecisionSink, Sendable {
                 row.bind(record.userName)
                 row.bind(record.userID)
                 row.bind(record.authMethod.rawValue)
-                row.bind(Self.jsonStringArray(record.grantedBy))
+                row.bindJSONStringArray(record.grantedBy)
                 row.bind(record.account)
                 row.bind(record.clientHost)
                 row.bind(record.clientID.map { Int64(bitPattern: $0) })

@@ -16,7 +16,7 @@ struct JSONLineEncoder {
     private var writer: JSONWriter
 
     init() {
-        writer = JSONWriter(dialect: .lineSafe, capacity: 512)
+        writer = JSONWriter(dialect: .lineSafe, capacity: 1_024)
         writer.beginObject()
     }
 

@@ -12,7 +12,14 @@ import Logging
 /// `JSONSerialization` with sorted keys and a date formatter cost more than the decision itself.
 struct JSONLogHandler: LogHandler {
     var logLevel: Logger.Level
-    var metadata: Logger.Metadata = [:]
+    var metadata: Logger.Metadata = [:] {
+        didSet { (sortedMetadata, metadataHasGroup) = Self.sorted(metadata) }
+    }
+    /// `metadata` without the fixed fields, sorted by key, kept in step with it: a line whose
+    /// only other metadata is one group of fields (a decision's) sorts nothing.
+    private var sortedMetadata: [(key: String, value: Logger.Metadata.Value)] = []
+    /// Whether `metadata` holds a group of fields itself (then lines take the general path).
+    private var metadataHasGroup = false
     var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private let write: @Sendable ([UInt8]) -> Void
@@ -34,6 +41,10 @@ struct JSONLogHandler: LogHandler {
         line.field("level", string: event.level.rawValue)
         line.field("logger", string: label)
         line.field("msg", string: event.message.description)
+        if metadataProvider == nil, event.level < .warning, !metadataHasGroup, writeMerged(event.metadata, into: &line) {
+            write(line.finish())
+            return
+        }
         // Sorted keys without building a merged dictionary or hashing a key: every field is
         // tagged with its source's rank, sorted by key then rank, and only the first of equal
         // keys is kept, so the event's metadata wins over the provider's, which wins over the
@@ -89,6 +100,41 @@ struct JSONLogHandler: LogHandler {
         }
         for field in fields[next...] { line.field(field.key, value: field.value) }
         write(line.finish())
+    }
+
+    /// Writes the event's metadata merged with the sorted `sortedMetadata` when the event has
+    /// none or only one group of fields, which then wins over the handler's metadata on equal
+    /// keys (as in the general path); returns false, having written nothing, for anything else.
+    private func writeMerged(_ eventMetadata: Logger.Metadata?, into line: inout JSONLineEncoder) -> Bool {
+        guard let eventMetadata, !eventMetadata.isEmpty else {
+            for field in sortedMetadata { line.field(field.key, value: field.value) }
+            return true
+        }
+        guard eventMetadata.count == 1, let (key, value) = eventMetadata.first,
+              case let .stringConvertible(convertible) = value, !JSONLineEncoder.fixedFields.contains(key),
+              let group = Self.fieldGroup(convertible)
+        else { return false }
+        var next = 0
+        group.forEachLogField { key, value in
+            while next < sortedMetadata.count, sortedMetadata[next].key < key {
+                line.field(sortedMetadata[next].key, value: sortedMetadata[next].value)
+                next += 1
+            }
+            if next < sortedMetadata.count, sortedMetadata[next].key == key { next += 1 }
+            line.field(key, value: value)
+        }
+        for field in sortedMetadata[next...] { line.field(field.key, value: field.value) }
+        return true
+    }
+
+    /// `metadata` as the fast path reads it: without the fixed fields, sorted by key.
+    private static func sorted(_ metadata: Logger.Metadata) -> ([(key: String, value: Logger.Metadata.Value)], hasGroup: Bool) {
+        var hasGroup = false
+        let fields = metadata.filter { key, value in
+            if case let .stringConvertible(convertible) = value, fieldGroup(convertible) != nil { hasGroup = true }
+            return !JSONLineEncoder.fixedFields.contains(key)
+        }
+        return (fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, hasGroup)
     }
 
     /// The value as a group of fields, if it is one. A decision's fields (one per line logged
