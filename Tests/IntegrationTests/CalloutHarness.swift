@@ -20,13 +20,15 @@ struct CalloutServer {
     /// A static user in APP that bypasses the callout (the benchmark's baseline).
     static let staticUser = CalloutServerConfiguration.staticUser
 
-    static func start(xkey: Bool = false, label: String = "callout") async throws -> CalloutServer {
+    /// - Parameter authTimeoutSeconds: how long the server waits for an answer (nil: its 2 s).
+    static func start(xkey: Bool = false, label: String = "callout", authTimeoutSeconds: Int? = nil) async throws -> CalloutServer {
         let issuer = try KeyPair.generate(.account)
         let serviceUser = try KeyPair.generate(.user)
         let xkeyPair = xkey ? try XKeyPair.generate() : nil
         let config = CalloutServerConfiguration(issuerPublicKey: issuer.publicKey,
                                                 serviceUserPublicKey: serviceUser.publicKey,
-                                                xkeyPublicKey: xkeyPair?.publicKey).body
+                                                xkeyPublicKey: xkeyPair?.publicKey,
+                                                authTimeoutSeconds: authTimeoutSeconds).body
         let server = try await NATSServerProcess.start(config: config, label: label)
         return CalloutServer(issuer: issuer, serviceUser: serviceUser, xkey: xkeyPair, server: server)
     }

@@ -18,13 +18,17 @@ public struct CalloutServerConfiguration: Sendable {
     public var xkeyPublicKey: String?
     /// Enables JetStream for AUTH and APP (the server or cluster must run JetStream).
     public var jetStream: Bool
+    /// `authorization.timeout` in whole seconds: how long the server waits for the callout's
+    /// answer (nil: the server's default, 2 s).
+    public var authTimeoutSeconds: Int?
 
     public init(issuerPublicKey: String, serviceUserPublicKey: String, xkeyPublicKey: String? = nil,
-                jetStream: Bool = false) {
+                jetStream: Bool = false, authTimeoutSeconds: Int? = nil) {
         self.issuerPublicKey = issuerPublicKey
         self.serviceUserPublicKey = serviceUserPublicKey
         self.xkeyPublicKey = xkeyPublicKey
         self.jetStream = jetStream
+        self.authTimeoutSeconds = authTimeoutSeconds
     }
 
     /// The configuration text, without `listen`, `port` or `jetstream {}` (the process helpers add those).
@@ -39,6 +43,7 @@ public struct CalloutServerConfiguration: Sendable {
             }
             system_account: SYS
             authorization {
+              \(authTimeoutSeconds.map { "timeout: \($0)" } ?? "")
               auth_callout {
                 issuer: \(issuerPublicKey)
                 auth_users: [ \(serviceUserPublicKey), \(Self.systemUser.name), \(Self.staticUser.name) ]
