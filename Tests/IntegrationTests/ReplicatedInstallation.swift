@@ -82,6 +82,19 @@ final class ReplicatedInstallation: @unchecked Sendable {
         for index in replicas.indices { try await start(replica: index) }
     }
 
+    /// Starts replica `index`, again while it exits: right after the meta leader is elected
+    /// the R3 stream may not be placeable yet ("peer offline"), and `serve` exits on that.
+    func startOnceTheStreamIsPlaceable(replica index: Int) async throws {
+        try await pollUntil("\(replicas[index].id) started with its stream", timeout: .seconds(60), interval: .milliseconds(200)) {
+            do {
+                try await start(replica: index)
+                return true
+            } catch {
+                return false
+            }
+        }
+    }
+
     /// Starts replica `index` on a fresh HTTP port and returns once its `/readyz` answers 200.
     func start(replica index: Int, timeout: Duration = .seconds(45)) async throws {
         let replica = replicas[index]

@@ -17,16 +17,7 @@ struct ReplicatedRevocationTests {
         let installation = try await ReplicatedInstallation.create(label: "revocation", replicas: 2)
         do {
             let cluster = installation.cluster
-            // Right after the meta leader is elected the R3 stream may not be placeable yet
-            // ("peer offline"): serve exits; start it again until the stream exists.
-            try await pollUntil("r1 started with its stream", timeout: .seconds(60), interval: .milliseconds(200)) {
-                do {
-                    try await installation.start(replica: 0)
-                    return true
-                } catch {
-                    return false
-                }
-            }
+            try await installation.startOnceTheStreamIsPlaceable(replica: 0)
             try await installation.start(replica: 1)
             let seeds = try await ReplicationChaosTests.provisionConnectUsers(installation, allowed: 2, outsiders: 0)
             try await installation.waitForConvergence()
@@ -79,14 +70,7 @@ struct ReplicatedRevocationTests {
         let installation = try await ReplicatedInstallation.create(label: "cut-once", replicas: 2)
         var sessions: [NATSConnection] = []
         do {
-            try await pollUntil("r1 started with its stream", timeout: .seconds(60), interval: .milliseconds(200)) {
-                do {
-                    try await installation.start(replica: 0)
-                    return true
-                } catch {
-                    return false
-                }
-            }
+            try await installation.startOnceTheStreamIsPlaceable(replica: 0)
             try await installation.start(replica: 1)
             let seeds = try await ReplicationChaosTests.provisionConnectUsers(installation, allowed: 2, outsiders: 0)
             try await installation.waitForConvergence()
