@@ -5,14 +5,19 @@ import TestSupport
 /// `scim-callout snapshots take|list|restore` against a real nats-server with JetStream.
 @Suite("snapshots command", .serialized)
 struct SnapshotsCommandTests {
+    /// Runs `init` in `directory` and returns its service user's nkey (from the
+    /// nats-server.conf init wrote), for an account with JetStream.
+    static func initialize(_ directory: URL) async throws -> String {
+        let initResult = try await CLI.run(["init", "--data-dir", directory.path])
+        #expect(initResult.status == 0, "\(initResult.stderr)")
+        let conf = try String(contentsOf: directory.appendingPathComponent("nats-server.conf"), encoding: .utf8)
+        return String(try #require(conf.firstMatch(of: /AUTH \{ users: \[ \{ nkey: (U[A-Z0-9]+) \}/)?.1))
+    }
+
     @Test func takeListAndRestoreGoThroughTheBucketAndKeepTheOldStore() async throws {
         let directory = try TestEnvironment.temporaryDirectory("snapshots-cli")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let initResult = try await CLI.run(["init", "--data-dir", directory.path])
-        #expect(initResult.status == 0, "\(initResult.stderr)")
-        // init's service user (its nkey, from the nats-server.conf init wrote), in an account with JetStream.
-        let conf = try String(contentsOf: directory.appendingPathComponent("nats-server.conf"), encoding: .utf8)
-        let service = try #require(conf.firstMatch(of: /AUTH \{ users: \[ \{ nkey: (U[A-Z0-9]+) \}/)?.1)
+        let service = try await Self.initialize(directory)
         let server = try await NATSServerProcess.start(
             config: "accounts { AUTH { jetstream: enabled, users: [ { nkey: \(service) } ] } }", jetStream: true,
             label: "snapshots-cli")
@@ -55,10 +60,7 @@ struct SnapshotsCommandTests {
     @Test func serveRefusesToStartWhenTheStreamWasTrimmedAndNoSnapshotCoversTheGap() async throws {
         let directory = try TestEnvironment.temporaryDirectory("snapshots-serve")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let initResult = try await CLI.run(["init", "--data-dir", directory.path])
-        #expect(initResult.status == 0, "\(initResult.stderr)")
-        let conf = try String(contentsOf: directory.appendingPathComponent("nats-server.conf"), encoding: .utf8)
-        let service = try #require(conf.firstMatch(of: /AUTH \{ users: \[ \{ nkey: (U[A-Z0-9]+) \}/)?.1)
+        let service = try await Self.initialize(directory)
         let server = try await NATSServerProcess.start(
             config: "accounts { AUTH { jetstream: enabled, users: [ { nkey: \(service) }, { user: py, password: py } ] } }",
             jetStream: true, label: "snapshots-serve")
