@@ -74,7 +74,8 @@ struct InitTemplates {
         system_account: SYS
 
         authorization {
-          # nats-server denies a connect it got no answer for within this time.
+          # nats-server denies a connect it got no answer for within this time (seconds);
+          # scim-callout's callout.decision_budget (1.5 s by default) must stay under it.
           timeout: 2
           auth_callout {
             issuer: \(issuer)

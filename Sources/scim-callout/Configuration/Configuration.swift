@@ -89,6 +89,9 @@ struct Configuration: Sendable, Equatable {
         var allowedAccounts: [String] = []
         /// The longest validity of an auth request; decided ones are remembered this long.
         var maxRequestLifetime: Duration = .seconds(60)
+        /// The longest a decision may take before it is denied as a timeout (the request's own
+        /// `exp` may end it sooner); under nats-server's authorization timeout, so the denial lands.
+        var decisionBudget: Duration = .milliseconds(1500)
         /// Per-user and per-source limits on argon2id password checks.
         var throttle = Throttle()
 

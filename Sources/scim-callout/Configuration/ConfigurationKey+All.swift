@@ -99,6 +99,8 @@ extension ConfigurationKey {
               "Operator mode: the accounts (A…) users may be placed in; a policy grant into any other is denied (account_not_allowed)."),
         .init("callout.max_request_lifetime", "duration", default: "60s", \.callout.maxRequestLifetime, duration,
               "Longest validity (exp − iat) of an auth request; longer ones are refused. Decided requests are remembered this long to refuse replays."),
+        .init("callout.decision_budget", "duration", default: "1500ms", \.callout.decisionBudget, duration,
+              "Longest a decision may take (or until the request's exp, if sooner); then it is denied (timeout). Keep it under nats-server's authorization timeout."),
         .init("callout.thread_priority", "nice:N | fifo:N", default: "unset (the host's default)",
               \.callout.threadPriority, threadPriority,
               "CPU priority of the threads that decide (nice -20…19, or SCHED_FIFO 1…99); see docs/operations.md."),

@@ -43,6 +43,10 @@ enum ConfigurationValidator {
         if lifetime < .seconds(1) || lifetime > .seconds(600) {
             throw ConfigurationError(code: .invalidValue, key: "callout.max_request_lifetime", message: "must be between 1s and 10m")
         }
+        let budget = configuration.callout.decisionBudget
+        if budget < .milliseconds(100) || budget > .seconds(60) {
+            throw ConfigurationError(code: .invalidValue, key: "callout.decision_budget", message: "must be between 100ms and 60s")
+        }
         if configuration.jwt.lifetime < .seconds(5) || configuration.jwt.lifetime > .seconds(86_400) {
             throw ConfigurationError(code: .invalidValue, key: "jwt.lifetime", message: "must be between 5s and 24h")
         }

@@ -163,13 +163,17 @@ struct ServiceRuntime: Sendable {
             tokenKeys = keyStore
         }
         // jwt.lifetime caps whatever the policy grants.
+        // An argon2id check waits two thirds of the budget (1 s of the default 1.5 s): the rest
+        // is left for the lookup, signing and the reply.
         let authorizer = Authorizer(identities: identities, policy: policyStore, passwordChecks: passwordChecks,
+                                    passwordCheckTimeout: configuration.callout.decisionBudget * 2 / 3,
                                     maxLifetime: configuration.jwt.lifetime, tokens: tokenKeys,
                                     tokenPasswordUser: configuration.oidc.passwordUser)
         let cap = configuration.jwt.lifetime
         let handler = AuthorizationHandler(
             keys: calloutKeys,
-            configuration: .init(requireEncryption: keys.xkey != nil, maxRequestLifetime: configuration.callout.maxRequestLifetime,
+            configuration: .init(requireEncryption: keys.xkey != nil, decisionBudget: configuration.callout.decisionBudget,
+                                 maxRequestLifetime: configuration.callout.maxRequestLifetime,
                                  serverKeys: Set(configuration.callout.serverKeys),
                                  allowedAccounts: Set(configuration.callout.allowedAccounts)),
             authorizer: authorizer)
