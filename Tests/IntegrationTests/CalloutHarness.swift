@@ -20,8 +20,16 @@ struct CalloutServer {
     /// A static user in APP that bypasses the callout (the benchmark's baseline).
     static let staticUser = CalloutServerConfiguration.staticUser
 
+    /// How long these servers wait for an answer unless a test asks otherwise. The suites run in
+    /// parallel on two cores, where one uncached argon2id check can outlast the default 2 s; a
+    /// test about what happens when nobody answers passes nil (nats-server's 2 s).
+    static let loadTolerantAuthTimeoutSeconds = 10
+    /// The decision budget that goes with it: under the server's timeout, as in production.
+    static let loadTolerantDecisionBudget: Duration = .seconds(8)
+
     /// - Parameter authTimeoutSeconds: how long the server waits for an answer (nil: its 2 s).
-    static func start(xkey: Bool = false, label: String = "callout", authTimeoutSeconds: Int? = nil) async throws -> CalloutServer {
+    static func start(xkey: Bool = false, label: String = "callout",
+                      authTimeoutSeconds: Int? = loadTolerantAuthTimeoutSeconds) async throws -> CalloutServer {
         let issuer = try KeyPair.generate(.account)
         let serviceUser = try KeyPair.generate(.user)
         let xkeyPair = xkey ? try XKeyPair.generate() : nil
@@ -87,6 +95,7 @@ final class RunningCallout: @unchecked Sendable {
         let registry = SessionRegistry()
         // As `serve` builds it: decisions that need no argon2id check run on the event loop.
         let handler = AuthorizationHandler(keys: keys, configuration: .init(requireEncryption: requireEncryption,
+                                                                                decisionBudget: CalloutServer.loadTolerantDecisionBudget,
                                                                                 allowedAccounts: allowedAccounts),
                                            authorizer: authorizer)
         let service = CalloutService(connection: connection, handler: handler, decisionLog: decisionLog,

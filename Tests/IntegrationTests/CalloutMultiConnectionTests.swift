@@ -117,8 +117,10 @@ struct CalloutMultiConnectionTests {
         let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
         let recording = LoopRecordingDirectory(directory, loops: loops)
         let passwordChecks = PasswordCheckPool(threads: 1)
-        let authorizer = Authorizer(identities: recording, policy: policy, passwordChecks: passwordChecks)
-        let handler = AuthorizationHandler(keys: server.keys, authorizer: authorizer)
+        let authorizer = Authorizer(identities: recording, policy: policy, passwordChecks: passwordChecks,
+                                    passwordCheckTimeout: CalloutServer.loadTolerantDecisionBudget * 2 / 3)
+        let handler = AuthorizationHandler(keys: server.keys, configuration: .init(decisionBudget: CalloutServer.loadTolerantDecisionBudget),
+                                           authorizer: authorizer)
 
         // 20 users: nkeys and tokens are decided on the event loop; passwords (argon2id cache
         // misses) wait in child tasks. Secrets stay in this process and the client's arguments.

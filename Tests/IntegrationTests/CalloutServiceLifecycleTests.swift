@@ -119,7 +119,7 @@ struct CalloutServiceLifecycleTests {
     /// subscriptions must go too, or a service that reported failure keeps answering connects.
     /// (Found broken on c3b15bb: the first connection kept allowing nkey connects; fixed in c4e2c51.)
     @Test func aFailedSubscribeLeavesNoSubscriptionBehind() async throws {
-        let server = try await CalloutServer.start(label: "callout-subscribe-failure")
+        let server = try await CalloutServer.start(label: "callout-subscribe-failure", authTimeoutSeconds: nil)
         let directory = try makeDirectory()
         try await directory.addUser("kim", password: nil, groups: ["developers"])
         let key = try KeyPair.generate(.user)

@@ -31,7 +31,9 @@ struct GatedCalloutService: Sendable {
             logger: RunningCallout.logger)
         let sink = RecordingSink()
         let log = DecisionLog(logger: RunningCallout.logger, sink: sink, flushInterval: .zero)
-        let service = CalloutService(connection: connection, handler: AuthorizationHandler(keys: server.keys, authorizer: authorizer),
+        let service = CalloutService(connection: connection, handler: AuthorizationHandler(keys: server.keys,
+                                                                                      configuration: .init(decisionBudget: CalloutServer.loadTolerantDecisionBudget),
+                                                                                      authorizer: authorizer),
                                      decisionLog: log, configuration: configuration, logger: RunningCallout.logger)
         let running = GatedCalloutService(server: server, checks: checks, sink: sink, service: service, connection: connection,
                                           passwordPool: passwordPool, log: log,

@@ -54,7 +54,7 @@ struct ReplicaFailClosedTests {
     /// then is not allowed by it (nobody answers, the server denies by timeout); once the stream
     /// answers again and the replica has applied it, it rejoins and allows.
     @Test func cutOffReplicaStopsAllowingAndRejoins() async throws {
-        let server = try await CalloutServer.start()
+        let server = try await CalloutServer.start(authTimeoutSeconds: nil)
         let directory = try makeDirectory()
         try await directory.addUser("alice", password: "alice-pw", groups: ["developers"])
         let policy = try PolicyStore.parsing(CalloutEndToEndTests.policyYAML)
