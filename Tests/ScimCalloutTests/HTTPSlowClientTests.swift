@@ -114,7 +114,9 @@ struct HTTPSlowClientTests {
             #expect(await connection.send(head))
             held.append(connection)
         }
-        let refused = try await poll("a request over the busy token's cap is refused") {
+        // The held requests take their slots once serve has read their headers: on a host the
+        // parallel suites saturate that has taken longer than the default 10 s.
+        let refused = try await poll("a request over the busy token's cap is refused", timeout: .seconds(30)) {
             let reply = try await HTTPProbe.send("GET", "\(base)/Users", headers: busy)
             return reply.status == 429 ? reply : nil
         }
