@@ -104,7 +104,7 @@ struct ReplicaFailClosedTests {
     }
 
     /// Two replicas see the same deactivation; only the one that accepted it (its origin) cuts,
-    /// after its settle wait: one `revoke` record cluster-wide, one kick, within a second.
+    /// after its settle wait: one `revoke` record cluster-wide, one kick (its speed is make bench's "session cut").
     @Test func onlyTheWritingReplicaCutsSessions() async throws {
         let server = try await CalloutServer.start()
         let directory = try makeDirectory()
@@ -146,11 +146,9 @@ struct ReplicaFailClosedTests {
             #expect(session.isConnected)
             let change = try await directory.latestChangeSequence() + 1
 
-            let started = ContinuousClock.now
+            // How fast is make bench's figure ("session cut", docs/benchmarks.md); here: cut, and once.
             try await directory.setActive("carol", false)
             try await pollUntil("carol's session to be cut", timeout: .seconds(10), interval: .milliseconds(10)) { session.isClosed }
-            let elapsed = ContinuousClock.now - started
-            #expect(elapsed < .seconds(1), "cut within a second (took \(elapsed))")
             let writer = try #require(replicas["replica-a"]), other = try #require(replicas["replica-b"])
             _ = try await writer.record("revocation by the writer") { $0.result == .revoke }
             // The other replica has read the change, and did nothing with it.

@@ -64,7 +64,7 @@ struct ReplicatedRevocationTests {
     }
 
     /// Each revocation is cut once, by the replica that accepted it: a live session of a user
-    /// deactivated on r1 is kicked (within a second) and only r1 records a `revoke`; the same
+    /// deactivated on r1 is kicked and only r1 records a `revoke`; the same
     /// on r2 for another user. r2's own revoke also proves it has read past r1's change.
     @Test func liveSessionsAreCutOnceByTheWritingReplica() async throws {
         let installation = try await ReplicatedInstallation.create(label: "cut-once", replicas: 2)
@@ -86,13 +86,11 @@ struct ReplicatedRevocationTests {
             for (index, userName) in ["allowed-0", "allowed-1"].enumerated() {
                 let user = try #require(users.first { $0.userName == userName })
                 let session = sessions[index]
-                let started = ContinuousClock.now
+                // How fast is make bench's figure ("session cut", docs/benchmarks.md); here: cut at all.
                 _ = try await installation.replicas[index].client.deactivate(user.id)
                 try await pollUntil("\(userName)'s session cut", timeout: .seconds(10), interval: .milliseconds(10)) {
                     session.isClosed
                 }
-                let elapsed = ContinuousClock.now - started
-                #expect(elapsed < .seconds(1), "\(userName): write to cut took \(elapsed)")
             }
             // Each replica's decision log: exactly its own revocation.
             for (index, userName) in ["allowed-0", "allowed-1"].enumerated() {

@@ -21,7 +21,8 @@ import Glibc
 ///
 /// Usage from `BenchMain`: `report.add(suite: "Replication on a 3-node cluster", results: …, note: ReplicationBench.note)`.
 /// Environment (all bounded): `REPLICATION_BENCH_CREATES` (3000), `REPLICATION_BENCH_CONNECTIONS`
-/// (32), `REPLICATION_BENCH_REVOCATIONS` (50), `REPLICATION_BENCH_CONNECT_RATE` (50 connects/s),
+/// (32), `REPLICATION_BENCH_REVOCATIONS` (50), `REPLICATION_BENCH_SESSION_CUTS` (30),
+/// `REPLICATION_BENCH_CONNECT_RATE` (50 connects/s),
 /// `REPLICATION_BENCH_FAILOVER_SECONDS` (12; the replica dies a third of the way in),
 /// `REPLICATION_BENCH_TIME_LIMIT` (900 s for the measured part; then every process is killed).
 enum ReplicationBench {
@@ -51,6 +52,10 @@ enum ReplicationBench {
           turn) to the moment all three stores have the user inactive, the row their callout reads; 0 when
           every replica already had it at the 2xx (the writer waits for the others' applied reports when
           the revocation barrier is in).
+        - *session cut* connects one client per user (password, group `sessions`) to the nats-servers in
+          turn, then sends `PATCH active=false` to the next replica and times from sending it to the moment the
+          client sees its connection closed by nats-server: the writing replica's kick through `$SYS`, wherever
+          the session is (target, issue 15: under 1 s, cut once).
         - *failover* runs nats-py clients connecting at a fixed rate through the auth callout, spread over
           the three nats-servers, then `kill -9` one replica a third of the way in. An attempt is *affected*
           when it fails or takes longer than max(100 ms, 2 × the p99 before the kill); the *gap* is from the
@@ -71,6 +76,9 @@ enum ReplicationBench {
         account: APP
         bindings:
           - group: developers
+            publish: ["app.{{userName}}.>", "_INBOX.>"]
+            subscribe: ["app.>", "_INBOX.>"]
+          - group: sessions
             publish: ["app.{{userName}}.>", "_INBOX.>"]
             subscribe: ["app.>", "_INBOX.>"]
         """
@@ -162,6 +170,7 @@ enum ReplicationBench {
             results += try await measureCreates(replicas: replicas, nodePIDs: nodePIDs, watchers: watchers, js: js,
                                                    creates: creates, connections: connections)
             results += try await measureRevocations(replicas: replicas, count: revocations)
+            results += try await measureSessionCuts(replicas: replicas, urls: cluster.urls, count: setting("REPLICATION_BENCH_SESSION_CUTS", 30))
             results += try await measureFailover(replicas: replicas, cluster: cluster, rate: connectRate, seconds: failoverSeconds)
             for watcher in watchers { watcher.stop() }
             await connection.close()
@@ -368,6 +377,72 @@ enum ReplicationBench {
             BenchResult(name: "deactivation 2xx → inactive on every replica's store, p99", value: CalloutBench.percentile(latencies, 0.99), unit: "ms"),
             BenchResult(name: "deactivations already on every replica at the 2xx", value: Double(early.sorted.count), unit: "count"),
         ]
+    }
+
+    // MARK: Live sessions cut
+
+    /// Deactivation → live session closed, one user at a time: the session on node `i % 3`, the
+    /// `PATCH` to the replica after the one that created it.
+    static func measureSessionCuts(replicas: [Replica], urls: [String], count: Int) async throws -> [BenchResult] {
+        guard count > 0 else { return [] }
+        let ports = replicas.map(\.httpPort), tokens = replicas.map(\.token)
+        let ids = IDList()
+        _ = try await SCIMBench.onThreads(1) { _ in
+            let client = try BenchHTTPClient(port: ports[0], token: tokens[0])
+            for i in 0..<count {
+                let response = try client.request("POST", "/scim/v2/Users", body: """
+                    {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"cut\(i)","password":"bench-password"}
+                    """)
+                guard response.status == 201, let id = userID(response.body) else { throw BenchError("create cut\(i) answered \(response.status)") }
+                ids.append(id)
+            }
+            let members = ids.values.map { #"{"value":"\#($0)"}"# }.joined(separator: ",")
+            let group = try client.request("POST", "/scim/v2/Groups", body: """
+                {"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"sessions","members":[\(members)]}
+                """)
+            guard group.status == 201 else { throw BenchError("group create answered \(group.status)") }
+        }
+        let samples = SCIMBench.Samples()
+        for (i, id) in ids.values.enumerated() {
+            var configuration = NATSConfiguration(servers: [urls[i % urls.count]], connectTimeout: .seconds(10))
+            configuration.authentication = .userPassword(user: "cut\(i)", password: "bench-password")
+            configuration.reconnect = .disabled
+            let session = try await NATSConnection.connect(configuration, logger: logger)
+            let port = ports[(i + 1) % ports.count], token = tokens[(i + 1) % tokens.count]
+            let sent = ContinuousClock.now
+            async let patched = SCIMBench.onThreads(1) { _ in
+                let response = try BenchHTTPClient(port: port, token: token).request("PATCH", "/scim/v2/Users/\(id)", body: """
+                    {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}
+                    """)
+                guard (200..<300).contains(response.status) else { throw BenchError("deactivation answered \(response.status)") }
+            }
+            // Polled every millisecond: the figure is up to 1 ms late.
+            while !session.isClosed {
+                guard ContinuousClock.now - sent < .seconds(10) else {
+                    await session.close()
+                    throw BenchError("cut\(i)'s session still open 10 s after its deactivation was sent")
+                }
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            samples.append((ContinuousClock.now - sent).seconds * 1_000)
+            _ = try await patched
+            await session.close()
+        }
+        let cuts = samples.sorted
+        let label = "session cut: deactivation PATCH sent → the client's connection closed"
+        return [
+            BenchResult(name: "\(label), p50 (\(count) sessions over 3 nats-servers)", value: CalloutBench.percentile(cuts, 0.50), unit: "ms"),
+            BenchResult(name: "\(label), p99", value: CalloutBench.percentile(cuts, 0.99), unit: "ms"),
+            BenchResult(name: "\(label), max", value: cuts.last ?? 0, unit: "ms"),
+        ]
+    }
+
+    /// Ids collected on a worker thread.
+    final class IDList: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: [String] = []
+        func append(_ id: String) { lock.withLock { stored.append(id) } }
+        var values: [String] { lock.withLock { stored } }
     }
 
     /// The `id` of a SCIM resource in a response body.
