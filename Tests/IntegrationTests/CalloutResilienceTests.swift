@@ -1,5 +1,6 @@
 import AuthCallout
 import Foundation
+import IdentityStore
 import NATSClient
 import Testing
 import TestSupport
@@ -83,6 +84,41 @@ struct CalloutResilienceTests {
             #expect(revoke.reason == .sessionsCut && revoke.sessionsCut == 1 && revoke.userName == "alice")
             #expect(!(try await PythonClient.run(f.server.server.url, ["user": "alice", "password": "alice-pw"]).connected))
             await live.close()
+        }
+    }
+
+    /// An IdP deprovisioning many users at once: each cut waits out CONNZ's gather window, and
+    /// the revoker runs them side by side, so their revoke records overlap in time.
+    @Test func aBurstOfDeactivationsIsCutSideBySide() async throws {
+        try await Fixture.with(revocation: true) { f in
+            let names = (0 ..< 12).map { "leaver\($0)" }
+            var sessions: [NATSConnection] = []
+            for name in names {
+                try await f.directory.addUser(name, password: "\(name)-pw", groups: ["developers"])
+                sessions.append(try await NATSConnection.connect(
+                    NATSConfiguration(servers: [f.server.server.url], authentication: .userPassword(user: name, password: "\(name)-pw"),
+                                      reconnect: .disabled),
+                    logger: RunningCallout.logger))
+            }
+            let directory = f.directory
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for name in names { group.addTask { try await directory.setActive(name, false) } }
+                try await group.waitForAll()
+            }
+            let all = sessions
+            try await pollUntil("every session to be cut", timeout: .seconds(30)) { all.allSatisfy(\.isClosed) }
+            let revokes = try await poll("a revoke record per user") { () -> [DecisionRecord]? in
+                let records = f.callout.sink.records.filter { $0.result == .revoke }
+                return Set(records.compactMap(\.userName)) == Set(names) ? records : nil
+            }
+            #expect(revokes.allSatisfy { $0.reason == .sessionsCut && $0.sessionsCut == 1 }, "\(revokes.map { ($0.userName, $0.sessionsCut) })")
+            // Each record spans its check (CONNZ's 250 ms window at least): one after another, none overlap.
+            let spans = revokes.map { ($0.time, $0.time.addingTimeInterval(Double($0.latencyMicroseconds) / 1e6)) }
+            let overlapping = spans.indices.contains { i in
+                spans.indices.contains { j in i != j && spans[i].0 < spans[j].1 && spans[j].0 < spans[i].1 }
+            }
+            #expect(overlapping, "the revocations ran one after another: \(spans)")
+            for session in sessions { await session.close() }
         }
     }
 

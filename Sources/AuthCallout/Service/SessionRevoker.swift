@@ -101,9 +101,39 @@ public final class SessionRevoker: Service, Sendable {
             }
             if !users.isEmpty, let settle { await settle() }
             var seen = Set<String>()
-            for user in users where seen.insert(user).inserted { try await check(userID: user) }
+            try await checkTogether(users.filter { seen.insert($0).inserted })
             cursor = last.sequence
         }
+    }
+
+    /// Users checked at the same time. Each check that finds something to cut waits out CONNZ's
+    /// gather window (250 ms): one after another, deprovisioning 100 users would cut the last
+    /// one's sessions 25 s late.
+    static let concurrentChecks = 16
+
+    /// Checks `users`, up to ``concurrentChecks`` at once. A failed check does not stop the
+    /// others (a kick in flight is not abandoned); the first error is thrown once all have ended,
+    /// and the pass is retried from the same cursor.
+    private func checkTogether(_ users: [String]) async throws {
+        let failure: (any Error)? = await withTaskGroup(of: (any Error)?.self) { group in
+            var waiting = users.makeIterator()
+            func start(_ user: String) {
+                group.addTask {
+                    do { try await self.check(userID: user); return nil } catch { return error }
+                }
+            }
+            for _ in 0 ..< Self.concurrentChecks {
+                guard let user = waiting.next() else { break }
+                start(user)
+            }
+            var first: (any Error)?
+            while let ended = await group.next() {
+                first = first ?? ended
+                if let user = waiting.next() { start(user) }
+            }
+            return first
+        }
+        if let failure { throw failure }
     }
 
     /// Whether this replica cuts for `change`: a local change, or one it accepted itself.
