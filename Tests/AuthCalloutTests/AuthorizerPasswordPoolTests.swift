@@ -34,6 +34,13 @@ struct AuthorizerPasswordPoolTests {
             publish: ["app.>"]
         """
 
+    /// The wait `serve` gives an argon2id check: 1 s of the default 1.5 s budget, as before the
+    /// budget was configurable, and two thirds of any other.
+    @Test func thePasswordCheckWaitIsTwoThirdsOfTheBudget() {
+        #expect(Authorizer.passwordCheckTimeout(within: .milliseconds(1500)) == .seconds(1))
+        #expect(Authorizer.passwordCheckTimeout(within: .seconds(9)) == .seconds(6))
+    }
+
     func authorizer(_ identities: any IdentityReading, pool: PasswordCheckPool, timeout: Duration = .seconds(30)) throws -> Authorizer {
         Authorizer(identities: identities, policy: try PolicyStore.parsing(Self.policy),
                    passwordChecks: pool, passwordCheckTimeout: timeout)

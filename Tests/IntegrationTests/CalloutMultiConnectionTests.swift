@@ -118,7 +118,7 @@ struct CalloutMultiConnectionTests {
         let recording = LoopRecordingDirectory(directory, loops: loops)
         let passwordChecks = PasswordCheckPool(threads: 1)
         let authorizer = Authorizer(identities: recording, policy: policy, passwordChecks: passwordChecks,
-                                    passwordCheckTimeout: CalloutServer.loadTolerantDecisionBudget * 2 / 3)
+                                    passwordCheckTimeout: Authorizer.passwordCheckTimeout(within: CalloutServer.loadTolerantDecisionBudget))
         let handler = AuthorizationHandler(keys: server.keys, configuration: .init(decisionBudget: CalloutServer.loadTolerantDecisionBudget),
                                            authorizer: authorizer)
 

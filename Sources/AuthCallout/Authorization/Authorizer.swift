@@ -41,6 +41,12 @@ public struct Authorizer: Sendable {
         self.maxLifetime = maxLifetime
     }
 
+    /// The argon2id wait for a decision budget: two thirds of it (1 s of the default 1.5 s), the
+    /// rest left for the lookup, signing and the reply.
+    public static func passwordCheckTimeout(within budget: Duration) -> Duration {
+        budget * 2 / 3
+    }
+
     /// The machine's rules for a handler with these settings.
     func rules(calloutPublicKey: String, handler configuration: AuthorizationHandler.Configuration) -> DecisionMachine.Rules {
         DecisionMachine.Rules(calloutPublicKey: calloutPublicKey, requireEncryption: configuration.requireEncryption,

@@ -163,10 +163,8 @@ struct ServiceRuntime: Sendable {
             tokenKeys = keyStore
         }
         // jwt.lifetime caps whatever the policy grants.
-        // An argon2id check waits two thirds of the budget (1 s of the default 1.5 s): the rest
-        // is left for the lookup, signing and the reply.
         let authorizer = Authorizer(identities: identities, policy: policyStore, passwordChecks: passwordChecks,
-                                    passwordCheckTimeout: configuration.callout.decisionBudget * 2 / 3,
+                                    passwordCheckTimeout: Authorizer.passwordCheckTimeout(within: configuration.callout.decisionBudget),
                                     maxLifetime: configuration.jwt.lifetime, tokens: tokenKeys,
                                     tokenPasswordUser: configuration.oidc.passwordUser)
         let cap = configuration.jwt.lifetime
