@@ -156,6 +156,7 @@ let package = Package(
                 // The replication suite reads each replica's SQLite position; the snapshot suite
                 // builds its million-user store with SQL.
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

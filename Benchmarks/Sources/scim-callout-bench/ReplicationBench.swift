@@ -4,6 +4,7 @@ import IdentityStore
 import JetStream
 import Logging
 import NATSClient
+import NIOConcurrencyHelpers
 import NKeys
 import TestSupport
 #if canImport(Glibc)
@@ -386,7 +387,7 @@ enum ReplicationBench {
     static func measureSessionCuts(replicas: [Replica], urls: [String], count: Int) async throws -> [BenchResult] {
         guard count > 0 else { return [] }
         let ports = replicas.map(\.httpPort), tokens = replicas.map(\.token)
-        let ids = IDList()
+        let ids = NIOLockedValueBox<[String]>([])
         _ = try await SCIMBench.onThreads(1) { _ in
             let client = try BenchHTTPClient(port: ports[0], token: tokens[0])
             for i in 0..<count {
@@ -394,20 +395,25 @@ enum ReplicationBench {
                     {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"cut\(i)","password":"bench-password"}
                     """)
                 guard response.status == 201, let id = userID(response.body) else { throw BenchError("create cut\(i) answered \(response.status)") }
-                ids.append(id)
+                ids.withLockedValue { $0.append(id) }
             }
-            let members = ids.values.map { #"{"value":"\#($0)"}"# }.joined(separator: ",")
+            let members = ids.withLockedValue { $0 }.map { #"{"value":"\#($0)"}"# }.joined(separator: ",")
             let group = try client.request("POST", "/scim/v2/Groups", body: """
                 {"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"sessions","members":[\(members)]}
                 """)
             guard group.status == 201 else { throw BenchError("group create answered \(group.status)") }
         }
         let samples = SCIMBench.Samples()
-        for (i, id) in ids.values.enumerated() {
+        for (i, id) in ids.withLockedValue({ $0 }).enumerated() {
             var configuration = NATSConfiguration(servers: [urls[i % urls.count]], connectTimeout: .seconds(10))
             configuration.authentication = .userPassword(user: "cut\(i)", password: "bench-password")
             configuration.reconnect = .disabled
-            let session = try await NATSConnection.connect(configuration, logger: logger)
+            // The group reaches the other replicas through the stream after the first one's 201;
+            // one that has not applied it yet denies (no_binding): connect until allowed.
+            let allowed = configuration
+            let session = try await poll("cut\(i) allowed", interval: .milliseconds(20)) {
+                try? await NATSConnection.connect(allowed, logger: logger)
+            }
             let port = ports[(i + 1) % ports.count], token = tokens[(i + 1) % tokens.count]
             let sent = ContinuousClock.now
             async let patched = SCIMBench.onThreads(1) { _ in
@@ -435,14 +441,6 @@ enum ReplicationBench {
             BenchResult(name: "\(label), p99", value: CalloutBench.percentile(cuts, 0.99), unit: "ms"),
             BenchResult(name: "\(label), max", value: cuts.last ?? 0, unit: "ms"),
         ]
-    }
-
-    /// Ids collected on a worker thread.
-    final class IDList: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stored: [String] = []
-        func append(_ id: String) { lock.withLock { stored.append(id) } }
-        var values: [String] { lock.withLock { stored } }
     }
 
     /// The `id` of a SCIM resource in a response body.
