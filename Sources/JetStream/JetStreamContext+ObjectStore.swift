@@ -4,12 +4,7 @@ extension JetStreamContext {
         bucket: String, description: String? = nil, storage: StorageType = .file, replicas: Int = 1
     ) async throws(JetStreamError) -> ObjectStore {
         try Self.validate(bucket: bucket)
-        let config = StreamConfig(
-            name: ObjectStore.streamName(bucket), description: description,
-            subjects: ["$O.\(bucket).C.>", "$O.\(bucket).M.>"], storage: storage, replicas: replicas,
-            discard: .new, allowRollup: true, allowDirect: true
-        )
-        _ = try await createStream(config)
+        _ = try await createStream(ObjectStore.streamConfig(bucket: bucket, description: description, storage: storage, replicas: replicas))
         return ObjectStore(bucket: bucket, js: self)
     }
 

@@ -19,6 +19,43 @@ extension JetStreamContext {
         return try await call("STREAM.INFO.\(name)", as: StreamInfo.self)
     }
 
+    /// A stream's configuration and state, creating it with `config` when it does not exist,
+    /// returned once the stream answers.
+    ///
+    /// A stream created a moment ago (here, or by another process starting at the same time) has
+    /// no leader yet: nats-server leaves its `STREAM.INFO` unanswered until it has one, and a
+    /// server that has not applied the creation yet says it does not exist. Both are retried,
+    /// with a growing pause, until `limit` has passed; any other error is thrown at once.
+    /// - Returns: the stream's info, and whether this call created it.
+    public func streamInfo(
+        _ name: String, creatingWith config: StreamConfig, within limit: Duration
+    ) async throws -> (info: StreamInfo, created: Bool) {
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
+        var created = false
+        var pause = Duration.milliseconds(50)
+        while true {
+            let failure: JetStreamError
+            do {
+                return (try await streamInfo(name), created)
+            } catch {
+                failure = error
+            }
+            if failure.code == .streamNotFound, !created {
+                // The same configuration again succeeds, so losing the race to create it is fine;
+                // the loop then asks again, which answers once the new stream has a leader.
+                _ = try await createStream(config)
+                created = true
+                continue
+            }
+            guard failure.code == .timeout || failure.code == .streamNotFound, clock.now + pause < deadline else {
+                throw failure
+            }
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .seconds(1))
+        }
+    }
+
     /// The stored subjects matching `filter` (wildcards allowed) with their message counts
     /// (`STREAM.INFO` with `subjects_filter`, every page).
     /// - Throws: ``JetStreamError/Code/streamNotFound`` when there is no such stream.

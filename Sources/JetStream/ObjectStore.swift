@@ -25,6 +25,17 @@ public struct ObjectStore: Sendable {
     public var streamName: String { Self.streamName(bucket) }
     static func streamName(_ bucket: String) -> String { "OBJ_\(bucket)" }
 
+    /// The configuration of a bucket's stream, as nats.go and nats-py create it.
+    public static func streamConfig(
+        bucket: String, description: String? = nil, storage: StorageType = .file, replicas: Int = 1
+    ) -> StreamConfig {
+        StreamConfig(
+            name: streamName(bucket), description: description,
+            subjects: ["$O.\(bucket).C.>", "$O.\(bucket).M.>"], storage: storage, replicas: replicas,
+            discard: .new, allowRollup: true, allowDirect: true
+        )
+    }
+
     func metaSubject(_ name: String) -> String { Self.metaSubject(bucket: bucket, name: name) }
     func chunkSubject(_ nuid: String) -> String { Self.chunkSubject(bucket: bucket, nuid: nuid) }
 

@@ -14,19 +14,17 @@ public struct SnapshotStore: Sendable {
     let bucket: ObjectStore
     let logger: Logger
 
-    /// Opens the bucket, creating it (file storage, `settings.replicas`) when it does not exist.
-    public static func open(js: JetStreamContext, settings: SnapshotSettings, logger: Logger) async throws -> SnapshotStore {
-        SnapshotStore(settings: settings, js: js, bucket: try await bucket(js: js, settings: settings), logger: logger)
-    }
-
-    private static func bucket(js: JetStreamContext, settings: SnapshotSettings) async throws(JetStreamError) -> ObjectStore {
-        do {
-            return try await js.objectStore(bucket: settings.bucket)
-        } catch where error.code == .streamNotFound {
-            return try await js.createObjectStore(
-                bucket: settings.bucket, description: "scim-callout snapshots of stream \(settings.stream)",
-                storage: .file, replicas: settings.replicas)
-        }
+    /// Opens the bucket, creating it (file storage, `settings.replicas`) when it does not exist,
+    /// and returns once its stream answers: replicas started together race to create it, and
+    /// the stream one of them has just created answers only once it has a leader.
+    public static func open(
+        js: JetStreamContext, settings: SnapshotSettings, logger: Logger, within limit: Duration = .seconds(30)
+    ) async throws -> SnapshotStore {
+        let config = ObjectStore.streamConfig(
+            bucket: settings.bucket, description: "scim-callout snapshots of stream \(settings.stream)",
+            storage: .file, replicas: settings.replicas)
+        _ = try await js.streamInfo(config.name, creatingWith: config, within: limit)
+        return SnapshotStore(settings: settings, js: js, bucket: try await js.objectStore(bucket: settings.bucket), logger: logger)
     }
 
     /// Every snapshot in the bucket, oldest first. Objects that are not snapshots are ignored.

@@ -80,17 +80,14 @@ public final class ReplicatedIdentityStore: Sendable {
     }
 
     /// Creates the stream (file storage, `replicas`, one subject) or brings an existing one's
-    /// subjects and replica count in line with the settings.
-    public func prepareStream() async throws {
+    /// subjects and replica count in line with the settings. Replicas started together race to
+    /// create it; the one that loses waits, up to `limit`, for the new stream to answer.
+    public func prepareStream(within limit: Duration = .seconds(30)) async throws {
         var config = StreamConfig(name: settings.stream, subjects: [settings.commandSubject])
         config.storage = .file
         config.replicas = settings.replicas
-        let existing: StreamInfo
-        do {
-            existing = try await js.streamInfo(settings.stream)
-        } catch {
-            guard error.code == .streamNotFound else { throw error }
-            _ = try await js.createStream(config)
+        let (existing, created) = try await js.streamInfo(settings.stream, creatingWith: config, within: limit)
+        if created {
             logger.info("replication stream created", metadata: [
                 "replication.stream": .string(settings.stream), "replication.replicas": .stringConvertible(settings.replicas),
             ])
