@@ -23,4 +23,20 @@ extension IdentityDatabase {
             try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM changes") ?? 0
         }
     }
+
+    /// An element after each commit of this process that recorded a change (SCIM writes,
+    /// replicated applies, token and CLI writes through this store), so a watcher need not wait
+    /// for its next poll. Commits by other processes are seen only by polling ``changes(after:limit:)``.
+    /// The observation ends when the stream's consumer stops iterating.
+    public func changeCommits() async throws -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let observation = DatabaseRegionObservation(tracking: Table("changes"))
+        // Started on the writer's queue, so it does not block the caller's thread to get there.
+        let writer = self.writer
+        let cancellable = try await writer.writeWithoutTransaction { _ in
+            observation.start(in: writer, onError: { _ in continuation.finish() }, onChange: { _ in continuation.yield() })
+        }
+        continuation.onTermination = { _ in cancellable.cancel() }
+        return stream
+    }
 }

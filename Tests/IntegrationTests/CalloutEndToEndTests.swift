@@ -27,7 +27,8 @@ struct CalloutEndToEndTests {
         let callout: RunningCallout
         let authorizer: Authorizer
 
-        static func start(xkey: Bool = false, requireEncryption: Bool = false, revocation: Bool = false) async throws -> Fixture {
+        static func start(xkey: Bool = false, requireEncryption: Bool = false, revocation: Bool = false,
+                          revocationInterval: Duration = .milliseconds(50)) async throws -> Fixture {
             let server = try await CalloutServer.start(xkey: xkey)
             let directory = try makeDirectory()
             let policy = try PolicyStore.parsing(CalloutEndToEndTests.policyYAML)
@@ -43,7 +44,7 @@ struct CalloutEndToEndTests {
                     running.extraConnections.append(system)
                     return SessionRevoker(identities: directory, feed: directory, registry: registry,
                                           control: ServerControl(connection: system), policy: policy, decisionLog: log,
-                                          interval: .milliseconds(50), logger: RunningCallout.logger)
+                                          interval: revocationInterval, logger: RunningCallout.logger)
                 } : nil)
             return Fixture(server: server, directory: directory, callout: callout, authorizer: authorizer)
         }
@@ -55,8 +56,10 @@ struct CalloutEndToEndTests {
 
         /// Runs `body` with a fresh fixture and always stops it (closing every connection).
         static func with(xkey: Bool = false, requireEncryption: Bool = false, revocation: Bool = false,
+                         revocationInterval: Duration = .milliseconds(50),
                          _ body: (Fixture) async throws -> Void) async throws {
-            let fixture = try await start(xkey: xkey, requireEncryption: requireEncryption, revocation: revocation)
+            let fixture = try await start(xkey: xkey, requireEncryption: requireEncryption, revocation: revocation,
+                                          revocationInterval: revocationInterval)
             do {
                 try await body(fixture)
             } catch {

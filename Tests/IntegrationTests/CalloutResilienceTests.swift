@@ -87,6 +87,25 @@ struct CalloutResilienceTests {
         }
     }
 
+    /// The revoker looks at once after a change this process commits: with a poll interval of
+    /// an hour, a deactivation still cuts the live session.
+    @Test func aCommittedDeactivationIsCutWithoutWaitingForThePoll() async throws {
+        try await Fixture.with(revocation: true, revocationInterval: .seconds(3600)) { f in
+            try await f.directory.addUser("alice", password: "alice-pw", groups: ["developers"])
+            let live = try await NATSConnection.connect(
+                NATSConfiguration(servers: [f.server.server.url], name: "live-session",
+                                  authentication: .userPassword(user: "alice", password: "alice-pw"), reconnect: .disabled),
+                logger: RunningCallout.logger)
+            _ = try await f.callout.record("alice allowed") { $0.userName == "alice" && $0.result == .allow }
+
+            try await f.directory.setActive("alice", false)
+            try await pollUntil("the live session to be cut", timeout: .seconds(10)) { live.isClosed }
+            let revoke = try await f.callout.record("revocation") { $0.result == .revoke }
+            #expect(revoke.reason == .sessionsCut && revoke.sessionsCut == 1 && revoke.userName == "alice")
+            await live.close()
+        }
+    }
+
     /// An IdP deprovisioning many users at once: each cut waits out CONNZ's gather window, and
     /// the revoker runs them side by side, so their revoke records overlap in time.
     @Test func aBurstOfDeactivationsIsCutSideBySide() async throws {

@@ -39,6 +39,7 @@ struct ReplicaFailClosedTests {
         }
         var readUpTo: Int64 { read.withLockedValue { $0 } }
         func latestChangeSequence() async throws -> Int64 { try await base.latestChangeSequence() }
+        func changeCommits() async throws -> AsyncStream<Void> { try await base.changeCommits() }
         func identityChanges(after sequence: Int64, limit: Int) async throws -> [IdentityChange] {
             let changes = try await base.identityChanges(after: sequence, limit: limit).map { change in
                 var change = change

@@ -121,4 +121,5 @@ final class StoreDirectory: CalloutDirectory, @unchecked Sendable {
     func identityChanges(after sequence: Int64, limit: Int) async throws -> [IdentityChange] {
         try await database.identityChanges(after: sequence, limit: limit)
     }
+    func changeCommits() async throws -> AsyncStream<Void> { try await database.changeCommits() }
 }

@@ -7,7 +7,8 @@ import ServiceLifecycle
 
 /// Cuts live sessions when SCIM changes the state they were decided on.
 ///
-/// Watches the change feed (polling with the injected clock). For a changed user: if it was
+/// Watches the change feed: at once after each change this process commits, and every
+/// `interval` (with the injected clock) for changes other processes commit. For a changed user: if it was
 /// deleted or deactivated, or if its password, nkeys or groups changed since this replica allowed
 /// it, every connection named after it is found with CONNZ (on every server) and kicked, along
 /// with the sessions the registry holds; clients reconnect and are decided on the new state. If
@@ -67,14 +68,50 @@ public final class SessionRevoker: Service, Sendable {
 
     public func run() async throws {
         var cursor = try await feed.latestChangeSequence()
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            do { try await clock.sleep(for: interval) } catch { return }
-            do {
-                cursor = try await processChanges(after: cursor)
-            } catch {
-                logger.warning("session revocation pass failed", metadata: ["error": "\(error)"])
+        let commits = try await feed.changeCommits()
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await _ in commits { self.wake() }
             }
+            while !Task.isCancelled, !Task.isShuttingDownGracefully {
+                await nextPass()
+                guard !Task.isCancelled else { break }
+                do {
+                    cursor = try await processChanges(after: cursor)
+                } catch {
+                    logger.warning("session revocation pass failed", metadata: ["error": "\(error)"])
+                }
+            }
+            group.cancelAll()
         }
+    }
+
+    /// Whether a commit came since the last pass began, and the wait for the next one.
+    private let passWait = NIOLockedValueBox<(commitPending: Bool, sleeper: Task<Void, Never>?)>((false, nil))
+
+    /// Starts the next pass now: a change was committed in this process.
+    func wake() {
+        let sleeper = passWait.withLockedValue { state -> Task<Void, Never>? in
+            state.commitPending = true
+            return state.sleeper
+        }
+        sleeper?.cancel()
+    }
+
+    /// Returns after `interval`, or sooner when a change is committed (at once if one came
+    /// during the last pass): the interval still catches what other processes commit.
+    private func nextPass() async {
+        let clock = self.clock, interval = self.interval
+        let sleeper = Task<Void, Never> { _ = try? await clock.sleep(for: interval) }
+        let pending = passWait.withLockedValue { state -> Bool in
+            guard !state.commitPending else { return true }
+            state.sleeper = sleeper
+            return false
+        }
+        if pending { sleeper.cancel() }
+        await withTaskCancellationHandler { await sleeper.value } onCancel: { sleeper.cancel() }
+        // What was committed before this point is read by the pass that follows.
+        passWait.withLockedValue { $0 = (false, nil) }
     }
 
     /// Handles the changes after `cursor`; returns the new cursor.
