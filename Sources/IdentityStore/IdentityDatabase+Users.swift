@@ -241,21 +241,8 @@ extension IdentityDatabase {
                 let batchIds = try await writer.write { db in
                     let author = try Self.resolve(author, db)
                     return try batch.map { input in
-                        let id = UUID().uuidString.lowercased()
-                        let seq = try Self.recordChange(db, at: now, type: .user, id: id, operation: .create)
-                        try UserRecord(
-                            id: id, userName: input.userName, userNameKey: IdentityKey.fold(input.userName),
-                            externalId: input.externalId, displayName: input.displayName,
-                            displayNameKey: input.displayName.map(IdentityKey.fold), active: input.active,
-                            passwordHash: nil, tags: Self.jsonArray(input.tags),
-                            jwtLifetimeSeconds: input.jwtLifetimeSeconds, resource: input.resource,
-                            version: seq, created: now, lastModified: now
-                        ).insert(db)
-                        try Self.writeSecondaryRows(db, userId: id, input: input)
-                        try Self.appendHistory(db, at: now, author: author, type: .user, id: id, name: input.userName,
-                                               kind: .create, changes: Self.userCreateChanges(
-                                                   input, hasPassword: false, groups: try Self.groupRefs(db, memberId: id)))
-                        return id
+                        try Self.insertUser(db, input, passwordHash: nil, id: UUID().uuidString.lowercased(), at: now,
+                                            author: author).id
                     }
                 }
                 ids.append(contentsOf: batchIds)
