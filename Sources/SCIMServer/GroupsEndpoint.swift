@@ -101,10 +101,9 @@ struct GroupsEndpoint<Repository: SCIMRepository>: ResourceEndpoint {
         } else {
             group.members = nil
         }
-        let document = Projection.apply(attributes: attributes, excludedAttributes: excluded,
-                                        to: renderer.group(group, baseURL: input.baseURL), type: type)
-        return SCIMResult(status: status, body: document, location: "\(input.baseURL)/Groups/\(group.id)",
-                          version: String(group.version))
+        return SCIMResult.resource(renderer.group(group, baseURL: input.baseURL), type: type,
+                                   location: "\(input.baseURL)/Groups/\(group.id)", version: group.version,
+                                   input: input, status: status)
     }
 
     static func membershipUpdate(
