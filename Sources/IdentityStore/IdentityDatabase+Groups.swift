@@ -98,8 +98,7 @@ extension IdentityDatabase {
         at now: Double, author: HistoryAuthor,
         assignedVersion: Int64? = nil
     ) throws -> StoredGroup {
-        let seq = try recordChange(db, at: now, type: .group, id: id, operation: .create)
-        let version = assignedVersion ?? seq
+        let version = try nextVersion(db, at: now, type: .group, id: id, operation: .create, assigned: assignedVersion)
         let record = GroupRecord(
             id: id, displayName: input.displayName, displayNameKey: IdentityKey.fold(input.displayName),
             externalId: input.externalId, resource: input.resource, version: version, created: now,
@@ -119,18 +118,17 @@ extension IdentityDatabase {
 
     /// Applies `update` to group `id` in the caller's transaction if the group is still at
     /// `version`; nil when it is not (the caller re-runs its transform).
-    /// - Throws: `.notFound`, `.invalidValue` for an unknown added member (unless lenient).
+    /// - Parameter ifMatch: checked before `expected`, so a stale ETag is a 412 even when the
+    ///   writer's read was stale too.
+    /// - Throws: `.notFound`, `.preconditionFailed`, `.invalidValue` for an unknown added member
+    ///   (unless lenient).
     static func writeGroupUpdate(
-        _ db: Database, id: String, basedOn expected: Int64, _ update: GroupUpdate, lenientMembers: Bool,
-        at now: Double, author: HistoryAuthor,
-        assignedVersion: Int64? = nil
+        _ db: Database, id: String, ifMatch: Int64? = nil, basedOn expected: Int64, _ update: GroupUpdate,
+        lenientMembers: Bool, at now: Double, author: HistoryAuthor, assignedVersion: Int64? = nil
     ) throws -> StoredGroup? {
-        guard var record = try GroupRecord.fetchOne(db, key: id) else {
-            throw IdentityStoreError(.notFound, "Group \(id) not found")
-        }
+        var record = try writable(try GroupRecord.fetchOne(db, key: id), .group, id: id, ifMatch: ifMatch)
         guard record.version == expected else { return nil }
-        let seq = try recordChange(db, at: now, type: .group, id: id, operation: .update)
-        let version = assignedVersion ?? seq
+        let version = try nextVersion(db, at: now, type: .group, id: id, operation: .update, assigned: assignedVersion)
         let before = record
         let renamed = record.displayName != update.input.displayName
             || record.externalId != update.input.externalId
@@ -163,14 +161,8 @@ extension IdentityDatabase {
         _ db: Database, id: String, ifMatch: Int64?, at now: Double, author: HistoryAuthor,
         assignedVersion: Int64? = nil
     ) throws {
-        guard let record = try GroupRecord.fetchOne(db, key: id) else {
-            throw IdentityStoreError(.notFound, "Group \(id) not found")
-        }
-        if let ifMatch, ifMatch != record.version {
-            throw IdentityStoreError(.preconditionFailed, "Group \(id) is at another version")
-        }
-        let seq = try recordChange(db, at: now, type: .group, id: id, operation: .delete)
-        let version = assignedVersion ?? seq
+        let record = try writable(try GroupRecord.fetchOne(db, key: id), .group, id: id, ifMatch: ifMatch)
+        let version = try nextVersion(db, at: now, type: .group, id: id, operation: .delete, assigned: assignedVersion)
         try appendGroupDeletionHistory(db, record, at: now, author: author)
         try touchAllMemberUsers(db, groupId: id, seq: version, at: now)
         try removeFromAllGroups(db, memberId: id, version: version, at: now)

@@ -28,12 +28,7 @@ extension IdentityDatabase {
         prepare: (Resource) async throws -> @Sendable (Database, _ at: Double) throws -> Resource?
     ) async throws -> Resource {
         for _ in 0..<Self.maxUpdateAttempts {
-            guard let current = try await read() else {
-                throw IdentityStoreError(.notFound, "\(kind.rawValue) \(id) not found")
-            }
-            if let ifMatch, ifMatch != current.version {
-                throw IdentityStoreError(.preconditionFailed, "\(kind.rawValue) \(id) is at another version")
-            }
+            let current = try Self.writable(try await read(), kind, id: id, ifMatch: ifMatch)
             let write = try await prepare(current)
             let now = timestamp
             if let written = try await constrainedWrite({ db in try write(db, now) }) { return written }

@@ -85,8 +85,7 @@ extension IdentityDatabase {
         _ db: Database, _ input: UserInput, passwordHash: String?, id: String, at now: Double, author: HistoryAuthor,
         assignedVersion: Int64? = nil
     ) throws -> StoredUser {
-        let seq = try recordChange(db, at: now, type: .user, id: id, operation: .create)
-        let version = assignedVersion ?? seq
+        let version = try nextVersion(db, at: now, type: .user, id: id, operation: .create, assigned: assignedVersion)
         let record = UserRecord(
             id: id, userName: input.userName, userNameKey: IdentityKey.fold(input.userName),
             externalId: input.externalId, displayName: input.displayName,
@@ -105,17 +104,16 @@ extension IdentityDatabase {
 
     /// Applies `update` to user `id` in the caller's transaction if the user is still at
     /// `version`; nil when it is not (the caller re-runs its transform).
-    /// - Throws: `.notFound`.
+    /// - Parameter ifMatch: checked before `expected`, so a stale ETag is a 412 even when the
+    ///   writer's read was stale too.
+    /// - Throws: `.notFound`, `.preconditionFailed`.
     static func writeUserUpdate(
-        _ db: Database, id: String, basedOn expected: Int64, _ update: UserUpdate, at now: Double, author: HistoryAuthor,
-        assignedVersion: Int64? = nil
+        _ db: Database, id: String, ifMatch: Int64? = nil, basedOn expected: Int64, _ update: UserUpdate,
+        at now: Double, author: HistoryAuthor, assignedVersion: Int64? = nil
     ) throws -> StoredUser? {
-        guard var record = try UserRecord.fetchOne(db, key: id) else {
-            throw IdentityStoreError(.notFound, "User \(id) not found")
-        }
+        var record = try writable(try UserRecord.fetchOne(db, key: id), .user, id: id, ifMatch: ifMatch)
         guard record.version == expected else { return nil }
-        let seq = try recordChange(db, at: now, type: .user, id: id, operation: .update)
-        let version = assignedVersion ?? seq
+        let version = try nextVersion(db, at: now, type: .user, id: id, operation: .update, assigned: assignedVersion)
         let input = update.input
         let before = record
         let nkeysBefore = try nkeys(db, userId: id)
@@ -153,14 +151,8 @@ extension IdentityDatabase {
         _ db: Database, id: String, ifMatch: Int64?, at now: Double, author: HistoryAuthor,
         assignedVersion: Int64? = nil
     ) throws {
-        guard let record = try UserRecord.fetchOne(db, key: id) else {
-            throw IdentityStoreError(.notFound, "User \(id) not found")
-        }
-        if let ifMatch, ifMatch != record.version {
-            throw IdentityStoreError(.preconditionFailed, "User \(id) is at another version")
-        }
-        let seq = try recordChange(db, at: now, type: .user, id: id, operation: .delete)
-        let version = assignedVersion ?? seq
+        let record = try writable(try UserRecord.fetchOne(db, key: id), .user, id: id, ifMatch: ifMatch)
+        let version = try nextVersion(db, at: now, type: .user, id: id, operation: .delete, assigned: assignedVersion)
         let groups = try groupRefs(db, memberId: id)
         try appendHistory(
             db, at: now, author: author, type: .user, id: id, name: record.userName, kind: .delete,
@@ -249,21 +241,8 @@ extension IdentityDatabase {
                 let batchIds = try await writer.write { db in
                     let author = try Self.resolve(author, db)
                     return try batch.map { input in
-                        let id = UUID().uuidString.lowercased()
-                        let seq = try Self.recordChange(db, at: now, type: .user, id: id, operation: .create)
-                        try UserRecord(
-                            id: id, userName: input.userName, userNameKey: IdentityKey.fold(input.userName),
-                            externalId: input.externalId, displayName: input.displayName,
-                            displayNameKey: input.displayName.map(IdentityKey.fold), active: input.active,
-                            passwordHash: nil, tags: Self.jsonArray(input.tags),
-                            jwtLifetimeSeconds: input.jwtLifetimeSeconds, resource: input.resource,
-                            version: seq, created: now, lastModified: now
-                        ).insert(db)
-                        try Self.writeSecondaryRows(db, userId: id, input: input)
-                        try Self.appendHistory(db, at: now, author: author, type: .user, id: id, name: input.userName,
-                                               kind: .create, changes: Self.userCreateChanges(
-                                                   input, hasPassword: false, groups: try Self.groupRefs(db, memberId: id)))
-                        return id
+                        try Self.insertUser(db, input, passwordHash: nil, id: UUID().uuidString.lowercased(), at: now,
+                                            author: author).id
                     }
                 }
                 ids.append(contentsOf: batchIds)

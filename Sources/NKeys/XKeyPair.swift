@@ -59,11 +59,7 @@ public struct XKeyPair: Sendable, CustomStringConvertible {
     public func seal(_ message: some Collection<UInt8>, to recipient: String) throws(NKeysError) -> [UInt8] {
         let peer = try PublicKey(recipient, allowedTypes: [.curve])
         return try XKeySealing.seal(message) { cipher, m, length, nonce in
-            secret.withPointer { sk in
-                withBytePointer(of: peer.rawRepresentation) { pk, _ in
-                    crypto_box_easy(cipher, m, length, nonce, pk, sk)
-                }
-            }
+            withBoxKeys(peer) { pk, sk in crypto_box_easy(cipher, m, length, nonce, pk, sk) }
         }
     }
 
@@ -73,11 +69,7 @@ public struct XKeyPair: Sendable, CustomStringConvertible {
     public func open(_ sealed: some Collection<UInt8>, from sender: String) throws(NKeysError) -> [UInt8] {
         let peer = try PublicKey(sender, allowedTypes: [.curve])
         return try XKeySealing.open(sealed) { plain, cipher, length, nonce in
-            secret.withPointer { sk in
-                withBytePointer(of: peer.rawRepresentation) { pk, _ in
-                    crypto_box_open_easy(plain, cipher, length, nonce, pk, sk)
-                }
-            }
+            withBoxKeys(peer) { pk, sk in crypto_box_open_easy(plain, cipher, length, nonce, pk, sk) }
         }
     }
 
@@ -87,12 +79,18 @@ public struct XKeyPair: Sendable, CustomStringConvertible {
     public func sharedBox(with peerPublicKey: String) throws(NKeysError) -> XKeyBox {
         let peer = try PublicKey(peerPublicKey, allowedTypes: [.curve])
         let shared = try SecretBytes(count: Int(crypto_box_BEFORENMBYTES)) { buffer throws(NKeysError) in
-            let status = secret.withPointer { sk in
-                withBytePointer(of: peer.rawRepresentation) { pk, _ in crypto_box_beforenm(buffer, pk, sk) }
-            }
+            let status = withBoxKeys(peer) { pk, sk in crypto_box_beforenm(buffer, pk, sk) }
             guard status == 0 else { throw NKeysError(.cryptoFailure, "no shared key with this peer key") }
         }
         return XKeyBox(peerPublicKey: peer.encoded, sharedKey: shared)
+    }
+
+    /// Runs `body` with `peer`'s raw key and this pair's secret key: the two keys every
+    /// crypto_box call (seal, open, shared key) takes.
+    private func withBoxKeys<R>(
+        _ peer: PublicKey, _ body: (_ pk: UnsafePointer<UInt8>, _ sk: UnsafePointer<UInt8>) -> R
+    ) -> R {
+        secret.withPointer { sk in withBytePointer(of: peer.rawRepresentation) { pk, _ in body(pk, sk) } }
     }
 
     public var description: String { "XKeyPair(\(publicKey))" }

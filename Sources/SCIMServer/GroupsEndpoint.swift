@@ -22,10 +22,7 @@ struct GroupsEndpoint<Repository: SCIMRepository>: ResourceEndpoint {
     }
 
     func get(id: String, _ input: SCIMOperationInput) async throws -> SCIMResult {
-        let (attributes, excluded) = QuerySupport.projection(input.query)
-        let search = SearchRequest(attributes: attributes, excludedAttributes: excluded)
-        let includeMembers = QuerySupport.needs("members", search: search, coreURN: SchemaURN.group)
-        guard let group = try await repository.group(id: id, includeMembers: includeMembers) else {
+        guard let group = try await repository.group(id: id, includeMembers: Self.wantsMembers(input)) else {
             throw SCIMError.notFound("Group \(id) not found")
         }
         if let notModified = SCIMResult.notModified(input, version: group.version) { return notModified }
@@ -93,18 +90,22 @@ struct GroupsEndpoint<Repository: SCIMRepository>: ResourceEndpoint {
     private func respond(_ group: StoredGroup, input: SCIMOperationInput, status: HTTPResponse.Status) async throws
         -> SCIMResult
     {
-        let (attributes, excluded) = QuerySupport.projection(input.query)
-        let search = SearchRequest(attributes: attributes, excludedAttributes: excluded)
         var group = group
-        if QuerySupport.needs("members", search: search, coreURN: SchemaURN.group) {
+        if Self.wantsMembers(input) {
             if group.members == nil { group.members = try await repository.members(ofGroup: group.id) }
         } else {
             group.members = nil
         }
-        let document = Projection.apply(attributes: attributes, excludedAttributes: excluded,
-                                        to: renderer.group(group, baseURL: input.baseURL), type: type)
-        return SCIMResult(status: status, body: document, location: "\(input.baseURL)/Groups/\(group.id)",
-                          version: String(group.version))
+        return SCIMResult.resource(renderer.group(group, baseURL: input.baseURL), type: type,
+                                   location: "\(input.baseURL)/Groups/\(group.id)", version: group.version,
+                                   input: input, status: status)
+    }
+
+    /// Whether the request's projection returns `members`: a huge group's are read only then.
+    private static func wantsMembers(_ input: SCIMOperationInput) -> Bool {
+        let (attributes, excluded) = QuerySupport.projection(input.query)
+        let search = SearchRequest(attributes: attributes, excludedAttributes: excluded)
+        return QuerySupport.needs("members", search: search, coreURN: SchemaURN.group)
     }
 
     static func membershipUpdate(

@@ -11,6 +11,17 @@ struct SCIMResult: ResponseGenerator, Sendable {
     /// The resource version (the ETag is `W/"version"`).
     var version: String?
 
+    /// One resource's answer: `document` projected as the request's `attributes` and
+    /// `excludedAttributes` ask, with its `Location` and version (the same for users and groups).
+    static func resource(
+        _ document: JSONValue, type: ResourceTypeDefinition, location: String, version: Int64,
+        input: SCIMOperationInput, status: HTTPResponse.Status
+    ) -> SCIMResult {
+        let (attributes, excluded) = QuerySupport.projection(input.query)
+        let projected = Projection.apply(attributes: attributes, excludedAttributes: excluded, to: document, type: type)
+        return SCIMResult(status: status, body: projected, location: location, version: String(version))
+    }
+
     /// 304 for a read whose `If-None-Match` names the current `version`; nil when it must be sent.
     static func notModified(_ input: SCIMOperationInput, version: Int64) -> SCIMResult? {
         guard let ifNoneMatch = input.ifNoneMatch, ETag.header(ifNoneMatch, matches: String(version)) else { return nil }

@@ -77,11 +77,9 @@ struct UsersEndpoint<Repository: SCIMRepository>: ResourceEndpoint {
     }
 
     private func respond(_ user: StoredUser, input: SCIMOperationInput, status: HTTPResponse.Status) -> SCIMResult {
-        let (attributes, excluded) = QuerySupport.projection(input.query)
-        let document = Projection.apply(attributes: attributes, excludedAttributes: excluded,
-                                        to: renderer.user(user, baseURL: input.baseURL), type: type)
-        return SCIMResult(status: status, body: document, location: "\(input.baseURL)/Users/\(user.id)",
-                          version: String(user.version))
+        SCIMResult.resource(renderer.user(user, baseURL: input.baseURL), type: type,
+                            location: "\(input.baseURL)/Users/\(user.id)", version: user.version,
+                            input: input, status: status)
     }
 
     static func update(_ normalized: NormalizedResource, hasher: PasswordHasher) async throws -> UserUpdate {

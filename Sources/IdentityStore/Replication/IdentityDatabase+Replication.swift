@@ -94,9 +94,8 @@ extension IdentityDatabase {
                                         assignedVersion: version))
         case .updateUser(let id, let ifMatch, let basedOnVersion, let update):
             try validate(update.input)
-            try checkPrecondition(db, table: "users", kind: "User", id: id, ifMatch: ifMatch)
-            guard let user = try writeUserUpdate(db, id: id, basedOn: basedOnVersion, update, at: at, author: author,
-                                                 assignedVersion: version)
+            guard let user = try writeUserUpdate(db, id: id, ifMatch: ifMatch, basedOn: basedOnVersion, update,
+                                                 at: at, author: author, assignedVersion: version)
             else { return .stale }
             return .user(user)
         case .deleteUser(let id, let ifMatch):
@@ -108,8 +107,7 @@ extension IdentityDatabase {
                                           author: author, assignedVersion: version))
         case .updateGroup(let id, let ifMatch, let basedOnVersion, let update, let lenientMembers):
             try validate(update.input)
-            try checkPrecondition(db, table: "groups", kind: "Group", id: id, ifMatch: ifMatch)
-            guard let group = try writeGroupUpdate(db, id: id, basedOn: basedOnVersion, update,
+            guard let group = try writeGroupUpdate(db, id: id, ifMatch: ifMatch, basedOn: basedOnVersion, update,
                                                    lenientMembers: lenientMembers, at: at, author: author,
                                                    assignedVersion: version)
             else { return .stale }
@@ -119,16 +117,6 @@ extension IdentityDatabase {
             return .deleted
         case .probe:
             return .probed
-        }
-    }
-
-    /// `If-Match` against the resource's version at apply time: decided before `basedOnVersion`
-    /// so a stale ETag is a 412 even when the writer's read was stale too.
-    private static func checkPrecondition(_ db: Database, table: String, kind: String, id: String, ifMatch: Int64?) throws {
-        let version = try Int64.fetchOne(db, sql: "SELECT version FROM \(table) WHERE id = ?", arguments: [id])
-        guard let version else { throw IdentityStoreError(.notFound, "\(kind) \(id) not found") }
-        if let ifMatch, ifMatch != version {
-            throw IdentityStoreError(.preconditionFailed, "\(kind) \(id) is at another version")
         }
     }
 

@@ -59,19 +59,26 @@ struct FilterParser {
     // MARK: Grammar
 
     private mutating func parseOr(depth: Int, inValuePath: Bool) throws(SCIMError) -> Filter {
-        var left = try parseAnd(depth: depth, inValuePath: inValuePath)
-        while isKeyword("or") {
-            position += 1
-            left = .or(left, try parseAnd(depth: depth, inValuePath: inValuePath))
+        try parseChain("or", Filter.or) { parser throws(SCIMError) in
+            try parser.parseAnd(depth: depth, inValuePath: inValuePath)
         }
-        return left
     }
 
     private mutating func parseAnd(depth: Int, inValuePath: Bool) throws(SCIMError) -> Filter {
-        var left = try parseUnary(depth: depth, inValuePath: inValuePath)
-        while isKeyword("and") {
+        try parseChain("and", Filter.and) { parser throws(SCIMError) in
+            try parser.parseUnary(depth: depth, inValuePath: inValuePath)
+        }
+    }
+
+    /// `operand (keyword operand)*`, joined to the left: `or` and `and` both associate left.
+    private mutating func parseChain(
+        _ keyword: String, _ join: (Filter, Filter) -> Filter,
+        operand: (inout FilterParser) throws(SCIMError) -> Filter
+    ) throws(SCIMError) -> Filter {
+        var left = try operand(&self)
+        while isKeyword(keyword) {
             position += 1
-            left = .and(left, try parseUnary(depth: depth, inValuePath: inValuePath))
+            left = join(left, try operand(&self))
         }
         return left
     }
