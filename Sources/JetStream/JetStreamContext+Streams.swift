@@ -35,18 +35,24 @@ extension JetStreamContext {
         var created = false
         var pause = Duration.milliseconds(50)
         while true {
-            let failure: JetStreamError
+            var failure: JetStreamError
             do {
                 return (try await streamInfo(name), created)
             } catch {
                 failure = error
             }
             if failure.code == .streamNotFound, !created {
-                // The same configuration again succeeds, so losing the race to create it is fine;
-                // the loop then asks again, which answers once the new stream has a leader.
-                _ = try await createStream(config)
-                created = true
-                continue
+                // The same configuration again succeeds, so losing the race to create it is fine,
+                // and so is asking again after a create that timed out; the loop then asks for the
+                // info, which comes once the new stream has a leader.
+                do {
+                    _ = try await createStream(config)
+                    created = true
+                    continue
+                } catch {
+                    guard error.code == .timeout else { throw error }
+                    failure = error
+                }
             }
             guard failure.code == .timeout || failure.code == .streamNotFound, clock.now + pause < deadline else {
                 throw failure
