@@ -53,10 +53,13 @@ public final class ManagedProcess: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, signal) }
         let process = self.process
         do {
-            try await pollUntil("pid \(pid) to exit", timeout: timeout) { !process.isRunning }
+            try await pollUntil("pid \(pid) (\(executable.lastPathComponent)) to exit", timeout: timeout) { !process.isRunning }
         } catch {
             kill(process.processIdentifier, SIGKILL)
-            try await pollUntil("pid \(pid) to exit after SIGKILL", timeout: .seconds(5)) { !process.isRunning }
+            // Gone only once it has exited and been reaped: on the loaded fresh-clone CI host
+            // that once took longer than 5 s.
+            try await pollUntil("pid \(pid) (\(executable.lastPathComponent)) to exit after SIGKILL",
+                                timeout: .seconds(30)) { !process.isRunning }
         }
         return process.terminationStatus
     }
