@@ -39,11 +39,9 @@ struct ReplicaProgressTests {
             // Released by the other replica's report, long before the deadline.
             try await Self.report("b", 3, on: other)
             try await pollUntil("b heard") { progress.liveReplicas == ["b"] }
-            let started = ContinuousClock.now
-            async let released: Void = progress.waitForReplicas(toApply: 4)
+            async let released = progress.waitForReplicas(toApply: 4)
             try await Self.report("b", 4, on: other)
-            await released
-            #expect(ContinuousClock.now - started < .milliseconds(900), "released by the report, not the deadline")
+            #expect(await released == .applied, "released by the report, not the deadline")
 
             // b lags: released at the deadline (max staleness), not before. Timed from before the
             // report: b stays live for max staleness after it is heard, which may be before the
@@ -55,9 +53,7 @@ struct ReplicaProgressTests {
 
             // b silent for longer than max staleness: not waited for at all.
             try await pollUntil("b no longer live", timeout: .seconds(5)) { progress.liveReplicas.isEmpty }
-            let silent = ContinuousClock.now
-            await progress.waitForReplicas(toApply: 20)
-            #expect(ContinuousClock.now - silent < .milliseconds(200))
+            #expect(await progress.waitForReplicas(toApply: 20) == .applied, "no live replica to wait for")
         } catch {
             running.cancel()
             await writer.close()

@@ -43,7 +43,9 @@ final class ReplicaProgress: Service, Sendable {
 
     /// Waits until every other replica heard from within `max_staleness` applied `sequence`,
     /// or `max_staleness` passed; logs who lagged in the second case.
-    func waitForReplicas(toApply sequence: UInt64) async {
+    /// - Returns: whether every live replica reported it, or the deadline passed first.
+    @discardableResult
+    func waitForReplicas(toApply sequence: UInt64) async -> RevocationBarrier.Outcome {
         let started = ContinuousClock.now
         let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<RevocationBarrier.Outcome, Never>) in
             let release = state.withLock { state -> RevocationBarrier.Release? in
@@ -64,6 +66,7 @@ final class ReplicaProgress: Service, Sendable {
                 "replication.waited": "\(ContinuousClock.now - started)",
             ])
         }
+        return outcome
     }
 
     /// The other replicas heard from within `max_staleness`, sorted.
