@@ -8,6 +8,19 @@ extension JetStreamContext {
         return ObjectStore(bucket: bucket, js: self)
     }
 
+    /// The bucket, created as ``createObjectStore(bucket:description:storage:replicas:)`` does when
+    /// it is missing, returned once its stream answers (see ``streamInfo(_:creatingWith:within:)``:
+    /// processes started together race to create it).
+    public func objectStore(
+        bucket: String, creatingWith description: String? = nil, storage: StorageType = .file, replicas: Int = 1,
+        within limit: Duration
+    ) async throws -> ObjectStore {
+        try Self.validate(bucket: bucket)
+        let config = ObjectStore.streamConfig(bucket: bucket, description: description, storage: storage, replicas: replicas)
+        _ = try await streamInfo(config.name, creatingWith: config, within: limit)
+        return ObjectStore(bucket: bucket, js: self)
+    }
+
     /// An existing bucket.
     /// - Throws: ``JetStreamError/Code/streamNotFound`` when it does not exist.
     public func objectStore(bucket: String) async throws(JetStreamError) -> ObjectStore {

@@ -26,7 +26,7 @@ public struct ObjectStore: Sendable {
     static func streamName(_ bucket: String) -> String { "OBJ_\(bucket)" }
 
     /// The configuration of a bucket's stream, as nats.go and nats-py create it.
-    public static func streamConfig(
+    static func streamConfig(
         bucket: String, description: String? = nil, storage: StorageType = .file, replicas: Int = 1
     ) -> StreamConfig {
         StreamConfig(

@@ -20,11 +20,10 @@ public struct SnapshotStore: Sendable {
     public static func open(
         js: JetStreamContext, settings: SnapshotSettings, logger: Logger, within limit: Duration = .seconds(30)
     ) async throws -> SnapshotStore {
-        let config = ObjectStore.streamConfig(
-            bucket: settings.bucket, description: "scim-callout snapshots of stream \(settings.stream)",
-            storage: .file, replicas: settings.replicas)
-        _ = try await js.streamInfo(config.name, creatingWith: config, within: limit)
-        return SnapshotStore(settings: settings, js: js, bucket: try await js.objectStore(bucket: settings.bucket), logger: logger)
+        let bucket = try await js.objectStore(
+            bucket: settings.bucket, creatingWith: "scim-callout snapshots of stream \(settings.stream)",
+            storage: .file, replicas: settings.replicas, within: limit)
+        return SnapshotStore(settings: settings, js: js, bucket: bucket, logger: logger)
     }
 
     /// Every snapshot in the bucket, oldest first. Objects that are not snapshots are ignored.
