@@ -109,10 +109,17 @@ package struct JSONWriter {
         value.withUTF8 { appendQuoted($0) }
     }
 
-    /// An integer; values beyond `Int64` are clamped to it.
-    package mutating func integer(_ value: some BinaryInteger) {
+    /// An integer.
+    package mutating func integer(_ value: Int64) {
         separate()
-        appendDecimal(Int64(clamping: value))
+        appendDecimal(value)
+    }
+
+    /// An integer of another type; values beyond `Int64` are clamped to it. Inlinable, so a
+    /// caller in another module gets it specialized rather than through generic metadata.
+    @inlinable
+    package mutating func integer(_ value: some BinaryInteger) {
+        integer(Int64(clamping: value))
     }
 
     /// A number in Swift's shortest round-tripping form; non-finite values have no JSON form
