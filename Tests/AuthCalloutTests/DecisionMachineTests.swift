@@ -230,6 +230,25 @@ struct DecisionMachineTests {
         }
     }
 
+    /// A check that did not finish is a `timeout` denial naming the wait the handler allowed it
+    /// (`callout.decision_budget` sets it), or, with no wait configured, only that it timed out.
+    @Test(arguments: [(Duration?.some(.milliseconds(1000)), "within 1000 ms"), (.some(.milliseconds(400) / 3), "within 133 ms"),
+                      (nil, "did not finish in time")])
+    func aTimedOutCheckNamesTheWait(_ wait: Duration?, _ expected: String) throws {
+        var rules = Fixture.rules
+        rules.passwordCheckWait = wait
+        var machine = DecisionMachine(rules: rules, receivedAt: nil, now: Fixture.now, id: "decision-4")
+        let claims = VerifiedRequests.claims(for: ConnectRequest(user: "alice", password: "pw1", now: Fixture.now))
+        _ = machine.requestVerified(claims, encrypted: false, now: Fixture.now, arrival: nil)
+        _ = machine.identityLoaded(Fixture.alice, policy: Fixture.policy, now: Fixture.now)
+        #expect(Self.summary(machine.passwordChecked(.timedOut, policy: Fixture.policy, now: Fixture.now)) == "reply(deny timeout)")
+        guard case let .record(record, _) = machine.replied(userJWT: nil, now: Fixture.now) else {
+            Issue.record("not recorded"); return
+        }
+        #expect(record.reason == .timeout)
+        #expect(record.detail?.hasSuffix(expected) == true, "\(record.detail ?? "no detail")")
+    }
+
     /// A decision waiting for its check can be shed; it then never asks for the check's result.
     @Test func abandonedWhileWaitingIsADenialWithTheGivenReason() throws {
         var machine = DecisionMachine(rules: Fixture.rules, receivedAt: nil, now: Fixture.now, id: "decision-2")

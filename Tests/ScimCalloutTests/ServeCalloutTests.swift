@@ -116,6 +116,56 @@ struct ServeCalloutTests {
         #expect(serve.output.contains("scim-callout stopped"))
     }
 
+    /// `callout.decision_budget` reaches the decisions `serve` makes: with a 200 ms budget a
+    /// decision waits two thirds of it (133 ms) for its argon2id check, so a hash far costlier
+    /// than that is a `timeout` denial whose detail names the wait (with the default budget the
+    /// wait is 1000 ms). The IdP never sets such a hash; it stands in for an overloaded host.
+    @Test func theDecisionBudgetSetsHowLongAPasswordCheckMayTake() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("serve-budget")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServeFixture.prepare(directory)
+
+        // Given carol in nats-demo, whose hash takes about half a second to check (128 MiB, 4 passes).
+        let database = try IdentityDatabase.open(path: directory.appendingPathComponent("scim-callout.sqlite").path,
+                                                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let costly = PasswordHasher(opsLimit: 4, memLimit: 128 * 1024 * 1024)
+        let carol = try await database.createUser(.init(userName: "carol", resource: "{}"), passwordHash: try costly.hashSync("carol-pw"))
+        _ = try await database.createGroup(.init(displayName: "nats-demo", resource: "{}"), members: [.init(value: carol.id)])
+
+        let nats = try await ServeFixture.natsServer(directory)
+        defer { Task { try? await nats.stop() } }
+        let (serve, _) = try await ServeFixture.startServe(
+            directory, nats: nats, environment: ["SCIM_CALLOUT_CALLOUT_DECISION_BUDGET": "200ms"])
+
+        // When she connects with the right password.
+        let result = try await runPython("""
+            import asyncio, sys, nats
+            async def main():
+                errors = []
+                async def on_error(e): errors.append(str(e))
+                try:
+                    nc = await nats.connect(sys.argv[1], user="carol", password="carol-pw", connect_timeout=5,
+                                            allow_reconnect=False, max_reconnect_attempts=0, error_cb=on_error)
+                except Exception as e:
+                    print("denied" if any("Authorization Violation" in x for x in errors + [str(e)]) else "error " + str(e))
+                    return
+                await nc.close()
+                print("allowed")
+            asyncio.run(main())
+            """, arguments: [nats.url], timeout: .seconds(60))
+
+        // Then she is denied for time, and the record says how long the check could take.
+        #expect(result.stdout == "denied\n", "\(result.stderr)\n\(serve.output)")
+        let denial = try await poll("the denial in the decision log", timeout: .seconds(10)) { () -> String? in
+            let listed = try? await CLI.run(["decisions", "--data-dir", directory.path, "--result", "deny", "--json"])
+            return listed?.stdout.isEmpty == false ? listed?.stdout : nil
+        }
+        #expect(denial.contains("\"reason\":\"timeout\""), "\(denial)")
+        #expect(denial.contains("the password check did not finish within 133 ms"), "\(denial)")
+        #expect(!denial.contains("carol-pw") && !serve.output.contains("carol-pw"), "no password in the log")
+        #expect(try await serve.stop(signal: SIGTERM) == 0, "\(serve.output)")
+    }
+
     /// Changes made the way an IdP makes them (SCIM requests to the served endpoint) decide the
     /// very next connect, however warm the service's lookup cache is: deactivation denies,
     /// reactivation allows, losing the bound group denies.

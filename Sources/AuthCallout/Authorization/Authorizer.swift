@@ -54,7 +54,8 @@ public struct Authorizer: Sendable {
                               decoyPasswordHash: identities.decoyPasswordHash,
                               maxRequestLifetime: configuration.maxRequestLifetime, serverKeys: configuration.serverKeys,
                               allowedAccounts: configuration.allowedAccounts,
-                              tokenLogins: tokens != nil, tokenPasswordUser: tokens == nil ? nil : tokenPasswordUser)
+                              tokenLogins: tokens != nil, tokenPasswordUser: tokens == nil ? nil : tokenPasswordUser,
+                              passwordCheckWait: passwordChecks == nil ? nil : passwordCheckTimeout)
     }
 
     /// Checks an IdP token against the keys known now (never waits).

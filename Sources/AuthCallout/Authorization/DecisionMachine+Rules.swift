@@ -31,6 +31,9 @@ extension DecisionMachine {
         /// The fixed user name whose password is an IdP token (`oidc.password_user`), for
         /// clients that cannot send a token.
         public var tokenPasswordUser: String?
+        /// How long a decision waits for its argon2id check (a share of ``decisionBudget``), named
+        /// in the `timeout` denial of a check that did not finish; nil when checks never time out.
+        public var passwordCheckWait: Duration?
 
         /// How `connect` authenticates: its own method, or `oidc` for a token login.
         func method(of connect: ConnectRequest) -> DecisionRecord.AuthMethod {
@@ -51,7 +54,8 @@ extension DecisionMachine {
                     maxLifetime: Duration? = nil, decoyPasswordHash: String? = nil,
                     maxRequestLifetime: Duration = .seconds(60), serverKeys: Set<String> = [],
                     allowedAccounts: Set<String> = [],
-                    tokenLogins: Bool = false, tokenPasswordUser: String? = nil) {
+                    tokenLogins: Bool = false, tokenPasswordUser: String? = nil, passwordCheckWait: Duration? = nil) {
+            self.passwordCheckWait = passwordCheckWait
             self.tokenLogins = tokenLogins
             self.tokenPasswordUser = tokenPasswordUser
             self.calloutPublicKey = calloutPublicKey

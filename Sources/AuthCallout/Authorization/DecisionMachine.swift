@@ -206,7 +206,7 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
             case .match: return decide(verified, authorize(identity, verified, policy: policy), now: now)
             case .mismatch: return deny(.wrongSecret, "password does not match")
             case .overloaded: return deny(.overloaded, "too many password checks waiting")
-            case .timedOut: return deny(.timeout, "the password check did not finish in time")
+            case .timedOut: return deny(.timeout, Self.checkTimedOut(within: rules.passwordCheckWait))
             }
         }
     }
@@ -369,6 +369,12 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
                         _ identity: Identity? = nil) -> AuthorizationDecision.Denial {
         .init(reason: reason, detail: detail, userName: identity?.userName ?? facts.userName, userID: identity?.id,
               authMethod: facts.authMethod)
+    }
+
+    /// A timed-out check's detail names the wait, so an operator sees which budget applied.
+    static func checkTimedOut(within wait: Duration?) -> String {
+        guard let wait else { return "the password check did not finish in time" }
+        return "the password check did not finish within \(Int(wait.timeInterval * 1000)) ms"
     }
 
     /// A denial can be addressed: to a user nkey, from a server.
