@@ -70,7 +70,9 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
     ///   - arrival: when it was read from the socket (the store answers as of then).
     public mutating func requestVerified(_ request: AuthorizationRequestClaims, encrypted: Bool, now: Date,
                                          arrival: DispatchTime?) -> Action {
-        guard case var .received(facts) = state else { preconditionFailure("requestVerified in \(self)") }
+        guard case .received = state, case var .received(facts) = takeState() else {
+            preconditionFailure("requestVerified in \(self)")
+        }
         facts.fill(from: request.nats)
         func refuse(_ reason: DecisionReason, _ detail: String, reply: Bool = true) -> Action {
             conclude(facts, .denied(.init(reason: reason, detail: detail)), reply: reply)
@@ -108,8 +110,9 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
     /// The lookup the last action asked for found `identity` (nil: nobody). Checks the
     /// credentials it can without argon2id and, once they hold, what `policy` grants.
     public mutating func identityLoaded(_ identity: Identity?, policy: Policy, now: Date) -> Action {
-        guard case let .verified(verified) = state else { preconditionFailure("identityLoaded in \(self)") }
-        state = .modifying
+        guard case .verified = state, case let .verified(verified) = takeState() else {
+            preconditionFailure("identityLoaded in \(self)")
+        }
         let connect = verified.connect
         func deny(_ reason: DecisionReason, _ detail: String, _ identity: Identity? = nil) -> Action {
             decide(verified, .deny(denial(verified.facts, reason, detail, identity)), now: now)
@@ -193,8 +196,9 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
 
     /// The argon2id check the last action asked for finished with `outcome`.
     public mutating func passwordChecked(_ outcome: PasswordCheckPool.Outcome, policy: Policy, now: Date) -> Action {
-        guard case let .awaitingPasswordCheck(verified, wait) = state else { preconditionFailure("passwordChecked in \(self)") }
-        state = .modifying
+        guard case .awaitingPasswordCheck = state, case let .awaitingPasswordCheck(verified, wait) = takeState() else {
+            preconditionFailure("passwordChecked in \(self)")
+        }
         switch wait {
         case let .decoy(denial):
             return decide(verified, .deny(denial), now: now)
@@ -244,7 +248,9 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
     /// The reply was made (or, after ``Action/sendNothing``, skipped): the decision is recorded.
     /// - Parameter userJWT: for an allow, the user JWT it carries.
     public mutating func replied(userJWT: SignedUserJWT?, now: Date) -> Action {
-        guard case let .decided(facts, conclusion) = state else { preconditionFailure("replied in \(self)") }
+        guard case .decided = state, case let .decided(facts, conclusion) = takeState() else {
+            preconditionFailure("replied in \(self)")
+        }
         state = .answered
         let latency = Int64((now.timeIntervalSince(facts.started) * 1_000_000).rounded())
         let record = DecisionRecord(facts, conclusion, userJWT: userJWT, latencyMicroseconds: latency)
@@ -258,9 +264,16 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
 
     // MARK: Transitions
 
+    /// The state moved out, `.modifying` left in its place: an event that rewrites the state
+    /// takes its payload without copying it (each copy retains every string it holds).
+    private mutating func takeState() -> State {
+        var taken = State.modifying
+        swap(&taken, &state)
+        return taken
+    }
+
     /// The credentials the connect presents: what to look up, or a denial needing no lookup.
-    private mutating func credentialsPresented(_ verified: Verified) -> Action {
-        var verified = verified
+    private mutating func credentialsPresented(_ verified: consuming Verified) -> Action {
         let connect = verified.connect
         switch verified.method {
         case .nkey:
@@ -314,7 +327,7 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
     }
 
     /// Moves to `decided` and asks for the reply (or for none).
-    private mutating func conclude(_ facts: Facts, _ conclusion: Conclusion, reply: Bool = true) -> Action {
+    private mutating func conclude(_ facts: consuming Facts, _ conclusion: consuming Conclusion, reply: Bool = true) -> Action {
         state = .decided(facts, conclusion)
         guard reply else { return .sendNothing }
         switch conclusion {
