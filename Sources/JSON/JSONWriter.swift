@@ -115,8 +115,8 @@ package struct JSONWriter {
         appendDecimal(value)
     }
 
-    /// An integer of another type; values beyond `Int64` are clamped to it. Inlinable, so a
-    /// caller in another module gets it specialized rather than through generic metadata.
+    /// An integer of another type; values beyond `Int64` are clamped to it. Inlinable, so
+    /// callers in other modules can specialize it instead of calling it through generic metadata.
     @inlinable
     package mutating func integer(_ value: some BinaryInteger) {
         integer(Int64(clamping: value))
