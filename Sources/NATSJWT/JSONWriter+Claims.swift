@@ -70,6 +70,9 @@ extension JSONWriter: ClaimFieldWriter {
 
     /// Writes `value` as one object; false when it needs the Codable path (`unknownFields`
     /// kept, or a member without a hand-written writer), leaving the writer unfinished.
+    /// Always inlined, with ``writeObject(_:)``: called through them otherwise, the field walk
+    /// of a claim object stays a generic call through its `ClaimObject` witness.
+    @inline(__always)
     mutating func fastObject(_ value: some ClaimObject, unknownFields: [String: JSONValue]) -> Bool {
         guard unknownFields.isEmpty else { return false }
         do throws(NeedsCodable) {
@@ -80,6 +83,7 @@ extension JSONWriter: ClaimFieldWriter {
         return true
     }
 
+    @inline(__always)
     private mutating func writeObject(_ value: some ClaimObject) throws(NeedsCodable) {
         beginObject()
         try value.writeFields(to: &self)

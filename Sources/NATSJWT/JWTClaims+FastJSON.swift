@@ -5,17 +5,8 @@ extension JWTClaims {
     /// these claims need the Codable path (kept unknown members, or a payload type without a
     /// hand-written writer).
     func fastJSON() -> [UInt8]? {
-        guard unknownFields.isEmpty else { return nil }
         var writer = JSONWriter(dialect: .minimal, capacity: 1024)
-        writer.beginObject()
-        // Called on the concrete writer, not through `fastObject(_:)`'s generic `ClaimObject`:
-        // the optimizer then specializes the field walk instead of calling it through witnesses.
-        do throws(JSONWriter.NeedsCodable) {
-            try writeFields(to: &writer)
-        } catch {
-            return nil
-        }
-        writer.endObject()
+        guard writer.fastObject(self, unknownFields: unknownFields) else { return nil }
         return writer.finished()
     }
 

@@ -385,7 +385,7 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
     }
 
     /// A timed-out check's detail names the wait, so an operator sees which budget applied.
-    static func checkTimedOut(within wait: Duration?) -> String {
+    private static func checkTimedOut(within wait: Duration?) -> String {
         guard let wait else { return "the password check did not finish in time" }
         return "the password check did not finish within \(Int(wait.timeInterval * 1000)) ms"
     }
