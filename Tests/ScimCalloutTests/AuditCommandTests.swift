@@ -1,7 +1,6 @@
 import Foundation
 import IdentityStore
 import JSON
-import Logging
 import Testing
 import TestSupport
 
@@ -38,8 +37,7 @@ struct AuditCommandTests {
         let userId = try #require(lines.first)
 
         // The decision log is written in batches, the revocation after the change feed's next poll.
-        let database = try IdentityDatabase.open(path: directory.appendingPathComponent("scim-callout.sqlite").path,
-                                                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let database = try ServeFixture.openStore(directory)
         // Rows, not lines: when nats-server reports the first connection's close late, the
         // deactivation also cuts it and adds a `revoke` row.
         try await pollUntil("the allow and the deny in the decision log", timeout: .seconds(60), interval: .milliseconds(100)) {

@@ -1,6 +1,5 @@
 import Foundation
 import IdentityStore
-import Logging
 import TestSupport
 
 /// The real installation the documented commands run against: `scim-callout init` in a temporary
@@ -21,8 +20,7 @@ final class DocumentedCommandStack: Sendable {
         let scratch = try TestEnvironment.temporaryDirectory("documented-commands")
         let directory = scratch.appendingPathComponent("data")
         try await ServeFixture.prepare(directory)
-        let database = try IdentityDatabase.open(path: directory.appendingPathComponent("scim-callout.sqlite").path,
-                                                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let database = try ServeFixture.openStore(directory)
         let alice = try await database.createUser(.init(userName: "alice", resource: "{}"),
                                                   passwordHash: try PasswordHasher.testing.hashSync(alicePassword))
         _ = try await database.createGroup(.init(displayName: "nats-demo", resource: "{}"), members: [.init(value: alice.id)])
@@ -54,8 +52,7 @@ final class DocumentedCommandStack: Sendable {
 
     /// A new SCIM token's id (never its value), for an example that revokes one.
     func issueSCIMTokenID() async throws -> String {
-        let database = try IdentityDatabase.open(path: directory.appendingPathComponent("scim-callout.sqlite").path,
-                                                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let database = try ServeFixture.openStore(directory)
         return try await database.issueSCIMToken(name: "documented-example").info.id
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import IdentityStore
-import Logging
 import Testing
 import TestSupport
 
@@ -14,8 +13,7 @@ struct ServeCalloutTests {
         try await ServeFixture.prepare(directory)
 
         // Given alice (in nats-demo) and bob (in no group) in the store.
-        let database = try IdentityDatabase.open(path: directory.appendingPathComponent("scim-callout.sqlite").path,
-                                                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let database = try ServeFixture.openStore(directory)
         let hash = try PasswordHasher.testing.hashSync("alice-pw")
         let alice = try await database.createUser(.init(userName: "alice", resource: "{}"), passwordHash: hash)
         _ = try await database.createUser(.init(userName: "bob", resource: "{}"),
@@ -126,33 +124,21 @@ struct ServeCalloutTests {
         try await ServeFixture.prepare(directory)
 
         // Given carol in nats-demo, whose hash takes about half a second to check (128 MiB, 4 passes).
-        let database = try IdentityDatabase.open(path: directory.appendingPathComponent("scim-callout.sqlite").path,
-                                                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let database = try ServeFixture.openStore(directory)
         let costly = PasswordHasher(opsLimit: 4, memLimit: 128 * 1024 * 1024)
         let carol = try await database.createUser(.init(userName: "carol", resource: "{}"), passwordHash: try costly.hashSync("carol-pw"))
         _ = try await database.createGroup(.init(displayName: "nats-demo", resource: "{}"), members: [.init(value: carol.id)])
 
         let nats = try await ServeFixture.natsServer(directory)
         defer { Task { try? await nats.stop() } }
-        let (serve, _) = try await ServeFixture.startServe(
+        let (serve, port) = try await ServeFixture.startServe(
             directory, nats: nats, environment: ["SCIM_CALLOUT_CALLOUT_DECISION_BUDGET": "200ms"])
 
-        // When she connects with the right password.
+        // When she connects with the right password (no SCIM requests here: no token needed).
         let result = try await runPython("""
-            import asyncio, sys, nats
-            async def main():
-                errors = []
-                async def on_error(e): errors.append(str(e))
-                try:
-                    nc = await nats.connect(sys.argv[1], user="carol", password="carol-pw", connect_timeout=5,
-                                            allow_reconnect=False, max_reconnect_attempts=0, error_cb=on_error)
-                except Exception as e:
-                    print("denied" if any("Authorization Violation" in x for x in errors + [str(e)]) else "error " + str(e))
-                    return
-                await nc.close()
-                print("allowed")
-            asyncio.run(main())
-            """, arguments: [nats.url], timeout: .seconds(60))
+            \(PythonSCIMClient.preamble)
+            print(asyncio.run(attempt("carol", "carol-pw")))
+            """, arguments: [nats.url, String(port), "unused"], timeout: .seconds(60))
 
         // Then she is denied for time, and the record says how long the check could take.
         #expect(result.stdout == "denied\n", "\(result.stderr)\n\(serve.output)")

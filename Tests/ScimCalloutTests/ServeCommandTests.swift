@@ -1,4 +1,6 @@
 import Foundation
+import IdentityStore
+import Logging
 import Testing
 import TestSupport
 
@@ -146,6 +148,13 @@ enum ServeFixture {
     static func prepare(_ directory: URL) async throws {
         let result = try await CLI.run(["init", "--data-dir", directory.path, "--keep-existing"])
         guard result.status == 0 else { throw TestSupportError.processFailed(command: "init", status: result.status, output: result.stderr) }
+    }
+
+    /// The store file `init` configured, opened (without log output) to write users straight
+    /// into it, as the CLI does.
+    static func openStore(_ directory: URL) throws -> IdentityDatabase {
+        try IdentityDatabase.open(path: directory.appendingPathComponent("scim-callout.sqlite").path,
+                                  logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     }
 
     /// A SCIM bearer token issued with the CLI, as an operator hands one to the IdP.

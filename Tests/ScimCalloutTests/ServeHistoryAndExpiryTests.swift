@@ -1,6 +1,5 @@
 import Foundation
 import IdentityStore
-import Logging
 import Testing
 import TestSupport
 
@@ -19,8 +18,7 @@ struct ServeHistoryAndExpiryTests {
         let (serve, port) = try await ServeFixture.startServe(directory, nats: nats)
 
         let policy = try Data(contentsOf: directory.appendingPathComponent("policy.yaml"))
-        let store = try IdentityDatabase.open(path: directory.appendingPathComponent("scim-callout.sqlite").path,
-                                              logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let store = try ServeFixture.openStore(directory)
         let recorded = try await poll("the policy load in policy_history", timeout: .seconds(30)) {
             try? await store.policyHistory(limit: 1).first
         }
