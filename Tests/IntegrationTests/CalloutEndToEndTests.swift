@@ -150,12 +150,12 @@ struct CalloutEndToEndTests {
             let url = f.server.server.url
 
             let byToken = try await PythonClient.run(url, ["token": token, "roundtrip": ["app.dave.t"]])
-            #expect(byToken.connected && byToken.received == ["app.dave.t"], "\(byToken.error ?? "")")
+            #expect(byToken.connected && byToken.received == ["app.dave.t"], "\(byToken.diagnosis) \(f.server.server.log.suffix(600))")
             #expect(try await f.callout.record("token") { $0.authMethod == .token && $0.result == .allow }.userName == "dave")
             #expect(!(try await PythonClient.run(url, ["token": "natstok_not-a-real-token"]).connected))
 
             let byKey = try await PythonClient.run(url, ["nkey_seed": key.encodedSeed(), "roundtrip": ["app.dave.k"]])
-            #expect(byKey.connected && byKey.received == ["app.dave.k"], "\(byKey.error ?? "")")
+            #expect(byKey.connected && byKey.received == ["app.dave.k"], "\(byKey.diagnosis) \(f.server.server.log.suffix(600))")
             #expect(try await f.callout.record("nkey") { $0.authMethod == .nkey && $0.result == .allow }.userName == "dave")
             let stranger = try KeyPair.generate(.user)
             #expect(!(try await PythonClient.run(url, ["nkey_seed": stranger.encodedSeed()]).connected))
@@ -175,7 +175,7 @@ struct CalloutEndToEndTests {
         try await Fixture.with(xkey: true, requireEncryption: true) { f in
             try await f.directory.addUser("erin", password: "erin-pw", groups: ["developers"])
             let result = try await PythonClient.run(f.server.server.url, ["user": "erin", "password": "erin-pw", "roundtrip": ["app.erin.x"]])
-            #expect(result.connected && result.received == ["app.erin.x"], "\(result.error ?? "")")
+            #expect(result.connected && result.received == ["app.erin.x"], "\(result.diagnosis) \(f.server.server.log.suffix(600))")
             #expect(try await f.callout.record("erin") { $0.userName == "erin" }.result == .allow)
             #expect(!(try await PythonClient.run(f.server.server.url, ["user": "erin", "password": "bad"]).connected))
         }

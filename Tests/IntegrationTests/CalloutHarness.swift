@@ -143,6 +143,9 @@ enum PythonClient {
         var error: String?
         var errors: [String]?
         var received: [String]?
+
+        /// What went wrong, for an expectation's message: the connect error and any after it.
+        var diagnosis: String { ([error].compactMap { $0 } + (errors ?? [])).joined(separator: "; ") }
     }
 
     static let script = """
@@ -165,13 +168,15 @@ enum PythonClient {
                 sub = await nc.subscribe(subject)
                 await nc.publish(subject, b"ping")
                 try:
-                    msg = await sub.next_msg(timeout=5)
+                    # Load tolerant, as the servers' auth timeout is: every suite shares two cores.
+                    msg = await sub.next_msg(timeout=20)
                     received.append(msg.subject)
                 except Exception as e:
-                    errors.append(f"roundtrip {subject}: {type(e).__name__}")
+                    errors.append(f"roundtrip {subject}: {type(e).__name__} (still connected: {nc.is_connected}, "
+                                  f"last error: {nc.last_error!r})")
             for subject in spec.get("publish", []):
                 await nc.publish(subject, b"x")
-            await nc.flush(timeout=5)
+            await nc.flush(timeout=20)
             want = spec.get("expect_errors", 0)
             loop = asyncio.get_running_loop()
             deadline = loop.time() + 5
