@@ -36,9 +36,19 @@ struct ReplicaProgressTests {
             #expect(Set(json.keys) == ["replica", "sequence", "at"])
             #expect(json["replica"] as? String == "a" && json["sequence"] as? Int == 5)
 
-            // Released by the other replica's report, long before the deadline.
-            try await Self.report("b", 3, on: other)
+            // Released by the other replica's report, long before the deadline. b repeats its
+            // report as a replica's heartbeat would: one report keeps b live for only max
+            // staleness, which a loaded host can let pass before the poll looks.
+            let heartbeat = Task {
+                while !Task.isCancelled {
+                    try await Self.report("b", 3, on: other)
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            defer { heartbeat.cancel() }
             try await pollUntil("b heard") { progress.liveReplicas == ["b"] }
+            heartbeat.cancel()
+            _ = await heartbeat.result
             async let released = progress.waitForReplicas(toApply: 4)
             try await Self.report("b", 4, on: other)
             #expect(await released == .applied, "released by the report, not the deadline")
