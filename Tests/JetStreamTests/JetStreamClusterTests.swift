@@ -79,14 +79,30 @@ struct JetStreamClusterTests {
         #expect(newLeader != leader)
         #expect(Set(acked.values).count == 80, "every publish acked once")
         for (sequence, body) in acked.sorted(by: { $0.key < $1.key }) {
-            let stored = try await env.js.message(stream: "CHANGES", sequence: sequence)
+            let stored = try await Self.afterFailover("read of sequence \(sequence)") {
+                try await env.js.message(stream: "CHANGES", sequence: sequence)
+            }
             #expect(String(decoding: stored.data, as: UTF8.self) == body)
         }
         // The killed node comes back on its ports and store and catches up.
         try await env.cluster.restart(node: leader)
-        let info = try await env.js.streamInfo("CHANGES")
+        let info = try await Self.afterFailover("stream info") { try await env.js.streamInfo("CHANGES") }
         #expect(info.state.messages == 80)
         try await env.stop()
+    }
+
+    /// Runs a read the way a client does after a failover: again while the cluster answers that
+    /// JetStream is temporarily unavailable (503, err_code 10008) or nobody answers yet. A new
+    /// stream leader can be known before the meta layer serves every request.
+    static func afterFailover<T: Sendable>(_ what: String, _ read: @Sendable () async throws -> T) async throws -> T {
+        try await poll(what, timeout: .seconds(20), interval: .milliseconds(50)) {
+            do {
+                return try await read()
+            } catch let error as JetStreamError where error.code == .noResponders || error.code == .timeout
+                || (error.code == .apiError && error.apiError?.code == 503) {
+                return nil
+            }
+        }
     }
 
     /// nats-py, connected to another node, reads what we wrote and writes to the same stream.
