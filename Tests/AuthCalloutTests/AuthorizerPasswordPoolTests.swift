@@ -70,7 +70,7 @@ struct AuthorizerPasswordPoolTests {
         let pool = PasswordCheckPool(threads: 1, maxOutstanding: 1)
         let authorizer = try authorizer(identities, pool: pool)
         async let first = authorizer.decide(request("alice", "pw"))
-        try await pollUntil("the first check to hold the pool") { identities.checksStarted == 1 }
+        try await pollUntil("the first check to hold the pool", timeout: PasswordCheckPoolTests.startWait) { identities.checksStarted == 1 }
         let second = await authorizer.decide(request("alice", "pw"))
         #expect(second.reason == .overloaded)
         identities.release(1)

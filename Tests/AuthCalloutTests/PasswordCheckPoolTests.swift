@@ -6,6 +6,11 @@ import TestSupport
 
 @Suite("argon2id checks on their own threads")
 struct PasswordCheckPoolTests {
+    /// How long a test waits for a check to reach its pool thread. The check is handed over by a
+    /// child task, which waits for a cooperative thread behind every other suite starting at
+    /// once; on a loaded host that took longer than the usual 10 s.
+    static let startWait: Duration = .seconds(60)
+
     /// A check body that blocks its pool thread until released (what a slow argon2id does).
     final class Gate: Sendable {
         private let semaphore = DispatchSemaphore(value: 0)
@@ -33,7 +38,7 @@ struct PasswordCheckPoolTests {
         let pool = PasswordCheckPool(threads: 1, maxOutstanding: 1)
         let gate = Gate()
         async let first = pool.check(timeout: .seconds(30), gate.body(true))
-        try await pollUntil("the first check to run") { gate.started == 1 }
+        try await pollUntil("the first check to run", timeout: Self.startWait) { gate.started == 1 }
         #expect(await pool.check(timeout: .seconds(30)) { true } == .overloaded)
         gate.open()
         #expect(await first == .match)
@@ -47,7 +52,7 @@ struct PasswordCheckPoolTests {
         let gate = Gate()
         let ranLate = NIOLockedValueBox(false)
         async let running = pool.check(timeout: .milliseconds(50), gate.body(true))
-        try await pollUntil("the first check to run") { gate.started == 1 }
+        try await pollUntil("the first check to run", timeout: Self.startWait) { gate.started == 1 }
         // Queued behind the blocked one: its deadline passes before a thread is free.
         let queued = await pool.check(timeout: .milliseconds(50)) { ranLate.withLockedValue { $0 = true }; return true }
         #expect(queued == .timedOut)
@@ -67,7 +72,7 @@ struct PasswordCheckPoolTests {
         async let b = pool.check(timeout: .seconds(30), gate.body(true))
         async let c = pool.check(timeout: .seconds(30), gate.body(true))
         async let d = pool.check(timeout: .seconds(30), gate.body(true))
-        try await pollUntil("four checks to block their threads") { gate.started == 4 }
+        try await pollUntil("four checks to block their threads", timeout: Self.startWait) { gate.started == 4 }
         // Were the checks on the cooperative pool, this work could not run until they end.
         let sum = await Task.detached { (1 ... 1_000).reduce(0, +) }.value
         #expect(sum == 500_500)
