@@ -279,7 +279,8 @@ let package = Package(
 
 // Release builds optimize across this package's own modules: the callout calls NATSJWT's and
 // JSON's generic code (claims, readers, writers) from other modules, which otherwise runs
-// unspecialized. docs/benchmarks.md ("Cross-module optimization") has the measurement.
+// unspecialized. docs/benchmarks.md ("Cross-module optimization") has the measurement. It skips
+// `package` declarations, so what the decision path calls across targets is `public`.
 for target in package.targets where target.type == .regular || target.type == .executable {
     target.swiftSettings = (target.swiftSettings ?? [])
         + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]

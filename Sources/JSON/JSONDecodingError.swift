@@ -8,7 +8,8 @@ public struct JSONDecodingError: Error, Sendable, Hashable, CustomStringConverti
     /// What was wrong there.
     public var reason: String
 
-    package init(offset: Int, reason: String) {
+    /// An error at byte `offset`; `reason` must not quote the input, which may hold secrets.
+    public init(offset: Int, reason: String) {
         self.offset = offset
         self.reason = reason
     }

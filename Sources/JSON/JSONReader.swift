@@ -7,12 +7,12 @@
 /// ``readObject(_:)`` hands out raw member names, so it refuses what a typed decoder could not
 /// match reliably: escaped or non-ASCII names, duplicate names, more than ``maxMembers``
 /// members. ``readInteger(_:)`` reads plain integers only (no fraction, exponent or `-0`).
-package struct JSONReader {
+public struct JSONReader {
     /// Objects read member by member hold at most this many members (claim objects are small).
-    package static let maxMembers = 64
+    public static let maxMembers = 64
 
     /// The deepest nesting accepted, so hostile input can never exhaust the stack.
-    package let maxDepth: Int
+    public let maxDepth: Int
     private let acceptsNUL: Bool
     private let input: UnsafeBufferPointer<UInt8>
     private var index = 0
@@ -21,7 +21,7 @@ package struct JSONReader {
     /// - Parameters:
     ///   - maxDepth: the deepest nesting of arrays and objects accepted.
     ///   - acceptsNUL: whether a string may hold U+0000 (as `\u0000`).
-    package init(_ input: UnsafeBufferPointer<UInt8>, maxDepth: Int = 32, acceptsNUL: Bool = true) {
+    public init(_ input: UnsafeBufferPointer<UInt8>, maxDepth: Int = 32, acceptsNUL: Bool = true) {
         self.input = input
         self.maxDepth = maxDepth
         self.acceptsNUL = acceptsNUL
@@ -30,19 +30,19 @@ package struct JSONReader {
     // MARK: document structure
 
     /// Skips a UTF-8 byte order mark at the very start (some clients send one).
-    package mutating func skipByteOrderMark() {
+    public mutating func skipByteOrderMark() {
         if index == 0, input.count >= 3, input[0] == 0xEF, input[1] == 0xBB, input[2] == 0xBF { index = 3 }
     }
 
     /// Throws unless only whitespace is left.
-    package mutating func expectEnd() throws(JSONDecodingError) {
+    public mutating func expectEnd() throws(JSONDecodingError) {
         skipWhitespace()
         guard index == input.count else { throw failure("unexpected data after the document") }
     }
 
     /// Reads an object, calling `member` with each raw member name (ASCII, unescaped, unique);
     /// `member` must consume the value.
-    package mutating func readObject(
+    public mutating func readObject(
         _ member: (inout JSONReader, UnsafeBufferPointer<UInt8>) throws(JSONDecodingError) -> Void
     ) throws(JSONDecodingError) {
         try consume(UInt8(ascii: "{"))
@@ -86,7 +86,7 @@ package struct JSONReader {
     }
 
     /// Reads an array, calling `element` for each element; `element` must consume it.
-    package mutating func readArray(_ element: (inout JSONReader) throws(JSONDecodingError) -> Void) throws(JSONDecodingError) {
+    public mutating func readArray(_ element: (inout JSONReader) throws(JSONDecodingError) -> Void) throws(JSONDecodingError) {
         try consume(UInt8(ascii: "["))
         try enter()
         skipWhitespace()
@@ -113,13 +113,13 @@ package struct JSONReader {
     // MARK: values
 
     /// What a value can be, told by its first byte.
-    package enum ValueKind: Sendable {
+    public enum ValueKind: Sendable {
         case null, bool, number, string, array, object
     }
 
     /// The kind of the next value (nothing consumed but whitespace); a byte that starts no
     /// value counts as a number, whose reader then reports it.
-    package mutating func nextValueKind() throws(JSONDecodingError) -> ValueKind {
+    public mutating func nextValueKind() throws(JSONDecodingError) -> ValueKind {
         skipWhitespace()
         switch try peek() {
         case UInt8(ascii: "n"): return .null
@@ -132,14 +132,15 @@ package struct JSONReader {
     }
 
     /// True (and consumed) when the next value is `null`.
-    package mutating func readNull() throws(JSONDecodingError) -> Bool {
+    public mutating func readNull() throws(JSONDecodingError) -> Bool {
         skipWhitespace()
         guard try peek() == UInt8(ascii: "n") else { return false }
         try literal("null")
         return true
     }
 
-    package mutating func readBool() throws(JSONDecodingError) -> Bool {
+    /// `true` or `false`.
+    public mutating func readBool() throws(JSONDecodingError) -> Bool {
         skipWhitespace()
         switch try peek() {
         case UInt8(ascii: "t"): try literal("true"); return true
@@ -149,7 +150,7 @@ package struct JSONReader {
     }
 
     /// A string value; escapes decoded, UTF-8 validated.
-    package mutating func readString() throws(JSONDecodingError) -> String {
+    public mutating func readString() throws(JSONDecodingError) -> String {
         skipWhitespace()
         guard index < input.count else { throw failure("unexpected end of input") }
         guard input[index] == UInt8(ascii: "\"") else { throw failure("expected a string") }
@@ -178,7 +179,7 @@ package struct JSONReader {
 
     /// A plain integer literal (`-?(0|[1-9][0-9]*)`) that fits `T`; fractions, exponents, `-0`
     /// and overflow are errors.
-    package mutating func readInteger<T: FixedWidthInteger>(_ type: T.Type = T.self) throws(JSONDecodingError) -> T {
+    public mutating func readInteger<T: FixedWidthInteger>(_ type: T.Type = T.self) throws(JSONDecodingError) -> T {
         skipWhitespace()
         let start = index
         let negative = index < input.count && input[index] == UInt8(ascii: "-")
@@ -215,7 +216,7 @@ package struct JSONReader {
 
     /// Any JSON number: an integer that fits `Int64` when it has no fraction or exponent,
     /// a finite `Double` otherwise.
-    package mutating func readNumber() throws(JSONDecodingError) -> JSONValue {
+    public mutating func readNumber() throws(JSONDecodingError) -> JSONValue {
         skipWhitespace()
         let start = index
         let isInteger = try skipNumber()
@@ -228,14 +229,14 @@ package struct JSONReader {
     }
 
     /// A list of strings (no nulls inside).
-    package mutating func readStringArray() throws(JSONDecodingError) -> [String] {
+    public mutating func readStringArray() throws(JSONDecodingError) -> [String] {
         var list: [String] = []
         try readArray { reader throws(JSONDecodingError) in list.append(try reader.readString()) }
         return list
     }
 
     /// Validates and discards one value (members a typed decoder ignores).
-    package mutating func skipValue() throws(JSONDecodingError) {
+    public mutating func skipValue() throws(JSONDecodingError) {
         skipWhitespace()
         switch try peek() {
         case UInt8(ascii: "n"): try literal("null")
@@ -248,7 +249,7 @@ package struct JSONReader {
     }
 
     /// Any value. Object members may have any name; a repeated name keeps its last value.
-    package mutating func readValue() throws(JSONDecodingError) -> JSONValue {
+    public mutating func readValue() throws(JSONDecodingError) -> JSONValue {
         skipWhitespace()
         switch try peek() {
         case UInt8(ascii: "{"): return try readObjectValue()
@@ -317,7 +318,7 @@ package struct JSONReader {
     // MARK: internals
 
     /// An error at the current offset, for typed decoders that refuse what they read.
-    package func failure(_ reason: String) -> JSONDecodingError {
+    public func failure(_ reason: String) -> JSONDecodingError {
         JSONDecodingError(offset: index, reason: reason)
     }
 

@@ -13,7 +13,7 @@ extension JSONValue {
     }
 
     /// Writes this value, object keys sorted.
-    package func write(to writer: inout JSONWriter) {
+    public func write(to writer: inout JSONWriter) {
         switch self {
         case .null: writer.null()
         case .bool(let bool): writer.bool(bool)

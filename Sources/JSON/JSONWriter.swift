@@ -6,9 +6,9 @@
 /// `.withoutEscapingSlashes`) and Go's `encoding/json` both do: `\"`, `\\`, `\b \t \n \f \r`,
 /// other control characters as lowercase `\u00xx`, everything else raw UTF-8. See ``Dialect``
 /// for what each adds.
-package struct JSONWriter {
+public struct JSONWriter {
     /// What is escaped beyond RFC 8259's minimum.
-    package enum Dialect: Sendable {
+    public enum Dialect: Sendable {
         /// Nothing more: byte-exact with `JSONEncoder` and `.withoutEscapingSlashes`.
         case minimal
         /// Also U+2028 and U+2029, so a line stays one line in JavaScript and in readers that
@@ -20,7 +20,7 @@ package struct JSONWriter {
     }
 
     /// The JSON written so far.
-    package private(set) var bytes: [UInt8]
+    public private(set) var bytes: [UInt8]
     private let escapesHTML: Bool
     private let escapesLineSeparators: Bool
     /// Bit n: the container at nesting level n (below 64) already has a member.
@@ -31,7 +31,8 @@ package struct JSONWriter {
     /// Set between a key and its value so the value adds no separator.
     private var pendingValue = false
 
-    package init(dialect: Dialect, capacity: Int = 512) {
+    /// An empty writer escaping for `dialect`, with room for `capacity` bytes.
+    public init(dialect: Dialect, capacity: Int = 512) {
         escapesHTML = dialect == .go
         escapesLineSeparators = dialect != .minimal
         bytes = []
@@ -39,17 +40,21 @@ package struct JSONWriter {
     }
 
     /// The bytes, handed over without a copy.
-    package consuming func finished() -> [UInt8] { bytes }
+    public consuming func finished() -> [UInt8] { bytes }
 
     // MARK: structure
 
-    package mutating func beginObject() { open(UInt8(ascii: "{")) }
-    package mutating func endObject() { close(UInt8(ascii: "}")) }
-    package mutating func beginArray() { open(UInt8(ascii: "[")) }
-    package mutating func endArray() { close(UInt8(ascii: "]")) }
+    /// Opens an object (`{`).
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
+    /// Closes the innermost object (`}`).
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+    /// Opens an array (`[`).
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
+    /// Closes the innermost array (`]`).
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// Writes `"name":`; `name` must need no escaping (callers pass literal member names).
-    package mutating func key(_ name: StaticString) {
+    public mutating func key(_ name: StaticString) {
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -59,7 +64,7 @@ package struct JSONWriter {
     }
 
     /// Writes `"name":` for a name that may need escaping.
-    package mutating func key(_ name: String) {
+    public mutating func key(_ name: String) {
         string(name)
         bytes.append(UInt8(ascii: ":"))
         pendingValue = true
@@ -102,7 +107,8 @@ package struct JSONWriter {
 
     // MARK: values
 
-    package mutating func string(_ value: String) {
+    /// A string, escaped for the dialect.
+    public mutating func string(_ value: String) {
         separate()
         var value = value
         // Native strings are contiguous UTF-8: scan them through a pointer.
@@ -110,7 +116,7 @@ package struct JSONWriter {
     }
 
     /// An integer.
-    package mutating func integer(_ value: Int64) {
+    public mutating func integer(_ value: Int64) {
         separate()
         appendDecimal(value)
     }
@@ -118,13 +124,13 @@ package struct JSONWriter {
     /// An integer of another type; values beyond `Int64` are clamped to it. Inlinable, so
     /// callers in other modules can specialize it instead of calling it through generic metadata.
     @inlinable
-    package mutating func integer(_ value: some BinaryInteger) {
+    public mutating func integer(_ value: some BinaryInteger) {
         integer(Int64(clamping: value))
     }
 
     /// A number in Swift's shortest round-tripping form; non-finite values have no JSON form
     /// and are written as `null`.
-    package mutating func decimal(_ value: Double) {
+    public mutating func decimal(_ value: Double) {
         separate()
         if value.isFinite {
             bytes.append(contentsOf: String(value).utf8)
@@ -133,17 +139,20 @@ package struct JSONWriter {
         }
     }
 
-    package mutating func bool(_ value: Bool) {
+    /// `true` or `false`.
+    public mutating func bool(_ value: Bool) {
         separate()
         if value { bytes.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) } else { bytes.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65]) }
     }
 
-    package mutating func null() {
+    /// `null`.
+    public mutating func null() {
         separate()
         bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
     }
 
-    package mutating func stringArray(_ values: [String]) {
+    /// An array of strings.
+    public mutating func stringArray(_ values: [String]) {
         beginArray()
         for value in values { string(value) }
         endArray()

@@ -1,5 +1,5 @@
 /// RFC 4648 base32 (standard alphabet) without padding, as NKeys and JWT `jti`s use it.
-package enum Base32 {
+public enum Base32 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
     private static let decodeTable: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)
@@ -8,9 +8,9 @@ package enum Base32 {
     }()
 
     /// Encodes `bytes` without `=` padding.
-    package static func encode(_ bytes: some Collection<UInt8>) -> String {
-        // Callers in other modules get this generic entry unspecialized: hand the work to a
-        // concrete function at once rather than iterate through witness calls.
+    public static func encode(_ bytes: some Collection<UInt8>) -> String {
+        // Hand the work to a concrete function at once: a caller that gets this entry
+        // unspecialized then makes no witness call per byte.
         if let encoded = bytes.withContiguousStorageIfAvailable(encode(buffer:)) { return encoded }
         return Array(bytes).withUnsafeBufferPointer(encode(buffer:))
     }
@@ -42,7 +42,7 @@ package enum Base32 {
 
     /// Decodes unpadded base32; nil for characters outside the alphabet, impossible lengths
     /// or non-zero trailing bits (so every byte string has exactly one accepted encoding).
-    package static func decode(_ text: some StringProtocol) -> [UInt8]? {
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
         var output = [UInt8]()
         output.reserveCapacity(text.utf8.count * 5 / 8)
         var buffer: UInt32 = 0

@@ -3,7 +3,7 @@
 /// Hand-written over contiguous bytes with lookup tables, because a callout decision encodes
 /// and decodes several segments and both the Foundation route (string copies) and a generic
 /// per-byte loop showed up in profiles of the decision loop.
-package enum Base64URL {
+public enum Base64URL {
     private static let urlAlphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
     /// 0...63 for both alphabets ('+' and '-' → 62, '/' and '_' → 63); 0xFF otherwise.
     private static let standardTable: [UInt8] = {
@@ -22,16 +22,17 @@ package enum Base64URL {
     }()
 
     /// The encoded length of `count` bytes (no padding).
-    package static func encodedCount(_ count: Int) -> Int { (count * 4 + 2) / 3 }
+    public static func encodedCount(_ count: Int) -> Int { (count * 4 + 2) / 3 }
 
-    package static func encode(_ bytes: some Collection<UInt8>) -> String {
+    /// The encoding of `bytes` (no padding).
+    public static func encode(_ bytes: some Collection<UInt8>) -> String {
         var output = [UInt8]()
         encode(bytes, into: &output)
         return String(decoding: output, as: UTF8.self)
     }
 
     /// Appends the encoding of `bytes` to `output` (no intermediate `String`).
-    package static func encode(_ bytes: some Collection<UInt8>, into output: inout [UInt8]) {
+    public static func encode(_ bytes: some Collection<UInt8>, into output: inout [UInt8]) {
         let done: Void? = bytes.withContiguousStorageIfAvailable { encode($0, into: &output) }
         if done == nil { Array(bytes).withUnsafeBufferPointer { encode($0, into: &output) } }
     }
@@ -72,19 +73,19 @@ package enum Base64URL {
 
     /// Strict: nil for text outside the base64url alphabet (padding included), an impossible
     /// length, or non-zero trailing bits.
-    package static func decode(_ text: some StringProtocol) -> [UInt8]? {
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
         decode(utf8: text.utf8)
     }
 
     /// Strict decoding of base64url text given as bytes (a slice of a token, say).
-    package static func decode(utf8 text: some Collection<UInt8>) -> [UInt8]? {
+    public static func decode(utf8 text: some Collection<UInt8>) -> [UInt8]? {
         if let result = text.withContiguousStorageIfAvailable({ decode($0, table: urlTable) }) { return result }
         return Array(text).withUnsafeBufferPointer { decode($0, table: urlTable) }
     }
 
     /// Lenient: standard or URL alphabet, with or without padding, as nats-server accepts nonce
     /// signatures (nats.go sends base64url, nats-py standard base64 with padding).
-    package static func decodeAny(_ text: some StringProtocol) -> [UInt8]? {
+    public static func decodeAny(_ text: some StringProtocol) -> [UInt8]? {
         var utf8 = Array(text.utf8)
         while utf8.last == UInt8(ascii: "=") { utf8.removeLast() }
         return utf8.withUnsafeBufferPointer { decode($0, table: standardTable) }
@@ -92,7 +93,7 @@ package enum Base64URL {
 
     /// Decodes with `table` (0xFF = refused); nil for a refused byte, a length of 4n+1, or
     /// non-zero trailing bits.
-    package static func decode(_ input: UnsafeBufferPointer<UInt8>, table: [UInt8]) -> [UInt8]? {
+    static func decode(_ input: UnsafeBufferPointer<UInt8>, table: [UInt8]) -> [UInt8]? {
         let count = input.count
         guard count % 4 != 1 else { return nil }
         let outCount = count * 3 / 4

@@ -3,7 +3,7 @@ import Foundation
 extension Duration {
     /// The duration in seconds, for `Date` arithmetic (the decisions table's retention, the
     /// callout's decision budget).
-    @inlinable package var timeInterval: TimeInterval {
+    @inlinable public var timeInterval: TimeInterval {
         TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18
     }
 }
