@@ -93,13 +93,13 @@ struct JetStreamClusterTests {
 
     /// Runs a read the way a client does after a failover: again while the cluster answers that
     /// JetStream is temporarily unavailable (503, err_code 10008) or nobody answers yet. A new
-    /// stream leader can be known before the meta layer serves every request.
+    /// stream leader can be known before the meta layer serves every request. A read repeats
+    /// safely, so it retries what a publish carrying a message ID retries.
     static func afterFailover<T: Sendable>(_ what: String, _ read: @Sendable () async throws -> T) async throws -> T {
         try await poll(what, timeout: .seconds(20), interval: .milliseconds(50)) {
             do {
                 return try await read()
-            } catch let error as JetStreamError where error.code == .noResponders || error.code == .timeout
-                || (error.code == .apiError && error.apiError?.code == 503) {
+            } catch let error as JetStreamError where PublishRetry.isRetryable(error, hasMessageID: true) {
                 return nil
             }
         }
