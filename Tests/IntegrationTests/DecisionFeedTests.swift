@@ -124,7 +124,16 @@ struct DecisionFeedTests {
                              ("stream", streamDump.stdout), ("serve a", first.log), ("serve b", second.log)] {
             #expect(!text.contains(Self.password) && !text.contains(Self.wrongPassword), "a password appears in \(what)")
         }
-        #expect(!streamDump.stdout.contains("SUA"), "a seed appears in the stream")
+        // The installation's own seeds, and anything shaped like an nkey seed (58 base32 characters
+        // starting with S). A bare "SUA" was not enough: random jwtIDs contain it now and then.
+        let seeds = try ["issuer.nk", "xkey.nk", "service.nk", "sys.nk"].map {
+            try String(contentsOf: first.directory.appendingPathComponent($0), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        for (what, text) in [("stream", streamDump.stdout), ("follower", follower.output), ("replay", replay.output)] {
+            #expect(!seeds.contains { !$0.isEmpty && text.contains($0) }, "a seed of the installation appears in \(what)")
+            #expect(text.firstMatch(of: /\bS[A-Z][A-Z2-7]{56}\b/) == nil, "an nkey seed appears in \(what)")
+        }
         for process in [follower, python, replay] { _ = try await process.stop(signal: SIGINT) }
     }
 
