@@ -231,22 +231,25 @@ struct DecisionMachineTests {
     }
 
     /// A check that did not finish is a `timeout` denial naming the wait the handler allowed it
-    /// (`callout.decision_budget` sets it), or, with no wait configured, only that it timed out.
+    /// (`callout.decision_budget` sets it), or, with no wait configured, only that it timed out;
+    /// also when a stalled host reports the timeout after the decision's deadline (2 s here).
     @Test(arguments: [(Duration?.some(.milliseconds(1000)), "within 1000 ms"), (.some(.milliseconds(400) / 3), "within 133 ms"),
-                      (nil, "did not finish in time")])
-    func aTimedOutCheckNamesTheWait(_ wait: Duration?, _ expected: String) throws {
+                      (nil, "did not finish in time")], [0.0, 2.0])
+    func aTimedOutCheckNamesTheWait(_ wait: (Duration?, String), reportedAfter seconds: TimeInterval) throws {
         var rules = Fixture.rules
-        rules.passwordCheckWait = wait
+        rules.passwordCheckWait = wait.0
         var machine = DecisionMachine(rules: rules, receivedAt: nil, now: Fixture.now, id: "decision-4")
         let claims = VerifiedRequests.claims(for: ConnectRequest(user: "alice", password: "pw1", now: Fixture.now))
         _ = machine.requestVerified(claims, encrypted: false, now: Fixture.now, arrival: nil)
         _ = machine.identityLoaded(Fixture.alice, policy: Fixture.policy, now: Fixture.now)
-        #expect(Self.summary(machine.passwordChecked(.timedOut, policy: Fixture.policy, now: Fixture.now)) == "reply(deny timeout)")
-        guard case let .record(record, _) = machine.replied(userJWT: nil, now: Fixture.now) else {
+        let reported = Fixture.now.addingTimeInterval(seconds)
+        #expect(Self.summary(machine.passwordChecked(.timedOut, policy: Fixture.policy, now: reported)) == "reply(deny timeout)")
+        guard case let .record(record, _) = machine.replied(userJWT: nil, now: reported) else {
             Issue.record("not recorded"); return
         }
         #expect(record.reason == .timeout)
-        #expect(record.detail?.hasSuffix(expected) == true, "\(record.detail ?? "no detail")")
+        #expect(record.detail?.hasSuffix(wait.1) == true, "\(record.detail ?? "no detail")")
+        #expect(record.userID == (seconds > 1.5 ? nil : "id-alice"), "after the deadline the record names no user found")
     }
 
     /// A decision waiting for its check can be shed; it then never asks for the check's result.

@@ -318,7 +318,11 @@ public struct DecisionMachine: Sendable, CustomStringConvertible, CustomReflecta
     /// The decision is made: answered unless it came after the deadline.
     private mutating func decide(_ verified: Verified, _ decision: AuthorizationDecision, now: Date) -> Action {
         guard now <= verified.deadline else {
-            return conclude(verified.facts, .denied(denial(verified.facts, .timeout, "decision finished after the deadline")))
+            // A check that timed out keeps its detail (which wait applied) when a stalled host
+            // reports it after the deadline.
+            let detail = if case let .deny(denial) = decision, denial.reason == .timeout { denial.detail }
+                else { "decision finished after the deadline" }
+            return conclude(verified.facts, .denied(denial(verified.facts, .timeout, detail)))
         }
         switch decision {
         case let .allow(grant): return conclude(verified.facts, .allowed(grant))
