@@ -280,7 +280,9 @@ let package = Package(
 // Release builds optimize across this package's own modules: the callout calls NATSJWT's and
 // JSON's generic code (claims, readers, writers) from other modules, which otherwise runs
 // unspecialized. docs/benchmarks.md ("Cross-module optimization") has the measurement. It skips
-// `package` declarations, so what the decision path calls across targets is `public`.
+// `package` declarations, so what the decision path calls across targets is `public`; and a
+// module specializing another's generic code calls that module's internal protocol witnesses
+// through the witness table, so NATSJWT's claim writers are `@usableFromInline`.
 for target in package.targets where target.type == .regular || target.type == .executable {
     target.swiftSettings = (target.swiftSettings ?? [])
         + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]

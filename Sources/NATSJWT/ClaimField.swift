@@ -6,7 +6,7 @@ import JSON
 /// `JSONEncoder`'s `.sortedKeys` writes). The Codable conformance, the hand-written reader and
 /// writer (which switch over every case, so a new field does not compile until each handles
 /// it) and the set of modelled names all take their names from it, so they cannot drift apart.
-protocol ClaimField: RawRepresentable<Int> {
+@usableFromInline protocol ClaimField: RawRepresentable<Int> {
     /// The JSON member name.
     var name: StaticString { get }
 }

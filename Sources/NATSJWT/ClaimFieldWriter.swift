@@ -1,6 +1,10 @@
 /// Where a ``ClaimObject`` writes its members: `JSONWriter` (the fast path) or a keyed
 /// encoding container (Codable, ``ClaimContainerWriter``).
-protocol ClaimFieldWriter {
+///
+/// `@usableFromInline`, as are the claim types' `Field` enums, `writeFields` and the `JSONWriter`
+/// witnesses: the callout's modules specialize JWT signing, and without ABI-visible witnesses
+/// they call every member's writer through the witness table (docs/benchmarks.md).
+@usableFromInline protocol ClaimFieldWriter {
     associatedtype Failure: Error
     /// Always written.
     mutating func string(_ field: some ClaimField, _ value: String) throws(Failure)

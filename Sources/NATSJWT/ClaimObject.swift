@@ -5,7 +5,7 @@ import JSON
 /// `writeFields(to:)` holds the type's presence rules (Go's `omitempty`) once: `encode(to:)`
 /// runs it against a keyed container, the fast path against `JSONWriter`, so both write the
 /// same members. Members go in `Field` order, which is also `.sortedKeys` order.
-protocol ClaimObject: Encodable {
+@usableFromInline protocol ClaimObject: Encodable {
     func writeFields<Writer: ClaimFieldWriter>(to writer: inout Writer) throws(Writer.Failure)
 }
 

@@ -3,7 +3,7 @@ import JSON
 /// `nats` sections the hand-written `JSONWriter` path encodes (user JWTs and authorization
 /// responses: what the callout signs on every decision); one with kept unknown members goes
 /// to the Codable path.
-protocol FastEncodablePayload: ClaimObject {
+@usableFromInline protocol FastEncodablePayload: ClaimObject {
     /// Writes the section as `JSONEncoder` would; false when it holds members only the Codable
     /// path writes (kept unknown fields). A requirement of its own, so the call through the
     /// existential lands in code specialized for `JSONWriter`.
@@ -14,7 +14,7 @@ protocol FastEncodablePayload: ClaimObject {
 }
 
 extension FastEncodablePayload {
-    func write(to writer: inout JSONWriter) -> Bool {
+    @usableFromInline func write(to writer: inout JSONWriter) -> Bool {
         writer.fastObject(self, unknownFields: unknownFields)
     }
 }

@@ -5,56 +5,58 @@ import JSON
 extension JSONWriter: ClaimFieldWriter {
     /// A member only the Codable path can write (kept unknown fields, a payload type without a
     /// hand-written writer).
-    struct NeedsCodable: Error {}
+    @usableFromInline struct NeedsCodable: Error {
+        @usableFromInline init() {}
+    }
 
-    typealias Failure = NeedsCodable
+    @usableFromInline typealias Failure = NeedsCodable
 
-    mutating func string(_ field: some ClaimField, _ value: String) {
+    @usableFromInline mutating func string(_ field: some ClaimField, _ value: String) {
         key(field.name)
         string(value)
     }
 
-    mutating func integer(_ field: some ClaimField, _ value: Int64) {
+    @usableFromInline mutating func integer(_ field: some ClaimField, _ value: Int64) {
         key(field.name)
         integer(value)
     }
 
-    mutating func nonEmpty(_ field: some ClaimField, _ value: String?) {
+    @usableFromInline mutating func nonEmpty(_ field: some ClaimField, _ value: String?) {
         guard let value, !value.isEmpty else { return }
         key(field.name)
         string(value)
     }
 
-    mutating func nonEmpty(_ field: some ClaimField, _ list: [String]) {
+    @usableFromInline mutating func nonEmpty(_ field: some ClaimField, _ list: [String]) {
         guard !list.isEmpty else { return }
         key(field.name)
         stringArray(list)
     }
 
-    mutating func nonZero(_ field: some ClaimField, _ value: Int64?) {
+    @usableFromInline mutating func nonZero(_ field: some ClaimField, _ value: Int64?) {
         guard let value, value != 0 else { return }
         key(field.name)
         integer(value)
     }
 
-    mutating func ifTrue(_ field: some ClaimField, _ flag: Bool) {
+    @usableFromInline mutating func ifTrue(_ field: some ClaimField, _ flag: Bool) {
         guard flag else { return }
         key(field.name)
         bool(true)
     }
 
-    mutating func object(_ field: some ClaimField, _ value: some ClaimObject) throws(NeedsCodable) {
+    @usableFromInline mutating func object(_ field: some ClaimField, _ value: some ClaimObject) throws(NeedsCodable) {
         key(field.name)
         try writeObject(value)
     }
 
-    mutating func object(_ field: some ClaimField, _ value: (some ClaimObject)?) throws(NeedsCodable) {
+    @usableFromInline mutating func object(_ field: some ClaimField, _ value: (some ClaimObject)?) throws(NeedsCodable) {
         guard let value else { return }
         key(field.name)
         try writeObject(value)
     }
 
-    mutating func nonEmpty(_ field: some ClaimField, _ list: [some ClaimObject]) throws(NeedsCodable) {
+    @usableFromInline mutating func nonEmpty(_ field: some ClaimField, _ list: [some ClaimObject]) throws(NeedsCodable) {
         guard !list.isEmpty else { return }
         key(field.name)
         beginArray()
@@ -62,7 +64,7 @@ extension JSONWriter: ClaimFieldWriter {
         endArray()
     }
 
-    mutating func payload(_ field: some ClaimField, _ value: some NATSClaimsPayload) throws(NeedsCodable) {
+    @usableFromInline mutating func payload(_ field: some ClaimField, _ value: some NATSClaimsPayload) throws(NeedsCodable) {
         guard let payload = value as? any FastEncodablePayload else { throw NeedsCodable() }
         key(field.name)
         guard payload.write(to: &self) else { throw NeedsCodable() }

@@ -1,9 +1,9 @@
 /// Every standard member of a NATS JWT's claims, named once (see ``ClaimField``); not nested
 /// in the generic `JWTClaims`, so it is one type for every payload.
-enum JWTClaimField: Int, ClaimField {
+@usableFromInline enum JWTClaimField: Int, ClaimField {
     case audience, expires, issuedAt, issuer, id, name, nats, notBefore, subject
 
-    var name: StaticString {
+    @usableFromInline var name: StaticString {
         switch self {
         case .audience: "aud"
         case .expires: "exp"

@@ -61,7 +61,7 @@ public struct JWTClaims<Payload: NATSClaimsPayload>: Codable, Sendable, Equatabl
     }
 
     /// Every modelled member, for both encoders; empty ones left out as Go's `omitempty` does.
-    func writeFields<Writer: ClaimFieldWriter>(to writer: inout Writer) throws(Writer.Failure) {
+    @usableFromInline func writeFields<Writer: ClaimFieldWriter>(to writer: inout Writer) throws(Writer.Failure) {
         try JWTClaimField.forEach { field throws(Writer.Failure) in
             switch field {
             case .audience: try writer.nonEmpty(field, audience)

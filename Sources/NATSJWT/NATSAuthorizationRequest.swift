@@ -61,10 +61,10 @@ public struct NATSAuthorizationRequest: NATSClaimsPayload {
     }
 
     /// Every member of a request's `nats` section, named once (see ``ClaimField``).
-    enum Field: Int, ClaimField {
+    @usableFromInline enum Field: Int, ClaimField {
         case clientInfo, clientTLS, connectOptions, requestNonce, serverID, tags, type, userNKey, version
 
-        var name: StaticString {
+        @usableFromInline var name: StaticString {
             switch self {
             case .clientInfo: "client_info"
             case .clientTLS: "client_tls"

@@ -2,7 +2,7 @@ import JSON
 
 extension NATSAuthorizationResponse: FastEncodablePayload {
     /// Every modelled member, for both encoders.
-    func writeFields<Writer: ClaimFieldWriter>(to writer: inout Writer) throws(Writer.Failure) {
+    @usableFromInline func writeFields<Writer: ClaimFieldWriter>(to writer: inout Writer) throws(Writer.Failure) {
         try Field.forEach { field throws(Writer.Failure) in
             switch field {
             case .error: try writer.nonEmpty(field, error)

@@ -32,10 +32,10 @@ public struct NATSAuthorizationResponse: NATSClaimsPayload {
     }
 
     /// Every member of a response's `nats` section, named once (see ``ClaimField``).
-    enum Field: Int, ClaimField {
+    @usableFromInline enum Field: Int, ClaimField {
         case error, issuerAccount, jwt, tags, type, version
 
-        var name: StaticString {
+        @usableFromInline var name: StaticString {
             switch self {
             case .error: "error"
             case .issuerAccount: "issuer_account"

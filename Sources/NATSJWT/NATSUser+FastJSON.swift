@@ -2,7 +2,7 @@ import JSON
 
 extension NATSUser: FastEncodablePayload {
     /// Every modelled member; presence as Go writes it (limits always, -1 = unlimited).
-    func writeFields<Writer: ClaimFieldWriter>(to writer: inout Writer) throws(Writer.Failure) {
+    @usableFromInline func writeFields<Writer: ClaimFieldWriter>(to writer: inout Writer) throws(Writer.Failure) {
         try Field.forEach { field throws(Writer.Failure) in
             switch field {
             case .allowedConnectionTypes: try writer.nonEmpty(field, allowedConnectionTypes)
@@ -27,7 +27,7 @@ extension NATSUser: FastEncodablePayload {
 }
 
 extension Permission: ClaimObject {
-    func writeFields<Writer: ClaimFieldWriter>(to writer: inout Writer) throws(Writer.Failure) {
+    @usableFromInline func writeFields<Writer: ClaimFieldWriter>(to writer: inout Writer) throws(Writer.Failure) {
         try Field.forEach { field throws(Writer.Failure) in
             switch field {
             case .allow: try writer.nonEmpty(field, allow)
@@ -38,7 +38,7 @@ extension Permission: ClaimObject {
 }
 
 extension ResponsePermission: ClaimObject {
-    func writeFields<Writer: ClaimFieldWriter>(to writer: inout Writer) throws(Writer.Failure) {
+    @usableFromInline func writeFields<Writer: ClaimFieldWriter>(to writer: inout Writer) throws(Writer.Failure) {
         try Field.forEach { field throws(Writer.Failure) in
             switch field {
             case .maxMessages: try writer.integer(field, Int64(maxMessages))
@@ -49,7 +49,7 @@ extension ResponsePermission: ClaimObject {
 }
 
 extension TimeRange: ClaimObject {
-    func writeFields<Writer: ClaimFieldWriter>(to writer: inout Writer) throws(Writer.Failure) {
+    @usableFromInline func writeFields<Writer: ClaimFieldWriter>(to writer: inout Writer) throws(Writer.Failure) {
         try Field.forEach { field throws(Writer.Failure) in
             switch field {
             case .end: try writer.string(field, end)

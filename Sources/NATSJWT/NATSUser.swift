@@ -73,11 +73,11 @@ public struct NATSUser: NATSClaimsPayload {
     }
 
     /// Every member of a user's `nats` section, named once (see ``ClaimField``).
-    enum Field: Int, ClaimField {
+    @usableFromInline enum Field: Int, ClaimField {
         case allowedConnectionTypes, bearerToken, data, issuerAccount, payload, proxyRequired, pub, resp, src, sub,
             subs, tags, times, timesLocation, type, version
 
-        var name: StaticString {
+        @usableFromInline var name: StaticString {
             switch self {
             case .allowedConnectionTypes: "allowed_connection_types"
             case .bearerToken: "bearer_token"

@@ -11,10 +11,10 @@ public struct Permission: Codable, Sendable, Equatable {
     }
 
     /// The members of a permission, named once (see ``ClaimField``).
-    enum Field: Int, ClaimField {
+    @usableFromInline enum Field: Int, ClaimField {
         case allow, deny
 
-        var name: StaticString {
+        @usableFromInline var name: StaticString {
             switch self {
             case .allow: "allow"
             case .deny: "deny"

@@ -11,10 +11,10 @@ public struct ResponsePermission: Codable, Sendable, Equatable {
     }
 
     /// The members of a response permission, named once (see ``ClaimField``).
-    enum Field: Int, ClaimField {
+    @usableFromInline enum Field: Int, ClaimField {
         case maxMessages, expires
 
-        var name: StaticString {
+        @usableFromInline var name: StaticString {
             switch self {
             case .maxMessages: "max"
             case .expires: "ttl"

@@ -9,10 +9,10 @@ public struct TimeRange: Codable, Sendable, Equatable {
     }
 
     /// The members of a time range, named once (see ``ClaimField``).
-    enum Field: Int, ClaimField {
+    @usableFromInline enum Field: Int, ClaimField {
         case end, start
 
-        var name: StaticString {
+        @usableFromInline var name: StaticString {
             switch self {
             case .end: "end"
             case .start: "start"
