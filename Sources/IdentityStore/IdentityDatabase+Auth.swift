@@ -14,7 +14,7 @@ import GRDB
 /// dispatch + task switch per decision. That is bounded: on a file store (production) the lookups
 /// run on ``AuthReaders`` (read-only connections of their own, one per core plus spare ones,
 /// `IdentityDatabase.readerCount`), a WAL reader never waits for the writer, and the lookups are
-/// unique-index probes (about 10 µs), so a decision waits at most for one other lookup on the same
+/// unique-index probes, so a decision waits at most for one other lookup on the same
 /// connection. Those connections share one cache of results, kept until the next commit to the
 /// store (``AuthLookupCache``, checked with `PRAGMA data_version`), so every connect is still
 /// decided on the state committed when its request arrived: a lookup given the request's

@@ -5,7 +5,7 @@ import Foundation
 /// argon2id password hashing with libsodium's `crypto_pwhash_str` (PHC string format).
 ///
 /// Limits: `opsLimit` 2 passes over `memLimit` 19 MiB, the OWASP argon2id recommendation
-/// (m=19 MiB, t=2, p=1). It costs roughly 30–60 ms on one core here, keeps memory bounded when
+/// (m=19 MiB, t=2, p=1). It costs tens of milliseconds of one core, keeps memory bounded when
 /// an IdP pushes many password changes at once, and the encoded string records the parameters,
 /// so raising them later still verifies old hashes.
 public struct PasswordHasher: Sendable {
