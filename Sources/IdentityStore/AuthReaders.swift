@@ -17,8 +17,7 @@ import Synchronization
 /// connect is a hit. Each lookup still asks its own connection for `PRAGMA data_version` (a
 /// commit anywhere, by this process or another, shows there) and the cache forgets everything
 /// at the first sign of one: a repeated connect costs that one pragma instead of the joined
-/// query, which, run between other processes' work on a busy host, meets cold caches
-/// (docs/benchmarks.md).
+/// query (docs/architecture.md, "Why a decision is cheap", has the figures).
 final class AuthReaders: Sendable {
     private let queues: [DatabaseQueue]
     private let cache: Mutex<AuthLookupCache>
@@ -93,7 +92,8 @@ final class AuthReaders: Sendable {
     }
 
     /// `PRAGMA data_version` on `db`. Stepped through the C API: GRDB's generic `fetchOne`
-    /// (cursor, argument checks) was a quarter of the pragma's cost, paid on every lookup.
+    /// (cursor, argument checks) was a fifth of the pragma's cost on every lookup
+    /// (docs/architecture.md, "Why a decision is cheap").
     private static func dataVersion(_ db: Database) throws -> Int64 {
         let statement = try db.cachedStatement(sql: "PRAGMA data_version").sqliteStatement
         // The reset ends the read transaction the step opened: without it this connection would

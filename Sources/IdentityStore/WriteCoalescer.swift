@@ -4,11 +4,11 @@ import GRDB
 /// together in the next transaction, each inside its own savepoint.
 ///
 /// With `synchronous=FULL` every commit waits for an fsync of the WAL, so one transaction per
-/// operation caps durable writes at the disk's sync rate (docs/benchmarks.md). Sharing the sync
-/// keeps every operation atomic (a failing one rolls back to its savepoint and leaves the others
-/// alone) and durable (no caller is answered before the shared commit is on disk), while
-/// throughput grows with concurrency. A lone write is not
-/// delayed: the drain starts as soon as the first operation is queued.
+/// operation caps durable writes at the disk's sync rate (docs/scim.md, "Group commit"). Sharing
+/// the sync keeps every operation atomic (a failing one rolls back to its savepoint and leaves
+/// the others alone) and durable (no caller is answered before the shared commit is on disk),
+/// while throughput grows with concurrency. A lone write is not delayed: the drain starts as soon
+/// as the first operation is queued.
 actor WriteCoalescer {
     private final class Job: @unchecked Sendable {
         // Touched only on the writer's queue (run) and then by the drain after the write returns.
