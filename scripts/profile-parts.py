@@ -38,8 +38,10 @@ OTHER_PARTS = [
 
 
 def samples(path):
-    text = subprocess.run(f"perf script -i {path} -F comm,ip,sym | swift demangle --simplified",
-                          shell=True, check=True, capture_output=True, text=True).stdout
+    script = subprocess.run(["perf", "script", "-i", path, "-F", "comm,ip,sym"],
+                            check=True, capture_output=True, text=True).stdout
+    text = subprocess.run(["swift", "demangle", "--simplified"], input=script,
+                          check=True, capture_output=True, text=True).stdout
     out, comm, stack = [], None, None
     for line in text.splitlines():
         if not line.strip():
